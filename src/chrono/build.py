@@ -1,0 +1,266 @@
+"""Compile a dataset's curated YAML sources into Parquet tables and ``datapackage.json``.
+
+The output is deterministic: rows sorted by primary key, dictionaries fixed to the full
+vocabulary, fixed writer options, and nothing about the build (time, host, path) inside.
+Files are written to temporary names and renamed into place, so a failed build leaves the
+previous output untouched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from chrono.curation import Curated, curated_sha256, read_curated
+from chrono.model.derive import derive_dates
+from chrono.model.schema import arrow_schema, frictionless_schema
+from chrono.model.tables import TABLES, Table, vocabulary_terms
+from chrono.package import DESCRIPTOR
+
+DATA_DIR = "data"
+FORMAT_VERSION = 1
+#: Parquet writer options; changing any of them changes every published byte.
+WRITE_OPTIONS: dict[str, Any] = {
+    "compression": "zstd",
+    "compression_level": 9,
+    "use_dictionary": True,
+    "write_statistics": True,
+    "version": "2.6",
+    "data_page_version": "1.0",
+    "row_group_size": 1 << 20,
+    "store_schema": True,
+}
+
+
+@dataclass
+class BuildResult:
+    """What a build produced (in memory until written)."""
+
+    files: dict[str, bytes]  # path relative to the dataset -> bytes
+    rows: dict[str, int]
+    descriptor: dict[str, Any]
+    written: list[str] = field(default_factory=list)
+
+
+def to_arrow(table: Table, rows: list[dict[str, Any]]) -> pa.Table:
+    """Rows of plain values -> an Arrow table of the model's schema, sorted by primary key."""
+    names = table.column_names
+    data: dict[str, pa.Array] = {}
+    given = {c for row in rows for c in row}
+    for col in table.columns:
+        if col.derived_from is None:
+            typ = pa.float64() if col.kind == "float" else pa.string()
+            data[col.name] = pa.array([r.get(col.name) for r in rows], typ)
+    for col in table.columns:  # derived date columns, from their EDTF source column
+        if col.derived_from is not None and col.name not in data:
+            source = col.derived_from
+            values = data[source]
+            if table.name == "claims":  # only date claims hold EDTF values
+                is_date = pc.equal(data["property"], "date")
+                values = pc.if_else(is_date, values, pa.nulls(len(values), pa.string()))
+            derived = derive_dates(values)
+            if derived.errors:
+                row, msg = next(iter(sorted(derived.errors.items())))
+                raise ValueError(f"{table.name} row {row}: {source}: {msg}")
+            prefix = (
+                col.name[: -len("earliest")]
+                if col.name.endswith("earliest")
+                else (col.name[: -len("latest")] if col.name.endswith("latest") else "")
+            )
+            parts = {
+                "earliest": derived.earliest,
+                "latest": derived.latest,
+                "precision": derived.precision,
+                "uncertain": derived.uncertain,
+                "approximate": derived.approximate,
+            }
+            for key, arr in parts.items():
+                name = f"{prefix}{key}"
+                if name in names and name not in data:
+                    data[name] = arr
+    unknown = given - set(names)
+    if unknown:
+        raise ValueError(f"{table.name}: unknown columns {sorted(unknown)}")
+    result = pa.table([data[n] for n in names], names=list(names))
+    result = result.sort_by([(k, "ascending") for k in table.primary_key])
+    return conform(table, result)
+
+
+def conform(table: Table, data: pa.Table) -> pa.Table:
+    """Cast to the model's schema; vocabulary columns get the full, fixed dictionary."""
+    arrays = []
+    for col in table.columns:
+        arr = data.column(col.name).combine_chunks()
+        if col.kind == "vocab":
+            terms = pa.array(vocabulary_terms(col), pa.string())
+            plain = arr.cast(pa.string()) if pa.types.is_dictionary(arr.type) else arr
+            idx = pc.index_in(plain, value_set=terms).cast(pa.int32())
+            arr = pa.DictionaryArray.from_arrays(idx, terms)
+        elif col.kind == "date" and not pa.types.is_date32(arr.type):
+            arr = arr.cast(pa.date32())
+        arrays.append(arr)
+    return pa.Table.from_arrays(arrays, schema=arrow_schema(table))
+
+
+def parquet_bytes(data: pa.Table) -> bytes:
+    sink = io.BytesIO()
+    pq.write_table(data, sink, **WRITE_OPTIONS)
+    return sink.getvalue()
+
+
+def compile_curated(curated: Curated, curated_hash: str) -> BuildResult:
+    """Compile checked curated content into Parquet bytes and a descriptor."""
+    files: dict[str, bytes] = {}
+    rows: dict[str, int] = {}
+    resources = []
+    for name, spec in TABLES.items():
+        table = to_arrow(spec, curated.rows[name])
+        blob = parquet_bytes(table)
+        path = f"{DATA_DIR}/{name}.parquet"
+        files[path] = blob
+        rows[name] = table.num_rows
+        resources.append(
+            {
+                "name": name,
+                "path": path,
+                "profile": "tabular-data-resource",
+                "format": "parquet",
+                "mediatype": "application/vnd.apache.parquet",
+                "description": spec.description,
+                "hash": "sha256:" + hashlib.sha256(blob).hexdigest(),
+                "bytes": len(blob),
+                "rows": table.num_rows,
+                "schema": frictionless_schema(spec),
+            }
+        )
+    meta = curated.meta
+    sources = sorted(curated.rows["sources"], key=lambda r: r["id"])
+    descriptor: dict[str, Any] = {
+        "profile": "tabular-data-package",
+        "name": meta["name"],
+        "title": meta["title"],
+        "version": meta["version"],
+        "description": meta.get("description"),
+        "keywords": list(meta.get("keywords") or []),
+        "licenses": [{"name": meta["license"]}],
+        "sources": [
+            {"title": s["title"] or s["publisher"] or s["id"], "path": s["url"]}
+            if s["url"]
+            else {"title": s["title"] or s["publisher"] or s["id"]}
+            for s in sources
+        ],
+        "resources": resources,
+        "chrono": {
+            "format_version": FORMAT_VERSION,
+            "curated_sha256": curated_hash,
+            "writer": f"pyarrow {pa.__version__}",
+        },
+    }
+    if descriptor["description"] is None:
+        del descriptor["description"]
+    files[DESCRIPTOR] = descriptor_bytes(descriptor)
+    return BuildResult(files=files, rows=rows, descriptor=descriptor)
+
+
+def descriptor_bytes(descriptor: dict[str, Any]) -> bytes:
+    return (json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def build(root: Path) -> BuildResult:
+    """Read, check and compile the dataset at ``root`` (nothing is written)."""
+    root = Path(root)
+    curated = read_curated(root)
+    return compile_curated(curated, curated_sha256(root))
+
+
+def write(root: Path, result: BuildResult) -> list[str]:
+    """Write a build atomically; returns the paths whose bytes changed."""
+    root = Path(root)
+    (root / DATA_DIR).mkdir(exist_ok=True)
+    changed = []
+    temps: list[tuple[Path, Path]] = []
+    try:
+        for rel, blob in result.files.items():
+            target = root / rel
+            if target.is_file() and target.read_bytes() == blob:
+                continue
+            tmp = target.with_name(f".{target.name}.tmp")
+            with open(tmp, "wb") as fh:
+                fh.write(blob)
+                fh.flush()
+                os.fsync(fh.fileno())
+            temps.append((tmp, target))
+            changed.append(rel)
+        # descriptor last: readers never see a descriptor naming bytes not yet in place
+        temps.sort(key=lambda p: p[1].name == DESCRIPTOR)
+        for tmp, target in temps:
+            os.replace(tmp, target)
+    finally:
+        for tmp, _ in temps:
+            tmp.unlink(missing_ok=True)
+    result.written = changed
+    return changed
+
+
+@dataclass
+class Staleness:
+    """Differences between a fresh build and the files on disk."""
+
+    stale: list[str]  # paths whose content differs (or that are missing)
+    byte_only: list[str]  # same content, different bytes (another pyarrow wrote them)
+
+
+def check(root: Path, result: BuildResult) -> Staleness:
+    """Compare a fresh build with what is on disk, without writing."""
+    root = Path(root)
+    stale, byte_only = [], []
+    for rel, blob in result.files.items():
+        target = root / rel
+        if not target.is_file():
+            stale.append(rel)
+            continue
+        current = target.read_bytes()
+        if current == blob:
+            continue
+        if (rel.endswith(".parquet") and _same_content(current, blob)) or (
+            rel == DESCRIPTOR and _same_descriptor(current, result.descriptor)
+        ):
+            byte_only.append(rel)
+        else:
+            stale.append(rel)
+    return Staleness(stale, byte_only)
+
+
+def _same_content(a: bytes, b: bytes) -> bool:
+    try:
+        ta, tb = pq.read_table(pa.BufferReader(a)), pq.read_table(pa.BufferReader(b))
+    except (pa.ArrowException, OSError):
+        return False
+    return bool(ta.schema.equals(tb.schema, check_metadata=False) and ta.equals(tb))
+
+
+def _same_descriptor(current: bytes, fresh: dict[str, Any]) -> bool:
+    """Equal but for the hashes, sizes and writer version that bytes alone decide."""
+    try:
+        old = json.loads(current)
+    except ValueError:
+        return False
+
+    def strip(d: dict[str, Any]) -> dict[str, Any]:
+        d = json.loads(json.dumps(d))
+        d.get("chrono", {}).pop("writer", None)
+        for r in d.get("resources", []):
+            r.pop("hash", None)
+            r.pop("bytes", None)
+        return d
+
+    return strip(old) == strip(fresh)
