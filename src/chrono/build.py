@@ -119,11 +119,34 @@ def parquet_bytes(data: pa.Table) -> bytes:
 
 def compile_curated(curated: Curated, curated_hash: str) -> BuildResult:
     """Compile checked curated content into Parquet bytes and a descriptor."""
+    tables = {name: to_arrow(spec, curated.rows[name]) for name, spec in TABLES.items()}
+    sources = sorted(curated.rows["sources"], key=lambda r: r["id"])
+    listed = [
+        {"title": s["title"] or s["publisher"] or s["id"], "path": s["url"]}
+        if s["url"]
+        else {"title": s["title"] or s["publisher"] or s["id"]}
+        for s in sources
+    ]
+    return assemble(tables, curated.meta, curated_hash=curated_hash, sources=listed)
+
+
+def assemble(
+    tables: dict[str, pa.Table],
+    meta: dict[str, Any],
+    *,
+    curated_hash: str | None = None,
+    sources: list[dict[str, str]] | None = None,
+) -> BuildResult:
+    """Parquet bytes and descriptor for tables already in the model's schema.
+
+    ``meta`` needs ``name``, ``title``, ``version`` and ``license``; ``description`` and
+    ``keywords`` are optional.
+    """
     files: dict[str, bytes] = {}
     rows: dict[str, int] = {}
     resources = []
     for name, spec in TABLES.items():
-        table = to_arrow(spec, curated.rows[name])
+        table = tables[name]
         blob = parquet_bytes(table)
         path = f"{DATA_DIR}/{name}.parquet"
         files[path] = blob
@@ -142,33 +165,40 @@ def compile_curated(curated: Curated, curated_hash: str) -> BuildResult:
                 "schema": frictionless_schema(spec),
             }
         )
-    meta = curated.meta
-    sources = sorted(curated.rows["sources"], key=lambda r: r["id"])
     descriptor: dict[str, Any] = {
         "profile": "tabular-data-package",
         "name": meta["name"],
         "title": meta["title"],
         "version": meta["version"],
-        "description": meta.get("description"),
-        "keywords": list(meta.get("keywords") or []),
-        "licenses": [{"name": meta["license"]}],
-        "sources": [
-            {"title": s["title"] or s["publisher"] or s["id"], "path": s["url"]}
-            if s["url"]
-            else {"title": s["title"] or s["publisher"] or s["id"]}
-            for s in sources
-        ],
-        "resources": resources,
-        "chrono": {
-            "format_version": FORMAT_VERSION,
-            "curated_sha256": curated_hash,
-            "writer": f"pyarrow {pa.__version__}",
-        },
     }
-    if descriptor["description"] is None:
-        del descriptor["description"]
+    if meta.get("description"):
+        descriptor["description"] = meta["description"]
+    descriptor["keywords"] = list(meta.get("keywords") or [])
+    descriptor["licenses"] = [{"name": meta["license"]}]
+    if sources is not None:
+        descriptor["sources"] = sources
+    descriptor["resources"] = resources
+    chrono_meta: dict[str, Any] = {"format_version": FORMAT_VERSION}
+    if curated_hash is not None:
+        chrono_meta["curated_sha256"] = curated_hash
+    chrono_meta["writer"] = f"pyarrow {pa.__version__}"
+    descriptor["chrono"] = chrono_meta
     files[DESCRIPTOR] = descriptor_bytes(descriptor)
     return BuildResult(files=files, rows=rows, descriptor=descriptor)
+
+
+def write_dataset(directory: Path, tables: dict[str, pa.Table], meta: dict[str, Any]) -> Path:
+    """Write Arrow tables of the model as a dataset directory (Parquet + descriptor).
+
+    Tables are cast to the model's schema (vocabulary columns get the fixed dictionary);
+    derived columns must be present. For datasets made by code rather than curated YAML:
+    synthetic benchmarks, conversions, tests.
+    """
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    conformed = {name: conform(spec, tables[name]) for name, spec in TABLES.items()}
+    write(directory, assemble(conformed, meta))
+    return directory
 
 
 def descriptor_bytes(descriptor: dict[str, Any]) -> bytes:
