@@ -20,8 +20,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from chrono.curation import Curated, curated_sha256, read_curated
+from chrono.curation import Curated, CurationError, curated_sha256, read_curated
 from chrono.model.derive import derive_dates
+from chrono.model.invariants import all_violations
 from chrono.model.schema import arrow_schema, frictionless_schema
 from chrono.model.tables import TABLES, Table, vocabulary_terms
 from chrono.package import DESCRIPTOR
@@ -120,6 +121,9 @@ def parquet_bytes(data: pa.Table) -> bytes:
 def compile_curated(curated: Curated, curated_hash: str) -> BuildResult:
     """Compile checked curated content into Parquet bytes and a descriptor."""
     tables = {name: to_arrow(spec, curated.rows[name]) for name, spec in TABLES.items()}
+    for event_id, fld, message in all_violations(tables):
+        file, line = curated.locations.get(("events", (event_id,)), ("events/", 0))
+        raise CurationError(file, line or None, event_id, fld, message)
     sources = sorted(curated.rows["sources"], key=lambda r: r["id"])
     listed = [
         {"title": s["title"] or s["publisher"] or s["id"], "path": s["url"]}

@@ -224,7 +224,11 @@ def _check_record(kind: str, rec: Any, file: str, name: str | None) -> _Map:
         if rule.vocabulary and value not in vocab.VOCABULARIES[rule.vocabulary]:
             terms = ", ".join(vocab.VOCABULARIES[rule.vocabulary])
             raise CurationError(
-                file, at, ident, key, f"{value!r} is not a {rule.vocabulary} term ({terms})"
+                file,
+                at,
+                ident,
+                key,
+                f"{value!r} is not a term of the {rule.vocabulary} vocabulary ({terms})",
             )
         if rule.edtf:
             try:

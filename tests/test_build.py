@@ -1,0 +1,248 @@
+"""chrono build: bad input, model invariants, determinism, atomic writes, --check."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner
+
+from chrono import build as builder
+from chrono.cli import main
+from conftest import BUNDLED, MINI
+
+
+def snapshot(root: Path) -> dict[str, str]:
+    files = [*sorted((root / "data").glob("*.parquet")), root / "datapackage.json"]
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+
+def run_build(root: Path, *args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["build", *args, str(root)])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1))
+
+
+BAD_INPUTS = [
+    (
+        "events/meeting-2019.yaml",
+        "title: Earlier meeting",
+        "title: [unclosed",
+        "events/meeting-2019.yaml:3: malformed YAML: expected ',' or ']', but got ':'",
+    ),
+    (
+        "events/meeting-2019.yaml",
+        "status: confirmed",
+        "status: confirmed\ncolour: red",
+        "events/meeting-2019.yaml:6: record 'meeting-2019': field 'colour': unknown field "
+        "(allowed: id, title, summary, type, status, date, place, parent, participants, claims)",
+    ),
+    (
+        "events/meeting-2019.yaml",
+        "date: 2019",
+        "date: 2019-02-30",
+        "events/meeting-2019.yaml:6: record 'meeting-2019': field 'date': invalid EDTF: "
+        "'2019-02-30': 2019-02 has no day 30",
+    ),
+    (
+        "events/meeting-2019.yaml",
+        "source: gazette-2020-05-01",
+        "source: gazette-1999",
+        "events/meeting-2019.yaml:11: record 'meeting-2019': field 'source': unknown id "
+        "'gazette-1999' (not in sources.yaml)",
+    ),
+    (
+        "events/meeting-2019.yaml",
+        "{actor: leader-a, role: participant}",
+        "{actor: leader-z, role: participant}",
+        "events/meeting-2019.yaml:8: record 'meeting-2019': field 'actor': unknown id "
+        "'leader-z' (not in actors.yaml)",
+    ),
+    (
+        "actors.yaml",
+        "id: leader-b,",
+        "id: leader-a,",
+        "actors.yaml:2: record 'leader-a': field 'id': duplicate actors id",
+    ),
+    (
+        "events/meeting-2019.yaml",
+        "type: bilateral_meeting",
+        "type: picnic",
+        "events/meeting-2019.yaml:4: record 'meeting-2019': field 'type': 'picnic' is not a "
+        "term of the event_type vocabulary (state_visit, official_visit, working_visit, visit, "
+        "bilateral_meeting, "
+        "summit_sideline_meeting, trilateral_meeting, multilateral_summit, joint_statement, "
+        "video_call, phone_call, announcement, policy_paper, military_action, press_statement)",
+    ),
+    (
+        "events/meeting-2019.yaml",
+        "id: meeting-2019",
+        "id: meeting-2018",
+        "events/meeting-2019.yaml:1: record 'meeting-2018': field 'id': must equal the file "
+        "name 'meeting-2019'",
+    ),
+]
+
+
+@pytest.mark.parametrize(("file", "old", "new", "message"), BAD_INPUTS)
+def test_bad_input_stops_with_one_line_and_keeps_previous_output(
+    mini: Path, file: str, old: str, new: str, message: str
+) -> None:
+    before = snapshot(mini)
+    edit(mini / file, old, new)
+    code, out, err = run_build(mini)
+    assert code == 1
+    assert out == ""
+    assert err == f"Error: {mini}: {message}\n"
+    assert snapshot(mini) == before
+
+
+def test_duplicate_yaml_key_is_an_error(mini: Path) -> None:
+    edit(mini / "events/meeting-2019.yaml", "status: confirmed", "status: confirmed\nstatus: x")
+    code, _, err = run_build(mini)
+    assert code == 1
+    assert err.endswith("events/meeting-2019.yaml:6: field 'status': duplicate key\n")
+
+
+def test_dates_stay_text_in_yaml(mini: Path) -> None:
+    """An unquoted 2019 or 2020-06 is an EDTF string, not an int or a date."""
+    curated = builder.read_curated(mini)
+    dates = {r["id"]: r["date"] for r in curated.rows["events"]}
+    assert dates == {
+        "meeting-2019": "2019",
+        "meeting-2020": "2020-06-02/2020-06-03",
+        "summit-2020": "2020-06",
+    }
+
+
+# --- model invariants: each has a failing case -------------------------------------------
+
+
+INVARIANTS = [
+    (
+        "events/meeting-2019.yaml",
+        "  - {source: gazette-2020-05-01, property: occurrence, locator: p2}\n",
+        "",
+        "record 'meeting-2019': field 'claims': no supporting occurrence claim",
+    ),
+    (
+        "events/summit-2020.yaml",
+        "  - {source: ministry-2020-06, property: date, value: 2020-06}\n",
+        "",
+        "record 'summit-2020': field 'claims': no supporting date claim",
+    ),
+    (
+        "events/meeting-2019.yaml",
+        "date: 2019",
+        "date: 2018/2019",
+        "record 'meeting-2019': field 'date': interval 2018-01-01..2019-12-31 is not inside a "
+        "supporting date claim's 2019-01-01..2019-12-31 (narrow the date, or mark the event "
+        "disputed)",
+    ),
+    (
+        "events/meeting-2019.yaml",
+        "date: 2019",
+        "date: 2019-05-01",
+        "record 'meeting-2019': field 'date': precision day is finer than its most precise "
+        "supporting date claim (year)",
+    ),
+    (
+        "events/summit-2020.yaml",
+        "date: 2020-06\n",
+        "date: 2020-06-10/2020-06-30\n",
+        "record 'meeting-2020': field 'parent': lies outside its parent 'summit-2020'",
+    ),
+]
+
+
+@pytest.mark.parametrize(("file", "old", "new", "message"), INVARIANTS)
+def test_invariant_violations_stop_the_build(
+    mini: Path, file: str, old: str, new: str, message: str
+) -> None:
+    edit(mini / file, old, new)
+    if "2020-06-10" in new:  # keep the summit's own claims consistent with its new date
+        edit(mini / file, "value: 2020-06}", "value: 2020-06-10/2020-06-30}")
+    code, _, err = run_build(mini)
+    assert code == 1
+    assert message in err
+    assert err.count("\n") == 1
+
+
+def test_disputed_event_may_lie_outside_a_date_claim(mini: Path) -> None:
+    edit(mini / "events/meeting-2019.yaml", "date: 2019", "date: 2018/2019")
+    edit(mini / "events/meeting-2019.yaml", "status: confirmed", "status: disputed")
+    code, out, err = run_build(mini)
+    assert (code, err) == (0, "")
+    assert out.startswith(f"{mini}: 6 tables, 23 rows; wrote ")
+
+
+# --- determinism and freshness --------------------------------------------------------------
+
+
+def test_build_is_deterministic(mini: Path) -> None:
+    first = builder.build(mini)
+    second = builder.build(mini)
+    assert first.files == second.files
+
+
+@pytest.mark.parametrize("root", [MINI, BUNDLED], ids=["mini", "bundled"])
+def test_rebuild_equals_committed(root: Path) -> None:
+    result = builder.build(root)
+    state = builder.check(root, result)
+    assert state.stale == []
+    committed = f"pyarrow {pa.__version__}" in (root / "datapackage.json").read_text()
+    if committed:  # same writer version: byte-identical, not just equal content
+        assert state.byte_only == []
+
+
+def test_check_reports_stale_output_and_exits_1(mini: Path) -> None:
+    edit(mini / "events/meeting-2019.yaml", "title: Earlier meeting", "title: Earlier talks")
+    before = snapshot(mini)
+    code, out, _err = run_build(mini, "--check")
+    assert code == 1
+    assert out == (f"{mini}: stale: data/events.parquet, datapackage.json (run: chrono build)\n")
+    assert snapshot(mini) == before  # --check writes nothing
+    code, out, _ = run_build(mini)
+    assert code == 0
+    assert out == f"{mini}: 6 tables, 23 rows; wrote data/events.parquet, datapackage.json\n"
+    assert run_build(mini, "--check")[:2] == (0, f"{mini}: up to date (6 tables, 23 rows)\n")
+
+
+def test_failed_write_leaves_previous_files_and_no_temporaries(
+    mini: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    edit(mini / "events/meeting-2019.yaml", "title: Earlier meeting", "title: Earlier talks")
+    before = snapshot(mini)
+    result = builder.build(mini)
+
+    def boom(src: object, dst: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(builder.os, "replace", boom)
+    with pytest.raises(OSError, match="disk full"):
+        builder.write(mini, result)
+    assert snapshot(mini) == before
+    assert sorted(p.name for p in (mini / "data").iterdir() if p.name.startswith(".")) == []
+
+
+def test_parquet_types_seen_by_an_independent_reader(mini_src: Path) -> None:
+    events = mini_src / "data" / "events.parquet"
+    schema = pq.read_schema(events)
+    assert schema.field("earliest").type == pa.date32()
+    assert schema.field("type").type == pa.dictionary(pa.int32(), pa.string())
+    physical = pq.ParquetFile(events).schema.column(6)  # earliest
+    assert (physical.name, physical.logical_type.type) == ("earliest", "DATE")
+    duckdb = pytest.importorskip("duckdb")
+    rows = duckdb.sql(
+        f"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM '{events}') "
+        "WHERE column_name IN ('earliest', 'latest', 'type')"
+    ).fetchall()
+    assert sorted(rows) == [("earliest", "DATE"), ("latest", "DATE"), ("type", "VARCHAR")]

@@ -1,0 +1,133 @@
+"""Whole-output tests of the core commands, and the CLI's promises."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from chrono import __version__
+from chrono.cli import main
+from conftest import ROOT
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_list(mini_src: Path) -> None:
+    assert invoke("list", str(mini_src)) == (
+        0,
+        "mini 1.0.0  Mini test chronology\n"
+        "  places             2 rows\n"
+        "  actors             3 rows\n"
+        "  sources            2 rows\n"
+        "  events             3 rows\n"
+        "  participants       5 rows\n"
+        "  claims             8 rows\n",
+        "",
+    )
+
+
+def test_info(mini_src: Path) -> None:
+    desc = json.loads((mini_src / "datapackage.json").read_text())
+    sums = "".join(
+        f"  {r['hash']}  {r['path']}  ({r['bytes']} bytes, {r['rows']} rows)\n"
+        for r in desc["resources"]
+    )
+    assert invoke("info", "-d", str(mini_src)) == (
+        0,
+        f"chrono-data {__version__}\n"
+        "dataset     mini 1.0.0\n"
+        "title       Mini test chronology\n"
+        "license     CC0-1.0\n"
+        f"location    {mini_src}\n"
+        f"curated     sha256:{desc['chrono']['curated_sha256']}\n"
+        "checksums\n" + sums + "cite as\n"
+        "  chrono developers (2026). Mini test chronology (dataset mini, version 1.0.0) "
+        f"[Data set]. chrono-data {__version__}.\n",
+        "",
+    )
+
+
+def test_show_prints_the_provenance_trail(mini_src: Path) -> None:
+    assert invoke("show", "meeting-2020", "-d", str(mini_src)) == (
+        0,
+        "meeting-2020: Leaders A and B meet in Alpha City\n"
+        "  date      2020-06-02/2020-06-03  (2020-06-02 to 2020-06-03, day)\n"
+        "  type      state_visit\n"
+        "  status    confirmed\n"
+        "  place     Alpha City (alpha-city)\n"
+        "  part of   Regional summit (summit-2020)\n"
+        "  summary   The two leaders held talks.\n"
+        "participants\n"
+        "  Leader A (leader-a): host\n"
+        "  Leader B (leader-b): guest\n"
+        "claims (4)\n"
+        "  occurrence  [supports, announced]\n"
+        "    source  gazette-2020-05-01: Test Gazette, 2020-05-01, Leaders to meet, p1\n"
+        "  date = 2020-06-02/2020-06-03  [supports, announced]\n"
+        "    source  gazette-2020-05-01: Test Gazette, 2020-05-01, Leaders to meet, p1\n"
+        '    quote   "from June 2 to June 3"\n'
+        "  date = 2020-06  [supports, reported]\n"
+        "    source  ministry-2020-06: Test Ministry, 2020-06, (title unknown)\n"
+        "    note    The ministry gives only the month.\n"
+        "  type = official_visit  [contradicts, reported]\n"
+        "    source  ministry-2020-06: Test Ministry, 2020-06, (title unknown)\n",
+        "",
+    )
+
+
+def test_show_lists_children_of_a_parent(mini_src: Path) -> None:
+    code, out, _ = invoke("show", "summit-2020", "-d", str(mini_src))
+    assert code == 0
+    assert "  includes  Leaders A and B meet in Alpha City (meeting-2020)\n" in out
+
+
+def test_show_unknown_event(mini_src: Path) -> None:
+    assert invoke("show", "nope", "-d", str(mini_src)) == (
+        1,
+        "",
+        f"Error: no event 'nope' in {mini_src} (chrono list shows the datasets)\n",
+    )
+
+
+def test_unreadable_dataset_is_exit_3(tmp_path: Path) -> None:
+    (tmp_path / "datapackage.json").write_bytes(b"\xff\xfe not utf-8")
+    assert invoke("list", str(tmp_path)) == (
+        3,
+        "",
+        f"Error: {tmp_path}/datapackage.json: not UTF-8 (byte 0)\n",
+    )
+    assert invoke("info", "-d", str(tmp_path / "missing")) == (
+        3,
+        "",
+        f"Error: {tmp_path}/missing: no such dataset directory or datapackage.json\n",
+    )
+
+
+def test_version() -> None:
+    assert invoke("--version") == (0, f"chrono, version {__version__}\n", "")
+
+
+def test_help_does_not_import_pandas_or_pyarrow() -> None:
+    code = (
+        "import sys\n"
+        "from chrono.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "heavy = sorted(m for m in ('pandas', 'pyarrow', 'pandera') if m in sys.modules)\n"
+        "print('HEAVY', heavy)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().endswith("HEAVY []")
+
+
+def test_every_command_is_documented_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text()
+    documented = set(re.findall(r"^\s*\$?\s*chrono ([a-z-]+)", readme, flags=re.M))
+    assert set(main.commands) <= documented, set(main.commands) - documented

@@ -1,0 +1,124 @@
+"""Loaders: real dtypes, whole datasets, Arrow, filters, any dataset directory."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+import chrono
+from chrono.build import write_dataset
+from chrono.package import DatasetError
+
+EXPECTED_EVENT_DTYPES = {
+    "id": "string",
+    "title": "string",
+    "summary": "string",
+    "type": "category",
+    "status": "category",
+    "date": "string",
+    "earliest": "date32[day][pyarrow]",
+    "latest": "date32[day][pyarrow]",
+    "precision": "category",
+    "uncertain": "boolean",
+    "approximate": "boolean",
+    "place_id": "string",
+    "parent_id": "string",
+}
+
+
+def test_event_dtypes(mini_src: Path) -> None:
+    events = chrono.load("events", mini_src)
+    assert {c: str(t) for c, t in events.dtypes.items()} == EXPECTED_EVENT_DTYPES
+    assert list(events["type"].cat.categories[:3]) == [
+        "state_visit",
+        "official_visit",
+        "working_visit",
+    ]
+    assert events["id"].tolist() == ["meeting-2019", "meeting-2020", "summit-2020"]
+    assert events["earliest"].tolist() == [
+        dt.date(2019, 1, 1),
+        dt.date(2020, 6, 2),
+        dt.date(2020, 6, 1),
+    ]
+    assert events["parent_id"].isna().tolist() == [True, False, True]
+
+
+def test_every_table_has_model_dtypes(mini_src: Path) -> None:
+    tables = chrono.load_dataset(mini_src)
+    assert list(tables) == ["places", "actors", "sources", "events", "participants", "claims"]
+    assert str(tables["places"]["latitude"].dtype) == "Float64"
+    assert tables["places"]["latitude"].tolist()[0] == 10.5
+    assert str(tables["claims"]["stance"].dtype) == "category"
+    assert str(tables["sources"]["published_latest"].dtype) == "date32[day][pyarrow]"
+    assert tables["claims"]["value"].isna().sum() == 3  # the occurrence claims
+
+
+def test_load_arrow_keeps_stored_types(mini_src: Path) -> None:
+    table = chrono.load_arrow("events", mini_src)
+    assert table.schema.field("earliest").type == pa.date32()
+    assert pa.types.is_dictionary(table.schema.field("status").type)
+
+
+def test_datapackage_json_path_works_too(mini_src: Path) -> None:
+    assert len(chrono.load("claims", mini_src / "datapackage.json")) == 8
+
+
+def test_bundled_datasets_are_listed_and_load() -> None:
+    assert "russia-china-summits" in chrono.list_datasets()
+    events = chrono.load("events")
+    assert {"xi-state-visit-russia-2019", "joint-statement-beijing-2022"} <= set(events["id"])
+
+
+def test_events_between_uses_the_bounds(mini_src: Path) -> None:
+    got = chrono.events_between("2020-06-03", "2020", mini_src)["id"].tolist()
+    assert got == ["meeting-2020", "summit-2020"]
+    assert chrono.events_between(dt.date(2019, 12, 31), dt.date(2020, 1, 1), mini_src)[
+        "id"
+    ].tolist() == ["meeting-2019"]
+    assert chrono.events_between("2021", "2022", mini_src).empty
+
+
+def test_events_with_actor(mini_src: Path) -> None:
+    assert chrono.events_with_actor("leader-b", mini_src)["id"].tolist() == [
+        "meeting-2019",
+        "meeting-2020",
+    ]
+    assert chrono.events_with_actor("leader-b", mini_src, role="guest")["id"].tolist() == [
+        "meeting-2020"
+    ]
+    assert chrono.events_with_actor("nobody", mini_src).empty
+
+
+def test_unknown_table_and_dataset_are_clear_errors(mini_src: Path) -> None:
+    with pytest.raises(DatasetError, match=r"^no table 'event' \(tables: places, actors"):
+        chrono.load("event", mini_src)
+    with pytest.raises(DatasetError, match=r"^no dataset 'nope': not a directory"):
+        chrono.load("events", "nope")
+
+
+def test_bce_and_far_future_dates_load(tmp_path: Path, mini_src: Path) -> None:
+    tables = {name: chrono.load_arrow(name, mini_src) for name in chrono.load_dataset(mini_src)}
+    events = tables["events"]
+    earliest = pa.array([-735599, 0, 4_000_000], pa.int32()).cast(pa.date32())
+    events = events.set_column(events.schema.get_field_index("earliest"), "earliest", earliest)
+    tables["events"] = events
+    directory = write_dataset(
+        tmp_path / "odd",
+        tables,
+        {"name": "odd", "title": "Odd", "version": "0.0.1", "license": "CC0-1.0"},
+    )
+    frame = chrono.load("events", directory)
+    values = frame["earliest"].array._pa_array.cast(pa.int32()).to_pylist()
+    assert values == [-735599, 0, 4_000_000]  # 45 BCE and year 12921 survive, no datetime64 limit
+
+
+def test_loaded_frames_work_from_a_copied_directory(tmp_path: Path, mini_src: Path) -> None:
+    copy = tmp_path / "elsewhere"
+    shutil.copytree(mini_src, copy)
+    assert chrono.load("events", copy).equals(chrono.load("events", mini_src))
+    assert isinstance(chrono.load("events", str(copy)), pd.DataFrame)
