@@ -1,0 +1,70 @@
+"""The wheel carries the data: build it, install it in a fresh venv, load from outside."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import sysconfig
+import venv
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+
+def test_wheel_installs_and_loads_events_outside_the_checkout(tmp_path: Path) -> None:
+    pytest.importorskip("build")
+    dist = tmp_path / "dist"
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(dist)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = dist.glob("chrono_data-*.whl")
+
+    env_dir = tmp_path / "venv"
+    venv.create(env_dir, with_pip=False)
+    python = env_dir / "bin" / "python"
+    fresh_site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()
+    # The fresh venv gets chrono from the wheel only; its dependencies (pandas, pyarrow, ...)
+    # come from this interpreter's site-packages, appended after its own, with no network.
+    Path(fresh_site, "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps",
+         "--no-index", "--quiet", str(wheel)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    probe = (
+        "import chrono, pathlib\n"
+        "events = chrono.load('events')\n"
+        "print(pathlib.Path(chrono.__file__).is_relative_to(pathlib.Path(r'%s')))\n"
+        "print(chrono.list_datasets())\n"
+        "print(len(events) > 0, str(events['earliest'].dtype))\n"
+    ) % fresh_site
+    out = subprocess.run(
+        [str(python), "-c", probe], cwd=outside, env=env, capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == [
+        "True",
+        "['russia-china-summits']",
+        "True date32[day][pyarrow]",
+    ]
+    cli = subprocess.run(
+        [str(env_dir / "bin" / "chrono"), "list"], cwd=outside, env=env,
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert cli.returncode == 0, cli.stderr
+    assert cli.stdout.startswith("russia-china-summits 0.1.0  Russia–China summit diplomacy\n")
