@@ -1,0 +1,148 @@
+"""``chrono diff`` and ``chrono textconv``: a thin layer over :mod:`chrono.diffing`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from chrono.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE, fail
+
+#: Rows listed per table and kind unless --limit says otherwise (counts are always exact).
+DEFAULT_LIMITS = {"text": 50, "markdown": 20, "json": 0}
+_COLOURS = {"add": "green", "remove": "red", "change": "yellow", "head": None}
+
+
+def _style(text: str, role: str) -> str:
+    if role == "head":
+        return click.style(text, bold=True)
+    return click.style(text, fg=_COLOURS[role])
+
+
+def _sides(args: tuple[str, ...]) -> tuple[str, str | None]:
+    """(old, new) from the arguments; new None means the working tree."""
+    if len(args) == 2:
+        return args[0], args[1]
+    if len(args) == 1:
+        one = args[0]
+        if ".." in one and not Path(one).exists():
+            a, _, b = one.partition("..")
+            if not a or not b or b.startswith("."):
+                fail(f"{one}: a revision range is written A..B", EXIT_USAGE)
+            return a, b
+        return one, None
+    fail("give OLD and NEW, a revision (compared with the working tree) or A..B", EXIT_USAGE)
+
+
+@click.command()
+@click.argument("revisions", nargs=-1, metavar="OLD [NEW]")
+@click.option(
+    "-d",
+    "--dataset",
+    default="datasets/russia-china-summits",
+    show_default=True,
+    help="Dataset path inside the git repository, for git revisions.",
+)
+@click.option("-t", "--table", "tables", multiple=True, help="Compare only this table.")
+@click.option(
+    "-i",
+    "--ignore",
+    multiple=True,
+    metavar="COLUMN",
+    help="Ignore a column: table.column or column.",
+)
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+)
+@click.option("--stat", is_flag=True, help="Counts per table only.")
+@click.option(
+    "-n",
+    "--limit",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Rows listed per table and kind (0: all). Default: text 50, markdown 20, json all.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["auto", "duckdb", "arrow"]),
+    default="auto",
+    show_default=True,
+    help="Join engine: DuckDB when installed (auto), or Arrow compute. Same report.",
+)
+def diff(
+    revisions: tuple[str, ...],
+    dataset: str,
+    tables: tuple[str, ...],
+    ignore: tuple[str, ...],
+    fmt: str,
+    stat: bool,
+    limit: int | None,
+    engine: str,
+) -> None:
+    """Show what changed between two versions of a chronology.
+
+    OLD and NEW are each a dataset directory or its datapackage.json, a single .parquet
+    table, or a git revision. One revision compares it with the working tree; A..B compares
+    two revisions. Exit status: 0 no differences, 1 differences, 2 usage, 3 unreadable input.
+    """
+    import json
+
+    from chrono.diffing import DiffError, render
+    from chrono.diffing import diff as run
+    from chrono.model.tables import TABLE_NAMES
+
+    for name in tables:
+        if name not in TABLE_NAMES:
+            fail(f"--table {name}: no such table (tables: {', '.join(TABLE_NAMES)})", EXIT_USAGE)
+    old, new = _sides(revisions)
+    try:
+        if new is None:
+            from chrono.diffing.inputs import working_tree
+
+            new_side: Any = working_tree(dataset, tables or None, None)
+        else:
+            new_side = new
+        result = run(
+            old, new_side, tables=tables or None, ignore=ignore, dataset=dataset, engine=engine
+        )
+    except DiffError as exc:
+        fail(str(exc), EXIT_UNREADABLE)
+    except ValueError as exc:
+        fail(str(exc), EXIT_USAGE)
+    n = DEFAULT_LIMITS[fmt] if limit is None else limit
+    report = result.to_dict(limit=n or None)
+    if stat:
+        click.echo(render.stat(report), nl=False)
+    elif fmt == "json":
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+    elif fmt == "markdown":
+        click.echo(render.markdown(report), nl=False)
+    else:
+        click.echo(render.text(report, _style), nl=False)
+    raise SystemExit(EXIT_OK if result.is_empty else EXIT_FINDINGS)
+
+
+@click.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+def textconv(file: str) -> None:
+    """Print a Parquet table as text, one line per row sorted by key (for git diff).
+
+    Set up in a repository with ``*.parquet diff=chrono`` in .gitattributes and
+    ``git config diff.chrono.textconv "chrono textconv"``.
+    """
+    from chrono.diffing import DiffError
+    from chrono.diffing.textconv import render_file
+
+    try:
+        click.echo(render_file(Path(file)), nl=False)
+    except DiffError as exc:
+        fail(str(exc), EXIT_UNREADABLE)
+
+
+COMMANDS = [diff, textconv]

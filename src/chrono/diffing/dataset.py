@@ -1,0 +1,471 @@
+"""A whole-dataset diff: tables in model order, renames followed, provenance grouped by event."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from chrono.diffing.core import (
+    DATE_CLASSES,
+    DiffError,
+    Index,
+    Pairs,
+    TableDiff,
+    finish,
+    match_arrow,
+    table_spec,
+    to_np,
+)
+from chrono.diffing.inputs import DEFAULT_GIT_DATASET, Snapshot, TableSource, load, open_side
+from chrono.model.dates import format_day
+from chrono.model.tables import TABLE_NAMES, TABLES
+
+FORMAT_VERSION = 1
+
+Source = str | Path | Snapshot | dict[str, pa.Table]
+ENGINES = ("auto", "duckdb", "arrow")
+
+
+@dataclass
+class EventProvenance:
+    """Changes to the claims and sources that support one event."""
+
+    event_id: str
+    event_change: str | None  # changed | added | removed | renamed | None (event row unchanged)
+    claims: dict[str, list[str]] = field(default_factory=dict)  # added/removed/changed -> ids
+    sources: list[str] = field(default_factory=list)  # changed/added/removed sources it cites
+
+    @property
+    def provenance_only(self) -> bool:
+        return self.event_change is None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "event_id": self.event_id,
+            "event_change": self.event_change,
+            "provenance_only": self.provenance_only,
+            "claims": {k: v for k, v in self.claims.items() if v},
+            "sources": self.sources,
+        }
+
+
+@dataclass
+class DatasetDiff:
+    old_label: str
+    new_label: str
+    tables: list[TableDiff]
+    ignored: list[str] = field(default_factory=list)
+    #: the full claims tables (old, new) for finding the events a changed source supports
+    claims: tuple[TableSource | None, TableSource | None] = (None, None)
+    _provenance: list[EventProvenance] | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return all(t.is_empty for t in self.tables)
+
+    def table(self, name: str) -> TableDiff:
+        for t in self.tables:
+            if t.name == name:
+                return t
+        raise KeyError(name)
+
+    def __getitem__(self, name: str) -> TableDiff:
+        return self.table(name)
+
+    @property
+    def provenance(self) -> list[EventProvenance]:
+        if self._provenance is None:
+            self._provenance = _provenance(self)
+        return self._provenance
+
+    def to_dict(self, limit: int | None = None) -> dict[str, Any]:
+        """The report as plain JSON-able data (``format_version`` 1).
+
+        ``limit`` caps the rows listed per table and kind; counts are always exact.
+        """
+        return {
+            "format_version": FORMAT_VERSION,
+            "old": self.old_label,
+            "new": self.new_label,
+            "is_empty": self.is_empty,
+            "ignored": self.ignored,
+            "tables": [table_dict(t, limit) for t in self.tables],
+            "provenance": [p.to_dict() for p in self.provenance],
+        }
+
+    def apply(self, old: dict[str, pa.Table]) -> dict[str, pa.Table]:
+        """Apply this diff's full report to ``old`` tables: the result has ``new``'s rows.
+
+        Value changes only: columns added or removed by a schema change are not rebuilt.
+        """
+        return apply_report(self.to_dict(), old)
+
+
+# --------------------------------------------------------------------------- values
+
+
+def _py(arr: pa.Array | pa.ChunkedArray) -> list[Any]:
+    typ = arr.type
+    if pa.types.is_dictionary(typ):
+        arr = arr.cast(typ.value_type)
+        typ = arr.type
+    if pa.types.is_date32(typ):
+        return [None if d is None else format_day(d) for d in arr.cast(pa.int32()).to_pylist()]
+    if pa.types.is_date64(typ) or pa.types.is_timestamp(typ):
+        return [None if v is None else v.isoformat() for v in arr.to_pylist()]
+    values = arr.to_pylist()
+    if pa.types.is_floating(typ):
+        return [None if v is None or math.isnan(v) else v for v in values]
+    if pa.types.is_binary(typ) or pa.types.is_large_binary(typ):
+        return [None if v is None else v.hex() for v in values]
+    return list(values)
+
+
+def _rows(table: pa.Table, idx: Index, columns: Iterable[str]) -> list[dict[str, Any]]:
+    take = pa.array(idx, pa.int64())
+    cols = {c: _py(table.column(c).take(take)) for c in columns}
+    return [{c: cols[c][i] for c in cols} for i in range(len(idx))]
+
+
+def _order(table: pa.Table, idx: Index, keys: tuple[str, ...]) -> Index:
+    """``idx`` sorted by the key values of those rows."""
+    if len(idx) < 2:
+        return idx
+    sub = table.select(list(keys)).take(pa.array(idx))
+    plain = pa.table(
+        [c.cast(c.type.value_type) if pa.types.is_dictionary(c.type) else c for c in sub.columns],
+        names=list(keys),
+    )
+    order = pc.sort_indices(plain, sort_keys=[(k, "ascending") for k in keys])
+    result: Index = idx[to_np(order)]
+    return result
+
+
+def _order_pairs(t: TableDiff, pairs: Pairs, by: str) -> Pairs:
+    """``pairs`` sorted by the key of their new (or old) row."""
+    if len(pairs) < 2:
+        return pairs
+    table, idx = (t.new, pairs.new_idx) if by == "new" else (t.old, pairs.old_idx)
+    sub = table.select(list(t.primary_key)).take(pa.array(idx))
+    plain = pa.table(
+        [c.cast(c.type.value_type) if pa.types.is_dictionary(c.type) else c for c in sub.columns],
+        names=list(t.primary_key),
+    )
+    order = to_np(pc.sort_indices(plain, sort_keys=[(k, "ascending") for k in t.primary_key]))
+    return Pairs(
+        pairs.old_idx[order],
+        pairs.new_idx[order],
+        {c: m[order] for c, m in pairs.masks.items()},
+        {c: k[order] for c, k in pairs.date_classes.items()},
+    )
+
+
+def table_dict(t: TableDiff, limit: int | None) -> dict[str, Any]:
+    keys = t.primary_key
+
+    def cut(n: int) -> int:
+        return n if limit is None else min(n, limit)
+
+    added = _order(t.new, t.added, keys)[: cut(len(t.added))]
+    removed = _order(t.old, t.removed, keys)[: cut(len(t.removed))]
+    changed = _order_pairs(t, t.changed, "new")
+    n_changed = cut(len(changed))
+    renamed = _order_pairs(t, t.renamed, "old")
+    n_renamed = cut(len(renamed))
+
+    def keyed(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [
+            {"key": {k: r[k] for k in keys}, "row": {c: v for c, v in r.items() if c not in keys}}
+            for r in rows
+        ]
+
+    def field_changes(p: Pairs, n: int) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        cols = [c for c in t.old.column_names if c in p.masks and p.masks[c][:n].any()]
+        olds = _rows(t.old, p.old_idx[:n], [*keys, *cols])
+        news = _rows(t.new, p.new_idx[:n], [*keys, *cols])
+        for i in range(n):
+            entry: dict[str, Any] = {"key": {k: news[i][k] for k in keys}}
+            old_key = {k: olds[i][k] for k in keys}
+            if old_key != entry["key"]:
+                entry["old_key"] = old_key
+            entry["fields"] = {
+                c: {"old": olds[i][c], "new": news[i][c]} for c in cols if p.masks[c][i]
+            }
+            dates = {
+                c: DATE_CLASSES[int(codes[i])]
+                for c, codes in sorted(p.date_classes.items())
+                if codes[i]
+            }
+            if dates:
+                entry["date_changes"] = dates
+            out.append(entry)
+        return out
+
+    schema = [
+        {"column": s.column, "change": s.change, "old_type": s.old_type, "new_type": s.new_type}
+        for s in t.schema_changes
+    ]
+    counts = t.counts()
+    shown = {
+        "added": len(added),
+        "removed": len(removed),
+        "changed": n_changed,
+        "renamed": n_renamed,
+    }
+    return {
+        "name": t.name,
+        "primary_key": list(keys),
+        "counts": counts,
+        "date_changes": t.date_class_counts(),
+        "truncated": any(shown[k] < counts[k] for k in shown),
+        "schema_changes": schema,
+        "added": keyed(_rows(t.new, added, t.new.column_names)),
+        "removed": keyed(_rows(t.old, removed, t.old.column_names)),
+        "changed": field_changes(changed, n_changed),
+        "renamed": [
+            {"old_key": e.pop("old_key", e["key"]), "new_key": e.pop("key"), **e}
+            for e in field_changes(renamed, n_renamed)
+        ],
+    }
+
+
+# --------------------------------------------------------------------------- provenance
+
+
+def _event_changes(d: DatasetDiff) -> dict[str, str]:
+    try:
+        ev = d.table("events")
+    except KeyError:
+        return {}
+    out: dict[str, str] = {}
+    for i in _ids(ev.old, ev.removed):
+        out[i] = "removed"
+    for i in _ids(ev.new, ev.added):
+        out[i] = "added"
+    for i in _ids(ev.new, ev.changed.new_idx):
+        out[i] = "changed"
+    for i in _ids(ev.new, ev.renamed.new_idx):
+        out[i] = "renamed"
+    return out
+
+
+def _ids(table: pa.Table, idx: Index, column: str = "id") -> list[str]:
+    if column not in table.column_names or not len(idx):
+        return []
+    return [str(v) for v in _py(table.column(column).take(pa.array(idx)))]
+
+
+def _claim_links(src: TableSource) -> pa.Table | None:
+    """The event_id and source_id columns of a whole claims table."""
+    import pyarrow.parquet as pq
+
+    columns = ["event_id", "source_id"]
+    if isinstance(src, pa.Table):
+        return src.select(columns) if set(columns) <= set(src.column_names) else None
+    try:
+        return pq.read_table(src, columns=columns)
+    except (pa.ArrowException, OSError, ValueError, KeyError):
+        return None
+
+
+def _provenance(d: DatasetDiff) -> list[EventProvenance]:
+    changes = _event_changes(d)
+    events: dict[str, EventProvenance] = {}
+
+    def get(event_id: str) -> EventProvenance:
+        if event_id not in events:
+            events[event_id] = EventProvenance(
+                event_id, changes.get(event_id), {"added": [], "removed": [], "changed": []}
+            )
+        return events[event_id]
+
+    names = {t.name for t in d.tables}
+    if "claims" in names:
+        cl = d.table("claims")
+        if "event_id" in cl.old.column_names and "event_id" in cl.new.column_names:
+            for kind, table, idx in (
+                ("added", cl.new, cl.added),
+                ("removed", cl.old, cl.removed),
+                ("changed", cl.new, cl.changed.new_idx),
+            ):
+                for ev, cid in zip(_ids(table, idx, "event_id"), _ids(table, idx), strict=True):
+                    get(ev).claims[kind].append(cid)
+    if "sources" in names:
+        src = d.table("sources")
+        touched = sorted(
+            {
+                *_ids(src.new, src.added),
+                *_ids(src.old, src.removed),
+                *_ids(src.new, src.changed.new_idx),
+            }
+        )
+        if touched:
+            for side in d.claims:
+                if side is None:
+                    continue
+                links = _claim_links(side)
+                if links is None:
+                    continue
+                sel = links.filter(pc.is_in(links.column("source_id"), pa.array(touched)))
+                for ev, sid in zip(
+                    _py(sel.column("event_id")), _py(sel.column("source_id")), strict=True
+                ):
+                    p = get(str(ev))
+                    if sid not in p.sources:
+                        p.sources.append(str(sid))
+    for p in events.values():
+        p.sources.sort()
+        for ids in p.claims.values():
+            ids.sort()
+    return [events[k] for k in sorted(events)]
+
+
+# --------------------------------------------------------------------------- apply
+
+
+def apply_report(report: dict[str, Any], old: dict[str, pa.Table]) -> dict[str, pa.Table]:
+    """Rebuild the new tables from ``old`` and a full (unlimited) report."""
+    out: dict[str, pa.Table] = {}
+    for t in report["tables"]:
+        if t["truncated"]:
+            raise ValueError(f"{t['name']}: the report is truncated; apply needs a full report")
+        keys = t["primary_key"]
+        table = old.get(t["name"])
+        names = [] if table is None else table.column_names
+        rows: dict[tuple[Any, ...], dict[str, Any]] = {}
+        if table is not None:
+            for r in _rows(table, np.arange(table.num_rows, dtype=np.int64), names):
+                rows[tuple(r[k] for k in keys)] = r
+        for e in t["removed"]:
+            del rows[tuple(e["key"][k] for k in keys)]
+        for e in t["renamed"] + t["changed"]:
+            before = e.get("old_key", e["key"])
+            after = e.get("new_key", e["key"])
+            row = rows.pop(tuple(before[k] for k in keys))
+            row.update(after)
+            row.update({c: v["new"] for c, v in e["fields"].items()})
+            rows[tuple(after[k] for k in keys)] = row
+        for e in t["added"]:
+            row = {**e["key"], **e["row"]}
+            rows[tuple(row[k] for k in keys)] = row
+        ordered = [rows[k] for k in sorted(rows, key=lambda k: tuple(map(_sortable, k)))]
+        columns = names or (list(ordered[0]) if ordered else [])
+        out[t["name"]] = pa.table({c: [r.get(c) for r in ordered] for c in columns})
+    return out
+
+
+def _sortable(v: Any) -> tuple[int, Any]:
+    return (0, "") if v is None else (1, v)
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def _snapshot(
+    side: Source, label: str, tables: tuple[str, ...] | None, dataset: str | Path, cwd: Path | None
+) -> Snapshot:
+    if isinstance(side, Snapshot):
+        return side
+    if isinstance(side, dict):
+        return Snapshot(label, dict(side))
+    return open_side(side, dataset=dataset, tables=tables, cwd=cwd)
+
+
+def diff(
+    old: Source,
+    new: Source,
+    *,
+    tables: Iterable[str] | None = None,
+    ignore: Iterable[str] = (),
+    dataset: str | Path = DEFAULT_GIT_DATASET,
+    cwd: Path | None = None,
+    engine: str = "auto",
+) -> DatasetDiff:
+    """Compare two versions of a chronology.
+
+    ``old`` and ``new`` are each a dataset directory or its ``datapackage.json``, a single
+    Parquet table, a git revision (of the repository at ``cwd``; the dataset at ``dataset``
+    inside it), or a mapping of table name to Arrow table. ``ignore`` names columns as
+    ``table.column`` or ``column`` (every table). Raises :class:`DiffError` for an input that
+    cannot be read or a primary key that is not unique.
+
+    ``engine``: ``duckdb`` (a parallel full outer join; the default when DuckDB is
+    installed), ``arrow`` (Arrow compute and numpy), or ``auto``. Both give the same report.
+    """
+    from chrono.diffing import duck
+
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r} (engines: {', '.join(ENGINES)})")
+    use_duck = engine == "duckdb" or (engine == "auto" and duck.available())
+    wanted = tuple(tables) if tables else None
+    if wanted:
+        unknown = [t for t in wanted if t not in TABLES]
+        if unknown:
+            raise ValueError(f"unknown table {unknown[0]!r} (tables: {', '.join(TABLE_NAMES)})")
+    a = _snapshot(old, "old", wanted, dataset, cwd)
+    b = _snapshot(new, "new", wanted, dataset, cwd)
+    ignore = tuple(ignore)
+    names = [
+        n for n in TABLE_NAMES if (n in a.tables or n in b.tables) and (not wanted or n in wanted)
+    ]
+    if a.single != b.single and len(names) > 1:
+        single = a if a.single else b
+        only = next(iter(single.tables))
+        names = [only]
+    results: list[TableDiff] = []
+    renames: dict[str, str] = {}
+    for name in names:
+        spec = TABLES[name]
+        keys = spec.primary_key
+        ta: TableSource | None = a.tables.get(name)
+        tb: TableSource | None = b.tables.get(name)
+        if ta is None and tb is not None:
+            ta = duck.schema_of(tb).empty_table()
+        if tb is None and ta is not None:
+            tb = duck.schema_of(ta).empty_table()
+        assert ta is not None and tb is not None
+        drop = {i.split(".", 1)[1] for i in ignore if i.startswith(f"{name}.")}
+        drop |= {i for i in ignore if "." not in i}
+        if drop & set(keys):
+            raise ValueError(
+                f"cannot ignore primary key column of {name}: {sorted(drop & set(keys))}"
+            )
+        fk = next(
+            (
+                f.columns[0]
+                for f in spec.foreign_keys
+                if f.table == "events" and name != "events" and len(f.columns) == 1
+            ),
+            None,
+        )
+        if use_duck:
+            matched = duck.match_duckdb(name, ta, tb, keys, drop)
+        else:
+            matched = match_arrow(name, load(ta), load(tb), keys, drop)
+        td = finish(
+            name,
+            matched,
+            keys=keys,
+            spec=table_spec(name),
+            renames=renames,
+            rename_fk=fk,
+            detect_renames=name == "events",
+        )
+        if name == "events" and len(td.renamed):
+            olds = _ids(td.old, td.renamed.old_idx)
+            news = _ids(td.new, td.renamed.new_idx)
+            renames = dict(zip(olds, news, strict=True))
+        results.append(td)
+    claims = (a.tables.get("claims"), b.tables.get("claims"))
+    return DatasetDiff(a.label, b.label, results, sorted(ignore), claims)
+
+
+__all__ = ["DatasetDiff", "DiffError", "EventProvenance", "TableDiff", "diff"]

@@ -1,0 +1,214 @@
+"""Reading the two sides of a diff: dataset directories, single Parquet tables, git revisions.
+
+A git revision is read straight from the object store (``git ls-tree``/``git show``),
+never checked out. Every failure raises :class:`~chrono.diffing.core.DiffError` with one line.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any, TypeAlias
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from chrono.diffing.core import DiffError
+from chrono.model.tables import TABLE_NAMES
+from chrono.package import DESCRIPTOR, DatasetError, read_descriptor, resource, safe_path
+
+#: The dataset compared in git revision mode unless ``--dataset`` says otherwise.
+DEFAULT_GIT_DATASET = "datasets/russia-china-summits"
+
+
+#: A table in memory, or a Parquet file whose footer has been read (read lazily).
+TableSource: TypeAlias = "pa.Table | Path"
+
+
+@dataclass
+class Snapshot:
+    """One side of a diff: a label and the model tables it holds."""
+
+    label: str
+    tables: dict[str, TableSource]
+    single: bool = False  # one table read from a Parquet file
+
+
+def load(src: TableSource) -> pa.Table:
+    """The whole table in memory."""
+    if isinstance(src, pa.Table):
+        return src
+    try:
+        return pq.read_table(src)
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise DiffError(f"{src}: unreadable Parquet: {reason}") from None
+
+
+def parquet_schema(path: Path) -> pa.Schema:
+    """The schema in a Parquet file's footer; a clear error when it is not Parquet."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise DiffError(f"{path}: cannot read ({exc.strerror})") from None
+    if size == 0:
+        raise DiffError(f"{path}: empty file (0 bytes), not Parquet")
+    try:
+        return pq.read_schema(path)
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise DiffError(f"{path}: unreadable Parquet: {reason}") from None
+
+
+def parquet_from_bytes(blob: bytes, where: str) -> pa.Table:
+    if not blob:
+        raise DiffError(f"{where}: empty file (0 bytes), not Parquet")
+    try:
+        return pq.read_table(pa.BufferReader(blob))
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise DiffError(f"{where}: unreadable Parquet: {reason}") from None
+
+
+def table_name(table: pa.Table | pa.Schema, path: str) -> str:
+    schema = table if isinstance(table, pa.Schema) else table.schema
+    meta = schema.metadata or {}
+    name = meta.get(b"chrono:table", b"").decode("utf-8", "replace") or PurePosixPath(path).stem
+    if name not in TABLE_NAMES:
+        raise DiffError(
+            f"{path}: table {name!r} is not a table of the model ({', '.join(TABLE_NAMES)}), "
+            "so it has no primary key to match rows by"
+        )
+    return name
+
+
+def read_parquet_file(path: Path) -> Snapshot:
+    schema = parquet_schema(path)
+    return Snapshot(str(path), {table_name(schema, str(path)): path}, single=True)
+
+
+def read_directory(path: Path, tables: tuple[str, ...] | None) -> Snapshot:
+    directory = path.parent if path.name == DESCRIPTOR else path
+    try:
+        descriptor = read_descriptor(directory)
+        listed = {r["name"] for r in descriptor["resources"]}
+        wanted = [t for t in TABLE_NAMES if t in listed and (not tables or t in tables)]
+        read: dict[str, TableSource] = {}
+        for t in wanted:
+            file = safe_path(directory, resource(descriptor, t)["path"])
+            if not file.is_file():
+                raise DiffError(f"{file}: not found (listed in {DESCRIPTOR})")
+            parquet_schema(file)
+            read[t] = file
+    except DatasetError as exc:
+        raise DiffError(str(exc)) from None
+    return Snapshot(str(path), read)
+
+
+def read_path(path: Path, tables: tuple[str, ...] | None = None) -> Snapshot:
+    if path.is_file() and path.suffix == ".parquet":
+        return read_parquet_file(path)
+    if path.is_dir() or (path.name == DESCRIPTOR and path.is_file()):
+        return read_directory(path, tables)
+    if path.exists():
+        raise DiffError(f"{path}: neither a dataset directory, a {DESCRIPTOR} nor a .parquet file")
+    raise DiffError(f"{path}: no such file or directory")
+
+
+# --------------------------------------------------------------------------- git
+
+
+def _git(args: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:
+    try:
+        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False)
+    except OSError as exc:
+        raise DiffError(f"cannot run git: {exc.strerror}") from None
+
+
+def repo_root(cwd: Path | None = None) -> Path:
+    out = _git(["rev-parse", "--show-toplevel"], cwd)
+    if out.returncode != 0:
+        raise DiffError("not inside a git repository (needed to read a git revision)")
+    return Path(out.stdout.decode().strip())
+
+
+def is_revision(text: str, cwd: Path | None = None) -> bool:
+    if not text or text.startswith("-"):
+        return False
+    out = _git(["rev-parse", "--verify", "--quiet", f"{text}^{{commit}}"], cwd)
+    return out.returncode == 0
+
+
+def repo_relative(dataset: str | Path, root: Path, cwd: Path | None = None) -> str:
+    """The dataset path relative to the repository root (POSIX form)."""
+    p = Path(dataset)
+    if not p.is_absolute():
+        candidate = (cwd or Path.cwd()) / p
+        p = candidate if candidate.exists() else root / p
+    try:
+        rel = p.resolve().relative_to(root.resolve())
+    except ValueError:
+        raise DiffError(f"{dataset}: not inside the git repository {root}") from None
+    return rel.as_posix()
+
+
+def _show(rev: str, path: str, root: Path) -> bytes:
+    out = _git(["show", f"{rev}:{path}"], root)
+    if out.returncode != 0:
+        raise DiffError(f"{rev}:{path}: not in that revision")
+    return out.stdout
+
+
+def read_revision(
+    rev: str, dataset: str | Path, tables: tuple[str, ...] | None = None, cwd: Path | None = None
+) -> Snapshot:
+    root = repo_root(cwd)
+    rel = repo_relative(dataset, root, cwd)
+    label = f"{rev}:{rel}"
+    if rel.endswith(".parquet"):
+        table = parquet_from_bytes(_show(rev, rel, root), label)
+        return Snapshot(label, {table_name(table, rel): table}, single=True)
+    directory = rel[: -len(DESCRIPTOR)].rstrip("/") if rel.endswith(DESCRIPTOR) else rel
+    prefix = f"{directory}/" if directory and directory != "." else ""
+    raw = _show(rev, f"{prefix}{DESCRIPTOR}", root)
+    try:
+        descriptor: dict[str, Any] = json.loads(raw)
+        resources = {r["name"]: r["path"] for r in descriptor["resources"]}
+    except (ValueError, KeyError, TypeError):
+        raise DiffError(f"{label}/{DESCRIPTOR}: not a valid descriptor") from None
+    read: dict[str, TableSource] = {}
+    for name in TABLE_NAMES:
+        if name in resources and (not tables or name in tables):
+            try:
+                safe_path(Path("."), resources[name])
+            except DatasetError as exc:
+                raise DiffError(str(exc)) from None
+            path = f"{prefix}{resources[name]}"
+            read[name] = parquet_from_bytes(_show(rev, path, root), f"{rev}:{path}")
+    return Snapshot(label, read)
+
+
+def working_tree(dataset: str | Path, tables: tuple[str, ...] | None, cwd: Path | None) -> Snapshot:
+    root = repo_root(cwd)
+    return read_path(root / repo_relative(dataset, root, cwd), tables)
+
+
+def open_side(
+    spec: str | Path,
+    *,
+    dataset: str | Path = DEFAULT_GIT_DATASET,
+    tables: tuple[str, ...] | None = None,
+    cwd: Path | None = None,
+) -> Snapshot:
+    """A path if it exists, else a git revision, else an error."""
+    path = Path(spec)
+    if not path.is_absolute() and cwd is not None:
+        path = cwd / path
+    if path.exists():
+        return read_path(path, tables)
+    text = str(spec)
+    if is_revision(text, cwd):
+        return read_revision(text, dataset, tables, cwd)
+    raise DiffError(f"{text}: neither a path nor a git revision")

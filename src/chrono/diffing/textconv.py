@@ -1,0 +1,39 @@
+"""A stable text form of one Parquet table, for git's ``textconv`` diff driver."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from chrono.diffing.core import DiffError, to_np
+from chrono.diffing.dataset import _rows
+from chrono.diffing.inputs import parquet_from_bytes
+from chrono.diffing.render import table_text
+from chrono.model.tables import TABLES
+
+
+def render_file(path: Path) -> str:
+    try:
+        blob = path.read_bytes()
+    except OSError as exc:
+        raise DiffError(f"{path}: cannot read ({exc.strerror})") from None
+    if not blob:  # git hands an empty file for a side that does not exist
+        return ""
+    table = parquet_from_bytes(blob, str(path))
+    meta = table.schema.metadata or {}
+    name = meta.get(b"chrono:table", b"").decode("utf-8", "replace") or path.stem
+    spec = TABLES.get(name)
+    keys = [k for k in spec.primary_key if k in table.column_names] if spec else []
+    keys = keys or list(table.column_names)
+    sortable = pa.table(
+        [
+            c.cast(c.type.value_type) if pa.types.is_dictionary(c.type) else c
+            for c in table.select(keys).columns
+        ],
+        names=keys,
+    )
+    order = pc.sort_indices(sortable, sort_keys=[(k, "ascending") for k in keys])
+    idx = to_np(order)
+    return table_text(name, keys, _rows(table, idx, table.column_names))
