@@ -72,6 +72,7 @@ STANCE: Final = _v(
 MODE: Final = _v(
     reported="The source reports the event as having happened.",
     announced="The source describes the event as future, at its publication date.",
+    ongoing="The source reports the event as under way: begun, not ended, when it was published.",
 )
 CERTAINTY: Final = _v(
     certain="The source states the fact plainly.",
