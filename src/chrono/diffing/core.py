@@ -240,10 +240,7 @@ def check_unique(
     if len(dups):
         first = int(np.flatnonzero(np.isin(codes, dups[:1]))[0])
         key = ", ".join(f"{k}={table.column(k)[first].as_py()!r}" for k in keys)
-        raise DiffError(
-            f"{side}: {name}: duplicate primary key ({key}); {len(dups)} key(s) occur more "
-            "than once, so rows cannot be paired"
-        )
+        raise DiffError(f"{side}: {name}: duplicate primary key ({key}); rows cannot be paired")
 
 
 # --------------------------------------------------------------------------- comparison
@@ -482,8 +479,11 @@ def finish(
             removed = np.setdiff1d(removed, r_old).astype(np.int64)
             added = np.setdiff1d(added, r_new).astype(np.int64)
 
-    if renames and rename_fk and len(removed) and len(added) and rename_fk in common + list(keys):
-        through = _match_through_renames(old, new, removed, added, keys, rename_fk, renames)
+    fk_present = rename_fk in m.raw_old.column_names and rename_fk in m.raw_new.column_names
+    if renames and rename_fk and fk_present and len(removed) and len(added):
+        through = _match_through_renames(
+            m.raw_old, m.raw_new, removed, added, keys, rename_fk, renames
+        )
         if through is not None:
             t_old, t_new = through
             cols = [c for c in common if c != rename_fk]

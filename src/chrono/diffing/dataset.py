@@ -410,12 +410,14 @@ def diff(
         unknown = [t for t in wanted if t not in TABLES]
         if unknown:
             raise ValueError(f"unknown table {unknown[0]!r} (tables: {', '.join(TABLE_NAMES)})")
-    a = _snapshot(old, "old", wanted, dataset, cwd)
-    b = _snapshot(new, "new", wanted, dataset, cwd)
+    # renames found in events are followed in the tables that reference them
+    needs_events = wanted is not None and "events" not in wanted
+    needs_events = needs_events and any(t in ("claims", "participants") for t in wanted or ())
+    read = (*wanted, "events") if wanted and needs_events else wanted
+    a = _snapshot(old, "old", read, dataset, cwd)
+    b = _snapshot(new, "new", read, dataset, cwd)
     ignore = tuple(ignore)
-    names = [
-        n for n in TABLE_NAMES if (n in a.tables or n in b.tables) and (not wanted or n in wanted)
-    ]
+    names = [n for n in TABLE_NAMES if (n in a.tables or n in b.tables) and (not read or n in read)]
     if a.single != b.single and len(names) > 1:
         single = a if a.single else b
         only = next(iter(single.tables))
@@ -464,6 +466,8 @@ def diff(
             news = _ids(td.new, td.renamed.new_idx)
             renames = dict(zip(olds, news, strict=True))
         results.append(td)
+    if wanted:
+        results = [t for t in results if t.name in wanted]
     claims = (a.tables.get("claims"), b.tables.get("claims"))
     return DatasetDiff(a.label, b.label, results, sorted(ignore), claims)
 

@@ -1,0 +1,305 @@
+"""`chrono diff`: whole output of every format, exit codes, and the JSON schema."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from chrono.cli import main
+from conftest import ROOT
+from test_diff_helpers import Rows, edit, mutate
+
+SCHEMA = json.loads((ROOT / "schemas" / "diff-report.schema.json").read_text())
+
+
+def _change(rows: Rows) -> None:
+    edit(rows, "events", "summit-2020", date="2020-06-01/2020-06-05")
+    edit(rows, "claims", "meeting-2020/date/ministry-2020-06", note="Month only.")
+    rows["places"].append(
+        {"id": "gamma-port", "name": "Gamma Port", "country": "GG", "latitude": 1.5}
+    )
+    edit(rows, "events", "meeting-2019", id="meeting-2019-b")
+    for c in rows["claims"]:
+        if c["event_id"] == "meeting-2019":
+            c["event_id"] = "meeting-2019-b"
+            c["id"] = c["id"].replace("meeting-2019", "meeting-2019-b")
+    for p in rows["participants"]:
+        if p["event_id"] == "meeting-2019":
+            p["event_id"] = "meeting-2019-b"
+
+
+@pytest.fixture
+def versions(tmp_path: Path, mini_src: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Datasets ``a`` (the mini dataset) and ``b`` (changed) in the current directory."""
+    mutate(mini_src, tmp_path / "a", lambda rows: None)
+    mutate(mini_src, tmp_path / "b", _change)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["diff", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+TEXT = """\
+--- a
++++ b
+places: 1 added
+  + gamma-port
+      name: "Gamma Port"
+      country: "GG"
+      latitude: 1.5
+events: 1 changed, 1 renamed
+  ~ summit-2020
+      date: "2020-06" → "2020-06-01/2020-06-05"  (refined)
+      latest: "2020-06-30" → "2020-06-05"
+      precision: "month" → "day"
+  > meeting-2019 → meeting-2019-b
+participants: 2 renamed
+  > meeting-2019, leader-a, participant → meeting-2019-b, leader-a, participant
+  > meeting-2019, leader-b, participant → meeting-2019-b, leader-b, participant
+claims: 1 changed, 2 renamed
+  ~ meeting-2020/date/ministry-2020-06
+      note: "The ministry gives only the month." → "Month only."
+  > meeting-2019/date/gazette-2020-05-01/p2 → meeting-2019-b/date/gazette-2020-05-01/p2
+  > meeting-2019/occurrence/gazette-2020-05-01/p2 → meeting-2019-b/occurrence/gazette-2020-05-01/p2
+provenance (claims and sources, by the event they support):
+  meeting-2020: 1 claim changed (provenance only)
+"""
+
+
+@pytest.mark.parametrize("engine", ["arrow", "duckdb"])
+def test_text(versions: Path, engine: str) -> None:
+    assert invoke("a", "b", "--engine", engine) == (1, TEXT, "")
+
+
+def test_text_limit_says_how_many_more(versions: Path) -> None:
+    code, out, _ = invoke("a", "b", "-t", "participants", "--limit", "1")
+    assert (code, out) == (
+        1,
+        "--- a\n+++ b\n"
+        "participants: 2 renamed\n"
+        "  > meeting-2019, leader-a, participant → meeting-2019-b, leader-a, participant\n"
+        "  … and 1 more renamed\n",
+    )
+
+
+MARKDOWN = """\
+### chrono diff
+
+`a` → `b`
+
+| table | added | removed | changed | renamed | schema changes |
+|---|--:|--:|--:|--:|--:|
+| places | 1 | 0 | 0 | 0 | 0 |
+| events | 0 | 0 | 1 | 1 | 0 |
+| participants | 0 | 0 | 0 | 2 | 0 |
+| claims | 0 | 0 | 1 | 2 | 0 |
+
+#### places
+
+Added (1):
+
+- `gamma-port`
+
+#### events
+
+Changed (1):
+
+| key | column | old | new |
+|---|---|---|---|
+| `summit-2020` | date | `2020-06` | `2020-06-01/2020-06-05` (refined) |
+| `summit-2020` | latest | `2020-06-30` | `2020-06-05` |
+| `summit-2020` | precision | `month` | `day` |
+
+Renamed (1):
+
+- `meeting-2019` → `meeting-2019-b`
+
+#### participants
+
+Renamed (2):
+
+- `meeting-2019, leader-a, participant` → `meeting-2019-b, leader-a, participant`
+
+_… and 1 more renamed (not listed)_
+
+#### claims
+
+Changed (1):
+
+| key | column | old | new |
+|---|---|---|---|
+| `meeting-2020/date/ministry-2020-06` | note | `The ministry gives only the month.` | \
+`Month only.` |
+
+Renamed (2):
+
+- `meeting-2019/date/gazette-2020-05-01/p2` → `meeting-2019-b/date/gazette-2020-05-01/p2`
+
+_… and 1 more renamed (not listed)_
+
+#### Provenance by event
+
+| event | claims and sources | event row |
+|---|---|---|
+| `meeting-2020` | 1 claim changed | unchanged (provenance only) |
+"""
+
+
+def test_markdown(versions: Path) -> None:
+    assert invoke("a", "b", "-f", "markdown", "--limit", "1") == (1, MARKDOWN, "")
+
+
+def test_stat(versions: Path) -> None:
+    assert invoke("a", "b", "--stat", "-t", "events", "-t", "places") == (
+        1,
+        "table     added  removed  changed  renamed   schema\n"
+        "places        1        0        0        0        0\n"
+        "events        0        0        1        1        0\n"
+        "total         1        0        1        1        0\n",
+        "",
+    )
+
+
+def test_json_whole_output(versions: Path) -> None:
+    code, out, err = invoke("a", "b", "-f", "json", "-t", "places")
+    expected = {
+        "format_version": 1,
+        "old": "a",
+        "new": "b",
+        "is_empty": False,
+        "ignored": [],
+        "tables": [
+            {
+                "name": "places",
+                "primary_key": ["id"],
+                "counts": {
+                    "added": 1,
+                    "removed": 0,
+                    "changed": 0,
+                    "renamed": 0,
+                    "schema_changes": 0,
+                },
+                "date_changes": {},
+                "truncated": False,
+                "schema_changes": [],
+                "added": [
+                    {
+                        "key": {"id": "gamma-port"},
+                        "row": {
+                            "name": "Gamma Port",
+                            "country": "GG",
+                            "latitude": 1.5,
+                            "longitude": None,
+                        },
+                    }
+                ],
+                "removed": [],
+                "changed": [],
+                "renamed": [],
+            }
+        ],
+        "provenance": [],
+    }
+    assert (code, err) == (1, "")
+    assert out == json.dumps(expected, indent=2, ensure_ascii=False) + "\n"
+
+
+@pytest.mark.parametrize("engine", ["arrow", "duckdb"])
+def test_json_is_valid_and_stable(versions: Path, engine: str) -> None:
+    code, out, _ = invoke("a", "b", "-f", "json", "--engine", engine)
+    assert code == 1
+    report = json.loads(out)
+    jsonschema.validate(report, SCHEMA)
+    assert invoke("a", "b", "-f", "json", "--engine", engine)[1] == out
+    other = "duckdb" if engine == "arrow" else "arrow"
+    assert invoke("a", "b", "-f", "json", "--engine", other)[1] == out
+    assert [t["name"] for t in report["tables"]] == [
+        "places",
+        "actors",
+        "sources",
+        "events",
+        "participants",
+        "claims",
+    ]
+
+
+def test_schema_rejects_a_wrong_report() -> None:
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"format_version": 2}, SCHEMA)
+
+
+def test_no_differences_exits_0(versions: Path, mini_src: Path) -> None:
+    assert invoke("a", str(mini_src)) == (0, f"--- a\n+++ {mini_src}\nNo differences.\n", "")
+    assert invoke("a", "b", "-i", "note", "-t", "claims", "-t", "participants", "--stat")[0] == 1
+    assert invoke("a", "b", "-i", "claims.note", "-t", "claims", "-f", "markdown")[0] == 1
+
+
+def test_ignore_removes_the_only_change(versions: Path) -> None:
+    code, out, _ = invoke("a", "b", "-t", "claims", "-i", "note", "-i", "event_id", "--stat")
+    assert code == 1  # the renamed claims remain
+    assert "claims        0        0        0        2" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["missing", "b"], "Error: missing: neither a path nor a git revision\n"),
+        (["a", "b", "-t", "nope"], "Error: --table nope: no such table (tables: "),
+        (["a", "b", "-i", "events.id"], "Error: cannot ignore primary key column of events"),
+        ([], "Error: give OLD and NEW, a revision"),
+        (["a", "b", "c"], "Error: give OLD and NEW, a revision"),
+    ],
+)
+def test_errors_are_one_line(versions: Path, args: list[str], message: str) -> None:
+    code, out, err = invoke(*args)
+    assert code == (3 if "neither" in message else 2)
+    assert out == "" and err.startswith(message) and err.count("\n") == 1
+
+
+def test_unreadable_parquet_exits_3(versions: Path) -> None:
+    (versions / "events.parquet").write_bytes(b"")
+    (versions / "junk.parquet").write_bytes(b"PAR1 not really")
+    code, out, err = invoke("events.parquet", "b/data/events.parquet")
+    assert (code, out, err) == (3, "", "Error: events.parquet: empty file (0 bytes), not Parquet\n")
+    code, _, err = invoke("junk.parquet", "b/data/events.parquet")
+    assert code == 3 and err.startswith("Error: junk.parquet: unreadable Parquet: ")
+    (versions / "a" / "data" / "claims.parquet").unlink()
+    code, _, err = invoke("a", "b")
+    assert (
+        code == 3
+        and err == "Error: a/data/claims.parquet: not found (listed in datapackage.json)\n"
+    )
+
+
+def test_duplicate_key_exits_3(versions: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    events = pq.read_table("a/data/events.parquet")
+    pq.write_table(pa.concat_tables([events, events.slice(0, 1)]), "dup.parquet")
+    pq.write_table(events, "events.parquet")
+    for engine in ("arrow", "duckdb"):
+        code, out, err = invoke("events.parquet", "dup.parquet", "--engine", engine)
+        assert (code, out) == (3, "")
+        assert err == (
+            "Error: new: events: duplicate primary key (id='meeting-2019'); rows cannot be paired\n"
+        )
+
+
+def test_the_cli_module_imports_neither_pandas_nor_pyarrow() -> None:
+    code = (
+        "import sys, chrono.cli.diff_cmd; "
+        "bad = [m for m in ('pandas', 'pyarrow', 'duckdb') if m in sys.modules]; "
+        "print(bad)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout == "[]\n"

@@ -1,0 +1,135 @@
+"""Git revisions as diff inputs, and chrono as git's diff driver, in a temporary repository."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from chrono.cli import main
+from test_diff_helpers import edit, mutate
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+DATASET = "datasets/mini"
+
+
+def git(repo: Path, *args: str) -> str:
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "Test",
+        "GIT_AUTHOR_EMAIL": "test@example.org",
+        "GIT_COMMITTER_NAME": "Test",
+        "GIT_COMMITTER_EMAIL": "test@example.org",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_PAGER": "cat",
+    }
+    out = subprocess.run(
+        ["git", *args], cwd=repo, env=env, capture_output=True, text=True, check=True
+    )
+    return out.stdout
+
+
+@pytest.fixture
+def repo(tmp_path: Path, mini_src: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Two commits of a dataset: v1 (tagged) and one where summit-2020's date is refined."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    mutate(mini_src, repo / DATASET, lambda rows: None)
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "v1")
+    git(repo, "tag", "v1")
+    mutate(
+        mini_src,
+        repo / DATASET,
+        lambda rows: edit(rows, "events", "summit-2020", date="2020-06-01/2020-06-05"),
+    )
+    git(repo, "commit", "-q", "-am", "refine the summit's date")
+    monkeypatch.chdir(repo)
+    return repo
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["diff", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_revision_range(repo: Path) -> None:
+    code, out, err = invoke("v1..HEAD", "-d", DATASET, "--stat", "-t", "events")
+    assert (code, err) == (1, "")
+    assert out == (
+        "table     added  removed  changed  renamed   schema\n"
+        "events        0        0        1        0        0\n"
+        "total         0        0        1        0        0\n"
+    )
+    code, out, _ = invoke("v1", "HEAD", "-d", DATASET, "-t", "events")
+    assert code == 1
+    assert out.splitlines()[:5] == [
+        f"--- v1:{DATASET}",
+        f"+++ HEAD:{DATASET}",
+        "events: 1 changed",
+        "  ~ summit-2020",
+        '      date: "2020-06" → "2020-06-01/2020-06-05"  (refined)',
+    ]
+
+
+def test_revision_against_the_working_tree(repo: Path, mini_src: Path) -> None:
+    assert invoke("HEAD", "-d", DATASET)[0] == 0
+    mutate(mini_src, repo / DATASET, lambda rows: None)  # back to v1's content, uncommitted
+    code, out, _ = invoke("HEAD", "-d", DATASET, "-t", "events")
+    assert code == 1
+    assert '      date: "2020-06-01/2020-06-05" → "2020-06"  (coarsened)' in out
+    assert invoke("v1", "-d", DATASET)[0] == 0
+
+
+def test_a_single_table_at_a_revision(repo: Path) -> None:
+    code, out, _ = invoke("v1..HEAD", "-d", f"{DATASET}/data/events.parquet", "--stat")
+    assert code == 1 and "events        0        0        1" in out
+
+
+def test_unknown_revision_and_missing_dataset(repo: Path) -> None:
+    assert invoke("nope..HEAD", "-d", DATASET) == (
+        3,
+        "",
+        "Error: nope: neither a path nor a git revision\n",
+    )
+    code, _, err = invoke("v1..HEAD", "-d", "datasets/other")
+    assert code == 3
+    assert err == "Error: v1:datasets/other/datapackage.json: not in that revision\n"
+
+
+def test_git_diff_driver_shows_the_changed_row(repo: Path) -> None:
+    chrono = Path(sys.executable).parent / "chrono"
+    (repo / ".gitattributes").write_text("*.parquet diff=chrono\n")
+    git(repo, "config", "diff.chrono.textconv", f"{chrono} textconv")
+    out = git(repo, "diff", "v1", "HEAD", "--", f"{DATASET}/data/events.parquet")
+    removed = [line for line in out.splitlines() if line.startswith("-events[")]
+    added = [line for line in out.splitlines() if line.startswith("+events[")]
+    assert len(removed) == len(added) == 1
+    assert removed[0].startswith('-events[summit-2020] title="Regional summit"')
+    assert 'date="2020-06" earliest="2020-06-01" latest="2020-06-30"' in removed[0]
+    assert 'date="2020-06-01/2020-06-05" earliest="2020-06-01" latest="2020-06-05"' in added[0]
+    assert "Binary files" not in out
+    log = git(repo, "log", "-p", "--", f"{DATASET}/data/events.parquet")
+    assert added[0] in log.splitlines()
+
+
+def test_textconv_output(mini_src: Path) -> None:
+    result = CliRunner().invoke(main, ["textconv", str(mini_src / "data" / "participants.parquet")])
+    assert (result.exit_code, result.stdout) == (
+        0,
+        "participants[meeting-2019, leader-a, participant]\n"
+        "participants[meeting-2019, leader-b, participant]\n"
+        "participants[meeting-2020, leader-a, host]\n"
+        "participants[meeting-2020, leader-b, guest]\n"
+        "participants[summit-2020, state-a, host]\n",
+    )
+    bad = CliRunner().invoke(main, ["textconv", str(mini_src / "dataset.yaml")])
+    assert bad.exit_code == 3 and bad.stderr.startswith("Error: ")
