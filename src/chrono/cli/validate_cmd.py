@@ -1,0 +1,143 @@
+"""``chrono validate`` and ``chrono rules``: a thin layer over :mod:`chrono.validation`.
+
+Only click is imported at module level (``chrono --help`` stays light).
+"""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+
+import click
+
+from chrono.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE, fail
+
+FORMATS = ("text", "json", "markdown", "github")
+
+
+def _explain(code: str) -> str:
+    from chrono.validation.rules import get
+
+    try:
+        rule = get(code)
+    except KeyError:
+        fail(f"unknown rule code {code!r} (chrono rules lists them)", EXIT_USAGE)
+    body = textwrap.fill(rule.explanation, width=88)
+    return f"{rule.code} ({rule.severity}): {rule.title}\n\n{body}\n"
+
+
+@click.command("validate")
+@click.argument("paths", nargs=-1, metavar="[PATH ...]")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="text (coloured on a terminal), json, markdown (for PR comments), github (annotations).",
+)
+@click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
+@click.option(
+    "--max-examples",
+    type=click.IntRange(min=0),
+    default=5,
+    show_default=True,
+    help="Examples shown per rule (counts are always exact).",
+)
+@click.option(
+    "--sources",
+    "sources",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Folder of local source texts: check every quote at its locator.",
+)
+@click.option(
+    "--summary",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Also append the markdown summary to this file (e.g. $GITHUB_STEP_SUMMARY).",
+)
+@click.option("--explain", metavar="CODE", default=None, help="Explain one rule and exit.")
+def validate(
+    paths: tuple[str, ...],
+    fmt: str,
+    strict: bool,
+    max_examples: int,
+    sources: str | None,
+    summary: str | None,
+    explain: str | None,
+) -> None:
+    """Check datasets against the data model; report every problem with its location.
+
+    PATH is a dataset directory, a datapackage.json, or a folder of datasets; with none,
+    every bundled dataset. Exit codes: 0 valid (warnings allowed), 1 errors found
+    (--strict: warnings too), 2 usage error, 3 an input could not be read.
+    """
+    if explain is not None:
+        click.echo(_explain(explain), nl=False)
+        return
+    from pathlib import Path
+
+    from chrono.package import DatasetError
+    from chrono.validation import expand, render
+    from chrono.validation import validate as run
+
+    if sources is not None and not Path(sources).is_dir():
+        fail(f"--sources {sources}: no such directory", EXIT_UNREADABLE)
+    if paths:
+        dirs: list[Path] = []
+        for p in paths:
+            try:
+                dirs += expand(p)
+            except DatasetError as exc:
+                fail(str(exc), EXIT_UNREADABLE)
+    else:
+        from chrono.cli.common import dataset_dirs
+
+        dirs = [d for _, d in dataset_dirs(())]
+    tty = sys.stderr.isatty()
+
+    def progress(label: str) -> callable:  # type: ignore[valid-type]
+        def say(step: str) -> None:
+            click.echo(f"\r\x1b[Kvalidating {label}: {step}...", nl=False, err=True)
+
+        return say
+
+    reports = []
+    for d in dirs:
+        rep = run(
+            d,
+            sources=sources,
+            max_examples=max_examples,
+            progress=progress(d.name) if tty else None,
+        )
+        if tty:
+            click.echo("\r\x1b[K", nl=False, err=True)
+        reports.append(rep)
+    shown = reports if fmt != "text" else [r for r in reports if r.fatal is None]
+    if shown:
+        color = fmt == "text" and sys.stdout.isatty()
+        click.echo(render(shown, fmt, color=color), nl=False, color=color or None)
+    if summary is not None:
+        try:
+            with open(summary, "a", encoding="utf-8") as fh:
+                fh.write(render(reports, "markdown"))
+        except OSError as exc:
+            fail(f"--summary {summary}: cannot write ({exc.strerror})", EXIT_UNREADABLE)
+    fatal = next((r.fatal for r in reports if r.fatal is not None), None)
+    if fatal is not None:
+        fail(fatal, EXIT_UNREADABLE)
+    code = EXIT_OK if all(r.ok(strict) for r in reports) else EXIT_FINDINGS
+    raise SystemExit(code)
+
+
+@click.command("rules")
+def rules() -> None:
+    """List the validation rules: code, default severity, title."""
+    from chrono.validation.rules import RULES
+
+    for rule in RULES.values():
+        click.echo(f"{rule.code}  {rule.severity:<7}  {rule.title}")
+
+
+COMMANDS = [validate, rules]

@@ -1,0 +1,48 @@
+"""``chrono validate``: check a dataset against the data model and report every problem.
+
+>>> import chrono
+>>> report = chrono.validate("tests/data/mini")     # doctest: +SKIP
+>>> report.valid, report.counts                     # doctest: +SKIP
+(True, {'error': 0, 'warning': 0})
+
+``pandera_schema(table)`` gives the per-table rules as a pandera ``DataFrameSchema`` for
+DataFrames loaded with :func:`chrono.load` (imported lazily: pandera is slow to import).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from chrono.validation.engine import expand, validate
+from chrono.validation.report import REPORT_VERSION, Finding, Report, RuleResult, render
+from chrono.validation.rules import ERROR, RULES, WARNING, Rule
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa_
+
+
+def pandera_schema(table: str) -> pa_.DataFrameSchema:
+    """The pandera schema of one table (see :mod:`chrono.validation.pandera_models`)."""
+    from chrono.validation.pandera_models import pandera_schema as make
+
+    return make(table)
+
+
+def __getattr__(name: str) -> Any:
+    raise AttributeError(f"module 'chrono.validation' has no attribute {name!r}")
+
+
+__all__ = [
+    "ERROR",
+    "REPORT_VERSION",
+    "RULES",
+    "WARNING",
+    "Finding",
+    "Report",
+    "Rule",
+    "RuleResult",
+    "expand",
+    "pandera_schema",
+    "render",
+    "validate",
+]

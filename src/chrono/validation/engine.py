@@ -1,0 +1,1071 @@
+"""The validator: reads a dataset once, column by column, and applies every rule vectorised.
+
+Order of work: the descriptor; the files' sha256 and sizes (in a background thread, while
+the tables are read); each table's Parquet footer (row count, column types, null counts
+from the statistics); then only the columns the rules need; then the per-table rules
+(nulls, patterns, vocabularies, primary keys, EDTF and its derived columns) and the
+cross-table rules (foreign keys, provenance, parents, duplicates). Cross-table rules map
+each referencing row to its referenced row once with ``pyarrow.compute.index_in`` and
+gather the referenced columns with ``take``: no Python loop over rows, no row objects.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from chrono.model import vocab
+from chrono.model.dates import format_day
+from chrono.model.schema import arrow_type
+from chrono.model.tables import TABLES, Column, Table, vocabulary_terms
+from chrono.package import DESCRIPTOR, DatasetError, read_descriptor, resolve, safe_path
+from chrono.validation.fastdates import derive_dates
+from chrono.validation.report import Finding, Report
+from chrono.validation.rules import RULES
+
+Progress = Callable[[str], None]
+
+#: Free-text columns whose only rule is "not null": checked from the Parquet statistics,
+#: never read (they are the bulk of the bytes of the big tables).
+_STATS_ONLY = {"events": {"title", "summary"}, "claims": {"note", "quote"}}
+_CHUNK = 16 << 20
+
+
+@dataclass
+class _Loaded:
+    spec: Table
+    path: Path
+    data: pa.Table  # the columns rules can use, cast to the model's types
+    rows: int
+    usable: set[str] = field(default_factory=set)
+
+    def has(self, *cols: str) -> bool:
+        return all(c in self.usable for c in cols)
+
+
+def expand(path: str | Path) -> list[Path]:
+    """Dataset directories named by a path: a dataset, its descriptor, or a folder of them."""
+    p = Path(path)
+    if p.is_dir() and not (p / DESCRIPTOR).is_file():
+        found = sorted(d for d in p.iterdir() if (d / DESCRIPTOR).is_file())
+        if found:
+            return found
+    return [resolve(path)]
+
+
+def validate(
+    path: str | Path,
+    *,
+    sources: str | Path | None = None,
+    max_examples: int = 5,
+    progress: Progress | None = None,
+) -> Report:
+    """Validate one dataset (a bundled name, a directory or a ``datapackage.json``).
+
+    Never raises for bad or unreadable data: an input that cannot be read sets
+    ``Report.fatal`` (the CLI exits 3), findings go to ``Report.results``.
+    """
+    say = progress or (lambda _msg: None)
+    try:
+        directory = resolve(path)
+    except DatasetError as exc:
+        return Report(str(path), str(path), fatal=str(exc), max_examples=max_examples)
+    report = Report(directory.name, str(directory), max_examples=max_examples)
+    try:
+        descriptor = read_descriptor(directory)
+    except DatasetError as exc:
+        report.fatal = str(exc)
+        return report
+    name = descriptor.get("name")
+    if isinstance(name, str) and name:
+        report.dataset = name
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        hashes = _start_hashing(pool, directory, descriptor)
+        try:
+            say("reading tables")
+            loaded = _load_all(report, directory, descriptor, hashes, sources is not None)
+        except DatasetError as exc:
+            report.fatal = str(exc)
+        say("checking files")
+        _integrity(report, directory, descriptor, hashes)
+    if report.fatal is not None:
+        report.finish()
+        return report
+    say("checking tables")
+    for t in loaded.values():
+        _per_table(report, t)
+    say("checking references and provenance")
+    _cross(report, loaded)
+    _freshness(report, directory, descriptor)
+    if sources is not None:
+        say("checking quotes")
+        from chrono.validation.quotes import check_quotes
+
+        check_quotes(report, loaded, Path(sources))
+    report.finish()
+    _locate(report, directory, loaded)
+    return report
+
+
+# --------------------------------------------------------------------------- integrity
+
+
+def _sha256(path: Path) -> tuple[str, int]:
+    h = hashlib.sha256()
+    size = 0
+    buf = bytearray(_CHUNK)
+    view = memoryview(buf)
+    with open(path, "rb") as fh:
+        while n := fh.readinto(buf):
+            h.update(view[:n])
+            size += n
+    return h.hexdigest(), size
+
+
+def _start_hashing(
+    pool: ThreadPoolExecutor, directory: Path, descriptor: dict[str, Any]
+) -> dict[str, Future[tuple[str, int]]]:
+    out: dict[str, Future[tuple[str, int]]] = {}
+    for res in descriptor["resources"]:
+        path = safe_path(directory, res["path"])
+        out[res["name"]] = pool.submit(_sha256, path)
+    return out
+
+
+def _rel(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive (Windows)
+        return str(path)
+
+
+def _integrity(
+    report: Report,
+    directory: Path,
+    descriptor: dict[str, Any],
+    hashes: dict[str, Future[tuple[str, int]]],
+) -> None:
+    for res in descriptor["resources"]:
+        name, path = res["name"], safe_path(directory, res["path"])
+        try:
+            digest, size = hashes[name].result()
+        except OSError:
+            continue  # reading the table reports the missing or unreadable file
+        table = name if name in TABLES else None
+        expected = res.get("hash")
+        if isinstance(expected, str):
+            algo, _, hexd = expected.partition(":") if ":" in expected else ("md5", "", expected)
+            if algo == "sha256" and hexd.lower() != digest:
+                report.add(
+                    Finding(
+                        "CHR601",
+                        RULES["CHR601"].severity,
+                        table,
+                        None,
+                        None,
+                        f"sha256:{digest}",
+                        f"{res['path']}: sha256 mismatch: expected sha256:{hexd}, "
+                        f"actual sha256:{digest}",
+                        _rel(path),
+                    )
+                )
+        if isinstance(res.get("bytes"), int) and res["bytes"] != size:
+            report.add(
+                Finding(
+                    "CHR602",
+                    RULES["CHR602"].severity,
+                    table,
+                    None,
+                    None,
+                    size,
+                    f"{res['path']}: size mismatch: expected {res['bytes']} bytes, "
+                    f"actual {size} bytes",
+                    _rel(path),
+                )
+            )
+
+
+def _freshness(report: Report, directory: Path, descriptor: dict[str, Any]) -> None:
+    from chrono.curation import curated_sha256, has_curated_sources
+
+    if not has_curated_sources(directory):
+        return
+    meta = descriptor.get("chrono")
+    recorded = meta.get("curated_sha256") if isinstance(meta, dict) else None
+    actual = curated_sha256(directory)
+    if recorded == actual:
+        return
+    why = (
+        f"expected curated sha256 {recorded}, actual {actual}"
+        if isinstance(recorded, str)
+        else "the descriptor records no curated_sha256"
+    )
+    report.add(
+        Finding(
+            "CHR604",
+            RULES["CHR604"].severity,
+            None,
+            None,
+            None,
+            None,
+            f"the Parquet is stale: the curated sources changed since the build ({why}); "
+            "run chrono build",
+            _rel(directory / "dataset.yaml"),
+            1,
+        )
+    )
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _load_all(
+    report: Report,
+    directory: Path,
+    descriptor: dict[str, Any],
+    hashes: dict[str, Future[tuple[str, int]]],
+    quotes: bool = False,
+) -> dict[str, _Loaded]:
+    by_name = {r["name"]: r for r in descriptor["resources"]}
+    out: dict[str, _Loaded] = {}
+    for name, spec in TABLES.items():
+        res = by_name.get(name)
+        if res is None:
+            report.add(
+                Finding(
+                    "CHR101",
+                    RULES["CHR101"].severity,
+                    name,
+                    None,
+                    None,
+                    None,
+                    f"the descriptor lists no table {name!r}",
+                    _rel(directory / DESCRIPTOR),
+                )
+            )
+            continue
+        path = safe_path(directory, res["path"])
+        out[name] = _load(report, spec, res, path, hashes.get(name), quotes)
+    return out
+
+
+def _unreadable(path: Path, exc: BaseException, digest: Future[tuple[str, int]] | None) -> str:
+    reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return f"{path}: unreadable Parquet: {reason}"
+
+
+def _compatible(arr: pa.ChunkedArray, col: Column) -> pa.ChunkedArray | None:
+    """The column cast to what the rules expect, or None when it cannot be used."""
+    typ = arr.type
+    want = arrow_type(col)
+    if typ.equals(want):
+        return arr
+    try:
+        if col.kind == "vocab":
+            if pa.types.is_dictionary(typ) and pa.types.is_string(typ.value_type):
+                return arr
+            if pa.types.is_string(typ) or pa.types.is_large_string(typ):
+                return arr.cast(pa.string())
+            return None
+        if col.kind == "string" and (
+            pa.types.is_large_string(typ)
+            or (pa.types.is_dictionary(typ) and pa.types.is_string(typ.value_type))
+        ):
+            return arr.cast(pa.string())
+        if col.kind == "date" and (pa.types.is_date64(typ) or pa.types.is_timestamp(typ)):
+            return arr.cast(pa.date32())
+        if col.kind == "float" and (pa.types.is_integer(typ) or pa.types.is_floating(typ)):
+            return arr.cast(pa.float64())
+    except (pa.ArrowException, ValueError):
+        return None
+    return None
+
+
+def _load(
+    report: Report,
+    spec: Table,
+    res: dict[str, Any],
+    path: Path,
+    digest: Future[tuple[str, int]] | None,
+    quotes: bool = False,
+) -> _Loaded:
+    try:
+        pf = pq.ParquetFile(path)
+        schema = pf.schema_arrow
+        meta = pf.metadata
+    except FileNotFoundError:
+        raise DatasetError(f"{path}: not found (listed in {DESCRIPTOR})") from None
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        raise DatasetError(_unreadable(path, exc, digest)) from None
+    rel = _rel(path)
+    name = spec.name
+    rows = meta.num_rows
+    if isinstance(res.get("rows"), int) and res["rows"] != rows:
+        report.add(
+            Finding(
+                "CHR603",
+                RULES["CHR603"].severity,
+                name,
+                None,
+                None,
+                rows,
+                f"{res['path']}: row count mismatch: expected {res['rows']} rows, actual {rows}",
+                rel,
+            )
+        )
+    present = set(schema.names)
+    for col in spec.columns:
+        if col.name not in present:
+            report.add(
+                Finding(
+                    "CHR102",
+                    RULES["CHR102"].severity,
+                    name,
+                    None,
+                    col.name,
+                    None,
+                    f"column {col.name!r} is missing",
+                    rel,
+                )
+            )
+    for fname in schema.names:
+        if fname not in spec.column_names:
+            report.add(
+                Finding(
+                    "CHR105",
+                    RULES["CHR105"].severity,
+                    name,
+                    None,
+                    fname,
+                    None,
+                    f"unknown column {fname!r} (the model's columns: "
+                    f"{', '.join(spec.column_names)})",
+                    rel,
+                )
+            )
+    skip = set(_STATS_ONLY.get(name, ())) - ({"quote"} if quotes else set())
+    null_counts = _null_counts(pf)
+    wanted = [c.name for c in spec.columns if c.name in present and c.name not in skip]
+    for c in spec.columns:  # a stats-only column without statistics must be read
+        if c.name in skip and c.name in present and not c.nullable and c.name not in null_counts:
+            wanted.append(c.name)
+    try:
+        data = pf.read(columns=wanted, use_threads=True)
+        data.validate(full=True)  # Parquet readers do not check UTF-8; a flipped byte can
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        raise DatasetError(_unreadable(path, exc, digest)) from None
+    arrays: dict[str, pa.ChunkedArray] = {}
+    usable: set[str] = set()
+    for col in spec.columns:
+        if col.name not in present:
+            continue
+        typ = schema.field(col.name).type
+        if not typ.equals(arrow_type(col)):
+            report.add(
+                Finding(
+                    "CHR103",
+                    RULES["CHR103"].severity,
+                    name,
+                    None,
+                    col.name,
+                    str(typ),
+                    f"column {col.name!r} is {typ}, the model says {arrow_type(col)}",
+                    rel,
+                )
+            )
+        if col.name not in data.column_names:
+            if not col.nullable and null_counts.get(col.name, 0):
+                report.add_many(
+                    "CHR104",
+                    null_counts[col.name],
+                    [
+                        Finding(
+                            "CHR104",
+                            RULES["CHR104"].severity,
+                            name,
+                            None,
+                            col.name,
+                            None,
+                            f"{null_counts[col.name]} null values in required column {col.name!r}",
+                            rel,
+                        )
+                    ],
+                )
+            continue
+        arr = _compatible(data.column(col.name), col)
+        if arr is not None:
+            arrays[col.name] = arr
+            usable.add(col.name)
+    table = pa.table(arrays) if arrays else pa.table({"_": pa.nulls(rows)})
+    return _Loaded(spec, path, table, rows, usable)
+
+
+def _null_counts(pf: pq.ParquetFile) -> dict[str, int]:
+    """Null count per top-level column from the statistics, when every row group has them."""
+    meta = pf.metadata
+    out: dict[str, int] = {}
+    missing: set[str] = set()
+    for i in range(meta.num_row_groups):
+        rg = meta.row_group(i)
+        for j in range(rg.num_columns):
+            cm = rg.column(j)
+            name = cm.path_in_schema
+            st = cm.statistics
+            if st is None or not st.has_null_count:
+                missing.add(name)
+                continue
+            out[name] = out.get(name, 0) + st.null_count
+    for name in missing:
+        out.pop(name, None)
+    return out
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _pk(t: _Loaded) -> list[str] | None:
+    return list(t.spec.primary_key) if t.has(*t.spec.primary_key) else None
+
+
+def _pyvalue(arr: pa.Array) -> list[Any]:
+    """Python values; dates as ISO text (Python dates cannot hold years before 1)."""
+    if pa.types.is_date32(arr.type):
+        return [None if d is None else format_day(d) for d in arr.cast(pa.int32()).to_pylist()]
+    if pa.types.is_dictionary(arr.type):
+        return list(arr.cast(arr.type.value_type).to_pylist())
+    if pa.types.is_string(arr.type):
+        return [
+            None if b is None else b.decode("utf-8", "replace")
+            for b in arr.cast(pa.binary()).to_pylist()
+        ]
+    return list(arr.to_pylist())
+
+
+def _mask_count(mask: pa.Array | pa.ChunkedArray) -> int:
+    return int(pc.sum(mask.cast(pa.int64())).as_py() or 0)
+
+
+def _emit(
+    report: Report,
+    code: str,
+    t: _Loaded,
+    mask: pa.Array | pa.ChunkedArray,
+    column: str | None,
+    message: Callable[[dict[str, Any]], str],
+    extra: dict[str, pa.Array | pa.ChunkedArray] | None = None,
+    key_cols: list[str] | None = None,
+    table: str | None = None,
+) -> int:
+    """Count the rows ``mask`` selects; keep the first examples by key with a message each.
+
+    ``extra`` columns (aligned with ``t``'s rows) are passed to ``message`` with the row's
+    own usable columns; ``key_cols`` overrides the key (e.g. the event id of a claim).
+    """
+    mask = pc.fill_null(mask, False)
+    count = _mask_count(mask)
+    if count == 0:
+        return 0
+    cols: dict[str, pa.Array | pa.ChunkedArray] = {
+        c: t.data.column(c) for c in t.data.column_names if c != "_"
+    }
+    if extra:
+        cols.update(extra)
+    keys = key_cols or _pk(t) or []
+    sel = pa.table(cols).filter(mask)
+    for i, f in enumerate(sel.schema):  # dictionary columns cannot be sort keys
+        if pa.types.is_dictionary(f.type):
+            sel = sel.set_column(i, f.name, sel.column(i).cast(f.type.value_type))
+    k = report.max_examples
+    if keys:
+        if sel.num_rows > k:
+            idx = pc.select_k_unstable(sel, k=k, sort_keys=[(c, "ascending") for c in keys])
+            sel = sel.take(idx)
+        sel = sel.sort_by([(c, "ascending") for c in keys])
+    sel = sel.slice(0, k)
+    pycols = {c: _pyvalue(sel.column(c).combine_chunks()) for c in sel.column_names}
+    examples = []
+    for i in range(sel.num_rows):
+        row = {c: v[i] for c, v in pycols.items()}
+        key = tuple(str(row[c]) for c in keys) if keys else None
+        examples.append(
+            Finding(
+                code,
+                RULES[code].severity,
+                table or t.spec.name,
+                key,
+                column,
+                row.get(column) if column else None,
+                message(row),
+                _rel(t.path),
+            )
+        )
+    report.add_many(code, count, examples)
+    return count
+
+
+def _distinct(a: pa.ChunkedArray | pa.Array, b: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """Elementwise 'a differs from b', nulls compared as values."""
+    ne = pc.fill_null(pc.not_equal(a, b), False)
+    return pc.or_(ne, pc.not_equal(pc.is_null(a), pc.is_null(b)))
+
+
+def _strings(arr: pa.ChunkedArray) -> pa.ChunkedArray:
+    return arr.cast(pa.string()) if not pa.types.is_string(arr.type) else arr
+
+
+Message = Callable[[dict[str, Any]], str]
+
+
+def _fixed(text: str) -> Message:
+    return lambda r: text
+
+
+def _pattern_message(name: str, pattern: str) -> Message:
+    return lambda r: f"{r[name]!r} does not match {pattern}"
+
+
+def _derived_message(stored: str, src: str) -> Message:
+    return lambda r: (
+        f"stored {stored} {r[stored]} differs from {r['_fresh']} recomputed from {src} {r[src]!r}"
+    )
+
+
+def _order_message(lo: str, hi: str) -> Message:
+    return lambda r: f"{lo} {r[lo]} is after {hi} {r[hi]}"
+
+
+def _support_message(want: str) -> Message:
+    return lambda r: f"event {r['id']!r} has no supporting {want} claim"
+
+
+# --------------------------------------------------------------------------- per table
+
+
+def _per_table(report: Report, t: _Loaded) -> None:
+    name = t.spec.name
+    for col in t.spec.columns:
+        if not t.has(col.name):
+            continue
+        arr = t.data.column(col.name)
+        if not col.nullable:
+            _emit(
+                report,
+                "CHR104",
+                t,
+                pc.is_null(arr),
+                col.name,
+                _fixed(f"{col.name} is null but required"),
+            )
+        if col.pattern:
+            ok = pc.match_substring_regex(arr, col.pattern)
+            _emit(
+                report,
+                "CHR106",
+                t,
+                pc.invert(pc.fill_null(ok, True)),
+                col.name,
+                _pattern_message(col.name, col.pattern),
+            )
+        if col.kind == "vocab":
+            _vocab(report, t, col, arr)
+    _unique(report, t)
+    _dates(report, t)
+    if name == "sources" and t.has("id", "retrieved_latest", "published_earliest"):
+        mask = pc.less(t.data["retrieved_latest"], t.data["published_earliest"])
+        _emit(
+            report,
+            "CHR406",
+            t,
+            mask,
+            "retrieved",
+            lambda r: (
+                f"retrieved {r.get('retrieved')} before it was published ({r.get('published')})"
+            ),
+        )
+
+
+def _vocab(report: Report, t: _Loaded, col: Column, arr: pa.ChunkedArray) -> None:
+    terms = pa.array(vocabulary_terms(col), pa.string())
+    masks = []
+    for chunk in arr.chunks:
+        if pa.types.is_dictionary(chunk.type):
+            dictionary = chunk.dictionary.cast(pa.string())
+            bad = pc.indices_nonzero(pc.invert(pc.is_in(dictionary, value_set=terms)))
+            if len(bad) == 0:
+                masks.append(pa.array(np.zeros(len(chunk), dtype=bool)))
+                continue
+            masks.append(
+                pc.fill_null(pc.is_in(chunk.indices, value_set=bad.cast(pa.int32())), False)
+            )
+        else:
+            masks.append(
+                pc.and_(
+                    pc.is_valid(chunk),
+                    pc.invert(pc.fill_null(pc.is_in(chunk, value_set=terms), True)),
+                )
+            )
+    mask = pa.chunked_array(masks, pa.bool_())
+    assert col.vocabulary is not None
+    allowed = ", ".join(vocab.VOCABULARIES[col.vocabulary])
+    _emit(
+        report,
+        "CHR501",
+        t,
+        mask,
+        col.name,
+        lambda r: f"{r[col.name]!r} is not a term of the {col.vocabulary} vocabulary ({allowed})",
+    )
+
+
+def _strictly_increasing(cols: list[pa.Array]) -> bool:
+    """Rows sorted by the key with no two equal (the build's order): uniqueness for free."""
+    n = len(cols[0])
+    if n < 2:
+        return True
+    if any(c.null_count for c in cols):
+        return False
+    gt: pa.Array | None = None
+    eq: pa.Array | None = None
+    for c in cols:
+        a, b = c.slice(0, n - 1), c.slice(1)
+        g, e = pc.greater(b, a), pc.equal(b, a)
+        gt = g if gt is None else pc.or_(gt, pc.and_(eq, g))
+        eq = e if eq is None else pc.and_(eq, e)
+    assert gt is not None
+    return bool(pc.all(gt).as_py())
+
+
+def _unique(report: Report, t: _Loaded) -> None:
+    keys = _pk(t)
+    if keys is None or t.rows == 0:
+        return
+    cols = [_strings(t.data.column(k)).combine_chunks() for k in keys]
+    if _strictly_increasing(cols):
+        return
+    g = pa.table(dict(zip(keys, cols, strict=True))).group_by(keys).aggregate([([], "count_all")])
+    dup = g.filter(pc.greater(g["count_all"], 1))
+    if dup.num_rows == 0:
+        return
+    excess = int(pc.sum(dup["count_all"]).as_py()) - dup.num_rows
+    dup_t = _Loaded(t.spec, t.path, dup, dup.num_rows, set(dup.column_names))
+    before = report.results.get("CHR201")
+    _emit(
+        report,
+        "CHR201",
+        dup_t,
+        pa.array(np.ones(dup.num_rows, dtype=bool)),
+        keys[0] if len(keys) == 1 else None,
+        lambda r: (
+            f"{r['count_all']} rows share the primary key ({', '.join(str(r[k]) for k in keys)})"
+        ),
+        key_cols=keys,
+    )
+    # the count is the number of rows beyond the first of each key
+    res = report.results["CHR201"]
+    res.count += excess - dup.num_rows
+    del before
+
+
+def _edtf_columns(t: _Loaded) -> Iterable[tuple[str, str]]:
+    """(EDTF column, prefix of its derived columns) of a table."""
+    for col in t.spec.columns:
+        if col.edtf:
+            yield col.name, "" if col.name == "date" else f"{col.name}_"
+    if t.spec.name == "claims":
+        yield "value", ""
+
+
+def _dates(report: Report, t: _Loaded) -> None:
+    for src, prefix in _edtf_columns(t):
+        if not t.has(src):
+            continue
+        values = t.data.column(src)
+        if t.spec.name == "claims":
+            if not t.has("property"):
+                continue
+            is_date = pc.equal(_strings(t.data["property"]), "date")
+            values = pc.if_else(is_date, values, pa.nulls(len(values), pa.string()))
+        derived = derive_dates(values)
+        if derived.errors:
+            rows = pa.array(sorted(derived.errors), pa.int64())
+            mask = np.zeros(t.rows, dtype=bool)
+            mask[np.asarray(rows)] = True
+            msgs = pa.array([derived.errors[r] for r in rows.to_pylist()], pa.string())
+            full = pa.nulls(t.rows, pa.string())
+            msg_col = pc.replace_with_mask(full, pa.array(mask), msgs)
+            _emit(
+                report,
+                "CHR301",
+                t,
+                pa.array(mask),
+                src,
+                lambda r: f"invalid EDTF: {r['_msg']}",
+                extra={"_msg": msg_col},
+            )
+            valid = pa.array(~mask)
+        else:
+            valid = None
+        parts = {
+            "earliest": derived.earliest,
+            "latest": derived.latest,
+            "precision": derived.precision,
+            "uncertain": derived.uncertain,
+            "approximate": derived.approximate,
+        }
+        for part, fresh in parts.items():
+            stored_name = f"{prefix}{part}"
+            if stored_name not in t.spec.column_names or not t.has(stored_name):
+                continue
+            stored = t.data.column(stored_name)
+            if part == "precision":
+                stored = _strings(stored)
+            diff = _distinct(stored, fresh)
+            if valid is not None:
+                diff = pc.and_(diff, valid)
+            _emit(
+                report,
+                "CHR302",
+                t,
+                diff,
+                stored_name,
+                _derived_message(stored_name, src),
+                extra={"_fresh": fresh},
+            )
+        lo, hi = f"{prefix}earliest", f"{prefix}latest"
+        if t.has(lo, hi):
+            _emit(
+                report,
+                "CHR303",
+                t,
+                pc.greater(t.data[lo], t.data[hi]),
+                lo,
+                _order_message(lo, hi),
+            )
+
+
+# --------------------------------------------------------------------------- cross-table
+
+
+def _ref_index(
+    report: Report,
+    child: _Loaded,
+    col: str,
+    parent: _Loaded | None,
+    pcol: str = "id",
+) -> pa.Array | None:
+    """Row index in ``parent`` of each row's reference (null when unset or unresolved)."""
+    if parent is None or not child.has(col) or not parent.has(pcol):
+        return None
+    values = _strings(child.data.column(col))
+    idx = pc.index_in(values, value_set=_strings(parent.data.column(pcol)).combine_chunks())
+    unresolved = pc.and_(pc.is_valid(values), pc.is_null(idx))
+    _emit(
+        report,
+        "CHR202",
+        child,
+        unresolved,
+        col,
+        lambda r: f"{col} {r[col]!r} is not an id in {parent.spec.name}",
+    )
+    return idx.combine_chunks() if isinstance(idx, pa.ChunkedArray) else idx
+
+
+def _cross(report: Report, loaded: dict[str, _Loaded]) -> None:
+    events, claims = loaded.get("events"), loaded.get("claims")
+    parts, sources = loaded.get("participants"), loaded.get("sources")
+    p_ev = p_act = None
+    if parts is not None:
+        p_ev = _ref_index(report, parts, "event_id", events)
+        p_act = _ref_index(report, parts, "actor_id", loaded.get("actors"))
+    if events is not None:
+        _ref_index(report, events, "place_id", loaded.get("places"))
+        parent_idx = _ref_index(report, events, "parent_id", events)
+        if parent_idx is not None and events.has("earliest", "latest"):
+            p_lo = pc.take(events.data["earliest"], parent_idx)
+            p_hi = pc.take(events.data["latest"], parent_idx)
+            mask = pc.or_(
+                pc.less(events.data["earliest"], p_lo), pc.greater(events.data["latest"], p_hi)
+            )
+            _emit(
+                report,
+                "CHR304",
+                events,
+                mask,
+                "parent_id",
+                lambda r: (
+                    f"interval {r['earliest']}..{r['latest']} lies outside its parent "
+                    f"{r['parent_id']!r} ({r['_plo']}..{r['_phi']})"
+                ),
+                extra={"_plo": p_lo, "_phi": p_hi},
+            )
+    if claims is None:
+        return
+    ev_idx = _ref_index(report, claims, "event_id", events)
+    src_idx = _ref_index(report, claims, "source_id", sources)
+    if events is None or ev_idx is None or not claims.has("property", "stance"):
+        return
+    prop = _strings(claims.data["property"])
+    supports = pc.equal(_strings(claims.data["stance"]), "supports")
+    _support(report, events, claims, ev_idx, prop, supports)
+    _date_claims(report, events, claims, ev_idx, prop, supports)
+    if sources is not None and src_idx is not None:
+        _published(report, events, claims, sources, ev_idx, src_idx)
+    if parts is not None and p_ev is not None and p_act is not None:
+        _duplicates(report, events, parts, p_ev, p_act)
+
+
+def _support(
+    report: Report,
+    events: _Loaded,
+    claims: _Loaded,
+    ev_idx: pa.Array,
+    prop: pa.ChunkedArray,
+    supports: pa.ChunkedArray,
+) -> None:
+    if not events.has("id"):
+        return
+    for code, want in (("CHR401", "occurrence"), ("CHR402", "date")):
+        sel = pc.fill_null(pc.and_(pc.equal(prop, want), supports), False)
+        idx = pc.drop_null(pc.filter(ev_idx, sel)).to_numpy(zero_copy_only=False)
+        has = np.zeros(events.rows, dtype=bool)
+        has[idx] = True
+        _emit(
+            report,
+            code,
+            events,
+            pa.array(~has),
+            None,
+            _support_message(want),
+        )
+
+
+_RANK = pa.array(vocab.PRECISION_ORDER, pa.string())
+
+
+def _date_claims(
+    report: Report,
+    events: _Loaded,
+    claims: _Loaded,
+    ev_idx: pa.Array,
+    prop: pa.ChunkedArray,
+    supports: pa.ChunkedArray,
+) -> None:
+    if not events.has("id", "earliest", "latest") or not claims.has("id", "earliest", "latest"):
+        return
+    sel = pc.fill_null(
+        pc.and_(pc.and_(pc.equal(prop, "date"), supports), pc.is_valid(ev_idx)), False
+    )
+    e_lo = pc.take(events.data["earliest"], ev_idx)
+    e_hi = pc.take(events.data["latest"], ev_idx)
+    outside = pc.or_(
+        pc.less(e_lo, claims.data["earliest"]), pc.greater(e_hi, claims.data["latest"])
+    )
+    if events.has("status"):
+        status = pc.take(_strings(events.data["status"]), ev_idx)
+        disputed = pc.fill_null(pc.equal(status, "disputed"), False)
+    else:
+        disputed = pa.array(np.zeros(claims.rows, dtype=bool))
+    _emit(
+        report,
+        "CHR403",
+        claims,
+        pc.and_(pc.and_(sel, outside), pc.invert(disputed)),
+        "date",
+        lambda r: (
+            f"event interval {r['_elo']}..{r['_ehi']} is not inside supporting date "
+            f"claim {r['id']!r} ({r['earliest']}..{r['latest']}): narrow the date, or mark the "
+            "event disputed"
+        ),
+        extra={"_elo": e_lo, "_ehi": e_hi, "event_id": pc.take(events.data["id"], ev_idx)},
+        key_cols=["event_id", "id"],
+        table="events",
+    )
+    if not events.has("precision") or not claims.has("precision"):
+        return
+    c_rank = pc.index_in(_strings(claims.data["precision"]), value_set=_RANK)
+    sel = pc.and_(sel, pc.is_valid(c_rank))
+    finest = np.full(events.rows, len(_RANK), dtype=np.int64)
+    np.minimum.at(
+        finest,
+        np.asarray(pc.filter(ev_idx, sel).to_numpy(zero_copy_only=False), dtype=np.int64),
+        np.asarray(pc.filter(c_rank, sel).to_numpy(zero_copy_only=False), dtype=np.int64),
+    )
+    e_rank = pc.index_in(_strings(events.data["precision"]), value_set=_RANK)
+    mask = pc.less(e_rank, pa.array(finest))
+    names = pc.take(_RANK, pa.array(np.minimum(finest, len(_RANK) - 1)))
+    _emit(
+        report,
+        "CHR404",
+        events,
+        mask,
+        "precision",
+        lambda r: (
+            f"precision {r['precision']} is finer than its most precise supporting "
+            f"date claim ({r['_finest']})"
+        ),
+        extra={"_finest": names},
+    )
+
+
+def _published(
+    report: Report,
+    events: _Loaded,
+    claims: _Loaded,
+    sources: _Loaded,
+    ev_idx: pa.Array,
+    src_idx: pa.Array,
+) -> None:
+    if not (
+        claims.has("id", "mode") and events.has("latest") and sources.has("id", "published_latest")
+    ):
+        return
+    reported = pc.equal(_strings(claims.data["mode"]), "reported")
+    e_hi = pc.take(events.data["latest"], ev_idx)
+    s_hi = pc.take(sources.data["published_latest"], src_idx)
+    mask = pc.and_(reported, pc.greater(e_hi, s_hi))
+    _emit(
+        report,
+        "CHR405",
+        claims,
+        mask,
+        "mode",
+        lambda r: (
+            f"source {r['source_id']!r} (published by {r['_shi']}) reports event "
+            f"{r['event_id']!r} as past, but it ends {r['_ehi']}: use mode announced, or fix "
+            "the dates"
+        ),
+        extra={"_ehi": e_hi, "_shi": s_hi},
+    )
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """splitmix64: a well-spread 64-bit hash of each integer."""
+    z = x.astype(np.uint64) + np.uint64(0x9E3779B97F4A7C15)
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
+def _duplicates(
+    report: Report, events: _Loaded, parts: _Loaded, p_ev: pa.Array, p_act: pa.Array
+) -> None:
+    """Same type, same participants, overlapping intervals.
+
+    Each event's set of actors is hashed (sum of a 64-bit hash per distinct actor), events
+    are grouped by (type, actor-set hash), and only groups of two or more are sorted by
+    start date; an event overlapping the running maximum end of its group is flagged.
+    """
+    if not events.has("id", "type", "earliest", "latest"):
+        return
+    ok = pc.and_(pc.is_valid(p_ev), pc.is_valid(p_act))
+    e = np.asarray(pc.filter(p_ev, ok).to_numpy(zero_copy_only=False), dtype=np.int64)
+    a = np.asarray(pc.filter(p_act, ok).to_numpy(zero_copy_only=False), dtype=np.int64)
+    n = events.rows
+    if len(e) == 0 or n < 2:
+        return
+    pair = np.sort(e * (int(a.max()) + 1) + a)
+    pair = pair[np.concatenate(([True], pair[1:] != pair[:-1]))]  # distinct (event, actor)
+    e, a = pair // (int(a.max()) + 1), pair % (int(a.max()) + 1)
+    sig = np.zeros(n, dtype=np.uint64)
+    starts = np.flatnonzero(np.concatenate(([True], e[1:] != e[:-1])))
+    sig[e[starts]] = np.add.reduceat(_mix(a), starts)  # pairs are sorted by event
+    has = np.zeros(n, dtype=bool)
+    has[e] = True
+    t_idx = pc.index_in(_strings(events.data["type"]), value_set=_TYPES)
+    lo_a, hi_a = events.data["earliest"], events.data["latest"]
+    usable = pc.and_(pc.and_(pc.is_valid(t_idx), pc.is_valid(lo_a)), pc.is_valid(hi_a))
+    use = has & np.asarray(usable.to_numpy(zero_copy_only=False), dtype=bool)
+    t = np.asarray(pc.fill_null(t_idx, 0).to_numpy(zero_copy_only=False), dtype=np.uint64)
+    key = sig * np.uint64(31) + t
+    rows = np.flatnonzero(use)
+    keys = key[rows]
+    srt = np.sort(keys)
+    size = np.searchsorted(srt, keys, "right") - np.searchsorted(srt, keys, "left")
+    rows = rows[size > 1]
+    if len(rows) < 2:
+        return
+    lo = np.asarray(pc.fill_null(lo_a.cast(pa.int32()), 0).to_numpy(), dtype=np.int64)[rows]
+    hi = np.asarray(pc.fill_null(hi_a.cast(pa.int32()), 0).to_numpy(), dtype=np.int64)[rows]
+    k = key[rows]
+    order = np.lexsort((rows, lo, k))
+    rows, lo, hi, k = rows[order], lo[order], hi[order], k[order]
+    m = len(rows)
+    same = np.zeros(m, dtype=bool)
+    same[1:] = k[1:] == k[:-1]
+    group = np.cumsum(~same).astype(np.int64)
+    shift = np.int64(1 << 33)
+    gkey = group * shift + hi + (1 << 31)
+    runmax = np.maximum.accumulate(gkey)
+    holder = np.maximum.accumulate(np.where(gkey == runmax, np.arange(m), 0))
+    dup = np.zeros(m, dtype=bool)
+    dup[1:] = same[1:] & (group[1:] * shift + lo[1:] + (1 << 31) <= runmax[:-1])
+    if not dup.any():
+        return
+    mask = np.zeros(n, dtype=bool)
+    mask[rows[dup]] = True
+    other = np.zeros(n, dtype=np.int64)
+    prev_holder = np.zeros(m, dtype=np.int64)
+    prev_holder[1:] = holder[:-1]
+    other[rows[dup]] = rows[prev_holder[dup]]
+    other_id = pc.take(events.data["id"], pa.array(other))
+    _emit(
+        report,
+        "CHR701",
+        events,
+        pa.array(mask),
+        None,
+        lambda r: (
+            f"likely a duplicate of {r['_other']!r}: same type ({r['type']}), same "
+            "participants, overlapping dates"
+        ),
+        extra={"_other": other_id},
+    )
+
+
+_TYPES = pa.array(list(vocab.EVENT_TYPE), pa.string())
+
+
+# --------------------------------------------------------------------------- locations
+
+
+def _locate(report: Report, directory: Path, loaded: dict[str, _Loaded]) -> None:
+    """Point examples at the curated YAML file and line, when the dataset has them."""
+    if not report.results:
+        return
+    from chrono.curation import CurationError, has_curated_sources, read_curated
+
+    if not has_curated_sources(directory):
+        return
+    try:
+        locations = read_curated(directory).locations
+    except (CurationError, OSError):
+        return
+    for res in report.results.values():
+        located = []
+        for f in res.examples:
+            where = locations.get((f.table, f.key)) if f.table and f.key else None
+            if where is not None:
+                file, line = where
+                f = Finding(
+                    f.code,
+                    f.severity,
+                    f.table,
+                    f.key,
+                    f.column,
+                    f.value,
+                    f.message,
+                    _rel(directory / file),
+                    line,
+                )
+            located.append(f)
+        res.examples = located

@@ -1,0 +1,66 @@
+"""pandera schemas of the tables, generated from :data:`chrono.model.tables.TABLES`.
+
+They carry the per-table rules for DataFrames loaded with :func:`chrono.load` (dtypes as
+:func:`chrono.loaders.to_pandas` makes them, nullability, vocabularies, patterns, primary
+key uniqueness)::
+
+    import chrono
+    from chrono.validation import pandera_schema
+    pandera_schema("events").validate(chrono.load("events", "tests/data/mini"), lazy=True)
+
+``chrono validate`` applies the same rules with Arrow compute (CHR103 types, CHR104 nulls,
+CHR106 patterns, CHR501 vocabularies, CHR201 keys), because pandera on millions of rows is
+slow; the tests check that both agree on mutated tables.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import pandas as pd
+import pandera.pandas as pa
+import pyarrow
+
+from chrono.model.tables import TABLES, Column, vocabulary_terms
+
+
+def _dtype(col: Column) -> Any:
+    if col.kind == "string":
+        return pd.StringDtype()
+    if col.kind == "vocab":
+        return pd.CategoricalDtype(list(vocabulary_terms(col)), ordered=False)
+    if col.kind == "date":
+        return pd.ArrowDtype(pyarrow.date32())
+    if col.kind == "bool":
+        return pd.BooleanDtype()
+    return pd.Float64Dtype()
+
+
+def _column(col: Column, unique: bool) -> pa.Column:
+    checks = []
+    if col.kind == "vocab":
+        checks.append(pa.Check.isin(list(vocabulary_terms(col))))
+    if col.pattern:
+        checks.append(pa.Check.str_matches(col.pattern))
+    return pa.Column(
+        _dtype(col),
+        checks=checks,
+        nullable=col.nullable,
+        unique=unique,
+        required=True,
+        description=col.description,
+    )
+
+
+@cache
+def pandera_schema(table: str) -> pa.DataFrameSchema:
+    """The pandera ``DataFrameSchema`` of ``table`` (KeyError for an unknown table)."""
+    spec = TABLES[table]
+    single = spec.primary_key if len(spec.primary_key) == 1 else ()
+    return pa.DataFrameSchema(
+        {c.name: _column(c, c.name in single) for c in spec.columns},
+        strict=True,
+        unique=list(spec.primary_key) if len(spec.primary_key) > 1 else None,
+        name=table,
+    )

@@ -1,0 +1,270 @@
+"""Findings and the validation report, with its text, JSON, markdown and GitHub renderings."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from chrono.validation.rules import ERROR, RULES, WARNING
+
+#: Version of the JSON report's shape (schemas/validate-report.schema.json).
+REPORT_VERSION = 1
+#: GitHub shows at most 10 annotations of each level per step.
+GITHUB_LIMIT = 10
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One offending row (or file): where, what, and what to do."""
+
+    code: str
+    severity: str
+    table: str | None
+    key: tuple[str, ...] | None  # the row's primary key values
+    column: str | None
+    value: Any
+    message: str
+    file: str | None = None  # where to point a curator: curated YAML or Parquet file
+    line: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "table": self.table,
+            "key": list(self.key) if self.key is not None else None,
+            "column": self.column,
+            "value": self.value,
+            "message": self.message,
+            "file": self.file,
+            "line": self.line,
+        }
+
+    def where(self) -> str:
+        if self.table is None:
+            return self.file or "dataset"
+        if not self.key:
+            return self.table
+        return f"{self.table}[{', '.join(self.key)}]"
+
+
+@dataclass
+class RuleResult:
+    """Every finding of one rule: the exact count and the first examples."""
+
+    code: str
+    severity: str
+    count: int = 0
+    examples: list[Finding] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return RULES[self.code].title
+
+
+@dataclass
+class Report:
+    """The outcome of validating one dataset."""
+
+    dataset: str
+    path: str
+    results: dict[str, RuleResult] = field(default_factory=dict)
+    #: the one-line reason the input could not be read, or None
+    fatal: str | None = None
+    max_examples: int = 5
+
+    def add(self, finding: Finding, count: int = 1) -> None:
+        """Record a finding that stands for ``count`` rows (examples are capped later)."""
+        res = self.results.setdefault(finding.code, RuleResult(finding.code, finding.severity))
+        res.count += count
+        res.examples.append(finding)
+
+    def add_many(self, code: str, count: int, examples: list[Finding]) -> None:
+        if count <= 0:
+            return
+        res = self.results.setdefault(code, RuleResult(code, RULES[code].severity))
+        res.count += count
+        res.examples.extend(examples)
+
+    def finish(self) -> None:
+        """Deterministic order (rule code, then table, key, column) and the example cap."""
+        ordered = {}
+        for code in sorted(self.results):
+            res = self.results[code]
+            res.examples.sort(key=lambda f: (f.table or "", f.key or (), f.column or "", f.message))
+            del res.examples[self.max_examples :]
+            ordered[code] = res
+        self.results = ordered
+
+    @property
+    def findings(self) -> list[Finding]:
+        """The examples of every rule, in report order."""
+        return [f for r in self.results.values() for f in r.examples]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        out = {ERROR: 0, WARNING: 0}
+        for r in self.results.values():
+            out[r.severity] += r.count
+        return out
+
+    @property
+    def valid(self) -> bool:
+        """No error and the input was readable (warnings allowed)."""
+        return self.fatal is None and self.counts[ERROR] == 0
+
+    def ok(self, strict: bool = False) -> bool:
+        return self.valid and not (strict and self.counts[WARNING])
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "dataset": self.dataset,
+            "path": self.path,
+            "valid": self.valid,
+            "fatal": self.fatal,
+            "counts": self.counts,
+            "rules": [
+                {
+                    "code": r.code,
+                    "severity": r.severity,
+                    "title": r.title,
+                    "count": r.count,
+                    "examples": [f.to_dict() for f in r.examples],
+                }
+                for r in self.results.values()
+            ],
+        }
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _summary(report: Report) -> str:
+    c = report.counts
+    if report.fatal:
+        return "unreadable"
+    state = "valid" if report.valid else "invalid"
+    return f"{state}: {_plural(c[ERROR], 'error')}, {_plural(c[WARNING], 'warning')}"
+
+
+def _value(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def render_text(reports: list[Report], color: bool = False) -> str:
+    import click
+
+    def style(text: str, **kw: Any) -> str:
+        return click.style(text, **kw) if color else text
+
+    lines: list[str] = []
+    for rep in reports:
+        head = f"{rep.dataset} ({rep.path}): {_summary(rep)}"
+        lines.append(style(head, bold=True, fg="green" if rep.valid else "red"))
+        if rep.fatal:
+            lines.append(f"  {rep.fatal}")
+        for res in rep.results.values():
+            sev = style(res.severity, fg="red" if res.severity == ERROR else "yellow")
+            shown = len(res.examples)
+            more = f", first {shown} shown" if shown < res.count else ""
+            lines.append(f"  {res.code} {sev} {res.title} ({res.count}{more})")
+            for f in res.examples:
+                val = "" if f.value is None else f" = {_value(f.value)}"
+                col = f".{f.column}" if f.column else ""
+                lines.append(f"    {f.where()}{col}{val}: {f.message}")
+    return "\n".join(lines) + "\n"
+
+
+def render_json(reports: list[Report]) -> str:
+    doc = {
+        "version": REPORT_VERSION,
+        "valid": all(r.valid for r in reports),
+        "datasets": [r.to_dict() for r in reports],
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(reports: list[Report]) -> str:
+    lines = ["## chrono validate", ""]
+    for rep in reports:
+        mark = "✅" if rep.valid else "❌"
+        lines.append(f"### {mark} {_md(rep.dataset)}: {_summary(rep)}")
+        lines.append("")
+        if rep.fatal:
+            lines += [f"> {_md(rep.fatal)}", ""]
+            continue
+        if not rep.results:
+            lines += ["No findings.", ""]
+            continue
+        lines += ["| Code | Severity | Rule | Count |", "|---|---|---|---:|"]
+        for res in rep.results.values():
+            lines.append(f"| {res.code} | {res.severity} | {_md(res.title)} | {res.count} |")
+        lines.append("")
+        lines += ["<details><summary>Examples</summary>", ""]
+        for res in rep.results.values():
+            for f in res.examples:
+                col = f".{f.column}" if f.column else ""
+                lines.append(f"- `{res.code}` `{_md(f.where())}{col}`: {_md(f.message)}")
+        lines += ["", "</details>", ""]
+    return "\n".join(lines)
+
+
+def _gh_escape(text: str, prop: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def render_github(reports: list[Report]) -> str:
+    """Workflow commands: at most 10 errors and 10 warnings, then an 'N more' notice."""
+    lines: list[str] = []
+    shown = {ERROR: 0, WARNING: 0}
+    hidden = {ERROR: 0, WARNING: 0}
+    for rep in reports:
+        if rep.fatal:
+            lines.append(f"::error title=unreadable::{_gh_escape(rep.fatal)}")
+            shown[ERROR] += 1
+            continue
+        for res in rep.results.values():
+            for f in res.examples:
+                if shown[f.severity] >= GITHUB_LIMIT:
+                    hidden[f.severity] += 1
+                    continue
+                shown[f.severity] += 1
+                props = []
+                if f.file:
+                    props.append(f"file={_gh_escape(f.file, True)}")
+                    if f.line:
+                        props.append(f"line={f.line}")
+                props.append(f"title={f.code}")
+                col = f".{f.column}" if f.column else ""
+                msg = f"{rep.dataset}: {f.where()}{col}: {f.message}"
+                lines.append(f"::{f.severity} {','.join(props)}::{_gh_escape(msg)}")
+            # rows beyond the examples are counted, not annotated
+            hidden[res.severity] += res.count - len(res.examples)
+    more = hidden[ERROR] + hidden[WARNING]
+    if more:
+        lines.append(
+            f"::notice::{more} more finding{'s' if more != 1 else ''} not annotated "
+            f"({hidden[ERROR]} errors, {hidden[WARNING]} warnings): "
+            "see the job summary or run chrono validate locally"
+        )
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def render(reports: list[Report], fmt: str, color: bool = False) -> str:
+    if fmt == "json":
+        return render_json(reports)
+    if fmt == "markdown":
+        return render_markdown(reports)
+    if fmt == "github":
+        return render_github(reports)
+    return render_text(reports, color=color)

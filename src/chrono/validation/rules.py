@@ -1,0 +1,216 @@
+"""The catalogue of validation rules: stable codes, default severities, titles, explanations.
+
+Codes never change meaning once published; a retired rule keeps its code reserved.
+Families: CHR1xx structure, CHR2xx keys, CHR3xx dates, CHR4xx provenance,
+CHR5xx vocabularies, CHR6xx integrity, CHR7xx duplicates, CHR8xx quotes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+ERROR: Final = "error"
+WARNING: Final = "warning"
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: str
+    title: str
+    explanation: str
+
+
+_RULES = (
+    Rule(
+        "CHR101",
+        ERROR,
+        "required table missing",
+        "Every table of the model (places, actors, sources, events, participants, claims) must "
+        "be listed in datapackage.json. Add the missing resource (chrono build writes all six).",
+    ),
+    Rule(
+        "CHR102",
+        ERROR,
+        "required column missing",
+        "A table lacks a column the model declares. The other rules that need that column are "
+        "skipped for the table.",
+    ),
+    Rule(
+        "CHR103",
+        ERROR,
+        "wrong column type",
+        "A column's Arrow type differs from the model: text is string, vocabulary columns are "
+        "dictionary<int32, string>, dates are date32, flags bool, coordinates float64. The "
+        "other rules still run on the column when its values can be cast to the model's type.",
+    ),
+    Rule(
+        "CHR104",
+        ERROR,
+        "null in a required column",
+        "A column the model marks as required (not nullable) holds nulls.",
+    ),
+    Rule(
+        "CHR105",
+        ERROR,
+        "unknown column",
+        "A table holds a column the model does not declare. Remove it, or propose the column "
+        "for the model (src/chrono/model/tables.py).",
+    ),
+    Rule(
+        "CHR106",
+        ERROR,
+        "value does not match the column's pattern",
+        "Ids are lower-case slugs, country codes ISO 3166-1 alpha-2, locators pN, URLs "
+        "http(s), languages BCP 47 tags.",
+    ),
+    Rule(
+        "CHR201",
+        ERROR,
+        "duplicate primary key",
+        "Two or more rows share a primary key. Each example is one duplicated key, with the "
+        "number of rows that share it.",
+    ),
+    Rule(
+        "CHR202",
+        ERROR,
+        "foreign key does not resolve",
+        "A reference names a row that does not exist: claims -> events and sources, "
+        "participants -> events and actors, events -> places and parent events.",
+    ),
+    Rule(
+        "CHR301",
+        ERROR,
+        "invalid EDTF date",
+        "An EDTF column (events.date, date claims' value, sources.published and retrieved) "
+        "does not parse as an EDTF level 0/1 date.",
+    ),
+    Rule(
+        "CHR302",
+        ERROR,
+        "derived date column differs from the recomputed value",
+        "earliest, latest, precision, uncertain and approximate are derived from the EDTF "
+        "string and never typed by hand. Rebuild the dataset (chrono build) to recompute them.",
+    ),
+    Rule(
+        "CHR303",
+        ERROR,
+        "earliest after latest",
+        "A stored interval ends before it starts.",
+    ),
+    Rule(
+        "CHR304",
+        ERROR,
+        "child event outside its parent",
+        "An event with a parent (a meeting held at a summit) must lie inside the parent's "
+        "interval.",
+    ),
+    Rule(
+        "CHR401",
+        ERROR,
+        "no supporting occurrence claim",
+        "Every event needs at least one claim with property occurrence and stance supports.",
+    ),
+    Rule(
+        "CHR402",
+        ERROR,
+        "no supporting date claim",
+        "Every event needs at least one claim with property date and stance supports.",
+    ),
+    Rule(
+        "CHR403",
+        ERROR,
+        "event interval outside a supporting date claim",
+        "The event's interval must lie inside the interval of every supporting date claim "
+        "('June 5-7 2019' inside '2019'). If the sources disagree, mark the event disputed.",
+    ),
+    Rule(
+        "CHR404",
+        ERROR,
+        "event more precise than its sources",
+        "An event's date is no more precise than its most precise supporting date claim.",
+    ),
+    Rule(
+        "CHR405",
+        ERROR,
+        "source reports an event that ends after its publication",
+        "A claim with mode reported states the event as past; the event cannot end after the "
+        "source's latest possible publication day. Use mode announced for future events.",
+    ),
+    Rule(
+        "CHR406",
+        ERROR,
+        "retrieved before published",
+        "A source cannot be read before it was published: retrieved_latest must not be "
+        "before published_earliest.",
+    ),
+    Rule(
+        "CHR501",
+        ERROR,
+        "unknown vocabulary term",
+        "A controlled column holds a value that is not a term of its vocabulary "
+        "(src/chrono/model/vocab.py, docs/data-model.md).",
+    ),
+    Rule(
+        "CHR601",
+        ERROR,
+        "sha256 mismatch",
+        "The file's sha256 differs from the hash in datapackage.json: the file changed after "
+        "the build (or a byte flipped). Rebuild, or restore the file.",
+    ),
+    Rule(
+        "CHR602",
+        ERROR,
+        "size mismatch",
+        "The file's size in bytes differs from datapackage.json.",
+    ),
+    Rule(
+        "CHR603",
+        ERROR,
+        "row count mismatch",
+        "The table's row count differs from datapackage.json.",
+    ),
+    Rule(
+        "CHR604",
+        ERROR,
+        "Parquet stale with respect to the curated sources",
+        "The curated YAML beside datapackage.json changed since the Parquet was built "
+        "(its hash differs from chrono.curated_sha256 in the descriptor). Run chrono build.",
+    ),
+    Rule(
+        "CHR701",
+        WARNING,
+        "likely duplicate events",
+        "Two events of the same type with overlapping intervals and the same participants are "
+        "probably one event recorded twice. Merge them, or tell them apart.",
+    ),
+    Rule(
+        "CHR801",
+        ERROR,
+        "quote not found in its source",
+        "With --sources DIR: a claim's quote must appear verbatim in the local copy of its "
+        "source (the file named by sources.text), at paragraph N (line N) for locator pN.",
+    ),
+    Rule(
+        "CHR802",
+        WARNING,
+        "quote found at another paragraph",
+        "With --sources DIR: the quote is in the source, but not at the claim's locator. Fix "
+        "the locator to the paragraph named in the message.",
+    ),
+    Rule(
+        "CHR803",
+        WARNING,
+        "local copy of a source missing",
+        "With --sources DIR: a source names a text file that is not in the directory, so its "
+        "quotes cannot be checked.",
+    ),
+)
+
+RULES: Final[dict[str, Rule]] = {r.code: r for r in _RULES}
+
+
+def get(code: str) -> Rule:
+    """The rule with ``code`` (case-insensitive); KeyError when there is none."""
+    return RULES[code.strip().upper()]

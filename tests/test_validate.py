@@ -1,0 +1,763 @@
+"""chrono validate: every rule failing and passing, hostile inputs, the CLI and its formats."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import jsonschema
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from chrono.build import WRITE_OPTIONS
+from chrono.cli import main
+from chrono.validation import RULES, Report, validate
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA = json.loads((ROOT / "schemas" / "validate-report.schema.json").read_text())
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def read(ds: Path, table: str) -> pa.Table:
+    return pq.read_table(ds / "data" / f"{table}.parquet")
+
+
+def write(ds: Path, table: str, data: pa.Table) -> None:
+    """Rewrite one table and keep the descriptor's hash, size and rows consistent."""
+    path = ds / "data" / f"{table}.parquet"
+    pq.write_table(data, path, **WRITE_OPTIONS)
+    desc = json.loads((ds / "datapackage.json").read_text())
+    blob = path.read_bytes()
+    for res in desc["resources"]:
+        if res["name"] == table:
+            res["hash"] = "sha256:" + hashlib.sha256(blob).hexdigest()
+            res["bytes"] = len(blob)
+            res["rows"] = data.num_rows
+    (ds / "datapackage.json").write_text(json.dumps(desc, indent=2))
+
+
+def edit_desc(ds: Path, fn: Callable[[dict], None]) -> None:
+    desc = json.loads((ds / "datapackage.json").read_text())
+    fn(desc)
+    (ds / "datapackage.json").write_text(json.dumps(desc, indent=2))
+
+
+def setcell(t: pa.Table, column: str, key: str, value: object, keycol: str = "id") -> pa.Table:
+    """Set one cell, keeping the column's type (dictionary columns re-encoded)."""
+    i = t.schema.get_field_index(column)
+    typ = t.schema.field(column).type
+    plain = typ.value_type if pa.types.is_dictionary(typ) else typ
+    old = t[column].cast(plain) if pa.types.is_dictionary(typ) else t[column]
+    mask = pc.equal(t[keycol], key)
+    assert pc.any(mask).as_py(), key
+    new = pc.if_else(mask, pa.scalar(value, plain), old)
+    if pa.types.is_dictionary(typ):
+        new = pc.dictionary_encode(new).cast(typ)
+    return t.set_column(i, t.schema.field(column), new)
+
+
+def drop_rows(t: pa.Table, column: str, value: str) -> pa.Table:
+    return t.filter(pc.not_equal(t[column], value))
+
+
+def day(text: str) -> int:
+    from chrono.model.dates import parse
+
+    return parse(text).earliest
+
+
+def setdate(t: pa.Table, key: str, text: str, col: str = "date", prefix: str = "") -> pa.Table:
+    from chrono.model.dates import parse
+
+    b = parse(text)
+    t = setcell(t, col, key, text)
+    t = setcell(t, f"{prefix}earliest", key, pa.scalar(b.earliest, pa.int32()).cast(pa.date32()))
+    t = setcell(t, f"{prefix}latest", key, pa.scalar(b.latest, pa.int32()).cast(pa.date32()))
+    if not prefix:
+        t = setcell(t, "precision", key, b.precision)
+    return t
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    r = CliRunner().invoke(main, list(args))
+    return r.exit_code, r.stdout, r.stderr
+
+
+# --------------------------------------------------------------------------- the valid case
+
+
+def test_mini_is_valid_with_no_finding(mini: Path) -> None:
+    rep = validate(mini, sources=mini)
+    assert rep.valid and rep.fatal is None
+    assert rep.results == {}  # every rule passes: the passing case of each
+    assert rep.counts == {"error": 0, "warning": 0}
+
+
+def test_every_rule_has_code_severity_title_explanation() -> None:
+    assert len(RULES) >= 20
+    for code, rule in RULES.items():
+        assert code == rule.code and code[:3] == "CHR" and len(code) == 6
+        assert rule.severity in ("error", "warning")
+        assert rule.title and len(rule.explanation) > 20
+
+
+# --------------------------------------------------------------------------- each rule fails
+
+
+def m_chr101(ds: Path) -> None:
+    edit_desc(
+        ds, lambda d: d.update(resources=[r for r in d["resources"] if r["name"] != "places"])
+    )
+
+
+def m_chr102(ds: Path) -> None:
+    write(ds, "events", read(ds, "events").drop_columns(["summary"]))
+
+
+def m_chr103(ds: Path) -> None:
+    t = read(ds, "places")
+    i = t.schema.get_field_index("latitude")
+    write(ds, "places", t.set_column(i, "latitude", t["latitude"].cast(pa.string())))
+
+
+def m_chr104(ds: Path) -> None:
+    t = read(ds, "events")
+    i = t.schema.get_field_index("title")
+    title = pc.if_else(pc.equal(t["id"], "meeting-2019"), None, t["title"])
+    write(ds, "events", t.set_column(i, pa.field("title", pa.string()), title))
+
+
+def m_chr105(ds: Path) -> None:
+    t = read(ds, "actors")
+    write(ds, "actors", t.append_column("extra", pa.array(["x"] * t.num_rows)))
+
+
+def m_chr106(ds: Path) -> None:
+    write(ds, "actors", setcell(read(ds, "actors"), "country", "leader-b", "bb"))
+
+
+def m_chr201(ds: Path) -> None:
+    t = read(ds, "places")
+    write(ds, "places", pa.concat_tables([t, t.slice(0, 1)]))
+
+
+def m_chr202(ds: Path) -> None:
+    t = read(ds, "participants")
+    write(ds, "participants", setcell(t, "actor_id", "leader-b", "nobody", keycol="actor_id"))
+
+
+def m_chr301(ds: Path) -> None:
+    write(ds, "events", setcell(read(ds, "events"), "date", "meeting-2019", "2019-13"))
+
+
+def m_chr302(ds: Path) -> None:
+    d = pa.scalar(day("2019-06-01"), pa.int32()).cast(pa.date32())
+    write(ds, "events", setcell(read(ds, "events"), "latest", "meeting-2019", d))
+
+
+def m_chr303(ds: Path) -> None:
+    d = pa.scalar(day("2018-06-01"), pa.int32()).cast(pa.date32())
+    write(ds, "events", setcell(read(ds, "events"), "latest", "meeting-2019", d))
+
+
+def m_chr304(ds: Path) -> None:  # the summit moves to May 2020; its meeting stays in June
+    write(ds, "events", setdate(read(ds, "events"), "summit-2020", "2020-05"))
+
+
+def m_chr401(ds: Path) -> None:
+    t = read(ds, "claims")
+    write(ds, "claims", drop_rows(t, "id", "meeting-2019/occurrence/gazette-2020-05-01/p2"))
+
+
+def m_chr402(ds: Path) -> None:
+    t = read(ds, "claims")
+    write(ds, "claims", drop_rows(t, "id", "summit-2020/date/ministry-2020-06"))
+
+
+def m_chr403(ds: Path) -> None:
+    t = setdate(read(ds, "claims"), "meeting-2019/date/gazette-2020-05-01/p2", "2018", "value")
+    write(ds, "claims", t)
+
+
+def m_chr404(ds: Path) -> None:
+    t = setdate(read(ds, "claims"), "meeting-2020/date/gazette-2020-05-01/p1", "2020-06", "value")
+    write(ds, "claims", t)
+
+
+def m_chr405(ds: Path) -> None:
+    t = setcell(read(ds, "claims"), "mode", "meeting-2020/date/gazette-2020-05-01/p1", "reported")
+    write(ds, "claims", t)
+
+
+def m_chr406(ds: Path) -> None:
+    t = setdate(read(ds, "sources"), "ministry-2020-06", "2027-01-01", "published", "published_")
+    write(ds, "sources", t)
+
+
+def m_chr501(ds: Path) -> None:
+    write(ds, "events", setcell(read(ds, "events"), "type", "meeting-2019", "picnic"))
+
+
+def m_chr601(ds: Path) -> None:
+    def fn(d: dict) -> None:
+        d["resources"][1]["hash"] = "sha256:" + "0" * 64
+
+    edit_desc(ds, fn)
+
+
+def m_chr602(ds: Path) -> None:
+    edit_desc(ds, lambda d: d["resources"][1].update(bytes=1))
+
+
+def m_chr603(ds: Path) -> None:
+    edit_desc(ds, lambda d: d["resources"][1].update(rows=99))
+
+
+def m_chr604(ds: Path) -> None:
+    with open(ds / "actors.yaml", "a") as fh:
+        fh.write("# edited after the build\n")
+
+
+def m_chr701(ds: Path) -> None:
+    ev = read(ds, "events")
+    twin = setcell(ev.filter(pc.equal(ev["id"], "meeting-2019")), "id", "meeting-2019", "twin")
+    write(ds, "events", pa.concat_tables([ev, twin]))
+    p = read(ds, "participants")
+    pt = p.filter(pc.equal(p["event_id"], "meeting-2019"))
+    pt = pt.set_column(0, pt.schema.field(0), pa.array(["twin"] * pt.num_rows))
+    write(ds, "participants", pa.concat_tables([p, pt]))
+
+
+def m_chr801(ds: Path) -> None:
+    key = "meeting-2019/date/gazette-2020-05-01/p2"
+    write(ds, "claims", setcell(read(ds, "claims"), "quote", key, "in 2018"))
+
+
+def m_chr802(ds: Path) -> None:
+    key = "meeting-2019/date/gazette-2020-05-01/p2"
+    write(ds, "claims", setcell(read(ds, "claims"), "locator", key, "p1"))
+
+
+def m_chr803(ds: Path) -> None:
+    (ds / "gazette.txt").unlink()
+
+
+CASES = [
+    # code, mutation, count, key (None: file-level), message fragment
+    ("CHR101", m_chr101, 1, None, "lists no table 'places'"),
+    ("CHR102", m_chr102, 1, None, "column 'summary' is missing"),
+    ("CHR103", m_chr103, 1, None, "column 'latitude' is string, the model says double"),
+    ("CHR104", m_chr104, 1, None, "null values in required column 'title'"),
+    ("CHR105", m_chr105, 1, None, "unknown column 'extra'"),
+    ("CHR106", m_chr106, 1, ("leader-b",), "'bb' does not match ^[A-Z]{2}$"),
+    ("CHR201", m_chr201, 1, ("alpha-city",), "2 rows share the primary key (alpha-city)"),
+    ("CHR202", m_chr202, 2, ("meeting-2019", "nobody", "participant"), "'nobody' is not an id"),
+    ("CHR301", m_chr301, 1, ("meeting-2019",), "invalid EDTF: '2019-13' is not an EDTF"),
+    ("CHR302", m_chr302, 1, ("meeting-2019",), "stored latest 2019-06-01 differs from 2019-12-31"),
+    ("CHR303", m_chr303, 1, ("meeting-2019",), "earliest 2019-01-01 is after latest 2018-06-01"),
+    ("CHR304", m_chr304, 1, ("meeting-2020",), "outside its parent 'summit-2020'"),
+    ("CHR401", m_chr401, 1, ("meeting-2019",), "has no supporting occurrence claim"),
+    ("CHR402", m_chr402, 1, ("summit-2020",), "has no supporting date claim"),
+    (
+        "CHR403",
+        m_chr403,
+        1,
+        ("meeting-2019", "meeting-2019/date/gazette-2020-05-01/p2"),
+        "2019-01-01..2019-12-31 is not inside supporting date claim",
+    ),
+    ("CHR404", m_chr404, 1, ("meeting-2020",), "precision day is finer than its most precise"),
+    (
+        "CHR405",
+        m_chr405,
+        1,
+        ("meeting-2020/date/gazette-2020-05-01/p1",),
+        "(published by 2020-05-01) reports event 'meeting-2020' as past, but it ends 2020-06-03",
+    ),
+    ("CHR406", m_chr406, 1, ("ministry-2020-06",), "retrieved 2026-11-01 before it was published"),
+    ("CHR501", m_chr501, 1, ("meeting-2019",), "'picnic' is not a term of the event_type"),
+    ("CHR601", m_chr601, 1, None, "sha256 mismatch: expected sha256:000"),
+    ("CHR602", m_chr602, 1, None, "size mismatch: expected 1 bytes, actual"),
+    ("CHR603", m_chr603, 1, None, "row count mismatch: expected 99 rows, actual 3"),
+    ("CHR604", m_chr604, 1, None, "the Parquet is stale"),
+    ("CHR701", m_chr701, 1, ("twin",), "likely a duplicate of 'meeting-2019'"),
+    (
+        "CHR801",
+        m_chr801,
+        1,
+        ("meeting-2019/date/gazette-2020-05-01/p2",),
+        "quote 'in 2018' is not in gazette.txt at p2",
+    ),
+    (
+        "CHR802",
+        m_chr802,
+        1,
+        ("meeting-2019/date/gazette-2020-05-01/p2",),
+        "is in gazette.txt at p2, not at p1",
+    ),
+    ("CHR803", m_chr803, 1, ("gazette-2020-05-01",), "gazette.txt is not a readable UTF-8 file"),
+]
+
+
+@pytest.mark.parametrize(
+    ("code", "mutate", "count", "key", "fragment"), CASES, ids=[c[0] for c in CASES]
+)
+def test_rule_fails(
+    mini: Path,
+    code: str,
+    mutate: Callable[[Path], None],
+    count: int,
+    key: tuple[str, ...] | None,
+    fragment: str,
+) -> None:
+    assert code not in validate(mini, sources=mini).results  # passing case
+    mutate(mini)
+    rep = validate(mini, sources=mini)
+    assert rep.fatal is None
+    res = rep.results[code]
+    assert res.count == count
+    assert res.severity == RULES[code].severity
+    first = res.examples[0]
+    assert first.code == code
+    assert first.key == key
+    assert fragment in first.message, first.message
+    assert rep.valid is (RULES[code].severity == "warning" and rep.counts["error"] == 0)
+
+
+def test_every_rule_has_a_failing_case() -> None:
+    assert {c[0] for c in CASES} == set(RULES)
+
+
+def test_counts_are_exact_and_examples_capped(mini: Path) -> None:
+    t = read(mini, "claims")
+    mode = pc.dictionary_encode(pa.array(["reported"] * t.num_rows)).cast(
+        t.schema.field("mode").type
+    )
+    write(
+        mini, "claims", t.set_column(t.schema.get_field_index("mode"), t.schema.field("mode"), mode)
+    )
+    rep = validate(mini, max_examples=2)
+    res = rep.results["CHR405"]
+    assert res.count == 2  # meeting-2020's two claims from the gazette (published before it)
+    assert [f.key for f in res.examples] == sorted(f.key for f in res.examples)
+    assert len(res.examples) == 2
+
+
+# --------------------------------------------------------------------------- hostile inputs
+
+
+def _zero(ds: Path) -> None:
+    (ds / "data" / "events.parquet").write_bytes(b"")
+
+
+def _truncated(ds: Path) -> None:
+    p = ds / "data" / "claims.parquet"
+    p.write_bytes(p.read_bytes()[: p.stat().st_size // 2])
+
+
+def _missing_file(ds: Path) -> None:
+    (ds / "data" / "claims.parquet").unlink()
+
+
+def _escape(ds: Path) -> None:
+    edit_desc(ds, lambda d: d["resources"][0].update(path="../../etc/passwd"))
+
+
+def _not_utf8(ds: Path) -> None:
+    (ds / "datapackage.json").write_bytes(b'{"name": "caf\xe9"}')
+
+
+@pytest.mark.parametrize(
+    ("mutate", "fragment"),
+    [
+        (_zero, "events.parquet: unreadable Parquet: Parquet file size is 0 bytes"),
+        (_truncated, "claims.parquet: unreadable Parquet:"),
+        (_missing_file, "claims.parquet: not found (listed in datapackage.json)"),
+        (_escape, "resource path '../../etc/passwd' escapes the dataset directory"),
+        (_not_utf8, "datapackage.json: not UTF-8 (byte 13)"),
+    ],
+    ids=["zero-byte", "truncated", "missing-file", "path-escape", "not-utf8"],
+)
+def test_unreadable_input_exits_3_with_one_line(
+    mini: Path, mutate: Callable[[Path], None], fragment: str
+) -> None:
+    mutate(mini)
+    code, out, err = run("validate", str(mini))
+    assert code == 3
+    assert out == ""
+    assert err.count("\n") == 1 and err.startswith("Error: ") and fragment in err, err
+    assert validate(mini).fatal is not None
+
+
+def test_wrong_column_type_is_a_finding_exit_1(mini: Path) -> None:
+    m_chr103(mini)
+    code, out, err = run("validate", str(mini))
+    assert (code, err) == (1, "")
+    assert "CHR103 error wrong column type (1)" in out
+
+
+def test_missing_table_is_a_finding_exit_1(mini: Path) -> None:
+    m_chr101(mini)
+    code, out, _ = run("validate", str(mini))
+    assert code == 1 and "CHR101" in out
+
+
+def test_no_such_path_exits_3() -> None:
+    code, _, err = run("validate", "/nonexistent/dataset")
+    assert code == 3 and err.startswith("Error: /nonexistent/dataset")
+
+
+def _retime(ds: Path, text: str, mode: str, status: str) -> None:
+    ev = setcell(
+        setdate(read(ds, "events"), "meeting-2019", text), "status", "meeting-2019", status
+    )
+    write(ds, "events", ev)
+    cl = setdate(read(ds, "claims"), "meeting-2019/date/gazette-2020-05-01/p2", text, "value")
+    for cid in (
+        "meeting-2019/date/gazette-2020-05-01/p2",
+        "meeting-2019/occurrence/gazette-2020-05-01/p2",
+    ):
+        cl = setcell(cl, "mode", cid, mode)
+    write(ds, "claims", cl)
+
+
+def test_bce_dates_validate(mini: Path) -> None:
+    _retime(mini, "-0044", "reported", "confirmed")
+    code, out, err = run("validate", str(mini))
+    assert (code, err) == (0, ""), out
+
+
+def test_far_future_dates_validate(mini: Path) -> None:
+    _retime(mini, "Y12345", "announced", "planned")
+    code, out, err = run("validate", str(mini))
+    assert (code, err) == (0, ""), out
+
+
+def test_far_future_reported_is_caught_and_printed(mini: Path) -> None:
+    _retime(mini, "Y12345", "reported", "confirmed")
+    rep = validate(mini)
+    assert rep.results["CHR405"].count == 2
+    assert "it ends +12345-12-31" in rep.results["CHR405"].examples[0].message
+
+
+# --------------------------------------------------------------------------- CLI and formats
+
+
+def test_explain_and_rules() -> None:
+    code, out, _ = run("validate", "--explain", "chr401")
+    assert code == 0
+    assert out.startswith("CHR401 (error): no supporting occurrence claim\n\nEvery event needs")
+    code, out, err = run("validate", "--explain", "CHR999")
+    assert (code, out) == (2, "")
+    assert err == "Error: unknown rule code 'CHR999' (chrono rules lists them)\n"
+    code, out, _ = run("rules")
+    assert code == 0 and len(out.splitlines()) == len(RULES)
+    assert out.splitlines()[0] == "CHR101  error    required table missing"
+
+
+def _broken(ds: Path) -> None:
+    m_chr202(ds)
+    m_chr401(ds)
+    m_chr604(ds)
+
+
+def test_text_output(mini: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _broken(mini)
+    monkeypatch.chdir(mini.parent)
+    code, out, _ = run("validate", "mini", "--max-examples", "1")
+    assert code == 1
+    assert out == (
+        "mini (mini): invalid: 4 errors, 0 warnings\n"
+        "  CHR202 error foreign key does not resolve (2, first 1 shown)\n"
+        '    participants[meeting-2019, nobody, participant].actor_id = "nobody": '
+        "actor_id 'nobody' is not an id in actors\n"
+        "  CHR401 error no supporting occurrence claim (1)\n"
+        "    events[meeting-2019]: event 'meeting-2019' has no supporting occurrence claim\n"
+        "  CHR604 error Parquet stale with respect to the curated sources (1)\n"
+        "    mini/dataset.yaml: the Parquet is stale: the curated sources changed since the build "
+        f"(expected curated sha256 {_recorded(mini)}, actual {_actual(mini)}); run chrono build\n"
+    )
+
+
+def _recorded(ds: Path) -> str:
+    return json.loads((ds / "datapackage.json").read_text())["chrono"]["curated_sha256"]
+
+
+def _actual(ds: Path) -> str:
+    from chrono.curation import curated_sha256
+
+    return curated_sha256(ds)
+
+
+def test_github_output(mini: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _broken(mini)
+    monkeypatch.chdir(mini.parent)
+    code, out, _ = run("validate", "mini", "--format", "github", "--max-examples", "1")
+    assert code == 1
+    assert out.splitlines() == [
+        "::error file=mini/data/participants.parquet,title=CHR202::mini: "
+        "participants[meeting-2019, nobody, participant].actor_id: "
+        "actor_id 'nobody' is not an id in actors",
+        "::error file=mini/events/meeting-2019.yaml,line=1,title=CHR401::mini: "
+        "events[meeting-2019]: event 'meeting-2019' has no supporting occurrence claim",
+        "::error file=mini/dataset.yaml,line=1,title=CHR604::mini: mini/dataset.yaml: "
+        "the Parquet is stale: the curated sources changed since the build "
+        "(expected curated sha256 "
+        f"{_recorded(mini)}, actual {_actual(mini)}); run chrono build",
+        "::notice::1 more finding not annotated (1 errors, 0 warnings): see the job summary "
+        "or run chrono validate locally",
+    ]
+
+
+def test_github_output_is_capped(mini: Path) -> None:
+    from chrono.validation.report import Finding, render_github
+
+    rep = Report("x", "x", max_examples=100)
+    for i in range(15):
+        rep.add(Finding("CHR202", "error", "events", (f"e{i:02d}",), "id", None, "bad"))
+    rep.finish()
+    lines = render_github([rep]).splitlines()
+    assert len(lines) == 11
+    assert lines[-1].startswith("::notice::5 more findings not annotated (5 errors, 0 warnings)")
+
+
+def test_markdown_output_and_summary_file(
+    mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    m_chr401(mini)
+    monkeypatch.chdir(mini.parent)
+    summary = tmp_path / "summary.md"
+    code, out, _ = run("validate", "mini", "--format", "markdown", "--summary", str(summary))
+    assert code == 1
+    assert out == (
+        "## chrono validate\n\n"
+        "### ❌ mini: invalid: 1 error, 0 warnings\n\n"
+        "| Code | Severity | Rule | Count |\n|---|---|---|---:|\n"
+        "| CHR401 | error | no supporting occurrence claim | 1 |\n\n"
+        "<details><summary>Examples</summary>\n\n"
+        "- `CHR401` `events[meeting-2019]`: event 'meeting-2019' has no supporting "
+        "occurrence claim\n\n</details>\n"
+    )
+    assert summary.read_text() == out
+
+
+def test_json_output_matches_schema(mini: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    m_chr401(mini)
+    monkeypatch.chdir(mini.parent)
+    code, out, _ = run("validate", "mini", "--format", "json")
+    assert code == 1
+    doc = json.loads(out)
+    jsonschema.validate(doc, SCHEMA)
+    assert doc == {
+        "version": 1,
+        "valid": False,
+        "datasets": [
+            {
+                "dataset": "mini",
+                "path": "mini",
+                "valid": False,
+                "fatal": None,
+                "counts": {"error": 1, "warning": 0},
+                "rules": [
+                    {
+                        "code": "CHR401",
+                        "severity": "error",
+                        "title": "no supporting occurrence claim",
+                        "count": 1,
+                        "examples": [
+                            {
+                                "code": "CHR401",
+                                "severity": "error",
+                                "table": "events",
+                                "key": ["meeting-2019"],
+                                "column": None,
+                                "value": None,
+                                "message": "event 'meeting-2019' has no supporting "
+                                "occurrence claim",
+                                "file": "mini/events/meeting-2019.yaml",
+                                "line": 1,
+                            }
+                        ],
+                    }
+                ],
+            }
+        ],
+    }
+
+
+def test_json_of_fatal_and_valid_match_schema(mini: Path, mini_src: Path) -> None:
+    from chrono.validation import render
+
+    _zero(mini)
+    doc = json.loads(render([validate(mini), validate(mini_src)], "json"))
+    jsonschema.validate(doc, SCHEMA)
+    assert [d["valid"] for d in doc["datasets"]] == [False, True]
+
+
+def test_strict_fails_on_warnings(mini: Path) -> None:
+    m_chr802(mini)
+    assert run("validate", "--sources", str(mini), str(mini))[0] == 0
+    assert run("validate", "--strict", "--sources", str(mini), str(mini))[0] == 1
+
+
+def test_folder_of_datasets(tmp_path: Path, mini_src: Path) -> None:
+    for name in ("a", "b"):
+        shutil.copytree(mini_src, tmp_path / name)
+    code, out, _ = run("validate", str(tmp_path))
+    assert code == 0 and out.count("valid: 0 errors") == 2
+    code, _, _ = run("validate", str(tmp_path / "a" / "datapackage.json"))
+    assert code == 0
+
+
+def test_help_does_not_import_pandas_or_pyarrow() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from chrono.cli import main\n"
+        "try:\n    main(['validate', '--help'])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('pandas', 'pyarrow') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+# --------------------------------------------------------------------------- fast paths agree
+
+
+def test_fast_dates_agree_with_the_model() -> None:
+    from chrono.model.derive import derive_dates as reference
+    from chrono.validation.fastdates import derive_dates as fast
+
+    values = pa.array(
+        [
+            "2019",
+            "2019-02",
+            "2019-02-28",
+            "2019-02-29",
+            "2020-02-29",
+            "1900-02-29",
+            "0000",
+            "-0044",
+            "Y12345",
+            "2019~",
+            "2014-09?",
+            "2023-03-20/2023-03-22",
+            "2023-03-22/2023-03-20",
+            "2019-13",
+            None,
+            "201X",
+            "19XX",
+            "2019-21",
+            "2019-12-31/2020-01-02",
+            "x",
+            "2019-04-31",
+            " 2019",
+            "2019-00",
+        ]
+    )
+    a, b = reference(values), fast(values)
+    for part in ("earliest", "latest", "precision", "uncertain", "approximate"):
+        assert getattr(a, part).equals(getattr(b, part)), part
+    assert a.errors == b.errors and len(a.errors) == 8
+
+
+@pytest.mark.parametrize(
+    ("table", "mutate", "column"),
+    [
+        ("actors", m_chr106, "country"),
+        ("places", m_chr201, "id"),
+        ("events", m_chr501, "type"),
+        ("events", m_chr104, "title"),
+    ],
+)
+def test_pandera_agrees(
+    mini: Path, table: str, mutate: Callable[[Path], None], column: str
+) -> None:
+    import pandera.errors
+
+    import chrono
+    from chrono.validation import pandera_schema
+
+    pandera_schema(table).validate(chrono.load(table, mini), lazy=True)
+    mutate(mini)
+    rep = validate(mini)
+    assert not rep.valid
+    assert any(f.column == column for f in rep.findings)
+    with pytest.raises(pandera.errors.SchemaErrors) as info:
+        pandera_schema(table).validate(chrono.load(table, mini), lazy=True)
+    assert column in set(info.value.failure_cases["column"].astype(str))
+
+
+def test_pandera_schemas_accept_every_mini_table(mini_src: Path) -> None:
+    import chrono
+    from chrono.model.tables import TABLE_NAMES
+    from chrono.validation import pandera_schema
+
+    frames = chrono.load_dataset(mini_src)
+    for name in TABLE_NAMES:
+        assert pandera_schema(name).validate(frames[name]) is not None
+
+
+# --------------------------------------------------------------------------- never raises
+
+
+_OPS = st.sampled_from(["flip", "drop_column", "change_value", "delete_rows", "truncate"])
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    op=_OPS,
+    table=st.sampled_from(["events", "claims", "sources", "participants", "actors", "places"]),
+    where=st.floats(0, 1, exclude_max=True),
+    value=st.text(max_size=12),
+    rehash=st.booleans(),
+)
+def test_mutations_never_raise(
+    mini_src: Path, op: str, table: str, where: float, value: str, rehash: bool
+) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        ds = Path(tmp) / "mini"
+        shutil.copytree(mini_src, ds)
+        path = ds / "data" / f"{table}.parquet"
+        if op in ("flip", "truncate"):
+            blob = bytearray(path.read_bytes())
+            i = int(where * len(blob))
+            if op == "flip":
+                blob[i] ^= 0xFF
+            else:
+                del blob[i:]
+            path.write_bytes(bytes(blob))
+        else:
+            t = pq.read_table(path)
+            col = t.column_names[int(where * t.num_columns)]
+            if op == "drop_column":
+                t = t.drop_columns([col])
+            elif op == "delete_rows":
+                t = t.slice(0, int(where * t.num_rows))
+            else:
+                arr = pa.array([value] * t.num_rows, pa.string())
+                t = t.set_column(t.schema.get_field_index(col), col, arr)
+            if rehash:
+                write(ds, table, t)
+            else:
+                pq.write_table(t, path)
+        rep = validate(ds, sources=ds)
+        assert isinstance(rep, Report)
+        if op != "flip" or rep.fatal is None:
+            assert not rep.valid or (op == "flip" and rep.valid is False) or rep.fatal is None
+        code, _, err = run("validate", str(ds))
+        assert code in (0, 1, 3)
+        assert "Traceback" not in err and err.count("\n") <= 1
