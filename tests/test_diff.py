@@ -288,3 +288,11 @@ def test_single_table_against_a_dataset_compares_that_table(
 ) -> None:
     d = diff(mini_src / "data" / "claims.parquet", mini_src)
     assert [t.name for t in d.tables] == ["claims"] and d.is_empty
+
+
+def test_null_key_is_an_error(diff: Differ, mini_src: Path) -> None:
+    events = to_tables(read_rows(mini_src))["events"]
+    ids = pa.array(["meeting-2019", None, "summit-2020"], pa.string())
+    holed = events.set_column(0, pa.field("id", pa.string()), ids)
+    with pytest.raises(DiffError, match=r"^new: events: a primary key column \(id\) holds a null$"):
+        diff({"events": events}, {"events": holed})

@@ -303,3 +303,17 @@ def test_the_cli_module_imports_neither_pandas_nor_pyarrow() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout == "[]\n"
+
+
+def test_docs_examples_run_and_name_real_options(monkeypatch: pytest.MonkeyPatch) -> None:
+    import re
+
+    text = (ROOT / "docs" / "diff.md").read_text()
+    blocks = re.findall(r"```python\n(.*?)```", text, re.S)
+    assert blocks
+    monkeypatch.chdir(ROOT)
+    for block in blocks:
+        exec(compile(block, "docs/diff.md", "exec"), {})
+    help_text = CliRunner().invoke(main, ["diff", "--help"]).stdout
+    options = set(re.findall(r"(--[a-z][a-z-]+)", text)) - {"--word-diff", "--verify"}
+    assert options and all(o in help_text for o in options), options - set(help_text.split())

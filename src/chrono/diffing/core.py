@@ -433,6 +433,11 @@ def match_arrow(
     old = old.drop_columns([c for c in old.column_names if c in ignore])
     new = new.drop_columns([c for c in new.column_names if c in ignore])
     old, new, schema = conform_pair(old, new, keys)
+    for side, table in (("old", old), ("new", new)):
+        if any(table.column(k).null_count for k in keys):
+            raise DiffError(
+                f"{side}: {name}: a primary key column ({', '.join(keys)}) holds a null"
+            )
     co, cn, size = key_codes(old, new, keys)
     check_unique(old, co, size, keys, "old", name)
     check_unique(new, cn, size, keys, "new", name)

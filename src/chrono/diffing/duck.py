@@ -28,7 +28,6 @@ from chrono.diffing.core import (
 )
 
 TableSource: TypeAlias = "pa.Table | Path"
-_ROW = "__chrono_row"
 
 
 def available() -> bool:
@@ -69,16 +68,20 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _expr(side: str, col: str, a: pa.DataType, b: pa.DataType) -> str:
+def _expr(side: str, col: str, a: pa.DataType, b: pa.DataType, in_memory: bool) -> str:
     ref = f"{side}.{_quote(col)}"
-    if a.equals(b) and not pa.types.is_dictionary(a):
+    # DuckDB reads a Parquet dictionary column as plain text; an Arrow one becomes an ENUM
+    if a.equals(b) and not (in_memory and pa.types.is_dictionary(a)):
         return ref
     return f"CAST({ref} AS {_sql_type(common_type(a, b))})"
 
 
-def _view(con: Any, name: str, src: TableSource) -> None:
-    rel = con.from_arrow(src) if isinstance(src, pa.Table) else con.read_parquet(str(src))
-    rel.select(f"*, TRUE AS {_ROW}").create_view(name)
+def _source(con: Any, name: str, src: TableSource) -> str:
+    """A FROM item for the table: Parquet scanned by DuckDB, or Arrow registered zero-copy."""
+    if isinstance(src, pa.Table):
+        con.register(name, src)
+        return name
+    return "read_parquet('" + str(src).replace("'", "''") + "')"
 
 
 def _flat(struct_list: pa.ChunkedArray) -> pa.Array:
@@ -91,7 +94,6 @@ def _flat(struct_list: pa.ChunkedArray) -> pa.Array:
 
 def _rows(structs: pa.Array, schema: pa.Schema) -> pa.Table:
     table = pa.Table.from_struct_array(structs)
-    table = table.drop_columns([c for c in table.column_names if c == _ROW])
     # back to the input's types (DuckDB returns dictionaries as plain strings)
     cols, fields = [], []
     for field in schema:
@@ -120,37 +122,51 @@ def match_duckdb(
     if len(common) > 62:
         raise DiffError(f"{name}: more than 62 columns to compare")
     types = {c: (s_old.field(c).type, s_new.field(c).type) for c in [*keys, *common]}
+    mem = isinstance(old, pa.Table) or isinstance(new, pa.Table)
     bits = (
         " | ".join(
-            f"(CAST({_expr('a', c, *types[c])} IS DISTINCT FROM {_expr('b', c, *types[c])}"
-            f" AS BIGINT) << {i})"
+            f"(CAST({_expr('a', c, *types[c], mem)} IS DISTINCT FROM "
+            f"{_expr('b', c, *types[c], mem)} AS BIGINT) << {i})"
             for i, c in enumerate(common)
         )
         or "CAST(0 AS BIGINT)"
     )
-    on = " AND ".join(f"{_expr('a', k, *types[k])} = {_expr('b', k, *types[k])}" for k in keys)
-    query = f"""
-        WITH j AS (
-            SELECT a AS ra, b AS rb, a.{_ROW} AS pa, b.{_ROW} AS pb, {bits} AS m
-            FROM a FULL OUTER JOIN b ON {on}
-        )
-        SELECT count(pa) AS n_old, count(pb) AS n_new,
-            list(ra) FILTER (WHERE pb IS NULL) AS removed,
-            list(rb) FILTER (WHERE pa IS NULL) AS added,
-            list(struct_pack(ra, rb, m)) FILTER (WHERE pa AND pb AND m <> 0) AS changed
-        FROM j
-    """
+    on = " AND ".join(
+        f"{_expr('a', k, *types[k], mem)} = {_expr('b', k, *types[k], mem)}" for k in keys
+    )
+    # rows with a null key would match nothing: counted below and reported as an error
+    first = _quote(keys[0])
     con = duckdb.connect()
     try:
         con.execute("SET enable_progress_bar = false")
-        _view(con, "a", old)
-        _view(con, "b", new)
+        src_a, src_b = _source(con, "old_table", old), _source(con, "new_table", new)
+        query = f"""
+            WITH j AS (
+                SELECT a AS ra, b AS rb, a.{first} AS pa, b.{first} AS pb, {bits} AS m
+                FROM {src_a} a FULL OUTER JOIN {src_b} b ON {on}
+            )
+            SELECT count(pa) AS n_old, count(pb) AS n_new,
+                list(ra) FILTER (WHERE pb IS NULL) AS removed,
+                list(rb) FILTER (WHERE pa IS NULL) AS added,
+                list(struct_pack(ra, rb, m))
+                    FILTER (WHERE pa IS NOT NULL AND pb IS NOT NULL AND m <> 0) AS changed
+            FROM j
+        """
         result = con.sql(query).to_arrow_table()
         n_old, n_new = rows_of(old), rows_of(new)
         got_old, got_new = result.column("n_old")[0].as_py(), result.column("n_new")[0].as_py()
-        if (got_old, got_new) != (n_old, n_new):  # a key repeated on one side and matched
-            _duplicate(con, "a", keys, "old", name)
-            _duplicate(con, "b", keys, "new", name)
+        if (got_old, got_new) != (n_old, n_new):  # a repeated key matched, or a null key
+            _duplicate(con, src_a, keys, "old", name)
+            _duplicate(con, src_b, keys, "new", name)
+            nulls = " OR ".join(f"{_quote(k)} IS NULL" for k in keys)
+            side = (
+                "old"
+                if con.sql(f"SELECT count(*) FROM {src_a} WHERE {nulls}").fetchall()[0][0]
+                else "new"
+            )
+            raise DiffError(
+                f"{side}: {name}: a primary key column ({', '.join(keys)}) holds a null"
+            )
     except duckdb.Error as exc:
         raise DiffError(f"{name}: {str(exc).splitlines()[0]}") from None
     finally:
@@ -190,9 +206,9 @@ def match_duckdb(
     )
 
 
-def _duplicate(con: Any, view: str, keys: tuple[str, ...], side: str, name: str) -> None:
+def _duplicate(con: Any, source: str, keys: tuple[str, ...], side: str, name: str) -> None:
     cols = ", ".join(_quote(k) for k in keys)
-    query = f"SELECT {cols}, count(*) AS n FROM {view} GROUP BY ALL HAVING n > 1"
+    query = f"SELECT {cols}, count(*) AS n FROM {source} GROUP BY ALL HAVING n > 1"
     rows = con.sql(f"{query} ORDER BY {cols} LIMIT 1").fetchall()
     if not rows:
         return
