@@ -131,34 +131,37 @@ INVARIANTS = [
         "events/meeting-2019.yaml",
         "  - {source: gazette-2020-05-01, property: occurrence, locator: p2}\n",
         "",
-        "record 'meeting-2019': field 'claims': no supporting occurrence claim",
+        "events/meeting-2019.yaml:1: record 'meeting-2019': event 'meeting-2019' has no "
+        "supporting occurrence claim [CHR401]",
     ),
     (
         "events/summit-2020.yaml",
         "  - {source: ministry-2020-06, property: date, value: 2020-06}\n",
         "",
-        "record 'summit-2020': field 'claims': no supporting date claim",
+        "events/summit-2020.yaml:1: record 'summit-2020': event 'summit-2020' has no supporting "
+        "date claim [CHR402] (1 more: run chrono validate)",
     ),
     (
         "events/meeting-2019.yaml",
         "date: 2019",
         "date: 2018/2019",
-        "record 'meeting-2019': field 'date': interval 2018-01-01..2019-12-31 is not inside a "
-        "supporting date claim's 2019-01-01..2019-12-31 (narrow the date, or mark the event "
-        "disputed)",
+        "events/meeting-2019.yaml:1: record 'meeting-2019/meeting-2019/date/gazette-2020-05-01/p2'"
+        "",
     ),
     (
         "events/meeting-2019.yaml",
         "date: 2019",
         "date: 2019-05-01",
-        "record 'meeting-2019': field 'date': precision day is finer than its most precise "
-        "supporting date claim (year)",
+        "events/meeting-2019.yaml:1: record 'meeting-2019': field 'precision': precision day is "
+        "finer than its most precise supporting date claim (year) [CHR404]",
     ),
     (
         "events/summit-2020.yaml",
         "date: 2020-06\n",
         "date: 2020-06-10/2020-06-30\n",
-        "record 'meeting-2020': field 'parent': lies outside its parent 'summit-2020'",
+        "events/meeting-2020.yaml:1: record 'meeting-2020': field 'parent_id': interval "
+        "2020-06-02..2020-06-03 lies outside its parent 'summit-2020' (2020-06-10..2020-06-30) "
+        "[CHR304]",
     ),
 ]
 

@@ -47,15 +47,16 @@ def test_wheel_installs_and_loads_events_outside_the_checkout(tmp_path: Path) ->
     outside.mkdir()
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     probe = (
-        "import chrono, pathlib\n"
+        "import chrono, pathlib, sys\n"
         "events = chrono.load('events')\n"
-        "print(pathlib.Path(chrono.__file__).is_relative_to(pathlib.Path(r'%s')))\n"
+        "print(pathlib.Path(chrono.__file__).is_relative_to(pathlib.Path(sys.argv[1])))\n"
         "print(chrono.list_datasets())\n"
         "print(len(events) > 0, str(events['earliest'].dtype))\n"
-    ) % fresh_site
-    out = subprocess.run(
-        [str(python), "-c", probe], cwd=outside, env=env, capture_output=True, text=True
     )
+    out = subprocess.run(
+        [str(python), "-c", probe, fresh_site], cwd=outside, env=env, capture_output=True,
+        text=True,
+    )  # fmt: skip
     assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines() == [
         "True",
@@ -68,3 +69,8 @@ def test_wheel_installs_and_loads_events_outside_the_checkout(tmp_path: Path) ->
     )  # fmt: skip
     assert cli.returncode == 0, cli.stderr
     assert cli.stdout.startswith("russia-china-summits 0.1.0  Russia–China summit diplomacy\n")
+    valid = subprocess.run(
+        [str(env_dir / "bin" / "chrono"), "validate"], cwd=outside, env=env,
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert valid.returncode == 0, valid.stdout + valid.stderr

@@ -12,6 +12,7 @@ import hashlib
 import io
 import json
 import os
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,6 @@ import pyarrow.parquet as pq
 
 from chrono.curation import Curated, CurationError, curated_sha256, read_curated
 from chrono.model.derive import derive_dates
-from chrono.model.invariants import all_violations
 from chrono.model.schema import arrow_schema, frictionless_schema
 from chrono.model.tables import TABLES, Table, vocabulary_terms
 from chrono.package import DESCRIPTOR
@@ -121,9 +121,6 @@ def parquet_bytes(data: pa.Table) -> bytes:
 def compile_curated(curated: Curated, curated_hash: str) -> BuildResult:
     """Compile checked curated content into Parquet bytes and a descriptor."""
     tables = {name: to_arrow(spec, curated.rows[name]) for name, spec in TABLES.items()}
-    for event_id, fld, message in all_violations(tables):
-        file, line = curated.locations.get(("events", (event_id,)), ("events/", 0))
-        raise CurationError(file, line or None, event_id, fld, message)
     sources = sorted(curated.rows["sources"], key=lambda r: r["id"])
     listed = [
         {"title": s["title"] or s["publisher"] or s["id"], "path": s["url"]}
@@ -210,10 +207,51 @@ def descriptor_bytes(descriptor: dict[str, Any]) -> bytes:
 
 
 def build(root: Path) -> BuildResult:
-    """Read, check and compile the dataset at ``root`` (nothing is written)."""
+    """Read, check, compile and validate the dataset at ``root`` (nothing is written).
+
+    Raises :class:`CurationError` for the first problem: in the YAML itself, or found by
+    ``chrono validate`` in the compiled tables (the same rules users run in CI, so a build
+    never writes output that ``chrono validate`` rejects).
+    """
     root = Path(root)
     curated = read_curated(root)
-    return compile_curated(curated, curated_sha256(root))
+    result = compile_curated(curated, curated_sha256(root))
+    verify(result, curated)
+    return result
+
+
+def _locate(curated: Curated, table: str, key: tuple[str, ...]) -> tuple[str, int]:
+    """The curated file and line of a finding's row (or of the first record it names)."""
+    candidates = [(table, key), *((t, (k,)) for k in key for t in (table, "events", "claims"))]
+    for candidate in candidates:
+        if candidate in curated.locations:
+            return curated.locations[candidate]
+    return DESCRIPTOR, 0
+
+
+def verify(result: BuildResult, curated: Curated) -> None:
+    """Validate compiled output in a scratch directory; raise on its first error."""
+    from chrono.validation import validate
+
+    with tempfile.TemporaryDirectory(prefix="chrono-build-") as tmp:
+        for rel, blob in result.files.items():
+            target = Path(tmp, rel)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(blob)
+        report = validate(tmp, max_examples=1)
+    if report.fatal is not None:  # pragma: no cover - compiled output is always readable
+        raise CurationError(DESCRIPTOR, None, None, None, report.fatal)
+    errors = [r for r in report.results.values() if r.severity == "error" and r.count]
+    if not errors:
+        return
+    first = errors[0].examples[0]
+    key = tuple(first.key or ())
+    file, line = _locate(curated, first.table or "", key)
+    total = sum(r.count for r in errors)
+    more = f" ({total - 1} more: run chrono validate)" if total > 1 else ""
+    record = "/".join(key) if key else None
+    raise CurationError(file, line or None, record, first.column,
+                        f"{first.message} [{first.code}]{more}")  # fmt: skip
 
 
 def write(root: Path, result: BuildResult) -> list[str]:

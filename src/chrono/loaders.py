@@ -73,7 +73,10 @@ def to_pandas(table: str, data: pa.Table) -> pd.DataFrame:
         if col.kind == "vocab" and col.name in frame.columns:
             terms = list(vocabulary_terms(col))
             values = frame[col.name].astype("object").where(frame[col.name].notna(), None)
-            frame[col.name] = pd.Categorical(values, categories=terms)
+            # a value outside the vocabulary is kept (as an extra category), never dropped:
+            # chrono validate reports it
+            unknown = sorted(set(values.dropna()) - set(terms))
+            frame[col.name] = pd.Categorical(values, categories=terms + unknown)
     return frame
 
 
