@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 import chrono
@@ -122,3 +123,29 @@ def test_loaded_frames_work_from_a_copied_directory(tmp_path: Path, mini_src: Pa
     shutil.copytree(mini_src, copy)
     assert chrono.load("events", copy).equals(chrono.load("events", mini_src))
     assert isinstance(chrono.load("events", str(copy)), pd.DataFrame)
+
+
+def test_value_outside_the_vocabulary_is_kept_not_dropped(tmp_path: Path, mini_src: Path) -> None:
+    directory = tmp_path / "odd"
+    shutil.copytree(mini_src, directory)
+    events = chrono.load_arrow("events", directory)
+    status = pa.array(["confirmed", "rumoured", "confirmed"]).dictionary_encode()
+    events = events.set_column(events.schema.get_field_index("status"), "status", status)
+    pq.write_table(events, directory / "data" / "events.parquet")
+    frame = chrono.load("events", directory)
+    assert frame["status"].tolist() == ["confirmed", "rumoured", "confirmed"]
+    assert list(frame["status"].cat.categories[-2:]) == ["cancelled", "rumoured"]
+
+
+def test_write_dataset_refuses_a_value_outside_the_vocabulary(
+    tmp_path: Path, mini_src: Path
+) -> None:
+    tables = {name: chrono.load_arrow(name, mini_src) for name in chrono.load_dataset(mini_src)}
+    events = tables["events"]
+    status = pa.array(["confirmed", "rumoured", "confirmed"])
+    tables["events"] = events.set_column(events.schema.get_field_index("status"), "status", status)
+    meta = {"name": "odd", "title": "Odd", "version": "0.0.1", "license": "CC0-1.0"}
+    with pytest.raises(
+        ValueError, match=r"^events.status: 'rumoured' is not a term of the status vocabulary$"
+    ):
+        write_dataset(tmp_path / "odd", tables, meta)

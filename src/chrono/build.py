@@ -105,6 +105,13 @@ def conform(table: Table, data: pa.Table) -> pa.Table:
             terms = pa.array(vocabulary_terms(col), pa.string())
             plain = arr.cast(pa.string()) if pa.types.is_dictionary(arr.type) else arr
             idx = pc.index_in(plain, value_set=terms).cast(pa.int32())
+            lost = pc.and_(pc.is_null(idx), pc.is_valid(plain))
+            if pc.any(lost).as_py():
+                bad = plain.filter(lost)[0].as_py()
+                raise ValueError(
+                    f"{table.name}.{col.name}: {bad!r} is not a term of the "
+                    f"{col.vocabulary} vocabulary"
+                )
             arr = pa.DictionaryArray.from_arrays(idx, terms)
         elif col.kind == "date" and not pa.types.is_date32(arr.type):
             arr = arr.cast(pa.date32())
