@@ -24,3 +24,13 @@ def test_python_examples_run(doc: Path) -> None:
     blocks = re.findall(r"```python\n(.*?)```", doc.read_text(), flags=re.S)
     for block in blocks:
         exec(compile(block, str(doc), "exec"), {})
+
+
+def test_ci_runs_the_readme_setup_commands() -> None:
+    readme = (ROOT / "README.md").read_text()
+    setup = readme.split("## Set-up", 1)[1].split("\n## ", 1)[0]
+    commands = re.findall(r"```console\n(.*?)\n```", setup, flags=re.S)
+    assert len(commands) == 2, "the README's set-up is two commands"
+    ci = (ROOT / ".ci" / "run").read_text().splitlines()
+    for command in commands:
+        assert any(line.strip().startswith(command) for line in ci), command
