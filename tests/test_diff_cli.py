@@ -317,3 +317,10 @@ def test_docs_examples_run_and_name_real_options(monkeypatch: pytest.MonkeyPatch
     help_text = CliRunner().invoke(main, ["diff", "--help"]).stdout
     options = set(re.findall(r"(--[a-z][a-z-]+)", text)) - {"--word-diff", "--verify"}
     assert options and all(o in help_text for o in options), options - set(help_text.split())
+
+
+def test_colour_only_on_a_terminal(versions: Path) -> None:
+    plain = CliRunner().invoke(main, ["diff", "a", "b", "-t", "places"])
+    coloured = CliRunner().invoke(main, ["diff", "a", "b", "-t", "places"], color=True)
+    assert "\x1b[" not in plain.stdout
+    assert "\x1b[32m  + gamma-port" in coloured.stdout or "\x1b[32m+ gamma-port" in coloured.stdout

@@ -110,16 +110,40 @@ class TableDiff:
 # --------------------------------------------------------------------------- numpy
 
 
+_NP_INTS = {
+    pa.int8(): np.int8,
+    pa.int16(): np.int16,
+    pa.int32(): np.int32,
+    pa.int64(): np.int64,
+    pa.uint8(): np.uint8,
+    pa.uint16(): np.uint16,
+    pa.uint32(): np.uint32,
+    pa.uint64(): np.uint64,
+}
+
+
+def from_np(values: npt.NDArray[Any]) -> pa.Array:
+    """An int64 or boolean numpy array as Arrow (``pa.array`` on numpy imports pandas)."""
+    if values.dtype == np.bool_:
+        return from_np(values.astype(np.int64)).cast(pa.bool_())
+    data = np.ascontiguousarray(values, dtype=np.int64)
+    return pa.Array.from_buffers(pa.int64(), len(data), [None, pa.py_buffer(data)])
+
+
 def to_np(arr: pa.Array | pa.ChunkedArray, dtype: type[Any] = np.int64) -> npt.NDArray[Any]:
-    """A null-free Arrow array as numpy without a detour through pandas (bools unpacked)."""
+    """A null-free integer or boolean Arrow array as numpy, read from its buffer.
+
+    (``Array.to_numpy`` imports pandas, which costs more than a whole small diff.)
+    """
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0)
     if arr.null_count:
         arr = pc.fill_null(arr, False if pa.types.is_boolean(arr.type) else 0)
-    if pa.types.is_boolean(arr.type):
-        out: npt.NDArray[Any] = arr.cast(pa.uint8()).to_numpy(zero_copy_only=True).astype(np.bool_)
-    else:
-        out = arr.to_numpy(zero_copy_only=True).astype(dtype, copy=False)
+    boolean = pa.types.is_boolean(arr.type)
+    if boolean:  # bit-packed: unpack to one byte per value
+        arr = arr.cast(pa.uint8())
+    data = np.frombuffer(arr.buffers()[1], dtype=_NP_INTS[arr.type], count=arr.offset + len(arr))
+    out: npt.NDArray[Any] = data[arr.offset :].astype(np.bool_ if boolean else dtype, copy=False)
     return out
 
 
@@ -220,7 +244,7 @@ def key_codes(
             codes, size = c, n
         else:
             combined = codes * n + c
-            enc = pc.dictionary_encode(pa.array(combined))
+            enc = pc.dictionary_encode(from_np(combined))
             codes = to_np(enc.indices)
             size = len(enc.dictionary)
     assert codes is not None
@@ -275,8 +299,8 @@ def _selector(idx: Index, n: int) -> tuple[str, Any]:
     if len(idx) < 2 or bool(np.all(np.diff(idx) > 0)):  # increasing: a filter, not a take
         mask = np.zeros(n, np.bool_)
         mask[idx] = True
-        return "filter", pa.array(mask)
-    return "take", pa.array(idx)
+        return "filter", from_np(mask)
+    return "take", from_np(idx)
 
 
 def _gather(col: pa.ChunkedArray, how: tuple[str, Any]) -> pa.ChunkedArray:
@@ -325,7 +349,7 @@ def _bounds(
     from chrono.model.derive import derive_dates
     from chrono.model.vocab import PRECISION_ORDER
 
-    take = pa.array(idx)
+    take = from_np(idx)
     names = [derived.get(r) for r in ("earliest", "latest", "precision")]
     if all(n is not None and n in raw.column_names for n in names):
         lo, hi, prec = (raw.column(n).take(take) for n in names)  # type: ignore[arg-type]
@@ -384,7 +408,7 @@ def classify_dates(
 
 def _content_codes(table: pa.Table, idx: Index, columns: list[str]) -> pa.Array:
     """One string per row joining its ``columns`` (nulls distinct from any text)."""
-    take = pa.array(idx)
+    take = from_np(idx)
     parts = []
     for c in columns:
         col = table.column(c).take(take)
@@ -531,19 +555,19 @@ def _match_through_renames(
 ) -> tuple[Index, Index] | None:
     """Removed rows of a renamed event paired with added rows of its new id (by key)."""
     sel_old = removed[
-        to_np(pc.is_in(old.column(fk).take(pa.array(removed)), value_set=pa.array(list(renames))))
+        to_np(pc.is_in(old.column(fk).take(from_np(removed)), value_set=pa.array(list(renames))))
     ]
     sel_new = added[
         to_np(
             pc.is_in(
-                new.column(fk).take(pa.array(added)), value_set=pa.array(list(renames.values()))
+                new.column(fk).take(from_np(added)), value_set=pa.array(list(renames.values()))
             )
         )
     ]
     if not len(sel_old) or not len(sel_new):
         return None
-    olds = old.select(list(dict.fromkeys([*keys, fk]))).take(pa.array(sel_old)).to_pylist()
-    news = new.select(list(keys)).take(pa.array(sel_new)).to_pylist()
+    olds = old.select(list(dict.fromkeys([*keys, fk]))).take(from_np(sel_old)).to_pylist()
+    news = new.select(list(keys)).take(from_np(sel_new)).to_pylist()
     index = {tuple(r[k] for k in keys): int(i) for r, i in zip(news, sel_new, strict=True)}
     pairs_old, pairs_new = [], []
     for row, i in zip(olds, sel_old, strict=True):

@@ -19,6 +19,7 @@ from chrono.diffing.core import (
     Pairs,
     TableDiff,
     finish,
+    from_np,
     match_arrow,
     table_spec,
     to_np,
@@ -129,7 +130,7 @@ def _py(arr: pa.Array | pa.ChunkedArray) -> list[Any]:
 
 
 def _rows(table: pa.Table, idx: Index, columns: Iterable[str]) -> list[dict[str, Any]]:
-    take = pa.array(idx, pa.int64())
+    take = from_np(idx)
     cols = {c: _py(table.column(c).take(take)) for c in columns}
     return [{c: cols[c][i] for c in cols} for i in range(len(idx))]
 
@@ -138,7 +139,7 @@ def _order(table: pa.Table, idx: Index, keys: tuple[str, ...]) -> Index:
     """``idx`` sorted by the key values of those rows."""
     if len(idx) < 2:
         return idx
-    sub = table.select(list(keys)).take(pa.array(idx))
+    sub = table.select(list(keys)).take(from_np(idx))
     plain = pa.table(
         [c.cast(c.type.value_type) if pa.types.is_dictionary(c.type) else c for c in sub.columns],
         names=list(keys),
@@ -153,7 +154,7 @@ def _order_pairs(t: TableDiff, pairs: Pairs, by: str) -> Pairs:
     if len(pairs) < 2:
         return pairs
     table, idx = (t.new, pairs.new_idx) if by == "new" else (t.old, pairs.old_idx)
-    sub = table.select(list(t.primary_key)).take(pa.array(idx))
+    sub = table.select(list(t.primary_key)).take(from_np(idx))
     plain = pa.table(
         [c.cast(c.type.value_type) if pa.types.is_dictionary(c.type) else c for c in sub.columns],
         names=list(t.primary_key),
@@ -260,7 +261,7 @@ def _event_changes(d: DatasetDiff) -> dict[str, str]:
 def _ids(table: pa.Table, idx: Index, column: str = "id") -> list[str]:
     if column not in table.column_names or not len(idx):
         return []
-    return [str(v) for v in _py(table.column(column).take(pa.array(idx)))]
+    return [str(v) for v in _py(table.column(column).take(from_np(idx)))]
 
 
 def _claim_links(src: TableSource) -> pa.Table | None:
