@@ -296,3 +296,27 @@ def test_null_key_is_an_error(diff: Differ, mini_src: Path) -> None:
     holed = events.set_column(0, pa.field("id", pa.string()), ids)
     with pytest.raises(DiffError, match=r"^new: events: a primary key column \(id\) holds a null$"):
         diff({"events": events}, {"events": holed})
+
+
+def test_apply_replays_renames_and_changes(
+    diff: Differ, tmp_path: Path, mini_src: Path, base: Path
+) -> None:
+    def change(rows: Rows) -> None:
+        _rename(rows)
+        edit(rows, "claims", "meeting-2019-b/date/gazette-2020-05-01/p2", quote="in the year 2019")
+        edit(rows, "events", "summit-2020", date="2020-06-01/2020-06-05")
+
+    b = _version(tmp_path, mini_src, "b", change)
+    d = diff(base, b)
+    old, new = read_rows(base), read_rows(b)
+    applied = d.apply(to_tables(old))
+    for name in ("events", "participants", "claims"):
+        assert applied[name].to_pylist() == _plain_rows(to_tables(new)[name])
+
+
+def _plain_rows(table: pa.Table) -> list[dict[str, Any]]:
+    import numpy as np
+
+    from chrono.diffing.dataset import _rows
+
+    return _rows(table, np.arange(table.num_rows, dtype=np.int64), table.column_names)

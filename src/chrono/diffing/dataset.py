@@ -348,8 +348,8 @@ def apply_report(report: dict[str, Any], old: dict[str, pa.Table]) -> dict[str, 
         for e in t["removed"]:
             del rows[tuple(e["key"][k] for k in keys)]
         for e in t["renamed"] + t["changed"]:
-            before = e.get("old_key", e["key"])
-            after = e.get("new_key", e["key"])
+            before = e["old_key"] if "old_key" in e else e["key"]
+            after = e["new_key"] if "new_key" in e else e["key"]
             row = rows.pop(tuple(before[k] for k in keys))
             row.update(after)
             row.update({c: v["new"] for c, v in e["fields"].items()})
