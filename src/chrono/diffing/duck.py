@@ -152,7 +152,9 @@ def match_duckdb(
                     FILTER (WHERE pa IS NOT NULL AND pb IS NOT NULL AND m <> 0) AS changed
             FROM j
         """
-        result = con.sql(query).to_arrow_table()
+        rel = con.sql(query)
+        # DuckDB 2 names it to_arrow_table; 1.x has arrow()
+        result = rel.to_arrow_table() if hasattr(rel, "to_arrow_table") else rel.arrow()
         n_old, n_new = rows_of(old), rows_of(new)
         got_old, got_new = result.column("n_old")[0].as_py(), result.column("n_new")[0].as_py()
         if (got_old, got_new) != (n_old, n_new):  # a repeated key matched, or a null key
