@@ -74,6 +74,8 @@ def validate(
     (--strict: warnings too), 2 usage error, 3 an input could not be read.
     """
     if explain is not None:
+        if paths:
+            fail(f"--explain {explain} takes no PATH (got {' '.join(paths)})", EXIT_USAGE)
         click.echo(_explain(explain), nl=False)
         return
     from pathlib import Path

@@ -73,6 +73,8 @@ class Report:
     #: the one-line reason the input could not be read, or None
     fatal: str | None = None
     max_examples: int = 5
+    #: informational lines (checks not run for lack of input): never findings
+    notes: list[str] = field(default_factory=list)
 
     def add(self, finding: Finding, count: int = 1) -> None:
         """Record a finding that stands for ``count`` rows (examples are capped later)."""
@@ -124,6 +126,7 @@ class Report:
             "valid": self.valid,
             "fatal": self.fatal,
             "counts": self.counts,
+            "notes": list(self.notes),
             "rules": [
                 {
                     "code": r.code,
@@ -166,6 +169,7 @@ def render_text(reports: list[Report], color: bool = False) -> str:
         lines.append(style(head, bold=True, fg="green" if rep.valid else "red"))
         if rep.fatal:
             lines.append(f"  {rep.fatal}")
+        lines += [f"  note: {n}" for n in rep.notes]
         for res in rep.results.values():
             sev = style(res.severity, fg="red" if res.severity == ERROR else "yellow")
             shown = len(res.examples)
@@ -200,6 +204,7 @@ def render_markdown(reports: list[Report]) -> str:
         if rep.fatal:
             lines += [f"> {_md(rep.fatal)}", ""]
             continue
+        lines += [f"_note: {_md(n)}_" for n in rep.notes] + ([""] if rep.notes else [])
         if not rep.results:
             lines += ["No findings.", ""]
             continue

@@ -146,6 +146,17 @@ _RULES = (
         "before published_earliest.",
     ),
     Rule(
+        "CHR407",
+        ERROR,
+        "claim's mode contradicts its source's publication date",
+        "A claim with mode announced describes the event as future when its source was "
+        "published, so the source cannot be published after the event began "
+        "(published_earliest after the event's earliest). A claim with mode ongoing describes "
+        "the event as under way, so the source cannot be published before the event began "
+        "(published_latest before the event's earliest) or after it ended (published_earliest "
+        "after the event's latest). Sources without a publication date are not checked.",
+    ),
+    Rule(
         "CHR501",
         ERROR,
         "unknown vocabulary term",
