@@ -200,6 +200,12 @@ def m_chr405(ds: Path) -> None:
     write(ds, "claims", t)
 
 
+def m_chr407(ds: Path) -> None:
+    # reported -> announced, but the gazette (2020-05-01) appeared after 2019 began
+    key = "meeting-2019/date/gazette-2020-05-01/p2"
+    write(ds, "claims", setcell(read(ds, "claims"), "mode", key, "announced"))
+
+
 def m_chr406(ds: Path) -> None:
     t = setdate(read(ds, "sources"), "ministry-2020-06", "2027-01-01", "published", "published_")
     write(ds, "sources", t)
@@ -283,6 +289,15 @@ CASES = [
         1,
         ("meeting-2020/date/gazette-2020-05-01/p1",),
         "(published by 2020-05-01) reports event 'meeting-2020' as past, but it ends 2020-06-03",
+    ),
+    (
+        "CHR407",
+        m_chr407,
+        1,
+        ("meeting-2019/date/gazette-2020-05-01/p2",),
+        "source 'gazette-2020-05-01' (published 2020-05-01..2020-05-01) calls event "
+        "'meeting-2019' (2019-01-01..2019-12-31) announced, but was published after it began: "
+        "announced must be published before the event; fix the mode or the dates",
     ),
     ("CHR406", m_chr406, 1, ("ministry-2020-06",), "retrieved 2026-11-01 before it was published"),
     ("CHR501", m_chr501, 1, ("meeting-2019",), "'picnic' is not a term of the event_type"),
@@ -453,6 +468,68 @@ def test_far_future_reported_is_caught_and_printed(mini: Path) -> None:
 # --------------------------------------------------------------------------- CLI and formats
 
 
+@pytest.mark.parametrize(
+    ("mode", "published", "why"),
+    [
+        ("ongoing", None, "before it began: ongoing must be published while it is under way"),
+        ("ongoing", "2020-06-03", None),  # the last day of the meeting: under way
+        ("ongoing", "2020-06-04", "after it ended: ongoing must be published while it is"),
+        ("announced", "2020-06", None),  # may be 2020-06-01, before it began: not certain
+        ("announced", "2020-06-02", None),  # the day it began: not certainly after
+        ("announced", "2020-06-03", "after it began: announced must be published before"),
+    ],
+)
+def test_mode_against_publication(
+    mini: Path, mode: str, published: str | None, why: str | None
+) -> None:
+    # meeting-2020 (2020-06-02..2020-06-03): the gazette's two claims about it
+    key = "meeting-2020/date/gazette-2020-05-01/p1"
+    other = "meeting-2020/occurrence/gazette-2020-05-01/p1"
+    claims = setcell(read(mini, "claims"), "mode", key, mode)
+    write(mini, "claims", setcell(claims, "mode", other, mode))
+    if published is not None:
+        src = read(mini, "sources")
+        write(
+            mini,
+            "sources",
+            setdate(src, "gazette-2020-05-01", published, "published", "published_"),
+        )
+    res = validate(mini).results.get("CHR407")
+    if why is None:
+        assert res is None
+        return
+    assert res is not None and res.count == 2
+    assert [f.key for f in res.examples] == [(key,), (other,)]
+    f = res.examples[0]
+    assert (f.table, f.column, f.value) == ("claims", "mode", mode)
+    assert f.message.startswith("source 'gazette-2020-05-01' (published ")
+    assert f"calls event 'meeting-2020' (2020-06-02..2020-06-03) {mode}, but was " in f.message
+    assert why in f.message
+
+
+def test_undated_source_is_not_checked_for_mode(mini: Path) -> None:
+    key = "meeting-2020/date/gazette-2020-05-01/p1"
+    write(mini, "claims", setcell(read(mini, "claims"), "mode", key, "ongoing"))
+    src = read(mini, "sources")
+    for col in ("published", "published_earliest", "published_latest"):
+        src = setcell(src, col, "gazette-2020-05-01", None)
+    write(mini, "sources", src)
+    assert "CHR407" not in validate(mini).results
+
+
+def test_quotes_note_only_without_sources(mini: Path) -> None:
+    note = "2 quotes not checked against their sources (pass --sources DIR)"
+    assert validate(mini).notes == [note]
+    assert validate(mini, sources=mini).notes == []
+    assert validate(mini).valid
+
+
+def test_explain_takes_no_path(mini: Path) -> None:
+    code, out, err = run("validate", "--explain", "CHR401", str(mini))
+    assert (code, out) == (2, "")
+    assert err == f"Error: --explain CHR401 takes no PATH (got {mini})\n"
+
+
 def test_explain_and_rules() -> None:
     code, out, _ = run("validate", "--explain", "chr401")
     assert code == 0
@@ -478,6 +555,7 @@ def test_text_output(mini: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert code == 1
     assert out == (
         "mini (mini): invalid: 4 errors, 0 warnings\n"
+        "  note: 2 quotes not checked against their sources (pass --sources DIR)\n"
         "  CHR202 error foreign key does not resolve (2, first 1 shown)\n"
         '    participants[meeting-2019, nobody, participant].actor_id = "nobody": '
         "actor_id 'nobody' is not an id in actors\n"
@@ -542,6 +620,7 @@ def test_markdown_output_and_summary_file(
     assert out == (
         "## chrono validate\n\n"
         "### ❌ mini: invalid: 1 error, 0 warnings\n\n"
+        "_note: 2 quotes not checked against their sources (pass --sources DIR)_\n\n"
         "| Code | Severity | Rule | Count |\n|---|---|---|---:|\n"
         "| CHR401 | error | no supporting occurrence claim | 1 |\n\n"
         "<details><summary>Examples</summary>\n\n"
@@ -568,6 +647,7 @@ def test_json_output_matches_schema(mini: Path, monkeypatch: pytest.MonkeyPatch)
                 "valid": False,
                 "fatal": None,
                 "counts": {"error": 1, "warning": 0},
+                "notes": ["2 quotes not checked against their sources (pass --sources DIR)"],
                 "rules": [
                     {
                         "code": "CHR401",
@@ -636,8 +716,8 @@ def test_help_does_not_import_pandas_or_pyarrow() -> None:
 
 
 def test_fast_dates_agree_with_the_model() -> None:
+    from chrono.model.derive import derive_dates as fast
     from chrono.model.derive import derive_dates as reference
-    from chrono.validation.fastdates import derive_dates as fast
 
     values = pa.array(
         [

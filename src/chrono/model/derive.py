@@ -1,73 +1,211 @@
 """Derived columns, computed column-wise: EDTF strings -> bounds, precision, qualifiers.
 
-Each distinct string is parsed once (the column is dictionary-encoded first), so the cost
-grows with the number of distinct dates, not with the number of rows.
+The one implementation, used by the build and by ``chrono validate``. The column is
+dictionary-encoded first, so the cost of parsing grows with the number of distinct strings,
+not with the number of rows. The distinct values of the plain forms (``YYYY``, ``YYYY-MM``,
+``YYYY-MM-DD`` and intervals of two days, the bulk of any large table) are computed with
+numpy; every other distinct value goes through :func:`chrono.model.dates.parse`, so results
+and error messages are those of the parser for every value (a test proves it). The per-row
+columns are gathered from the per-value results only when asked for.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import cached_property
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from chrono.model import dates
+from chrono.model.vocab import PRECISION_ORDER
+
+_DAY = r"[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+_FORMS = (
+    ("day", f"^{_DAY}$"),
+    ("interval", f"^{_DAY}/{_DAY}$"),
+    ("year", r"^[0-9]{4}$"),
+    ("month", r"^[0-9]{4}-(0[1-9]|1[0-2])$"),
+)
+_TERMS = pa.array(PRECISION_ORDER, pa.string())
+PARTS = ("earliest", "latest", "precision", "uncertain", "approximate")
 
 
-@dataclass(frozen=True)
-class DerivedDates:
-    earliest: pa.Array  # date32
-    latest: pa.Array  # date32
-    precision: pa.Array  # string
-    uncertain: pa.Array  # bool
-    approximate: pa.Array  # bool
-    #: row index -> error message, for strings that are not valid EDTF (their bounds are null)
-    errors: dict[int, str]
+def civil(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Vectorised :func:`chrono.model.dates.days_from_civil`."""
+    y = year - (month <= 2)
+    era = y // 400
+    yoe = y - era * 400
+    mp = (month + 9) % 12
+    doy = (153 * mp + 2) // 5 + day - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    out: np.ndarray = era * 146097 + doe - 719468
+    return out
 
 
-def derive_dates(values: pa.Array | pa.ChunkedArray) -> DerivedDates:
-    """Bounds of every EDTF string in ``values`` (nulls stay null)."""
-    if isinstance(values, pa.ChunkedArray):
-        values = values.combine_chunks() if values.num_chunks else pa.array([], pa.string())
+def _month_days(year: np.ndarray, month: np.ndarray) -> np.ndarray:
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    base = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])[month]
+    out: np.ndarray = base + ((month == 2) & leap)
+    return out
+
+
+def _ints(arr: pa.Array, start: int, stop: int) -> np.ndarray:
+    part = pc.utf8_slice_codeunits(arr, start, stop)
+    return np.asarray(pc.cast(part, pa.int64()).to_numpy(zero_copy_only=False))
+
+
+def _days(arr: pa.Array, start: int) -> tuple[np.ndarray, np.ndarray]:
+    """Day numbers of ``YYYY-MM-DD`` at ``start``, and whether each is a real day."""
+    y, m = _ints(arr, start, start + 4), _ints(arr, start + 5, start + 7)
+    day = _ints(arr, start + 8, start + 10)
+    return civil(y, m, day), day <= _month_days(y, m)
+
+
+def _encode(values: pa.Array | pa.ChunkedArray) -> tuple[pa.Array, pa.Array]:
+    """(distinct strings, int32 index of each row's string, null for a null row)."""
+    if isinstance(values, pa.Array):
+        values = pa.chunked_array([values])
     if pa.types.is_dictionary(values.type):
+        if not pa.types.is_string(values.type.value_type):
+            values = values.cast(pa.dictionary(pa.int32(), pa.string()))
+        values = values.unify_dictionaries()  # one dictionary for every chunk
+        if values.num_chunks == 0:
+            return pa.array([], pa.string()), pa.array([], pa.int32())
+        uniq = values.chunk(0).dictionary
+        idx = pa.concat_arrays([c.indices.cast(pa.int32()) for c in values.chunks])
+        return uniq, idx
+    if not pa.types.is_string(values.type):
         values = values.cast(pa.string())
-    encoded = pc.dictionary_encode(values)
-    uniques = encoded.dictionary.to_pylist()
-    lo: list[int | None] = []
-    hi: list[int | None] = []
-    prec: list[str | None] = []
-    unc: list[bool | None] = []
-    app: list[bool | None] = []
-    bad: dict[int, str] = {}
-    for i, text in enumerate(uniques):
-        try:
-            b = dates.parse(text)
-        except dates.EDTFError as exc:
-            bad[i] = str(exc)
-            for col in (lo, hi, prec, unc, app):
-                col.append(None)
+    encoded = pc.dictionary_encode(values.combine_chunks())
+    return encoded.dictionary, encoded.indices
+
+
+class DerivedDates:
+    """Bounds, precision and qualifiers of every row of an EDTF column (nulls stay null).
+
+    ``errors`` maps the row index of each string that is not valid EDTF (its bounds are
+    null) to the parser's message.
+    """
+
+    def __init__(self, uniq: dict[str, pa.Array], indices: pa.Array, errors: dict[int, str]):
+        self._uniq = uniq
+        self._indices = indices
+        self.errors = errors
+
+    def _take(self, part: str) -> pa.Array:
+        out: pa.Array = pc.take(self._uniq[part], self._indices)
+        return out
+
+    @cached_property
+    def earliest(self) -> pa.Array:  # date32
+        return self._take("earliest")
+
+    @cached_property
+    def latest(self) -> pa.Array:  # date32
+        return self._take("latest")
+
+    @cached_property
+    def precision(self) -> pa.Array:  # string
+        return self._take("precision")
+
+    @cached_property
+    def precision_rank(self) -> pa.Array:  # int32: index in vocab.PRECISION_ORDER
+        return self._take("precision_rank")
+
+    @cached_property
+    def uncertain(self) -> pa.Array:  # bool
+        return self._take("uncertain")
+
+    @cached_property
+    def approximate(self) -> pa.Array:  # bool
+        return self._take("approximate")
+
+    def part(self, name: str) -> pa.Array:
+        """One of :data:`PARTS` by name."""
+        if name not in PARTS:
+            raise KeyError(name)
+        out: pa.Array = getattr(self, name)
+        return out
+
+
+def derive_dates(
+    values: pa.Array | pa.ChunkedArray, where: pa.Array | pa.ChunkedArray | None = None
+) -> DerivedDates:
+    """Bounds of every EDTF string in ``values`` (nulls stay null).
+
+    ``where`` (boolean, aligned with ``values``): only those rows hold EDTF; the others are
+    treated as null (e.g. the ``value`` of claims whose property is not ``date``).
+    """
+    uniq, idx = _encode(values)
+    if where is not None:
+        keep = pc.fill_null(where, False)
+        if isinstance(keep, pa.ChunkedArray):
+            keep = keep.combine_chunks() if keep.num_chunks else pa.array([], pa.bool_())
+        idx = pc.if_else(keep, idx, pa.scalar(None, pa.int32()))
+    n = len(uniq)
+    used = np.zeros(n, dtype=bool)
+    if n:
+        codes = pc.drop_null(idx).to_numpy(zero_copy_only=False)
+        used[np.asarray(codes, dtype=np.int64)] = True
+    lo = np.zeros(n, dtype=np.int64)
+    hi = np.zeros(n, dtype=np.int64)
+    prec = np.zeros(n, dtype=np.int64)
+    unc = np.zeros(n, dtype=bool)
+    app = np.zeros(n, dtype=bool)
+    done = ~used  # values no row uses are not parsed
+    for form, rx in _FORMS:
+        hit = pc.match_substring_regex(uniq, rx).to_numpy(zero_copy_only=False)
+        where_ = np.flatnonzero(np.asarray(hit, dtype=bool) & ~done)
+        if len(where_) == 0:
             continue
-        lo.append(b.earliest)
-        hi.append(b.latest)
-        prec.append(b.precision)
-        unc.append(b.uncertain)
-        app.append(b.approximate)
-    idx = encoded.indices
+        sub = uniq.take(pa.array(where_))
+        if form == "day":
+            a, ok = _days(sub, 0)
+            b, rank = a, PRECISION_ORDER.index("day")
+        elif form == "interval":
+            a, ok_a = _days(sub, 0)
+            b, ok_b = _days(sub, 11)
+            ok, rank = ok_a & ok_b & (a <= b), PRECISION_ORDER.index("day")
+        elif form == "year":
+            y = _ints(sub, 0, 4)
+            one = np.ones_like(y)
+            a, b = civil(y, one, one), civil(y, np.full_like(y, 12), np.full_like(y, 31))
+            ok, rank = np.ones(len(y), dtype=bool), PRECISION_ORDER.index("year")
+        else:
+            y, m = _ints(sub, 0, 4), _ints(sub, 5, 7)
+            a, b = civil(y, m, np.ones_like(y)), civil(y, m, _month_days(y, m))
+            ok, rank = np.ones(len(y), dtype=bool), PRECISION_ORDER.index("month")
+        good = where_[ok]  # the others (1900-02-29, reversed intervals) go to the parser
+        lo[good], hi[good], prec[good] = a[ok], b[ok], rank
+        done[good] = True
+    valid = np.ones(n, dtype=bool)
+    bad: dict[int, str] = {}
+    rest = np.flatnonzero(~done)
+    if len(rest):
+        texts = uniq.take(pa.array(rest)).to_pylist()
+        for i, text in zip(rest.tolist(), texts, strict=True):
+            try:
+                bd = dates.parse(text)
+            except dates.EDTFError as exc:
+                bad[i] = str(exc)
+                valid[i] = False
+                continue
+            lo[i], hi[i], prec[i] = bd.earliest, bd.latest, PRECISION_ORDER.index(bd.precision)
+            unc[i], app[i] = bd.uncertain, bd.approximate
     errors: dict[int, str] = {}
-    if bad:
+    if bad:  # rows of the invalid strings: few, and each needs its message
         bad_idx = pa.array(sorted(bad), pa.int32())
-        rows = pc.indices_nonzero(pc.is_in(idx, value_set=bad_idx)).to_pylist()
-        codes = idx.to_pylist() if len(rows) else []
-        errors = {r: bad[codes[r]] for r in rows}
-
-    def take(items: list[object], typ: pa.DataType) -> pa.Array:
-        return pc.take(pa.array(items, typ), idx)
-
-    return DerivedDates(
-        take(lo, pa.int32()).cast(pa.date32()),  # type: ignore[arg-type]
-        take(hi, pa.int32()).cast(pa.date32()),  # type: ignore[arg-type]
-        take(prec, pa.string()),  # type: ignore[arg-type]
-        take(unc, pa.bool_()),  # type: ignore[arg-type]
-        take(app, pa.bool_()),  # type: ignore[arg-type]
-        errors,
-    )
+        rows = pc.indices_nonzero(pc.is_in(idx, value_set=bad_idx)).to_numpy()
+        codes = np.asarray(pc.take(idx, pa.array(rows)).to_numpy(zero_copy_only=False))
+        errors = {int(r): bad[int(c)] for r, c in zip(rows, codes, strict=True)}
+    invalid = ~valid
+    uniq_parts = {
+        "earliest": pa.array(lo, pa.int64(), mask=invalid).cast(pa.int32()).cast(pa.date32()),
+        "latest": pa.array(hi, pa.int64(), mask=invalid).cast(pa.int32()).cast(pa.date32()),
+        "precision": pc.take(_TERMS, pa.array(prec, mask=invalid)),
+        "precision_rank": pa.array(prec, pa.int64(), mask=invalid).cast(pa.int32()),
+        "uncertain": pa.array(unc, mask=invalid),
+        "approximate": pa.array(app, mask=invalid),
+    }
+    return DerivedDates(uniq_parts, idx, errors)

@@ -26,10 +26,10 @@ import pyarrow.parquet as pq
 
 from chrono.model import vocab
 from chrono.model.dates import format_day
+from chrono.model.derive import PARTS, derive_dates
 from chrono.model.schema import arrow_type
 from chrono.model.tables import TABLES, Column, Table, vocabulary_terms
 from chrono.package import DESCRIPTOR, DatasetError, read_descriptor, resolve, safe_path
-from chrono.validation.fastdates import derive_dates
 from chrono.validation.report import Finding, Report
 from chrono.validation.rules import RULES
 
@@ -39,6 +39,14 @@ Progress = Callable[[str], None]
 #: never read (they are the bulk of the bytes of the big tables).
 _STATS_ONLY = {"events": {"title", "summary"}, "claims": {"note", "quote"}}
 _CHUNK = 16 << 20
+#: String columns with few distinct values, read as dictionaries straight from the Parquet
+#: dictionary pages: their rules (references, patterns, EDTF) look at each distinct value
+#: once, and the rows are never materialised as strings.
+_AS_DICT = {
+    "claims": {"source_id", "locator", "value"},
+    "participants": {"actor_id"},
+    "events": {"place_id"},
+}
 
 
 @dataclass
@@ -48,9 +56,16 @@ class _Loaded:
     data: pa.Table  # the columns rules can use, cast to the model's types
     rows: int
     usable: set[str] = field(default_factory=set)
+    _combined: dict[str, pa.Array] = field(default_factory=dict)
 
     def has(self, *cols: str) -> bool:
         return all(c in self.usable for c in cols)
+
+    def combined(self, col: str) -> pa.Array:
+        """A string column as one array (cached: several rules look rows up by id)."""
+        if col not in self._combined:
+            self._combined[col] = _strings(self.data.column(col)).combine_chunks()
+        return self._combined[col]
 
 
 def expand(path: str | Path) -> list[Path]:
@@ -107,7 +122,9 @@ def validate(
     say("checking references and provenance")
     _cross(report, loaded)
     _freshness(report, directory, descriptor)
-    if sources is not None:
+    if sources is None:
+        _unchecked_quotes(report, loaded)
+    else:
         say("checking quotes")
         from chrono.validation.quotes import check_quotes
 
@@ -115,6 +132,28 @@ def validate(
     report.finish()
     _locate(report, directory, loaded)
     return report
+
+
+def _names_texts(sources: _Loaded) -> bool:
+    """Some source names a local copy of its text."""
+    return sources.has("text") and sources.data["text"].null_count < sources.rows
+
+
+def _unchecked_quotes(report: Report, loaded: dict[str, _Loaded]) -> None:
+    """A note when quotes cite local texts but no --sources folder was given."""
+    claims, sources = loaded.get("claims"), loaded.get("sources")
+    if claims is None or sources is None or not sources.has("id", "text"):
+        return
+    if not claims.has("quote", "source_id") or not _names_texts(sources):
+        return
+    with_text = pc.is_valid(sources.data["text"]).combine_chunks()
+    idx = _lookup(claims.data["source_id"], sources.combined("id"))
+    count = _mask_count(pc.and_(pc.is_valid(claims.data["quote"]), pc.take(with_text, idx)))
+    if count:
+        report.notes.append(
+            f"{count} quote{'' if count == 1 else 's'} not checked against "
+            "their sources (pass --sources DIR)"
+        )
 
 
 # --------------------------------------------------------------------------- integrity
@@ -256,6 +295,8 @@ def _load_all(
             continue
         path = safe_path(directory, res["path"])
         out[name] = _load(report, spec, res, path, hashes.get(name), quotes)
+        if name == "sources" and _names_texts(out[name]):
+            quotes = True  # the quotes are checked, or counted as not checked
     return out
 
 
@@ -277,10 +318,9 @@ def _compatible(arr: pa.ChunkedArray, col: Column) -> pa.ChunkedArray | None:
             if pa.types.is_string(typ) or pa.types.is_large_string(typ):
                 return arr.cast(pa.string())
             return None
-        if col.kind == "string" and (
-            pa.types.is_large_string(typ)
-            or (pa.types.is_dictionary(typ) and pa.types.is_string(typ.value_type))
-        ):
+        if col.kind == "string" and pa.types.is_dictionary(typ):
+            return arr if pa.types.is_string(typ.value_type) else None
+        if col.kind == "string" and pa.types.is_large_string(typ):
             return arr.cast(pa.string())
         if col.kind == "date" and (pa.types.is_date64(typ) or pa.types.is_timestamp(typ)):
             return arr.cast(pa.date32())
@@ -354,12 +394,26 @@ def _load(
                 )
             )
     skip = set(_STATS_ONLY.get(name, ())) - ({"quote"} if quotes else set())
-    null_counts = _null_counts(pf)
+    try:
+        null_counts = _null_counts(pf)
+    except (pa.ArrowException, OSError, ValueError) as exc:  # e.g. a column name not UTF-8
+        raise DatasetError(_unreadable(path, exc, digest)) from None
     wanted = [c.name for c in spec.columns if c.name in present and c.name not in skip]
     for c in spec.columns:  # a stats-only column without statistics must be read
         if c.name in skip and c.name in present and not c.nullable and c.name not in null_counts:
             wanted.append(c.name)
+    as_dict = [
+        c
+        for c in wanted
+        if c in _AS_DICT.get(name, ())
+        and (
+            pa.types.is_string(schema.field(c).type)
+            or pa.types.is_large_string(schema.field(c).type)
+        )
+    ]
     try:
+        if as_dict:
+            pf = pq.ParquetFile(path, read_dictionary=as_dict)
         data = pf.read(columns=wanted, use_threads=True)
         data.validate(full=True)  # Parquet readers do not check UTF-8; a flipped byte can
     except (pa.ArrowException, OSError, ValueError) as exc:
@@ -452,7 +506,10 @@ def _pyvalue(arr: pa.Array) -> list[Any]:
 
 
 def _mask_count(mask: pa.Array | pa.ChunkedArray) -> int:
-    return int(pc.sum(mask.cast(pa.int64())).as_py() or 0)
+    """Rows a boolean mask selects (nulls do not count)."""
+    if isinstance(mask, pa.ChunkedArray) and mask.num_chunks == 0:
+        return 0
+    return int(pc.sum(mask).as_py() or 0)
 
 
 def _emit(
@@ -471,10 +528,10 @@ def _emit(
     ``extra`` columns (aligned with ``t``'s rows) are passed to ``message`` with the row's
     own usable columns; ``key_cols`` overrides the key (e.g. the event id of a claim).
     """
-    mask = pc.fill_null(mask, False)
     count = _mask_count(mask)
     if count == 0:
         return 0
+    mask = pc.fill_null(mask, False)
     cols: dict[str, pa.Array | pa.ChunkedArray] = {
         c: t.data.column(c) for c in t.data.column_names if c != "_"
     }
@@ -515,12 +572,54 @@ def _emit(
 
 def _distinct(a: pa.ChunkedArray | pa.Array, b: pa.ChunkedArray | pa.Array) -> pa.Array:
     """Elementwise 'a differs from b', nulls compared as values."""
+    if a.null_count == 0 and b.null_count == 0:
+        out: pa.Array = pc.not_equal(a, b)
+        return out
     ne = pc.fill_null(pc.not_equal(a, b), False)
     return pc.or_(ne, pc.not_equal(pc.is_null(a), pc.is_null(b)))
 
 
 def _strings(arr: pa.ChunkedArray) -> pa.ChunkedArray:
     return arr.cast(pa.string()) if not pa.types.is_string(arr.type) else arr
+
+
+def _codes(arr: pa.ChunkedArray, terms: pa.Array) -> pa.ChunkedArray:
+    """Index of each row's value in ``terms`` (null for null or another value).
+
+    A dictionary column is looked up once per dictionary, not once per row.
+    """
+    out = []
+    for chunk in arr.chunks:
+        if pa.types.is_dictionary(chunk.type):
+            pos = pc.index_in(chunk.dictionary.cast(pa.string()), value_set=terms)
+            out.append(pc.take(pos, chunk.indices))
+        else:
+            out.append(pc.index_in(chunk.cast(pa.string()), value_set=terms))
+    return pa.chunked_array(out, pa.int32())
+
+
+def _per_value(arr: pa.ChunkedArray, fn: Callable[[pa.Array], pa.Array]) -> pa.ChunkedArray:
+    """``fn`` applied to each row's string; for a dictionary column, once per dictionary."""
+    out = []
+    for chunk in arr.chunks:
+        if pa.types.is_dictionary(chunk.type):
+            out.append(pc.take(fn(chunk.dictionary.cast(pa.string())), chunk.indices))
+        else:
+            out.append(fn(chunk))
+    return pa.chunked_array(out) if out else pc.is_null(arr)
+
+
+def _matcher(pattern: str) -> Callable[[pa.Array], pa.Array]:
+    def match(values: pa.Array) -> pa.Array:
+        out: pa.Array = pc.match_substring_regex(values, pattern)
+        return out
+
+    return match
+
+
+def _is_term(arr: pa.ChunkedArray, term: str) -> pa.ChunkedArray:
+    """Rows whose (vocabulary) value is ``term``; null rows are null."""
+    return pc.equal(_codes(arr, pa.array([term], pa.string())), 0)
 
 
 Message = Callable[[dict[str, Any]], str]
@@ -557,7 +656,7 @@ def _per_table(report: Report, t: _Loaded) -> None:
         if not t.has(col.name):
             continue
         arr = t.data.column(col.name)
-        if not col.nullable:
+        if not col.nullable and arr.null_count:
             _emit(
                 report,
                 "CHR104",
@@ -567,7 +666,7 @@ def _per_table(report: Report, t: _Loaded) -> None:
                 _fixed(f"{col.name} is null but required"),
             )
         if col.pattern:
-            ok = pc.match_substring_regex(arr, col.pattern)
+            ok = _per_value(arr, _matcher(col.pattern))
             _emit(
                 report,
                 "CHR106",
@@ -627,7 +726,19 @@ def _vocab(report: Report, t: _Loaded, col: Column, arr: pa.ChunkedArray) -> Non
     )
 
 
-def _strictly_increasing(cols: list[pa.Array]) -> bool:
+def _orderable(arr: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A key column in a form that compares like its strings: a dictionary column as the
+    rank of each value among its (unified) dictionary's values, other columns as they are."""
+    if not pa.types.is_dictionary(arr.type):
+        return arr
+    arr = arr.unify_dictionaries()
+    if arr.num_chunks == 0:
+        return pa.chunked_array([], pa.uint64())
+    rank = pc.rank(arr.chunk(0).dictionary.cast(pa.string()), tiebreaker="dense")
+    return pa.chunked_array([pc.take(rank, c.indices) for c in arr.chunks], pa.uint64())
+
+
+def _strictly_increasing(cols: list[pa.ChunkedArray]) -> bool:
     """Rows sorted by the key with no two equal (the build's order): uniqueness for free."""
     n = len(cols[0])
     if n < 2:
@@ -649,9 +760,9 @@ def _unique(report: Report, t: _Loaded) -> None:
     keys = _pk(t)
     if keys is None or t.rows == 0:
         return
-    cols = [_strings(t.data.column(k)).combine_chunks() for k in keys]
-    if _strictly_increasing(cols):
+    if _strictly_increasing([_orderable(t.data.column(k)) for k in keys]):
         return
+    cols = [_strings(t.data.column(k)).combine_chunks() for k in keys]
     g = pa.table(dict(zip(keys, cols, strict=True))).group_by(keys).aggregate([([], "count_all")])
     dup = g.filter(pc.greater(g["count_all"], 1))
     if dup.num_rows == 0:
@@ -690,12 +801,12 @@ def _dates(report: Report, t: _Loaded) -> None:
         if not t.has(src):
             continue
         values = t.data.column(src)
-        if t.spec.name == "claims":
+        is_date = None
+        if t.spec.name == "claims":  # only date claims hold EDTF values
             if not t.has("property"):
                 continue
-            is_date = pc.equal(_strings(t.data["property"]), "date")
-            values = pc.if_else(is_date, values, pa.nulls(len(values), pa.string()))
-        derived = derive_dates(values)
+            is_date = _is_term(t.data["property"], "date")
+        derived = derive_dates(values, where=is_date)
         if derived.errors:
             rows = pa.array(sorted(derived.errors), pa.int64())
             mask = np.zeros(t.rows, dtype=bool)
@@ -715,23 +826,21 @@ def _dates(report: Report, t: _Loaded) -> None:
             valid = pa.array(~mask)
         else:
             valid = None
-        parts = {
-            "earliest": derived.earliest,
-            "latest": derived.latest,
-            "precision": derived.precision,
-            "uncertain": derived.uncertain,
-            "approximate": derived.approximate,
-        }
-        for part, fresh in parts.items():
+        for part in PARTS:
             stored_name = f"{prefix}{part}"
             if stored_name not in t.spec.column_names or not t.has(stored_name):
                 continue
             stored = t.data.column(stored_name)
-            if part == "precision":
-                stored = _strings(stored)
-            diff = _distinct(stored, fresh)
+            if part == "precision":  # compared as vocabulary codes, not as strings
+                stored = _codes(stored, _RANK)
+                diff = _distinct(stored, derived.precision_rank)
+            else:
+                diff = _distinct(stored, derived.part(part))
             if valid is not None:
                 diff = pc.and_(diff, valid)
+            if not _mask_count(diff):
+                continue
+            fresh = derived.part(part)
             _emit(
                 report,
                 "CHR302",
@@ -766,18 +875,59 @@ def _ref_index(
     """Row index in ``parent`` of each row's reference (null when unset or unresolved)."""
     if parent is None or not child.has(col) or not parent.has(pcol):
         return None
-    values = _strings(child.data.column(col))
-    idx = pc.index_in(values, value_set=_strings(parent.data.column(pcol)).combine_chunks())
-    unresolved = pc.and_(pc.is_valid(values), pc.is_null(idx))
-    _emit(
-        report,
-        "CHR202",
-        child,
-        unresolved,
-        col,
-        lambda r: f"{col} {r[col]!r} is not an id in {parent.spec.name}",
-    )
-    return idx.combine_chunks() if isinstance(idx, pa.ChunkedArray) else idx
+    values = child.data.column(col)
+    idx = _lookup(values, parent.combined(pcol))
+    if idx.null_count == values.null_count:
+        unresolved: pa.Array | None = None  # every set reference resolves
+    else:
+        unresolved = pc.and_(pc.is_valid(values), pc.is_null(idx))
+    if unresolved is not None:
+        _emit(
+            report,
+            "CHR202",
+            child,
+            unresolved,
+            col,
+            lambda r: f"{col} {r[col]!r} is not an id in {parent.spec.name}",
+        )
+    return idx
+
+
+def _lookup(values: pa.ChunkedArray, keys: pa.Array) -> pa.Array:
+    """Row index in ``keys`` of each value (int32; null when unset or not a key).
+
+    Looked up once per distinct value where that is cheap to know: a dictionary column by
+    its dictionary; a column whose equal values stand together (a table sorted by the
+    reference, as the build writes claims and participants) by its runs, and when the runs
+    are exactly ``keys`` in order, no lookup at all.
+    """
+    n = len(values)
+    if n == 0:
+        return pa.array([], pa.int32())
+    if pa.types.is_dictionary(values.type):
+        values = values.unify_dictionaries()
+        pos = pc.index_in(values.chunk(0).dictionary.cast(pa.string()), value_set=keys)
+        return pa.concat_arrays([pc.take(pos, c.indices) for c in values.chunks])
+    values = _strings(values)
+    change = pc.fill_null(pc.not_equal(values.slice(1), values.slice(0, n - 1)), True)
+    first = np.ones(n, dtype=bool)
+    first[1:] = change.to_numpy(zero_copy_only=False) if n > 1 else first[1:]
+    starts = np.flatnonzero(first)
+    if len(starts) > 0.75 * n:  # no long runs: look every row up
+        out = pc.index_in(values, value_set=keys)
+        return out.combine_chunks() if isinstance(out, pa.ChunkedArray) else out
+    uniq = values.take(pa.array(starts)).combine_chunks()
+    run_ids = np.cumsum(first, dtype=np.int32)
+    run_ids -= 1
+    run = pa.array(run_ids)
+    if (
+        len(uniq) == len(keys)
+        and uniq.null_count == 0
+        and bool(pc.all(pc.equal(uniq, keys)).as_py())
+    ):
+        return run  # the runs are the keys, in order
+    out = pc.take(pc.index_in(uniq, value_set=keys), run)
+    return out.combine_chunks() if isinstance(out, pa.ChunkedArray) else out
 
 
 def _cross(report: Report, loaded: dict[str, _Loaded]) -> None:
@@ -814,8 +964,8 @@ def _cross(report: Report, loaded: dict[str, _Loaded]) -> None:
     src_idx = _ref_index(report, claims, "source_id", sources)
     if events is None or ev_idx is None or not claims.has("property", "stance"):
         return
-    prop = _strings(claims.data["property"])
-    supports = pc.equal(_strings(claims.data["stance"]), "supports")
+    prop = _codes(claims.data["property"], _PROPERTY)
+    supports = _is_term(claims.data["stance"], "supports")
     _support(report, events, claims, ev_idx, prop, supports)
     _date_claims(report, events, claims, ev_idx, prop, supports)
     if sources is not None and src_idx is not None:
@@ -835,7 +985,9 @@ def _support(
     if not events.has("id"):
         return
     for code, want in (("CHR401", "occurrence"), ("CHR402", "date")):
-        sel = pc.fill_null(pc.and_(pc.equal(prop, want), supports), False)
+        sel = pc.fill_null(
+            pc.and_(pc.equal(prop, list(vocab.PROPERTY).index(want)), supports), False
+        )
         idx = pc.drop_null(pc.filter(ev_idx, sel)).to_numpy(zero_copy_only=False)
         has = np.zeros(events.rows, dtype=bool)
         has[idx] = True
@@ -863,7 +1015,11 @@ def _date_claims(
     if not events.has("id", "earliest", "latest") or not claims.has("id", "earliest", "latest"):
         return
     sel = pc.fill_null(
-        pc.and_(pc.and_(pc.equal(prop, "date"), supports), pc.is_valid(ev_idx)), False
+        pc.and_(
+            pc.and_(pc.equal(prop, list(vocab.PROPERTY).index("date")), supports),
+            pc.is_valid(ev_idx),
+        ),
+        False,
     )
     e_lo = pc.take(events.data["earliest"], ev_idx)
     e_hi = pc.take(events.data["latest"], ev_idx)
@@ -871,8 +1027,7 @@ def _date_claims(
         pc.less(e_lo, claims.data["earliest"]), pc.greater(e_hi, claims.data["latest"])
     )
     if events.has("status"):
-        status = pc.take(_strings(events.data["status"]), ev_idx)
-        disputed = pc.fill_null(pc.equal(status, "disputed"), False)
+        disputed = pc.fill_null(pc.take(_is_term(events.data["status"], "disputed"), ev_idx), False)
     else:
         disputed = pa.array(np.zeros(claims.rows, dtype=bool))
     _emit(
@@ -892,7 +1047,7 @@ def _date_claims(
     )
     if not events.has("precision") or not claims.has("precision"):
         return
-    c_rank = pc.index_in(_strings(claims.data["precision"]), value_set=_RANK)
+    c_rank = _codes(claims.data["precision"], _RANK)
     sel = pc.and_(sel, pc.is_valid(c_rank))
     finest = np.full(events.rows, len(_RANK), dtype=np.int64)
     np.minimum.at(
@@ -900,7 +1055,7 @@ def _date_claims(
         np.asarray(pc.filter(ev_idx, sel).to_numpy(zero_copy_only=False), dtype=np.int64),
         np.asarray(pc.filter(c_rank, sel).to_numpy(zero_copy_only=False), dtype=np.int64),
     )
-    e_rank = pc.index_in(_strings(events.data["precision"]), value_set=_RANK)
+    e_rank = _codes(events.data["precision"], _RANK)
     mask = pc.less(e_rank, pa.array(finest))
     names = pc.take(_RANK, pa.array(np.minimum(finest, len(_RANK) - 1)))
     _emit(
@@ -929,7 +1084,7 @@ def _published(
         claims.has("id", "mode") and events.has("latest") and sources.has("id", "published_latest")
     ):
         return
-    reported = pc.equal(_strings(claims.data["mode"]), "reported")
+    reported = _is_term(claims.data["mode"], "reported")
     e_hi = pc.take(events.data["latest"], ev_idx)
     s_hi = pc.take(sources.data["published_latest"], src_idx)
     mask = pc.and_(reported, pc.greater(e_hi, s_hi))
@@ -946,6 +1101,62 @@ def _published(
         ),
         extra={"_ehi": e_hi, "_shi": s_hi},
     )
+    _modes(report, events, claims, sources, ev_idx, src_idx)
+
+
+def _modes(
+    report: Report,
+    events: _Loaded,
+    claims: _Loaded,
+    sources: _Loaded,
+    ev_idx: pa.Array,
+    src_idx: pa.Array,
+) -> None:
+    """CHR407: announced or ongoing, where the publication bounds make that impossible."""
+    if not (events.has("earliest", "latest") and sources.has("published_earliest")):
+        return
+    modes = _codes(claims.data["mode"], _MODES)
+    announced = pc.equal(modes, _MODE_TERMS.index("announced"))
+    ongoing = pc.equal(modes, _MODE_TERMS.index("ongoing"))
+    if not (_mask_count(announced) or _mask_count(ongoing)):
+        return
+    e_lo = pc.take(events.data["earliest"], ev_idx)
+    e_hi = pc.take(events.data["latest"], ev_idx)
+    s_lo = pc.take(sources.data["published_earliest"], src_idx)
+    s_hi = (
+        pc.take(sources.data["published_latest"], src_idx)
+        if sources.has("published_latest")
+        else pa.nulls(len(s_lo), pa.date32())
+    )
+    after_start = pc.fill_null(pc.greater(s_lo, e_lo), False)
+    before_start = pc.fill_null(pc.less(s_hi, e_lo), False)
+    after_end = pc.fill_null(pc.greater(s_lo, e_hi), False)
+    mask = pc.or_(
+        pc.and_(announced, after_start),
+        pc.and_(ongoing, pc.or_(before_start, after_end)),
+    )
+    why = pc.if_else(
+        announced,
+        pa.scalar("after it began: announced must be published before the event"),
+        pc.if_else(
+            before_start,
+            pa.scalar("before it began: ongoing must be published while it is under way"),
+            pa.scalar("after it ended: ongoing must be published while it is under way"),
+        ),
+    )
+    _emit(
+        report,
+        "CHR407",
+        claims,
+        mask,
+        "mode",
+        lambda r: (
+            f"source {r['source_id']!r} (published {r['_slo']}..{r['_shi']}) calls event "
+            f"{r['event_id']!r} ({r['_elo']}..{r['_ehi']}) {r['mode']}, but was published "
+            f"{r['_why']}; fix the mode or the dates"
+        ),
+        extra={"_elo": e_lo, "_ehi": e_hi, "_slo": s_lo, "_shi": s_hi, "_why": why},
+    )
 
 
 def _mix(x: np.ndarray) -> np.ndarray:
@@ -954,6 +1165,28 @@ def _mix(x: np.ndarray) -> np.ndarray:
     z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
     z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
     return z ^ (z >> np.uint64(31))
+
+
+def _shared(key: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """The ``rows`` whose ``key`` another of ``rows`` has, in ascending order.
+
+    Most keys are single: a count per hash bucket (no sort) leaves the rows whose bucket
+    holds two or more, and only those are sorted to count the exact keys.
+    """
+    keys = key[rows]
+    buckets = 1 << max(10, (2 * len(rows)).bit_length())
+    slot = (keys % np.uint64(buckets)).astype(np.int64)
+    maybe = np.bincount(slot, minlength=buckets)[slot] > 1
+    del slot
+    rows, keys = rows[maybe], keys[maybe]
+    if len(rows) == 0:
+        return rows
+    order = np.argsort(keys, kind="stable")
+    srt = keys[order]
+    bounds = np.flatnonzero(np.concatenate(([True], srt[1:] != srt[:-1], [True])))
+    sizes = np.diff(bounds)
+    out: np.ndarray = np.sort(rows[order[np.repeat(sizes > 1, sizes)]])
+    return out
 
 
 def _duplicates(
@@ -973,25 +1206,27 @@ def _duplicates(
     n = events.rows
     if len(e) == 0 or n < 2:
         return
-    pair = np.sort(e * (int(a.max()) + 1) + a)
-    pair = pair[np.concatenate(([True], pair[1:] != pair[:-1]))]  # distinct (event, actor)
-    e, a = pair // (int(a.max()) + 1), pair % (int(a.max()) + 1)
+    width = int(a.max()) + 1
+    pair = e * width + a
+    if not bool(np.all(pair[1:] >= pair[:-1])):  # the build writes them sorted
+        pair = np.sort(pair)
+        e, a = pair // width, pair % width
+    first = np.concatenate(([True], pair[1:] != pair[:-1]))  # distinct (event, actor)
+    del pair
+    e, a = e[first], a[first]
     sig = np.zeros(n, dtype=np.uint64)
     starts = np.flatnonzero(np.concatenate(([True], e[1:] != e[:-1])))
     sig[e[starts]] = np.add.reduceat(_mix(a), starts)  # pairs are sorted by event
     has = np.zeros(n, dtype=bool)
     has[e] = True
-    t_idx = pc.index_in(_strings(events.data["type"]), value_set=_TYPES)
+    t_idx = _codes(events.data["type"], _TYPES)
     lo_a, hi_a = events.data["earliest"], events.data["latest"]
     usable = pc.and_(pc.and_(pc.is_valid(t_idx), pc.is_valid(lo_a)), pc.is_valid(hi_a))
     use = has & np.asarray(usable.to_numpy(zero_copy_only=False), dtype=bool)
     t = np.asarray(pc.fill_null(t_idx, 0).to_numpy(zero_copy_only=False), dtype=np.uint64)
     key = sig * np.uint64(31) + t
     rows = np.flatnonzero(use)
-    keys = key[rows]
-    srt = np.sort(keys)
-    size = np.searchsorted(srt, keys, "right") - np.searchsorted(srt, keys, "left")
-    rows = rows[size > 1]
+    rows = _shared(key, rows)
     if len(rows) < 2:
         return
     lo = np.asarray(pc.fill_null(lo_a.cast(pa.int32()), 0).to_numpy(), dtype=np.int64)[rows]
@@ -1033,6 +1268,9 @@ def _duplicates(
 
 
 _TYPES = pa.array(list(vocab.EVENT_TYPE), pa.string())
+_PROPERTY = pa.array(list(vocab.PROPERTY), pa.string())
+_MODE_TERMS = list(vocab.MODE)
+_MODES = pa.array(_MODE_TERMS, pa.string())
 
 
 # --------------------------------------------------------------------------- locations
