@@ -512,6 +512,9 @@ def _mask_count(mask: pa.Array | pa.ChunkedArray) -> int:
     return int(pc.sum(mask).as_py() or 0)
 
 
+Extra = dict[str, pa.Array | pa.ChunkedArray]
+
+
 def _emit(
     report: Report,
     code: str,
@@ -519,7 +522,7 @@ def _emit(
     mask: pa.Array | pa.ChunkedArray,
     column: str | None,
     message: Callable[[dict[str, Any]], str],
-    extra: dict[str, pa.Array | pa.ChunkedArray] | None = None,
+    extra: Extra | Callable[[], Extra] | None = None,
     key_cols: list[str] | None = None,
     table: str | None = None,
 ) -> int:
@@ -535,6 +538,8 @@ def _emit(
     cols: dict[str, pa.Array | pa.ChunkedArray] = {
         c: t.data.column(c) for c in t.data.column_names if c != "_"
     }
+    if callable(extra):  # built only when some row fails
+        extra = extra()
     if extra:
         cols.update(extra)
     keys = key_cols or _pk(t) or []
@@ -575,6 +580,17 @@ def _distinct(a: pa.ChunkedArray | pa.Array, b: pa.ChunkedArray | pa.Array) -> p
     if a.null_count == 0 and b.null_count == 0:
         out: pa.Array = pc.not_equal(a, b)
         return out
+    ints = [
+        x.cast(pa.int32())
+        for x in (a, b)
+        if pa.types.is_date32(x.type) or pa.types.is_int32(x.type)
+    ]
+    if len(ints) == 2 and all((pc.min(x).as_py() or 0) > -(2**31) for x in ints):
+        # null as a value neither column takes: one comparison, no null masks
+        none = pa.scalar(-(2**31), pa.int32())
+        fa, fb = (pc.fill_null(x, none) for x in ints)
+        same_type: pa.Array = pc.not_equal(fa, fb)
+        return same_type
     ne = pc.fill_null(pc.not_equal(a, b), False)
     return pc.or_(ne, pc.not_equal(pc.is_null(a), pc.is_null(b)))
 
@@ -909,7 +925,9 @@ def _lookup(values: pa.ChunkedArray, keys: pa.Array) -> pa.Array:
         pos = pc.index_in(values.chunk(0).dictionary.cast(pa.string()), value_set=keys)
         return pa.concat_arrays([pc.take(pos, c.indices) for c in values.chunks])
     values = _strings(values)
-    change = pc.fill_null(pc.not_equal(values.slice(1), values.slice(0, n - 1)), True)
+    change = pc.not_equal(values.slice(1), values.slice(0, n - 1))
+    if change.null_count:
+        change = pc.fill_null(change, True)
     first = np.ones(n, dtype=bool)
     first[1:] = change.to_numpy(zero_copy_only=False) if n > 1 else first[1:]
     starts = np.flatnonzero(first)
@@ -1021,27 +1039,40 @@ def _date_claims(
         ),
         False,
     )
-    e_lo = pc.take(events.data["earliest"], ev_idx)
-    e_hi = pc.take(events.data["latest"], ev_idx)
+    # only the supporting date claims: gather their events' bounds, not every claim's
+    rows = pc.indices_nonzero(sel)
+    ev_sel = pc.take(ev_idx, rows)
     outside = pc.or_(
-        pc.less(e_lo, claims.data["earliest"]), pc.greater(e_hi, claims.data["latest"])
+        pc.less(pc.take(events.data["earliest"], ev_sel), pc.take(claims.data["earliest"], rows)),
+        pc.greater(pc.take(events.data["latest"], ev_sel), pc.take(claims.data["latest"], rows)),
     )
     if events.has("status"):
-        disputed = pc.fill_null(pc.take(_is_term(events.data["status"], "disputed"), ev_idx), False)
-    else:
-        disputed = pa.array(np.zeros(claims.rows, dtype=bool))
+        disputed = pc.take(_is_term(events.data["status"], "disputed"), ev_sel)
+        outside = pc.and_(outside, pc.invert(pc.fill_null(disputed, False)))
+    bad = np.zeros(claims.rows, dtype=bool)
+    bad[
+        rows.to_numpy()[np.asarray(pc.fill_null(outside, False).to_numpy(zero_copy_only=False))]
+    ] = True
+
+    def extra() -> Extra:
+        return {
+            "_elo": pc.take(events.data["earliest"], ev_idx),
+            "_ehi": pc.take(events.data["latest"], ev_idx),
+            "event_id": pc.take(events.data["id"], ev_idx),
+        }
+
     _emit(
         report,
         "CHR403",
         claims,
-        pc.and_(pc.and_(sel, outside), pc.invert(disputed)),
+        pa.array(bad),
         "date",
         lambda r: (
             f"event interval {r['_elo']}..{r['_ehi']} is not inside supporting date "
             f"claim {r['id']!r} ({r['earliest']}..{r['latest']}): narrow the date, or mark the "
             "event disputed"
         ),
-        extra={"_elo": e_lo, "_ehi": e_hi, "event_id": pc.take(events.data["id"], ev_idx)},
+        extra=extra,
         key_cols=["event_id", "id"],
         table="events",
     )
