@@ -11,6 +11,7 @@ columns are gathered from the per-value results only when asked for.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
 
 import numpy as np
@@ -32,15 +33,9 @@ PARTS = ("earliest", "latest", "precision", "uncertain", "approximate")
 
 
 def civil(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
-    """Vectorised :func:`chrono.model.dates.days_from_civil`."""
-    y = year - (month <= 2)
-    era = y // 400
-    yoe = y - era * 400
-    mp = (month + 9) % 12
-    doy = (153 * mp + 2) // 5 + day - 1
-    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
-    out: np.ndarray = era * 146097 + doe - 719468
-    return out
+    """:func:`chrono.model.dates.days_from_civil` of arrays (its arithmetic is elementwise)."""
+    days: Callable[..., np.ndarray] = dates.days_from_civil  # type: ignore[assignment]
+    return days(year, month, day)
 
 
 def _month_days(year: np.ndarray, month: np.ndarray) -> np.ndarray:

@@ -1115,7 +1115,8 @@ def _published(
         claims.has("id", "mode") and events.has("latest") and sources.has("id", "published_latest")
     ):
         return
-    reported = _is_term(claims.data["mode"], "reported")
+    modes = _codes(claims.data["mode"], _MODES)
+    reported = pc.equal(modes, _MODE_TERMS.index("reported"))
     e_hi = pc.take(events.data["latest"], ev_idx)
     s_hi = pc.take(sources.data["published_latest"], src_idx)
     mask = pc.and_(reported, pc.greater(e_hi, s_hi))
@@ -1132,33 +1133,15 @@ def _published(
         ),
         extra={"_ehi": e_hi, "_shi": s_hi},
     )
-    _modes(report, events, claims, sources, ev_idx, src_idx)
-
-
-def _modes(
-    report: Report,
-    events: _Loaded,
-    claims: _Loaded,
-    sources: _Loaded,
-    ev_idx: pa.Array,
-    src_idx: pa.Array,
-) -> None:
-    """CHR407: announced or ongoing, where the publication bounds make that impossible."""
+    # CHR407: announced or ongoing, where the publication bounds make that impossible
     if not (events.has("earliest", "latest") and sources.has("published_earliest")):
         return
-    modes = _codes(claims.data["mode"], _MODES)
     announced = pc.equal(modes, _MODE_TERMS.index("announced"))
     ongoing = pc.equal(modes, _MODE_TERMS.index("ongoing"))
     if not (_mask_count(announced) or _mask_count(ongoing)):
         return
     e_lo = pc.take(events.data["earliest"], ev_idx)
-    e_hi = pc.take(events.data["latest"], ev_idx)
     s_lo = pc.take(sources.data["published_earliest"], src_idx)
-    s_hi = (
-        pc.take(sources.data["published_latest"], src_idx)
-        if sources.has("published_latest")
-        else pa.nulls(len(s_lo), pa.date32())
-    )
     after_start = pc.fill_null(pc.greater(s_lo, e_lo), False)
     before_start = pc.fill_null(pc.less(s_hi, e_lo), False)
     after_end = pc.fill_null(pc.greater(s_lo, e_hi), False)
