@@ -145,8 +145,7 @@ INVARIANTS = [
         "events/meeting-2019.yaml",
         "date: 2019",
         "date: 2018/2019",
-        "events/meeting-2019.yaml:1: record 'meeting-2019/meeting-2019/date/gazette-2020-05-01/p2'"
-        "",
+        "events/meeting-2019.yaml:1: record 'meeting-2019/meeting-2019/date/gazette-2020-05-01/p2'",
     ),
     (
         "events/meeting-2019.yaml",

@@ -32,7 +32,9 @@ def test_wheel_installs_and_loads_events_outside_the_checkout(tmp_path: Path) ->
     python = env_dir / "bin" / "python"
     fresh_site = subprocess.run(
         [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
     # The fresh venv gets chrono from the wheel only; its dependencies (pandas, pyarrow, ...)
     # come from this interpreter's site-packages, appended after its own, with no network.
