@@ -1,0 +1,42 @@
+"""Imports flow one way: CLI -> features -> model."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+SRC = ROOT / "src" / "chrono"
+
+
+def imported(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+        elif isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+    return {n for n in names if n == "chrono" or n.startswith("chrono.")}
+
+
+def layer(module: str) -> int:
+    """0 model, 1 features, 2 CLI."""
+    if module.startswith("chrono.model") or module == "chrono._version":
+        return 0
+    if module.startswith("chrono.cli"):
+        return 2
+    return 1
+
+
+MODULES = sorted(p for p in SRC.rglob("*.py") if p.name != "__init__.py" or p.parent != SRC)
+
+
+@pytest.mark.parametrize("path", MODULES, ids=[str(p.relative_to(SRC)) for p in MODULES])
+def test_no_import_against_the_flow(path: Path) -> None:
+    module = "chrono." + ".".join(path.relative_to(SRC).with_suffix("").parts)
+    module = module.removesuffix(".__init__")
+    upward = sorted(m for m in imported(path) if layer(m) > layer(module))
+    assert upward == [], f"{module} imports {upward}"
