@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from chrono.curation import Curated, CurationError, curated_sha256, read_curated
-from chrono.model.derive import derive_dates
+from chrono.model.derive import PARTS, derive_dates
 from chrono.model.schema import arrow_schema, frictionless_schema
 from chrono.model.tables import TABLES, Table, vocabulary_terms
 from chrono.package import DESCRIPTOR
@@ -62,32 +62,20 @@ def to_arrow(table: Table, rows: list[dict[str, Any]]) -> pa.Table:
             typ = pa.float64() if col.kind == "float" else pa.string()
             data[col.name] = pa.array([r.get(col.name) for r in rows], typ)
     for col in table.columns:  # derived date columns, from their EDTF source column
-        if col.derived_from is not None and col.name not in data:
-            source = col.derived_from
-            values = data[source]
-            if table.name == "claims":  # only date claims hold EDTF values
-                is_date = pc.equal(data["property"], "date")
-                values = pc.if_else(is_date, values, pa.nulls(len(values), pa.string()))
-            derived = derive_dates(values)
-            if derived.errors:
-                row, msg = next(iter(sorted(derived.errors.items())))
-                raise ValueError(f"{table.name} row {row}: {source}: {msg}")
-            prefix = (
-                col.name[: -len("earliest")]
-                if col.name.endswith("earliest")
-                else (col.name[: -len("latest")] if col.name.endswith("latest") else "")
-            )
-            parts = {
-                "earliest": derived.earliest,
-                "latest": derived.latest,
-                "precision": derived.precision,
-                "uncertain": derived.uncertain,
-                "approximate": derived.approximate,
-            }
-            for key, arr in parts.items():
-                name = f"{prefix}{key}"
-                if name in names and name not in data:
-                    data[name] = arr
+        if col.derived_from is None or col.name in data:
+            continue
+        source = col.derived_from
+        # only date claims hold EDTF in claims.value
+        where = pc.equal(data["property"], "date") if table.name == "claims" else None
+        derived = derive_dates(data[source], where=where)
+        if derived.errors:
+            row, msg = min(derived.errors.items())
+            raise ValueError(f"{table.name} row {row}: {source}: {msg}")
+        prefix = f"{source}_" if source != "date" and table.name != "claims" else ""
+        for part in PARTS:
+            name = f"{prefix}{part}"
+            if name in names and name not in data:
+                data[name] = derived.part(part)
     unknown = given - set(names)
     if unknown:
         raise ValueError(f"{table.name}: unknown columns {sorted(unknown)}")
