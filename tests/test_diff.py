@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -320,3 +321,53 @@ def _plain_rows(table: pa.Table) -> list[dict[str, Any]]:
     from chrono.diffing.dataset import _rows
 
     return _rows(table, np.arange(table.num_rows, dtype=np.int64), table.column_names)
+
+
+def test_same_duplicate_on_both_sides_is_an_error(diff: Differ, mini_src: Path) -> None:
+    # the doubled rows are equal on both sides: they never show up as differences
+    events = to_tables(read_rows(mini_src))["events"]
+    doubled = pa.concat_tables([events, events.slice(1, 1)])
+    with pytest.raises(
+        DiffError, match=r"^old: events: duplicate primary key \(id='meeting-2020'\); "
+    ):
+        diff({"events": doubled}, {"events": doubled})
+
+
+def test_duckdb_counts_join_rows_from_its_profile(
+    mini_src: Path, base: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the installed DuckDB the keys are checked by counting, without a second query."""
+    from chrono.diffing import duck
+
+    def no_second_query(*args: object) -> None:
+        raise AssertionError("keys checked by a GROUP BY query")
+
+    monkeypatch.setattr(duck, "_duplicate", no_second_query)
+    b = _version(tmp_path, mini_src, "b", lambda r: edit(r, "events", "summit-2020", title="T"))
+    d = chrono.diff(base, b, engine="duckdb")
+    assert [t.name for t in d.tables if not t.is_empty] == ["events"]
+
+
+def test_duckdb_checks_keys_by_query_without_a_profile(
+    mini_src: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chrono.diffing import duck
+
+    monkeypatch.setattr(duck, "_join_rows", lambda profile: None)
+    events = to_tables(read_rows(mini_src))["events"]
+    doubled = pa.concat_tables([events, events.slice(1, 1)])
+    assert chrono.diff({"events": events}, {"events": events}, engine="duckdb").is_empty
+    with pytest.raises(DiffError, match=r"^old: events: duplicate primary key"):
+        chrono.diff({"events": doubled}, {"events": doubled}, engine="duckdb")
+
+
+@pytest.mark.parametrize("field", ["operator_cardinality", "intermediate_rows"])
+def test_join_rows_reads_either_profile_field(field: str) -> None:
+    from chrono.diffing.duck import _join_rows
+
+    join = {"extra_info": {"Join Type": "FULL"}, field: 15, "children": []}
+    profile = {"children": [{"extra_info": {}, field: 7, "children": [join]}]}
+    assert _join_rows(json.dumps(profile)) == 15
+    assert _join_rows(json.dumps({"children": [join, join]})) is None  # which join?
+    assert _join_rows(json.dumps({"children": []})) is None
+    assert _join_rows("not json") is None

@@ -136,6 +136,8 @@ def to_np(arr: pa.Array | pa.ChunkedArray, dtype: type[Any] = np.int64) -> npt.N
     (``Array.to_numpy`` imports pandas, which costs more than a whole small diff.)
     """
     if isinstance(arr, pa.ChunkedArray):
+        if arr.num_chunks == 0:  # (combining no chunks imports pandas too)
+            return np.zeros(0, np.bool_ if pa.types.is_boolean(arr.type) else dtype)
         arr = arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0)
     if arr.null_count:
         arr = pc.fill_null(arr, False if pa.types.is_boolean(arr.type) else 0)
@@ -225,7 +227,7 @@ def _codes(arrays: list[pa.ChunkedArray]) -> tuple[npt.NDArray[np.int64], int]:
     """Integer codes of the concatenation of ``arrays``: equal values, equal codes."""
     chunks = [c for a in arrays for c in a.chunks]
     typ = arrays[0].type
-    combined = pa.concat_arrays(chunks) if chunks else pa.array([], typ)
+    combined = pa.concat_arrays(chunks) if chunks else pa.nulls(0, typ)
     if pa.types.is_dictionary(combined.type):
         combined = combined.cast(combined.type.value_type)
     encoded = pc.dictionary_encode(combined, null_encoding="encode")
@@ -422,6 +424,30 @@ def _content_codes(table: pa.Table, idx: Index, columns: list[str]) -> pa.Array:
     return joined.combine_chunks() if isinstance(joined, pa.ChunkedArray) else joined
 
 
+def _rename_candidates(
+    old: pa.Table, new: pa.Table, removed: Index, added: Index, columns: list[str]
+) -> tuple[Index, Index]:
+    """The removed and added rows whose every value also occurs, in its column, on the other side.
+
+    Only such rows can have their whole content on the other side, so only they are worth
+    joining into content strings; a column at a time, most rows drop out at the first.
+    """
+    for c in columns:
+        if not len(removed) or not len(added):
+            break
+        a = _plain_values(old.column(c).take(from_np(removed)))
+        b = _plain_values(new.column(c).take(from_np(added)))
+        in_b = to_np(pc.is_in(a, value_set=b, skip_nulls=False), np.bool_)
+        in_a = to_np(pc.is_in(b, value_set=a, skip_nulls=False), np.bool_)
+        removed, added = removed[in_b], added[in_a]
+    return removed, added
+
+
+def _plain_values(col: pa.ChunkedArray) -> pa.Array:
+    arr = col.combine_chunks() if col.num_chunks != 1 else col.chunk(0)
+    return arr.cast(arr.type.value_type) if pa.types.is_dictionary(arr.type) else arr
+
+
 def _unique_pairs(a: pa.Array, b: pa.Array) -> tuple[Index, Index]:
     """Positions (i in a, j in b) where a[i] == b[j] and that value is unique on both sides."""
     codes, size = _codes([pa.chunked_array([a]), pa.chunked_array([b])])
@@ -499,11 +525,12 @@ def finish(
     added, removed, changed = m.added, m.removed, m.changed
     renamed = Pairs.empty()
     if detect_renames and len(removed) and len(added):
+        c_old, c_new = _rename_candidates(old, new, removed, added, common)
         ia, ib = _unique_pairs(
-            _content_codes(old, removed, common), _content_codes(new, added, common)
+            _content_codes(old, c_old, common), _content_codes(new, c_new, common)
         )
         if len(ia):
-            r_old, r_new = removed[ia], added[ib]
+            r_old, r_new = c_old[ia], c_new[ib]
             renamed = Pairs(r_old, r_new, {})
             removed = np.setdiff1d(removed, r_old).astype(np.int64)
             added = np.setdiff1d(added, r_new).astype(np.int64)

@@ -1,28 +1,30 @@
 """The DuckDB engine: one parallel full outer join per table, returning only differing rows.
 
-The join computes, in one pass and one aggregate, the number of rows each side contributes
-(a duplicate key shows up as a surplus), the removed and added rows, and for each changed
-pair both rows and a bit mask of the columns that differ. Only those rows come back to
-Python, as Arrow; everything after (renames, date classes, reports) is shared with the
-Arrow engine.
+The join compares every pair of rows with the same key (``IS DISTINCT FROM`` per column) and
+returns only removed, added and changed rows, each changed pair with a bit mask of the
+columns that differ; rows equal on both sides never leave DuckDB. Duplicate keys are caught
+by counting (see ``match_duckdb``). Everything after (renames, date classes, reports) is
+shared with the Arrow engine.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any, TypeAlias
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from chrono.diffing.core import (
     DiffError,
     Matched,
     Pairs,
-    check_unique,
     common_type,
     conform_pair,
+    from_np,
     key_codes,
     to_np,
 )
@@ -84,20 +86,10 @@ def _source(con: Any, name: str, src: TableSource) -> str:
     return "read_parquet('" + str(src).replace("'", "''") + "')"
 
 
-def _flat(struct_list: pa.ChunkedArray) -> pa.Array:
-    """The items of the one list in an aggregate's result column (null: no items)."""
-    arr = struct_list.combine_chunks()
-    if len(arr) and arr.null_count == 0:
-        return arr.flatten()
-    return arr.flatten().slice(0, 0)
-
-
-def _rows(structs: pa.Array, schema: pa.Schema) -> pa.Table:
-    table = pa.Table.from_struct_array(structs)
-    # back to the input's types (DuckDB returns dictionaries as plain strings)
+def _typed(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """``table``'s columns named and typed as ``schema`` (DuckDB returns dictionaries as text)."""
     cols, fields = [], []
-    for field in schema:
-        col = table.column(field.name)
+    for field, col in zip(schema, table.columns, strict=True):
         if not col.type.equals(field.type):
             try:
                 col = col.cast(field.type)
@@ -108,9 +100,42 @@ def _rows(structs: pa.Array, schema: pa.Schema) -> pa.Table:
     return pa.Table.from_arrays(cols, schema=pa.schema(fields, metadata=schema.metadata))
 
 
+def _join_rows(profile: str) -> int | None:
+    """The number of rows the full outer join produced, from DuckDB's query profile.
+
+    None when the profile does not show exactly one full join with its row count (another
+    DuckDB version, another plan): the caller then checks the keys with a query of its own.
+    """
+    try:
+        tree = json.loads(profile)
+    except ValueError:
+        return None
+    found: list[int] = []
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            info = node.get("extra_info")
+            if isinstance(info, dict) and info.get("Join Type") == "FULL":
+                rows = node.get("operator_cardinality", node.get("intermediate_rows"))
+                found.append(rows if isinstance(rows, int) else -1)
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found[0] if len(found) == 1 and found[0] >= 0 else None
+
+
 def match_duckdb(
     name: str, old: TableSource, new: TableSource, keys: tuple[str, ...], ignore: set[str]
 ) -> Matched:
+    """Pair rows with one DuckDB full outer join that returns only the rows that differ.
+
+    Rows equal on both sides never leave DuckDB, so a duplicated key among them is invisible
+    in the result. It is caught by counting: without duplicates the join yields exactly
+    ``rows(old) + added`` and ``rows(new) + removed`` rows, and DuckDB's profile of the
+    query says how many it yielded. When the counts disagree, or the profile cannot tell,
+    ``_duplicate`` looks for the repeated key itself (a GROUP BY per side).
+    """
     import duckdb
 
     s_old, s_new = schema_of(old), schema_of(new)
@@ -123,68 +148,77 @@ def match_duckdb(
         raise DiffError(f"{name}: more than 62 columns to compare")
     types = {c: (s_old.field(c).type, s_new.field(c).type) for c in [*keys, *common]}
     mem = isinstance(old, pa.Table) or isinstance(new, pa.Table)
+
+    def differs(c: str) -> str:
+        return f"{_expr('a', c, *types[c], mem)} IS DISTINCT FROM {_expr('b', c, *types[c], mem)}"
+
     bits = (
-        " | ".join(
-            f"(CAST({_expr('a', c, *types[c], mem)} IS DISTINCT FROM "
-            f"{_expr('b', c, *types[c], mem)} AS BIGINT) << {i})"
-            for i, c in enumerate(common)
-        )
+        " | ".join(f"(CAST({differs(c)} AS BIGINT) << {i})" for i, c in enumerate(common))
         or "CAST(0 AS BIGINT)"
     )
     on = " AND ".join(
         f"{_expr('a', k, *types[k], mem)} = {_expr('b', k, *types[k], mem)}" for k in keys
     )
-    # rows with a null key would match nothing: counted below and reported as an error
-    first = _quote(keys[0])
+    wanted = " OR ".join(differs(c) for c in common) or "false"
+    outputs = ", ".join(
+        [f"a.{_quote(c)} AS a{i}" for i, c in enumerate(s_old.names)]
+        + [f"b.{_quote(c)} AS b{i}" for i, c in enumerate(s_new.names)]
+    )
     con = duckdb.connect()
     try:
         con.execute("SET enable_progress_bar = false")
+        try:
+            con.execute("PRAGMA enable_profiling = 'no_output'")
+            con.execute("PRAGMA profiling_mode = 'standard'")
+        except duckdb.Error:
+            pass  # no profile: the keys are then checked by a query of their own
         src_a, src_b = _source(con, "old_table", old), _source(con, "new_table", new)
+        # a row with a null key matches nothing: it comes back unpaired and is reported
         query = f"""
-            WITH j AS (
-                SELECT a AS ra, b AS rb, a.{first} AS pa, b.{first} AS pb, {bits} AS m
-                FROM {src_a} a FULL OUTER JOIN {src_b} b ON {on}
-            )
-            SELECT count(pa) AS n_old, count(pb) AS n_new,
-                list(ra) FILTER (WHERE pb IS NULL) AS removed,
-                list(rb) FILTER (WHERE pa IS NULL) AS added,
-                list(struct_pack(ra, rb, m))
-                    FILTER (WHERE pa IS NOT NULL AND pb IS NOT NULL AND m <> 0) AS changed
-            FROM j
+            SELECT {outputs}, a.__chrono_in AS in_old, b.__chrono_in AS in_new, {bits} AS m
+            FROM (SELECT *, true AS __chrono_in FROM {src_a}) a
+            FULL OUTER JOIN (SELECT *, true AS __chrono_in FROM {src_b}) b ON {on}
+            WHERE a.__chrono_in IS NULL OR b.__chrono_in IS NULL OR {wanted}
         """
         rel = con.sql(query)
         # DuckDB 2 names it to_arrow_table; 1.x has arrow()
         result = rel.to_arrow_table() if hasattr(rel, "to_arrow_table") else rel.arrow()
-        n_old, n_new = rows_of(old), rows_of(new)
-        got_old, got_new = result.column("n_old")[0].as_py(), result.column("n_new")[0].as_py()
-        if (got_old, got_new) != (n_old, n_new):  # a repeated key matched, or a null key
+        try:
+            joined = _join_rows(con.get_profiling_information(format="json"))
+        except (duckdb.Error, AttributeError, TypeError):
+            joined = None
+
+        in_old = to_np(pc.is_valid(result.column("in_old")), np.bool_)
+        in_new = to_np(pc.is_valid(result.column("in_new")), np.bool_)
+        n_old, n_new = len(s_old.names), len(s_new.names)
+        a_rows = _typed(result.select(list(range(n_old))), s_old)
+        b_rows = _typed(result.select(list(range(n_old, n_old + n_new))), s_new)
+        both = in_old & in_new
+        removed = a_rows.filter(from_np(in_old & ~in_new))
+        added = b_rows.filter(from_np(in_new & ~in_old))
+        ch_old, ch_new = a_rows.filter(from_np(both)), b_rows.filter(from_np(both))
+        raw_old = pa.concat_tables([removed, ch_old])
+        raw_new = pa.concat_tables([added, ch_new])
+        expected = (rows_of(old) + len(added), rows_of(new) + len(removed))
+        if (
+            joined is None
+            or (joined, joined) != expected
+            or _repeats(raw_old, keys)
+            or _repeats(raw_new, keys)
+        ):
             _duplicate(con, src_a, keys, "old", name)
             _duplicate(con, src_b, keys, "new", name)
-            nulls = " OR ".join(f"{_quote(k)} IS NULL" for k in keys)
-            side = (
-                "old"
-                if con.sql(f"SELECT count(*) FROM {src_a} WHERE {nulls}").fetchall()[0][0]
-                else "new"
-            )
-            raise DiffError(
-                f"{side}: {name}: a primary key column ({', '.join(keys)}) holds a null"
-            )
+        for side, table in (("old", raw_old), ("new", raw_new)):
+            if any(table.column(k).null_count for k in keys):
+                raise DiffError(
+                    f"{side}: {name}: a primary key column ({', '.join(keys)}) holds a null"
+                )
     except duckdb.Error as exc:
         raise DiffError(f"{name}: {str(exc).splitlines()[0]}") from None
     finally:
         con.close()
 
-    removed = _rows(_flat(result.column("removed")), s_old)
-    added = _rows(_flat(result.column("added")), s_new)
-    pairs = _flat(result.column("changed"))
-    ch_old = _rows(pairs.field("ra"), s_old)
-    ch_new = _rows(pairs.field("rb"), s_new)
-    bitmask = to_np(pairs.field("m"))
-    raw_old = pa.concat_tables([removed, ch_old])
-    raw_new = pa.concat_tables([added, ch_new])
-    for side, table in (("old", removed), ("new", added)):
-        codes, _, size = key_codes(table, table.slice(0, 0), keys)
-        check_unique(table, codes, size, keys, side, name)
+    bitmask = to_np(result.column("m").filter(from_np(both)))
     sub_old = raw_old.drop_columns([c for c in raw_old.column_names if c in ignore])
     sub_new = raw_new.drop_columns([c for c in raw_new.column_names if c in ignore])
     sub_old, sub_new, schema = conform_pair(sub_old, sub_new, keys)
@@ -206,6 +240,14 @@ def match_duckdb(
         changed,
         common,
     )
+
+
+def _repeats(table: pa.Table, keys: tuple[str, ...]) -> bool:
+    """Whether a key occurs twice among these (differing) rows."""
+    if table.num_rows < 2:
+        return False
+    codes, _, size = key_codes(table, table.slice(0, 0), keys)
+    return bool(len(codes)) and int(np.bincount(codes, minlength=size).max()) > 1
 
 
 def _duplicate(con: Any, source: str, keys: tuple[str, ...], side: str, name: str) -> None:
