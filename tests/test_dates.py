@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -16,7 +17,7 @@ from chrono.model.dates import (
     format_day,
     parse,
 )
-from chrono.model.derive import derive_dates
+from chrono.model.derive import derive_dates, encode
 
 
 def day(text: str) -> int:
@@ -136,3 +137,29 @@ def test_agrees_with_the_edtf_package(value: str) -> None:
     lo, hi = theirs.lower_strict(), theirs.upper_strict()
     assert ours.earliest == days_from_civil(lo.tm_year, lo.tm_mon, lo.tm_mday)
     assert ours.latest == days_from_civil(hi.tm_year, hi.tm_mon, hi.tm_mday)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.sampled_from(["2019", "2020-06", "x", "2022-02-04"]), unique=True),
+            st.booleans(),  # share the previous chunk's dictionary
+            st.lists(st.integers(0, 9), max_size=6),
+        ),
+        max_size=5,
+    )
+)
+def test_encode_maps_every_row_to_its_string_across_dictionaries(chunks: list) -> None:
+    """Chunks with their own dictionaries, some shared (as a Parquet row group's are)."""
+    arrays, expected, previous = [], [], None
+    for words, share, picks in chunks:
+        dictionary = previous if share and previous is not None else pa.array(words, pa.string())
+        previous = dictionary
+        n = len(dictionary)
+        idx = [p % n if n and p != 9 else None for p in picks]  # 9: a null row
+        arrays.append(pa.DictionaryArray.from_arrays(pa.array(idx, pa.int32()), dictionary))
+        expected += [None if i is None else dictionary[i].as_py() for i in idx]
+    values = pa.chunked_array(arrays, pa.dictionary(pa.int32(), pa.string()))
+    uniq, idx = encode(values)
+    assert pc.take(uniq, idx).to_pylist() == expected
+    assert len(set(uniq.to_pylist())) == len(uniq)  # each string once

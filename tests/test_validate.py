@@ -841,3 +841,23 @@ def test_mutations_never_raise(
         code, _, err = run("validate", str(ds))
         assert code in (0, 1, 3)
         assert "Traceback" not in err and err.count("\n") <= 1
+
+
+@given(
+    st.lists(st.integers(0, 2**64 - 1) | st.sampled_from([0, 1, 2**32, 2**63]), max_size=60),
+    st.data(),
+)
+def test_shared_keys_are_exactly_the_repeated_ones(keys: list[int], data: st.DataObject) -> None:
+    """The bucketed search for repeated keys (likely duplicates) agrees with counting."""
+    import numpy as np
+
+    from chrono.validation.engine import _shared
+
+    key = np.array(keys, dtype=np.uint64)
+    rows = np.array(
+        sorted(data.draw(st.sets(st.integers(0, max(len(keys) - 1, 0)))) if keys else []),
+        dtype=np.int64,
+    )
+    picked = [keys[r] for r in rows]
+    expected = [r for r in rows if picked.count(keys[r]) > 1]
+    assert _shared(key, rows).tolist() == expected

@@ -11,6 +11,7 @@ columns are gathered from the per-value results only when asked for.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from functools import cached_property
 
@@ -57,19 +58,37 @@ def _days(arr: pa.Array, start: int) -> tuple[np.ndarray, np.ndarray]:
     return civil(y, m, day), day <= _month_days(y, m)
 
 
-def _encode(values: pa.Array | pa.ChunkedArray) -> tuple[pa.Array, pa.Array]:
-    """(distinct strings, int32 index of each row's string, null for a null row)."""
+def encode(values: pa.Array | pa.ChunkedArray) -> tuple[pa.Array, pa.Array]:
+    """(distinct strings, int32 index of each row's string, null for a null row).
+
+    Shared with the validator, which looks references up once per distinct string.
+    """
     if isinstance(values, pa.Array):
         values = pa.chunked_array([values])
     if pa.types.is_dictionary(values.type):
         if not pa.types.is_string(values.type.value_type):
             values = values.cast(pa.dictionary(pa.int32(), pa.string()))
-        values = values.unify_dictionaries()  # one dictionary for every chunk
         if values.num_chunks == 0:
             return pa.array([], pa.string()), pa.array([], pa.int32())
-        uniq = values.chunk(0).dictionary
-        idx = pa.concat_arrays([c.indices.cast(pa.int32()) for c in values.chunks])
-        return uniq, idx
+        # a Parquet reader gives each row group one dictionary, shared by its chunks:
+        # each distinct dictionary is encoded once (unify_dictionaries hashes every chunk's)
+        seen: dict[tuple[int, ...], int] = {}
+        dicts: list[pa.Array] = []
+        which: list[int] = []
+        for chunk in values.chunks:
+            d = chunk.dictionary
+            ident = (*(b.address if b is not None else 0 for b in d.buffers()), d.offset, len(d))
+            which.append(seen.setdefault(ident, len(seen)))
+            if len(dicts) < len(seen):
+                dicts.append(d)
+        indices = [c.indices.cast(pa.int32()) for c in values.chunks]
+        if len(dicts) == 1:
+            return dicts[0], pa.concat_arrays(indices)
+        encoded = pc.dictionary_encode(pa.concat_arrays(dicts))
+        starts = np.cumsum([0] + [len(d) for d in dicts])
+        remap = [encoded.indices.slice(a, b - a) for a, b in itertools.pairwise(starts)]
+        idx = pa.concat_arrays([pc.take(remap[w], i) for w, i in zip(which, indices, strict=True)])
+        return encoded.dictionary, idx
     if not pa.types.is_string(values.type):
         values = values.cast(pa.string())
     encoded = pc.dictionary_encode(values.combine_chunks())
@@ -132,7 +151,7 @@ def derive_dates(
     ``where`` (boolean, aligned with ``values``): only those rows hold EDTF; the others are
     treated as null (e.g. the ``value`` of claims whose property is not ``date``).
     """
-    uniq, idx = _encode(values)
+    uniq, idx = encode(values)
     if where is not None:
         keep = pc.fill_null(where, False)
         if isinstance(keep, pa.ChunkedArray):

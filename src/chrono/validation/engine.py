@@ -26,7 +26,7 @@ import pyarrow.parquet as pq
 
 from chrono.model import vocab
 from chrono.model.dates import format_day
-from chrono.model.derive import PARTS, derive_dates
+from chrono.model.derive import PARTS, derive_dates, encode
 from chrono.model.schema import arrow_type
 from chrono.model.tables import TABLES, Column, Table, vocabulary_terms
 from chrono.package import DESCRIPTOR, DatasetError, read_descriptor, resolve, safe_path
@@ -45,7 +45,7 @@ _CHUNK = 16 << 20
 _AS_DICT = {
     "claims": {"source_id", "locator", "value"},
     "participants": {"actor_id"},
-    "events": {"place_id"},
+    "events": {"place_id", "date"},
 }
 
 
@@ -66,6 +66,80 @@ class _Loaded:
         if col not in self._combined:
             self._combined[col] = _strings(self.data.column(col)).combine_chunks()
         return self._combined[col]
+
+
+#: Rule tasks run on two threads: Arrow compute and numpy release the GIL.
+_WORKERS = 2
+
+
+class _Checks:
+    """Rule tasks running in a thread pool, each into its own report, merged in order.
+
+    Tasks are submitted in the order their inputs are ready (a table's rules as soon as it
+    is read, while the next one is read); a task only waits for tasks submitted before it,
+    so two workers cannot wait for each other. The findings do not depend on the timing:
+    each task's report is merged in submission order and ``Report.finish`` sorts examples.
+    """
+
+    def __init__(self, pool: ThreadPoolExecutor, max_examples: int) -> None:
+        self.pool = pool
+        self.max_examples = max_examples
+        self.text: dict[str, list[Future[str | None]]] = {}  # UTF-8 checks, per column
+        self.tasks: list[Future[tuple[Report, Any]]] = []
+
+    def check_text(self, t: _Loaded, raw: pa.Table) -> None:
+        self.text[t.spec.name] = [self.pool.submit(_check_text, t.path, c) for c in raw.columns]
+
+    def valid_text(self, *tables: _Loaded) -> bool:
+        return all(f.result() is None for t in tables for f in self.text[t.spec.name])
+
+    def run(
+        self, fn: Callable[..., Any], *args: Any, needs: tuple[_Loaded, ...] = ()
+    ) -> Future[Any]:
+        """Run ``fn(report, *args)`` once ``needs`` are known to hold valid text.
+
+        An argument that is a future (of an earlier task) is replaced by its value.
+        """
+
+        def task() -> Any:
+            out = Report("", "", max_examples=self.max_examples)
+            if not self.valid_text(*needs):
+                return out, None
+            # results of earlier tasks (a reference index): None when it could not be made
+            values = [self.value(a) if isinstance(a, Future) else a for a in args]
+            if any(v is None for v in values):
+                return out, None
+            return out, fn(out, *values)
+
+        fut = self.pool.submit(task)
+        self.tasks.append(fut)
+        return fut
+
+    def value(self, fut: Future[Any]) -> Any:
+        return fut.result()[1]
+
+    def text_fatal(self) -> str | None:
+        """Why the first table whose text is not UTF-8 cannot be read, if one is not."""
+        for futures in self.text.values():
+            for fut in futures:
+                if (fatal := fut.result()) is not None:
+                    return fatal
+        return None
+
+    def merge_into(self, report: Report) -> None:
+        for fut in self.tasks:
+            part, _ = fut.result()
+            for code, res in part.results.items():
+                report.add_many(code, res.count, res.examples)
+
+
+def _check_text(path: Path, column: pa.ChunkedArray) -> str | None:
+    """Parquet readers do not check UTF-8; a flipped byte can make text invalid."""
+    try:
+        column.validate(full=True)
+    except (pa.ArrowException, ValueError) as exc:
+        return _unreadable(path, exc, None)
+    return None
 
 
 def expand(path: str | Path) -> list[Path]:
@@ -104,23 +178,27 @@ def validate(
     name = descriptor.get("name")
     if isinstance(name, str) and name:
         report.dataset = name
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        hashes = _start_hashing(pool, directory, descriptor)
+    with ThreadPoolExecutor(max_workers=1) as hasher, ThreadPoolExecutor(_WORKERS) as pool:
+        hashes = _start_hashing(hasher, directory, descriptor)
+        checks = _Checks(pool, report.max_examples)
+        loaded: dict[str, _Loaded] = {}
         try:
             say("reading tables")
-            loaded = _load_all(report, directory, descriptor, hashes, sources is not None)
+            loaded = _load_all(report, directory, descriptor, hashes, sources is not None, checks)
         except DatasetError as exc:
             report.fatal = str(exc)
+        say("checking tables, references and provenance")
+        # text that is not UTF-8 ends the run (it is found before any later table is read)
+        text_fatal = checks.text_fatal()
+        if text_fatal is not None:
+            report.fatal = text_fatal
+        elif report.fatal is None:
+            checks.merge_into(report)
         say("checking files")
         _integrity(report, directory, descriptor, hashes)
     if report.fatal is not None:
         report.finish()
         return report
-    say("checking tables")
-    for t in loaded.values():
-        _per_table(report, t)
-    say("checking references and provenance")
-    _cross(report, loaded)
     _freshness(report, directory, descriptor)
     if sources is None:
         _unchecked_quotes(report, loaded)
@@ -273,7 +351,8 @@ def _load_all(
     directory: Path,
     descriptor: dict[str, Any],
     hashes: dict[str, Future[tuple[str, int]]],
-    quotes: bool = False,
+    quotes: bool,
+    checks: _Checks,
 ) -> dict[str, _Loaded]:
     by_name = {r["name"]: r for r in descriptor["resources"]}
     out: dict[str, _Loaded] = {}
@@ -294,7 +373,10 @@ def _load_all(
             )
             continue
         path = safe_path(directory, res["path"])
-        out[name] = _load(report, spec, res, path, hashes.get(name), quotes)
+        out[name], raw = _load(report, spec, res, path, hashes.get(name), quotes)
+        checks.check_text(out[name], raw)
+        checks.run(_per_table, out[name], needs=(out[name],))
+        _cross(checks, out, name)
         if name == "sources" and _names_texts(out[name]):
             quotes = True  # the quotes are checked, or counted as not checked
     return out
@@ -338,7 +420,8 @@ def _load(
     path: Path,
     digest: Future[tuple[str, int]] | None,
     quotes: bool = False,
-) -> _Loaded:
+) -> tuple[_Loaded, pa.Table]:
+    """The table's usable columns, and the columns as read (their text is checked later)."""
     try:
         pf = pq.ParquetFile(path)
         schema = pf.schema_arrow
@@ -415,7 +498,6 @@ def _load(
         # read_table (the dataset reader) decodes column chunks in parallel, faster than
         # ParquetFile.read on two cores
         data = pq.read_table(path, columns=wanted, read_dictionary=as_dict or None)
-        data.validate(full=True)  # Parquet readers do not check UTF-8; a flipped byte can
     except (pa.ArrowException, OSError, ValueError) as exc:
         raise DatasetError(_unreadable(path, exc, digest)) from None
     arrays: dict[str, pa.ChunkedArray] = {}
@@ -461,7 +543,7 @@ def _load(
             arrays[col.name] = arr
             usable.add(col.name)
     table = pa.table(arrays) if arrays else pa.table({"_": pa.nulls(rows)})
-    return _Loaded(spec, path, table, rows, usable)
+    return _Loaded(spec, path, table, rows, usable), data
 
 
 def _null_counts(pf: pq.ParquetFile) -> dict[str, int]:
@@ -888,6 +970,8 @@ def _ref_index(
     if parent is None or not child.has(col) or not parent.has(pcol):
         return None
     values = child.data.column(col)
+    if values.null_count == len(values):  # nothing to look up (e.g. no event has a parent)
+        return pa.nulls(len(values), pa.int32())
     idx = _lookup(values, parent.combined(pcol))
     if idx.null_count == values.null_count:
         unresolved: pa.Array | None = None  # every set reference resolves
@@ -917,9 +1001,9 @@ def _lookup(values: pa.ChunkedArray, keys: pa.Array) -> pa.Array:
     if n == 0:
         return pa.array([], pa.int32())
     if pa.types.is_dictionary(values.type):
-        values = values.unify_dictionaries()
-        pos = pc.index_in(values.chunk(0).dictionary.cast(pa.string()), value_set=keys)
-        return pa.concat_arrays([pc.take(pos, c.indices) for c in values.chunks])
+        uniq, idx = encode(values)
+        out: pa.Array = pc.take(pc.index_in(uniq, value_set=keys), idx)
+        return out
     values = _strings(values)
     change = pc.not_equal(values.slice(1), values.slice(0, n - 1))
     if change.null_count:
@@ -944,48 +1028,73 @@ def _lookup(values: pa.ChunkedArray, keys: pa.Array) -> pa.Array:
     return out.combine_chunks() if isinstance(out, pa.ChunkedArray) else out
 
 
-def _cross(report: Report, loaded: dict[str, _Loaded]) -> None:
-    events, claims = loaded.get("events"), loaded.get("claims")
-    parts, sources = loaded.get("participants"), loaded.get("sources")
-    p_ev = p_act = None
-    if parts is not None:
-        p_ev = _ref_index(report, parts, "event_id", events)
-        p_act = _ref_index(report, parts, "actor_id", loaded.get("actors"))
-    if events is not None:
-        _ref_index(report, events, "place_id", loaded.get("places"))
-        parent_idx = _ref_index(report, events, "parent_id", events)
-        if parent_idx is not None and events.has("earliest", "latest"):
-            p_lo = pc.take(events.data["earliest"], parent_idx)
-            p_hi = pc.take(events.data["latest"], parent_idx)
-            mask = pc.or_(
-                pc.less(events.data["earliest"], p_lo), pc.greater(events.data["latest"], p_hi)
-            )
-            _emit(
-                report,
-                "CHR304",
+def _cross(checks: _Checks, loaded: dict[str, _Loaded], arrived: str) -> None:
+    """Schedule the cross-table rules that the table just read (``arrived``) completes.
+
+    Tables are read in model order (places, actors, sources, events, participants,
+    claims), so the rules on events and participants run while claims are still being read.
+    """
+    get = loaded.get
+    events, claims, parts = get("events"), get("claims"), get("participants")
+
+    def ref(child: _Loaded | None, col: str, parent: _Loaded | None) -> Future[Any] | None:
+        if child is None or parent is None:
+            return None
+        return checks.run(_ref_index, child, col, parent, needs=(child, parent))
+
+    if arrived == "events" and events is not None:
+        ref(events, "place_id", get("places"))
+        checks.run(_parents, events, needs=(events,))
+    if arrived == "participants" and parts is not None:
+        p_ev = ref(parts, "event_id", events)
+        p_act = ref(parts, "actor_id", get("actors"))
+        if events is not None and p_ev is not None and p_act is not None:
+            checks.run(_duplicates, events, parts, p_ev, p_act, needs=(events, parts))
+    if arrived == "claims" and claims is not None:
+        sources = get("sources")
+        ev_idx = ref(claims, "event_id", events)
+        src_idx = ref(claims, "source_id", sources)
+        if events is None or ev_idx is None or not claims.has("property", "stance"):
+            return
+        checks.run(_claim_rules, events, claims, ev_idx, needs=(events, claims))
+        if sources is not None and src_idx is not None:
+            checks.run(
+                _published,
                 events,
-                mask,
-                "parent_id",
-                lambda r: (
-                    f"interval {r['earliest']}..{r['latest']} lies outside its parent "
-                    f"{r['parent_id']!r} ({r['_plo']}..{r['_phi']})"
-                ),
-                extra={"_plo": p_lo, "_phi": p_hi},
+                claims,
+                sources,
+                ev_idx,
+                src_idx,
+                needs=(events, claims, sources),
             )
-    if claims is None:
+
+
+def _parents(report: Report, events: _Loaded) -> None:
+    parent_idx = _ref_index(report, events, "parent_id", events)
+    if parent_idx is None or not events.has("earliest", "latest"):
         return
-    ev_idx = _ref_index(report, claims, "event_id", events)
-    src_idx = _ref_index(report, claims, "source_id", sources)
-    if events is None or ev_idx is None or not claims.has("property", "stance"):
-        return
+    p_lo = pc.take(events.data["earliest"], parent_idx)
+    p_hi = pc.take(events.data["latest"], parent_idx)
+    mask = pc.or_(pc.less(events.data["earliest"], p_lo), pc.greater(events.data["latest"], p_hi))
+    _emit(
+        report,
+        "CHR304",
+        events,
+        mask,
+        "parent_id",
+        lambda r: (
+            f"interval {r['earliest']}..{r['latest']} lies outside its parent "
+            f"{r['parent_id']!r} ({r['_plo']}..{r['_phi']})"
+        ),
+        extra={"_plo": p_lo, "_phi": p_hi},
+    )
+
+
+def _claim_rules(report: Report, events: _Loaded, claims: _Loaded, ev_idx: pa.Array) -> None:
     prop = _codes(claims.data["property"], _PROPERTY)
     supports = _is_term(claims.data["stance"], "supports")
     _support(report, events, claims, ev_idx, prop, supports)
     _date_claims(report, events, claims, ev_idx, prop, supports)
-    if sources is not None and src_idx is not None:
-        _published(report, events, claims, sources, ev_idx, src_idx)
-    if parts is not None and p_ev is not None and p_act is not None:
-        _duplicates(report, events, parts, p_ev, p_act)
 
 
 def _support(
@@ -1181,17 +1290,21 @@ def _shared(key: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """The ``rows`` whose ``key`` another of ``rows`` has, in ascending order.
 
     Most keys are single: a count per hash bucket (no sort) leaves the rows whose bucket
-    holds two or more, and only those are sorted to count the exact keys.
+    holds two or more, a second bucketing by other bits leaves fewer, and only those are
+    sorted to count the exact keys.
     """
     keys = key[rows]
-    buckets = 1 << max(10, (2 * len(rows)).bit_length())
-    slot = (keys % np.uint64(buckets)).astype(np.int64)
-    maybe = np.bincount(slot, minlength=buckets)[slot] > 1
-    del slot
-    rows, keys = rows[maybe], keys[maybe]
-    if len(rows) == 0:
-        return rows
-    order = np.argsort(keys, kind="stable")
+    for shift in (0, 32):  # two bucketings by independent bits; the second sees few rows
+        if len(rows) < 2:
+            break
+        bits = max(10, (2 * len(rows)).bit_length())
+        slot = ((keys >> np.uint64(shift)) & np.uint64((1 << bits) - 1)).astype(np.intp)
+        maybe = np.bincount(slot, minlength=1 << bits)[slot] > 1
+        del slot
+        rows, keys = rows[maybe], keys[maybe]
+    if len(rows) < 2:
+        return rows[:0]
+    order = np.argsort(keys)
     srt = keys[order]
     bounds = np.flatnonzero(np.concatenate(([True], srt[1:] != srt[:-1], [True])))
     sizes = np.diff(bounds)
@@ -1210,23 +1323,25 @@ def _duplicates(
     """
     if not events.has("id", "type", "earliest", "latest"):
         return
-    ok = pc.and_(pc.is_valid(p_ev), pc.is_valid(p_act))
-    e = np.asarray(pc.filter(p_ev, ok).to_numpy(zero_copy_only=False), dtype=np.int64)
-    a = np.asarray(pc.filter(p_act, ok).to_numpy(zero_copy_only=False), dtype=np.int64)
+    if p_ev.null_count or p_act.null_count:
+        ok = pc.and_(pc.is_valid(p_ev), pc.is_valid(p_act))
+        p_ev, p_act = pc.filter(p_ev, ok), pc.filter(p_act, ok)
+    e = np.asarray(p_ev.to_numpy(zero_copy_only=False), dtype=np.int64)
+    a = np.asarray(p_act.to_numpy(zero_copy_only=False), dtype=np.int64)
     n = events.rows
     if len(e) == 0 or n < 2:
         return
     width = int(a.max()) + 1
     pair = e * width + a
-    if not bool(np.all(pair[1:] >= pair[:-1])):  # the build writes them sorted
-        pair = np.sort(pair)
+    # the build writes participants sorted by (event, actor), so this is usually a no-op
+    if not bool(np.all(pair[1:] > pair[:-1])):
+        pair = np.unique(pair)  # sorted, each (event, actor) once
         e, a = pair // width, pair % width
-    first = np.concatenate(([True], pair[1:] != pair[:-1]))  # distinct (event, actor)
     del pair
-    e, a = e[first], a[first]
     sig = np.zeros(n, dtype=np.uint64)
     starts = np.flatnonzero(np.concatenate(([True], e[1:] != e[:-1])))
-    sig[e[starts]] = np.add.reduceat(_mix(a), starts)  # pairs are sorted by event
+    # an event's signature: the sum of a hash per actor (hashed once per actor, not per row)
+    sig[e[starts]] = np.add.reduceat(_mix(np.arange(width))[a], starts)
     has = np.zeros(n, dtype=bool)
     has[e] = True
     t_idx = _codes(events.data["type"], _TYPES)
