@@ -49,6 +49,14 @@ _AS_DICT = {
 }
 
 
+#: The terms of the vocabulary columns that rules test for one term (``_Loaded.is_term``).
+_TERMS = {
+    "property": pa.array(list(vocab.PROPERTY), pa.string()),
+    "stance": pa.array(list(vocab.STANCE), pa.string()),
+    "status": pa.array(list(vocab.STATUS), pa.string()),
+}
+
+
 @dataclass
 class _Loaded:
     spec: Table
@@ -57,9 +65,22 @@ class _Loaded:
     rows: int
     usable: set[str] = field(default_factory=set)
     _combined: dict[str, pa.Array] = field(default_factory=dict)
+    _codes: dict[str, pa.ChunkedArray] = field(default_factory=dict)
 
     def has(self, *cols: str) -> bool:
         return all(c in self.usable for c in cols)
+
+    def codes(self, col: str, terms: pa.Array) -> pa.ChunkedArray:
+        """Each row's index in ``terms`` (a module constant), cached: several rules ask."""
+        key = f"{col}#{id(terms)}"
+        if key not in self._codes:
+            self._codes[key] = _codes(self.data.column(col), terms)
+        return self._codes[key]
+
+    def is_term(self, col: str, term: str) -> pa.ChunkedArray:
+        """Rows whose (vocabulary) value in ``col`` is ``term``; null rows are null."""
+        terms = _TERMS[col]
+        return pc.equal(self.codes(col, terms), terms.index(term).as_py())
 
     def combined(self, col: str) -> pa.Array:
         """A string column as one array (cached: several rules look rows up by id)."""
@@ -680,26 +701,19 @@ def _strings(arr: pa.ChunkedArray) -> pa.ChunkedArray:
 def _codes(arr: pa.ChunkedArray, terms: pa.Array) -> pa.ChunkedArray:
     """Index of each row's value in ``terms`` (null for null or another value).
 
-    A dictionary column is looked up once per dictionary, not once per row.
+    A dictionary column is looked up once per distinct dictionary, not once per row.
     """
-    out = []
-    for chunk in arr.chunks:
-        if pa.types.is_dictionary(chunk.type):
-            pos = pc.index_in(chunk.dictionary.cast(pa.string()), value_set=terms)
-            out.append(pc.take(pos, chunk.indices))
-        else:
-            out.append(pc.index_in(chunk.cast(pa.string()), value_set=terms))
-    return pa.chunked_array(out, pa.int32())
+    return _per_value(arr, lambda values: pc.index_in(values, value_set=terms))
 
 
 def _per_value(arr: pa.ChunkedArray, fn: Callable[[pa.Array], pa.Array]) -> pa.ChunkedArray:
-    """``fn`` applied to each row's string; for a dictionary column, once per dictionary."""
-    out = []
-    for chunk in arr.chunks:
-        if pa.types.is_dictionary(chunk.type):
-            out.append(pc.take(fn(chunk.dictionary.cast(pa.string())), chunk.indices))
-        else:
-            out.append(fn(chunk))
+    """``fn`` applied to each row's string; for a dictionary column, once per distinct value."""
+    if pa.types.is_dictionary(arr.type):
+        uniq, idx = encode(arr)
+        return pa.chunked_array([pc.take(fn(uniq), idx)])
+    if not pa.types.is_string(arr.type):
+        arr = arr.cast(pa.string())
+    out = [fn(chunk) for chunk in arr.chunks]
     return pa.chunked_array(out) if out else pc.is_null(arr)
 
 
@@ -709,11 +723,6 @@ def _matcher(pattern: str) -> Callable[[pa.Array], pa.Array]:
         return out
 
     return match
-
-
-def _is_term(arr: pa.ChunkedArray, term: str) -> pa.ChunkedArray:
-    """Rows whose (vocabulary) value is ``term``; null rows are null."""
-    return pc.equal(_codes(arr, pa.array([term], pa.string())), 0)
 
 
 Message = Callable[[dict[str, Any]], str]
@@ -899,7 +908,7 @@ def _dates(report: Report, t: _Loaded) -> None:
         if t.spec.name == "claims":  # only date claims hold EDTF values
             if not t.has("property"):
                 continue
-            is_date = _is_term(t.data["property"], "date")
+            is_date = t.is_term("property", "date")
         derived = derive_dates(values, where=is_date)
         if derived.errors:
             rows = pa.array(sorted(derived.errors), pa.int64())
@@ -926,7 +935,7 @@ def _dates(report: Report, t: _Loaded) -> None:
                 continue
             stored = t.data.column(stored_name)
             if part == "precision":  # compared as vocabulary codes, not as strings
-                stored = _codes(stored, _RANK)
+                stored = t.codes(stored_name, _RANK)
                 diff = _distinct(stored, derived.precision_rank)
             else:
                 diff = _distinct(stored, derived.part(part))
@@ -1091,8 +1100,8 @@ def _parents(report: Report, events: _Loaded) -> None:
 
 
 def _claim_rules(report: Report, events: _Loaded, claims: _Loaded, ev_idx: pa.Array) -> None:
-    prop = _codes(claims.data["property"], _PROPERTY)
-    supports = _is_term(claims.data["stance"], "supports")
+    prop = claims.codes("property", _TERMS["property"])
+    supports = claims.is_term("stance", "supports")
     _support(report, events, claims, ev_idx, prop, supports)
     _date_claims(report, events, claims, ev_idx, prop, supports)
 
@@ -1152,7 +1161,7 @@ def _date_claims(
         pc.greater(pc.take(events.data["latest"], ev_sel), pc.take(claims.data["latest"], rows)),
     )
     if events.has("status"):
-        disputed = pc.take(_is_term(events.data["status"], "disputed"), ev_sel)
+        disputed = pc.take(events.is_term("status", "disputed"), ev_sel)
         outside = pc.and_(outside, pc.invert(pc.fill_null(disputed, False)))
     bad = np.zeros(claims.rows, dtype=bool)
     bad[
@@ -1183,7 +1192,7 @@ def _date_claims(
     )
     if not events.has("precision") or not claims.has("precision"):
         return
-    c_rank = _codes(claims.data["precision"], _RANK)
+    c_rank = claims.codes("precision", _RANK)
     sel = pc.and_(sel, pc.is_valid(c_rank))
     finest = np.full(events.rows, len(_RANK), dtype=np.int64)
     np.minimum.at(
@@ -1191,7 +1200,7 @@ def _date_claims(
         np.asarray(pc.filter(ev_idx, sel).to_numpy(zero_copy_only=False), dtype=np.int64),
         np.asarray(pc.filter(c_rank, sel).to_numpy(zero_copy_only=False), dtype=np.int64),
     )
-    e_rank = _codes(events.data["precision"], _RANK)
+    e_rank = events.codes("precision", _RANK)
     mask = pc.less(e_rank, pa.array(finest))
     names = pc.take(_RANK, pa.array(np.minimum(finest, len(_RANK) - 1)))
     _emit(
@@ -1220,7 +1229,7 @@ def _published(
         claims.has("id", "mode") and events.has("latest") and sources.has("id", "published_latest")
     ):
         return
-    modes = _codes(claims.data["mode"], _MODES)
+    modes = claims.codes("mode", _MODES)
     reported = pc.equal(modes, _MODE_TERMS.index("reported"))
     e_hi = pc.take(events.data["latest"], ev_idx)
     s_hi = pc.take(sources.data["published_latest"], src_idx)
@@ -1344,7 +1353,7 @@ def _duplicates(
     sig[e[starts]] = np.add.reduceat(_mix(np.arange(width))[a], starts)
     has = np.zeros(n, dtype=bool)
     has[e] = True
-    t_idx = _codes(events.data["type"], _TYPES)
+    t_idx = events.codes("type", _TYPES)
     lo_a, hi_a = events.data["earliest"], events.data["latest"]
     usable = pc.and_(pc.and_(pc.is_valid(t_idx), pc.is_valid(lo_a)), pc.is_valid(hi_a))
     use = has & np.asarray(usable.to_numpy(zero_copy_only=False), dtype=bool)
@@ -1393,7 +1402,6 @@ def _duplicates(
 
 
 _TYPES = pa.array(list(vocab.EVENT_TYPE), pa.string())
-_PROPERTY = pa.array(list(vocab.PROPERTY), pa.string())
 _MODE_TERMS = list(vocab.MODE)
 _MODES = pa.array(_MODE_TERMS, pa.string())
 
