@@ -861,3 +861,26 @@ def test_shared_keys_are_exactly_the_repeated_ones(keys: list[int], data: st.Dat
     picked = [keys[r] for r in rows]
     expected = [r for r in rows if picked.count(keys[r]) > 1]
     assert _shared(key, rows).tolist() == expected
+
+
+def test_pattern_on_a_dictionary_column_over_several_row_groups(mini: Path) -> None:
+    """A dictionary column's pattern is checked once per row group dictionary, and a
+    failing value is still reported at its row."""
+    key = "meeting-2020/date/gazette-2020-05-01/p1"
+    claims = setcell(read(mini, "claims"), "locator", key, "page 1")
+    path = mini / "data" / "claims.parquet"
+    pq.write_table(claims, path, **{**WRITE_OPTIONS, "row_group_size": 2})
+    write(mini, "claims", pq.read_table(path))  # the descriptor's rows
+    pq.write_table(claims, path, **{**WRITE_OPTIONS, "row_group_size": 2})
+    desc = json.loads((mini / "datapackage.json").read_text())
+    blob = path.read_bytes()
+    for res in desc["resources"]:
+        if res["name"] == "claims":
+            res.update(hash="sha256:" + hashlib.sha256(blob).hexdigest(), bytes=len(blob))
+    (mini / "datapackage.json").write_text(json.dumps(desc))
+    assert pq.ParquetFile(path).metadata.num_row_groups > 1
+    rep = validate(mini)
+    assert {code: r.count for code, r in rep.results.items() if code != "CHR604"} == {"CHR106": 1}
+    [first] = rep.results["CHR106"].examples
+    assert (first.key, first.column, first.value) == ((key,), "locator", "page 1")
+    assert first.message == "'page 1' does not match ^p[1-9][0-9]*$"

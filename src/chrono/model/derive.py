@@ -58,6 +58,11 @@ def _days(arr: pa.Array, start: int) -> tuple[np.ndarray, np.ndarray]:
     return civil(y, m, day), day <= _month_days(y, m)
 
 
+def dictionary_id(d: pa.Array) -> tuple[int, ...]:
+    """Identity of a chunk's dictionary: the chunks of one Parquet row group share it."""
+    return (*(b.address if b is not None else 0 for b in d.buffers()), d.offset, len(d))
+
+
 def encode(values: pa.Array | pa.ChunkedArray) -> tuple[pa.Array, pa.Array]:
     """(distinct strings, int32 index of each row's string, null for a null row).
 
@@ -77,8 +82,7 @@ def encode(values: pa.Array | pa.ChunkedArray) -> tuple[pa.Array, pa.Array]:
         which: list[int] = []
         for chunk in values.chunks:
             d = chunk.dictionary
-            ident = (*(b.address if b is not None else 0 for b in d.buffers()), d.offset, len(d))
-            which.append(seen.setdefault(ident, len(seen)))
+            which.append(seen.setdefault(dictionary_id(d), len(seen)))
             if len(dicts) < len(seen):
                 dicts.append(d)
         indices = [c.indices.cast(pa.int32()) for c in values.chunks]
@@ -151,7 +155,13 @@ def derive_dates(
     ``where`` (boolean, aligned with ``values``): only those rows hold EDTF; the others are
     treated as null (e.g. the ``value`` of claims whose property is not ``date``).
     """
-    uniq, idx = encode(values)
+    return derive_encoded(*encode(values), where=where)
+
+
+def derive_encoded(
+    uniq: pa.Array, idx: pa.Array, where: pa.Array | pa.ChunkedArray | None = None
+) -> DerivedDates:
+    """:func:`derive_dates` of a column already encoded by :func:`encode`."""
     if where is not None:
         keep = pc.fill_null(where, False)
         if isinstance(keep, pa.ChunkedArray):

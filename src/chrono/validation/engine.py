@@ -26,7 +26,7 @@ import pyarrow.parquet as pq
 
 from chrono.model import vocab
 from chrono.model.dates import format_day
-from chrono.model.derive import PARTS, derive_dates, encode
+from chrono.model.derive import PARTS, derive_dates, derive_encoded, dictionary_id, encode
 from chrono.model.schema import arrow_type
 from chrono.model.tables import TABLES, Column, Table, vocabulary_terms
 from chrono.package import DESCRIPTOR, DatasetError, read_descriptor, resolve, safe_path
@@ -66,15 +66,32 @@ class _Loaded:
     usable: set[str] = field(default_factory=set)
     _combined: dict[str, pa.Array] = field(default_factory=dict)
     _codes: dict[str, pa.ChunkedArray] = field(default_factory=dict)
+    _encoded: dict[str, tuple[pa.Array, pa.Array]] = field(default_factory=dict)
 
     def has(self, *cols: str) -> bool:
         return all(c in self.usable for c in cols)
+
+    def encoded(self, col: str) -> tuple[pa.Array, pa.Array]:
+        """A dictionary column as (distinct strings, each row's index), cached."""
+        if col not in self._encoded:
+            self._encoded[col] = encode(self.data.column(col))
+        return self._encoded[col]
+
+    def per_value(self, col: str, fn: Callable[[pa.Array], pa.Array]) -> pa.ChunkedArray:
+        """``fn`` applied to each row's string; for a dictionary column, once per value."""
+        arr = self.data.column(col)
+        if pa.types.is_dictionary(arr.type):
+            return pa.chunked_array([pc.take(r, c.indices) for r, c in _per_dictionary(arr, fn)])
+        if not pa.types.is_string(arr.type):
+            arr = arr.cast(pa.string())
+        out = [fn(chunk) for chunk in arr.chunks]
+        return pa.chunked_array(out) if out else pc.is_null(arr)
 
     def codes(self, col: str, terms: pa.Array) -> pa.ChunkedArray:
         """Each row's index in ``terms`` (a module constant), cached: several rules ask."""
         key = f"{col}#{id(terms)}"
         if key not in self._codes:
-            self._codes[key] = _codes(self.data.column(col), terms)
+            self._codes[key] = self.per_value(col, lambda v: pc.index_in(v, value_set=terms))
         return self._codes[key]
 
     def is_term(self, col: str, term: str) -> pa.ChunkedArray:
@@ -698,23 +715,29 @@ def _strings(arr: pa.ChunkedArray) -> pa.ChunkedArray:
     return arr.cast(pa.string()) if not pa.types.is_string(arr.type) else arr
 
 
-def _codes(arr: pa.ChunkedArray, terms: pa.Array) -> pa.ChunkedArray:
-    """Index of each row's value in ``terms`` (null for null or another value).
+def _per_dictionary(
+    arr: pa.ChunkedArray, fn: Callable[[pa.Array], pa.Array]
+) -> list[tuple[pa.Array, pa.Array]]:
+    """(``fn`` of the chunk's dictionary, the chunk) per chunk of a dictionary column; ``fn``
+    runs once per distinct dictionary (a Parquet row group's chunks share theirs)."""
+    done: dict[tuple[int, ...], pa.Array] = {}
+    out = []
+    for chunk in arr.chunks:
+        key = dictionary_id(chunk.dictionary)
+        if key not in done:
+            done[key] = fn(_strings(chunk.dictionary))
+        out.append((done[key], chunk))
+    return out
 
-    A dictionary column is looked up once per distinct dictionary, not once per row.
-    """
-    return _per_value(arr, lambda values: pc.index_in(values, value_set=terms))
 
-
-def _per_value(arr: pa.ChunkedArray, fn: Callable[[pa.Array], pa.Array]) -> pa.ChunkedArray:
-    """``fn`` applied to each row's string; for a dictionary column, once per distinct value."""
+def _pattern_ok(t: _Loaded, col: str, pattern: str) -> pa.ChunkedArray | None:
+    """Whether each row's value matches ``pattern``; None when every distinct value does."""
+    arr = t.data.column(col)
     if pa.types.is_dictionary(arr.type):
-        uniq, idx = encode(arr)
-        return pa.chunked_array([pc.take(fn(uniq), idx)])
-    if not pa.types.is_string(arr.type):
-        arr = arr.cast(pa.string())
-    out = [fn(chunk) for chunk in arr.chunks]
-    return pa.chunked_array(out) if out else pc.is_null(arr)
+        results = {id(r): r for r, _ in _per_dictionary(arr, _matcher(pattern))}.values()
+        if all(pc.all(pc.fill_null(r, True)).as_py() is not False for r in results):
+            return None
+    return t.per_value(col, _matcher(pattern))
 
 
 def _matcher(pattern: str) -> Callable[[pa.Array], pa.Array]:
@@ -768,8 +791,7 @@ def _per_table(report: Report, t: _Loaded) -> None:
                 col.name,
                 _fixed(f"{col.name} is null but required"),
             )
-        if col.pattern:
-            ok = _per_value(arr, _matcher(col.pattern))
+        if col.pattern and (ok := _pattern_ok(t, col.name, col.pattern)) is not None:
             _emit(
                 report,
                 "CHR106",
@@ -829,16 +851,14 @@ def _vocab(report: Report, t: _Loaded, col: Column, arr: pa.ChunkedArray) -> Non
     )
 
 
-def _orderable(arr: pa.ChunkedArray) -> pa.ChunkedArray:
+def _orderable(t: _Loaded, col: str) -> pa.ChunkedArray:
     """A key column in a form that compares like its strings: a dictionary column as the
-    rank of each value among its (unified) dictionary's values, other columns as they are."""
+    rank of each value among its distinct values, other columns as they are."""
+    arr = t.data.column(col)
     if not pa.types.is_dictionary(arr.type):
         return arr
-    arr = arr.unify_dictionaries()
-    if arr.num_chunks == 0:
-        return pa.chunked_array([], pa.uint64())
-    rank = pc.rank(arr.chunk(0).dictionary.cast(pa.string()), tiebreaker="dense")
-    return pa.chunked_array([pc.take(rank, c.indices) for c in arr.chunks], pa.uint64())
+    uniq, idx = t.encoded(col)
+    return pa.chunked_array([pc.take(pc.rank(uniq, tiebreaker="dense"), idx)], pa.uint64())
 
 
 def _strictly_increasing(cols: list[pa.ChunkedArray]) -> bool:
@@ -863,7 +883,7 @@ def _unique(report: Report, t: _Loaded) -> None:
     keys = _pk(t)
     if keys is None or t.rows == 0:
         return
-    if _strictly_increasing([_orderable(t.data.column(k)) for k in keys]):
+    if _strictly_increasing([_orderable(t, k) for k in keys]):
         return
     cols = [_strings(t.data.column(k)).combine_chunks() for k in keys]
     g = pa.table(dict(zip(keys, cols, strict=True))).group_by(keys).aggregate([([], "count_all")])
@@ -909,7 +929,10 @@ def _dates(report: Report, t: _Loaded) -> None:
             if not t.has("property"):
                 continue
             is_date = t.is_term("property", "date")
-        derived = derive_dates(values, where=is_date)
+        if pa.types.is_dictionary(values.type):
+            derived = derive_encoded(*t.encoded(src), where=is_date)
+        else:
+            derived = derive_dates(values, where=is_date)
         if derived.errors:
             rows = pa.array(sorted(derived.errors), pa.int64())
             mask = np.zeros(t.rows, dtype=bool)
@@ -1010,9 +1033,8 @@ def _lookup(values: pa.ChunkedArray, keys: pa.Array) -> pa.Array:
     if n == 0:
         return pa.array([], pa.int32())
     if pa.types.is_dictionary(values.type):
-        uniq, idx = encode(values)
-        out: pa.Array = pc.take(pc.index_in(uniq, value_set=keys), idx)
-        return out
+        found = _per_dictionary(values, lambda d: pc.index_in(d, value_set=keys))
+        return pa.concat_arrays([pc.take(pos, c.indices) for pos, c in found])
     values = _strings(values)
     change = pc.not_equal(values.slice(1), values.slice(0, n - 1))
     if change.null_count:
