@@ -1104,6 +1104,8 @@ def _parents(report: Report, events: _Loaded) -> None:
     parent_idx = _ref_index(report, events, "parent_id", events)
     if parent_idx is None or not events.has("earliest", "latest"):
         return
+    if parent_idx.null_count == len(parent_idx):  # no event has a (known) parent
+        return
     p_lo = pc.take(events.data["earliest"], parent_idx)
     p_hi = pc.take(events.data["latest"], parent_idx)
     mask = pc.or_(pc.less(events.data["earliest"], p_lo), pc.greater(events.data["latest"], p_hi))
