@@ -2,11 +2,13 @@
 
 Order of work: the descriptor; the files' sha256 and sizes (in a background thread, while
 the tables are read); each table's Parquet footer (row count, column types, null counts
-from the statistics); then only the columns the rules need; then the per-table rules
-(nulls, patterns, vocabularies, primary keys, EDTF and its derived columns) and the
-cross-table rules (foreign keys, provenance, parents, duplicates). Cross-table rules map
-each referencing row to its referenced row once with ``pyarrow.compute.index_in`` and
-gather the referenced columns with ``take``: no Python loop over rows, no row objects.
+from the statistics); then only the columns the rules need. While the next table is read,
+two worker threads (``_Checks``) check the text of the tables already read, run their
+per-table rules (nulls, patterns, vocabularies, primary keys, EDTF and its derived
+columns) and the cross-table rules whose tables are all read (foreign keys, provenance,
+parents, duplicates). Cross-table rules map each referencing row to its referenced row once
+with ``pyarrow.compute.index_in`` and gather the referenced columns with ``take``: no
+Python loop over rows, no row objects.
 """
 
 from __future__ import annotations
