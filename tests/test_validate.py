@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import shutil
 import tempfile
@@ -884,3 +885,48 @@ def test_pattern_on_a_dictionary_column_over_several_row_groups(mini: Path) -> N
     [first] = rep.results["CHR106"].examples
     assert (first.key, first.column, first.value) == ((key,), "locator", "page 1")
     assert first.message == "'page 1' does not match ^p[1-9][0-9]*$"
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["e1", "e2", "e3"]),
+            st.sampled_from(["a", "b", "zz"]),
+            st.sampled_from(["host", "guest"]),
+        ),
+        min_size=2,
+        max_size=12,
+    ),
+    st.integers(1, 4),
+)
+def test_sorted_unique_key_check_agrees_with_python(rows: list, chunk: int) -> None:
+    """The fast primary-key check (ranks of dictionary columns, trailing integer columns
+    folded into one) says 'strictly increasing' exactly when Python's tuple order does."""
+    from chrono.model.tables import TABLES
+    from chrono.validation.engine import _Loaded, _orderable, _strictly_increasing
+
+    def column(values: list[str]) -> pa.ChunkedArray:
+        # each chunk its own dictionary, as each Parquet row group has
+        parts = [values[i : i + chunk] for i in range(0, len(values), chunk)]
+        return pa.chunked_array([pc.dictionary_encode(pa.array(p, pa.string())) for p in parts])
+
+    event, actor, role = (list(c) for c in zip(*rows, strict=True))
+    data = pa.table(
+        {
+            "event_id": pa.chunked_array([pa.array(event)]),
+            "actor_id": column(actor),
+            "role": column(role),
+        }
+    )
+    t = _Loaded(
+        TABLES["participants"],
+        Path("participants.parquet"),
+        data,
+        len(rows),
+        set(data.column_names),
+    )
+    expected = all(a < b for a, b in itertools.pairwise(rows))
+    assert (
+        _strictly_increasing([_orderable(t, k) for k in ("event_id", "actor_id", "role")])
+        is expected
+    )

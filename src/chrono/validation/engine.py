@@ -717,18 +717,26 @@ def _strings(arr: pa.ChunkedArray) -> pa.ChunkedArray:
     return arr.cast(pa.string()) if not pa.types.is_string(arr.type) else arr
 
 
+def _dictionaries(arr: pa.ChunkedArray) -> list[tuple[pa.Array, pa.Array]]:
+    """(dictionary, chunk) per chunk, the same dictionary object for chunks that share one."""
+    seen: dict[tuple[int, ...], pa.Array] = {}
+    return [
+        (seen.setdefault(dictionary_id(c.dictionary), _strings(c.dictionary)), c)
+        for c in arr.chunks
+    ]
+
+
 def _per_dictionary(
     arr: pa.ChunkedArray, fn: Callable[[pa.Array], pa.Array]
 ) -> list[tuple[pa.Array, pa.Array]]:
     """(``fn`` of the chunk's dictionary, the chunk) per chunk of a dictionary column; ``fn``
     runs once per distinct dictionary (a Parquet row group's chunks share theirs)."""
-    done: dict[tuple[int, ...], pa.Array] = {}
+    done: dict[int, pa.Array] = {}
     out = []
-    for chunk in arr.chunks:
-        key = dictionary_id(chunk.dictionary)
-        if key not in done:
-            done[key] = fn(_strings(chunk.dictionary))
-        out.append((done[key], chunk))
+    for d, chunk in _dictionaries(arr):
+        if id(d) not in done:
+            done[id(d)] = fn(d)
+        out.append((done[id(d)], chunk))
     return out
 
 
@@ -859,8 +867,36 @@ def _orderable(t: _Loaded, col: str) -> pa.ChunkedArray:
     arr = t.data.column(col)
     if not pa.types.is_dictionary(arr.type):
         return arr
-    uniq, idx = t.encoded(col)
-    return pa.chunked_array([pc.take(pc.rank(uniq, tiebreaker="dense"), idx)], pa.uint64())
+    # rank among every distinct value, then per row group dictionary, then per row
+    pairs = _dictionaries(arr)
+    dicts = list({id(d): d for d, _ in pairs}.values())
+    encoded = pc.dictionary_encode(pa.concat_arrays(dicts))
+    dense = pc.rank(encoded.dictionary, tiebreaker="dense").cast(pa.int32())
+    rank = pc.take(dense, encoded.indices)
+    starts = np.cumsum([0] + [len(d) for d in dicts])
+    where = {id(d): rank.slice(int(a), len(d)) for d, a in zip(dicts, starts, strict=False)}
+    out = [pc.take(where[id(d)], chunk.indices) for d, chunk in pairs]
+    return pa.chunked_array(out, pa.int32())
+
+
+def _folded(cols: list[pa.ChunkedArray]) -> list[pa.ChunkedArray]:
+    """Trailing non-negative integer key columns folded into one that orders like them
+    (``a * (max(b) + 1) + b``): one comparison per row instead of one per column."""
+    cols = list(cols)
+    while len(cols) > 1 and all(pa.types.is_integer(c.type) for c in cols[-2:]):
+        a, b = cols[-2], cols[-1]
+        lo_a, hi_a = pc.min_max(a).values()
+        lo_b, hi_b = pc.min_max(b).values()
+        if None in (lo_a.as_py(), lo_b.as_py()) or min(lo_a.as_py(), lo_b.as_py()) < 0:
+            break
+        width = hi_b.as_py() + 1
+        span = (hi_a.as_py() + 1) * width
+        if span >= 2**62:
+            break
+        typ = pa.int32() if span < 2**31 else pa.int64()  # narrow: less memory to fill
+        folded = pc.add(pc.multiply(a.cast(typ), pa.scalar(width, typ)), b.cast(typ))
+        cols[-2:] = [folded]
+    return cols
 
 
 def _strictly_increasing(cols: list[pa.ChunkedArray]) -> bool:
@@ -870,6 +906,7 @@ def _strictly_increasing(cols: list[pa.ChunkedArray]) -> bool:
         return True
     if any(c.null_count for c in cols):
         return False
+    cols = _folded(cols)
     gt: pa.Array | None = None
     eq: pa.Array | None = None
     for c in cols:
