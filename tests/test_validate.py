@@ -930,3 +930,30 @@ def test_sorted_unique_key_check_agrees_with_python(rows: list, chunk: int) -> N
         _strictly_increasing([_orderable(t, k) for k in ("event_id", "actor_id", "role")])
         is expected
     )
+
+
+def test_text_check_of_dictionary_columns() -> None:
+    """Each distinct dictionary is checked for UTF-8 once; indices must fall inside it."""
+    from chrono.validation.engine import _check_text
+
+    def strings(*raw: bytes) -> pa.Array:
+        offsets = [0]
+        for r in raw:
+            offsets.append(offsets[-1] + len(r))
+        data = pa.py_buffer(b"".join(raw))
+        return pa.Array.from_buffers(
+            pa.string(), len(raw), [None, pa.array(offsets, pa.int32()).buffers()[1], data]
+        )
+
+    good = strings(b"p1", b"p2")
+    ok = pa.DictionaryArray.from_arrays(pa.array([0, 1, None], pa.int32()), good)
+    bad_text = pa.DictionaryArray.from_arrays(pa.array([0], pa.int32()), strings(b"p\xff"))
+    outside = pa.DictionaryArray.from_arrays(pa.array([0, 2], pa.int32()), good, safe=False)
+    path = Path("claims.parquet")
+    assert _check_text(path, pa.chunked_array([ok, ok])) is None
+    message = _check_text(path, pa.chunked_array([ok, bad_text]))
+    assert message is not None and message.startswith("claims.parquet: unreadable Parquet: ")
+    assert "UTF8" in message or "UTF-8" in message, message
+    assert _check_text(path, pa.chunked_array([ok, outside])) == (
+        "claims.parquet: unreadable Parquet: dictionary index 2 out of bounds"
+    )

@@ -174,9 +174,25 @@ class _Checks:
 
 
 def _check_text(path: Path, column: pa.ChunkedArray) -> str | None:
-    """Parquet readers do not check UTF-8; a flipped byte can make text invalid."""
+    """Parquet readers do not check UTF-8; a flipped byte can make text invalid.
+
+    A dictionary column's chunks share their row group's dictionary: each distinct one is
+    checked once, and each chunk's indices are checked to fall inside it.
+    """
     try:
-        column.validate(full=True)
+        if not pa.types.is_dictionary(column.type):
+            column.validate(full=True)
+            return None
+        checked: set[tuple[int, ...]] = set()
+        for chunk in column.chunks:
+            d = chunk.dictionary
+            if (key := dictionary_id(d)) not in checked:
+                d.validate(full=True)
+                checked.add(key)
+            chunk.indices.validate(full=True)
+            low, high = pc.min_max(chunk.indices).values()
+            if low.is_valid and (low.as_py() < 0 or high.as_py() >= len(d)):
+                raise pa.ArrowInvalid(f"dictionary index {high.as_py()} out of bounds")
     except (pa.ArrowException, ValueError) as exc:
         return _unreadable(path, exc, None)
     return None
