@@ -957,3 +957,22 @@ def test_text_check_of_dictionary_columns() -> None:
     assert _check_text(path, pa.chunked_array([ok, outside])) == (
         "claims.parquet: unreadable Parquet: dictionary index 2 out of bounds"
     )
+
+
+def test_claims_derived_dates_are_checked_on_date_claims_only(mini: Path) -> None:
+    """A date claim's stored bounds must match its value; other claims store none."""
+    import datetime as dt
+
+    claims = read(mini, "claims")
+    claims = setcell(claims, "latest", "meeting-2020/date/ministry-2020-06", dt.date(2020, 6, 29))
+    claims = setcell(claims, "precision", "meeting-2019/occurrence/gazette-2020-05-01/p2", "year")
+    write(mini, "claims", claims)
+    res = validate(mini).results["CHR302"]
+    assert res.count == 2
+    got = sorted((f.key, f.column, f.value) for f in res.examples)
+    assert got == [
+        (("meeting-2019/occurrence/gazette-2020-05-01/p2",), "precision", "year"),
+        (("meeting-2020/date/ministry-2020-06",), "latest", "2020-06-29"),
+    ]
+    latest = next(f for f in res.examples if f.column == "latest")
+    assert "2020-06-30" in latest.message, latest.message

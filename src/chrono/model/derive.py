@@ -115,6 +115,13 @@ class DerivedDates:
         out: pa.Array = pc.take(self._uniq[part], self._indices)
         return out
 
+    def at(self, name: str, rows: pa.Array) -> pa.Array:
+        """One of :data:`PARTS` (``precision_rank`` too) for the given rows only."""
+        if name not in self._uniq:
+            raise KeyError(name)
+        out: pa.Array = pc.take(self._uniq[name], pc.take(self._indices, rows))
+        return out
+
     @cached_property
     def earliest(self) -> pa.Array:  # date32
         return self._take("earliest")

@@ -713,6 +713,15 @@ def _emit(
     return count
 
 
+def _scatter(n: int, rows: pa.Array, mask: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """A mask over ``n`` rows: ``mask`` (over ``rows``) at ``rows``, false elsewhere."""
+    out = np.zeros(n, dtype=bool)
+    if _mask_count(mask):
+        hit = pc.filter(rows, pc.fill_null(mask, False))
+        out[np.asarray(hit.to_numpy(zero_copy_only=False), dtype=np.int64)] = True
+    return pa.array(out)
+
+
 def _distinct(a: pa.ChunkedArray | pa.Array, b: pa.ChunkedArray | pa.Array) -> pa.Array:
     """Elementwise 'a differs from b', nulls compared as values.
 
@@ -1007,16 +1016,28 @@ def _dates(report: Report, t: _Loaded) -> None:
             valid = pa.array(~mask)
         else:
             valid = None
+        # where only some rows hold EDTF (claims), only those are compared; the others
+        # must store nulls
+        rows = None if is_date is None else pc.indices_nonzero(pc.fill_null(is_date, False))
         for part in PARTS:
             stored_name = f"{prefix}{part}"
             if stored_name not in t.spec.column_names or not t.has(stored_name):
                 continue
             stored = t.data.column(stored_name)
+            name = part
             if part == "precision":  # compared as vocabulary codes, not as strings
-                stored = t.codes(stored_name, _RANK)
-                diff = _distinct(stored, derived.precision_rank)
+                stored, name = t.codes(stored_name, _RANK), "precision_rank"
+            if rows is None:
+                fresh = derived.precision_rank if name != part else derived.part(part)
+                diff = _distinct(stored, fresh)
             else:
-                diff = _distinct(stored, derived.part(part))
+                assert is_date is not None
+                diff = _scatter(
+                    t.rows, rows, _distinct(pc.take(stored, rows), derived.at(name, rows))
+                )
+                diff = pc.or_(
+                    diff, pc.and_(pc.invert(pc.fill_null(is_date, False)), pc.is_valid(stored))
+                )
             if valid is not None:
                 diff = pc.and_(diff, valid)
             if not _mask_count(diff):
