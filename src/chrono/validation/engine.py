@@ -1395,12 +1395,13 @@ def _mix(x: np.ndarray) -> np.ndarray:
     return z ^ (z >> np.uint64(31))
 
 
-def _shared(key: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """The ``rows`` whose ``key`` another of ``rows`` has, in ascending order.
+def _maybe_shared(key: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """The ``rows`` whose ``key`` another of ``rows`` may have (every row that has one is
+    kept, a few that do not may be), in ascending order.
 
     Most keys are single: a count per hash bucket (no sort) leaves the rows whose bucket
-    holds two or more, a second bucketing by other bits leaves fewer, and only those are
-    sorted to count the exact keys.
+    holds two or more, and a second bucketing by other bits leaves fewer. The caller sorts
+    what is left by key anyway, which settles which keys are really shared.
     """
     keys = key[rows]
     for shift in (0, 32):  # two bucketings by independent bits; the second sees few rows
@@ -1411,14 +1412,7 @@ def _shared(key: np.ndarray, rows: np.ndarray) -> np.ndarray:
         maybe = np.bincount(slot, minlength=1 << bits)[slot] > 1
         del slot
         rows, keys = rows[maybe], keys[maybe]
-    if len(rows) < 2:
-        return rows[:0]
-    order = np.argsort(keys)
-    srt = keys[order]
-    bounds = np.flatnonzero(np.concatenate(([True], srt[1:] != srt[:-1], [True])))
-    sizes = np.diff(bounds)
-    out: np.ndarray = np.sort(rows[order[np.repeat(sizes > 1, sizes)]])
-    return out
+    return rows if len(rows) >= 2 else rows[:0]
 
 
 def _duplicates(
@@ -1427,32 +1421,38 @@ def _duplicates(
     """Same type, same participants, overlapping intervals.
 
     Each event's set of actors is hashed (sum of a 64-bit hash per distinct actor), events
-    are grouped by (type, actor-set hash), and only groups of two or more are sorted by
-    start date; an event overlapping the running maximum end of its group is flagged.
+    are keyed by (type, actor-set hash), and only the events whose key may repeat (hash
+    buckets) are sorted by key and start date; an event overlapping the running maximum
+    end of its group is flagged.
     """
     if not events.has("id", "type", "earliest", "latest"):
         return
     if p_ev.null_count or p_act.null_count:
         ok = pc.and_(pc.is_valid(p_ev), pc.is_valid(p_act))
         p_ev, p_act = pc.filter(p_ev, ok), pc.filter(p_act, ok)
-    e = np.asarray(p_ev.to_numpy(zero_copy_only=False), dtype=np.int64)
-    a = np.asarray(p_act.to_numpy(zero_copy_only=False), dtype=np.int64)
+    # event and actor row numbers as they are (int32, zero-copy): no 64-bit copies
+    e = np.asarray(p_ev.to_numpy(zero_copy_only=False))
+    a = np.asarray(p_act.to_numpy(zero_copy_only=False))
     n = events.rows
     if len(e) == 0 or n < 2:
         return
     width = int(a.max()) + 1
-    pair = e * width + a
-    # the build writes participants sorted by (event, actor), so this is usually a no-op
-    if not bool(np.all(pair[1:] > pair[:-1])):
-        pair = np.unique(pair)  # sorted, each (event, actor) once
+    new_event = e[1:] != e[:-1]
+    # the build writes participants sorted by (event, actor): then each pair is distinct
+    increasing = (e[1:] > e[:-1]) | (~new_event & (a[1:] > a[:-1]))
+    if not bool(increasing.all()):
+        pair = np.unique(e.astype(np.int64) * width + a)  # sorted, each (event, actor) once
         e, a = pair // width, pair % width
-    del pair
+        new_event = e[1:] != e[:-1]
+    del increasing
     sig = np.zeros(n, dtype=np.uint64)
-    starts = np.flatnonzero(np.concatenate(([True], e[1:] != e[:-1])))
+    starts = np.flatnonzero(np.concatenate(([True], new_event)))
+    del new_event
     # an event's signature: the sum of a hash per actor (hashed once per actor, not per row)
-    sig[e[starts]] = np.add.reduceat(_mix(np.arange(width))[a], starts)
+    with_actors = e[starts]
+    sig[with_actors] = np.add.reduceat(_mix(np.arange(width))[a], starts)
     has = np.zeros(n, dtype=bool)
-    has[e] = True
+    has[with_actors] = True
     t_idx = events.codes("type", _TYPES)
     lo_a, hi_a = events.data["earliest"], events.data["latest"]
     usable = pc.and_(pc.and_(pc.is_valid(t_idx), pc.is_valid(lo_a)), pc.is_valid(hi_a))
@@ -1460,7 +1460,7 @@ def _duplicates(
     t = np.asarray(pc.fill_null(t_idx, 0).to_numpy(zero_copy_only=False), dtype=np.uint64)
     key = sig * np.uint64(31) + t
     rows = np.flatnonzero(use)
-    rows = _shared(key, rows)
+    rows = _maybe_shared(key, rows)
     if len(rows) < 2:
         return
     lo = np.asarray(pc.fill_null(lo_a.cast(pa.int32()), 0).to_numpy(), dtype=np.int64)[rows]
@@ -1486,7 +1486,8 @@ def _duplicates(
     prev_holder = np.zeros(m, dtype=np.int64)
     prev_holder[1:] = holder[:-1]
     other[rows[dup]] = rows[prev_holder[dup]]
-    other_id = pc.take(events.data["id"], pa.array(other))
+    # the other event's id on the flagged rows only (null elsewhere: nothing to copy)
+    other_id = pc.take(events.data["id"], pa.array(other, mask=~mask))
     _emit(
         report,
         "CHR701",
