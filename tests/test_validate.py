@@ -853,7 +853,7 @@ def test_candidate_rows_include_every_repeated_key(keys: list[int], data: st.Dat
     repeats, in order, and drops a row only when its key is single."""
     import numpy as np
 
-    from chrono.validation.engine import _maybe_shared
+    from chrono.validation.cross_rules import _maybe_shared
 
     key = np.array(keys, dtype=np.uint64)
     rows = np.array(
@@ -906,7 +906,8 @@ def test_sorted_unique_key_check_agrees_with_python(rows: list, chunk: int) -> N
     """The fast primary-key check (ranks of dictionary columns, trailing integer columns
     folded into one) says 'strictly increasing' exactly when Python's tuple order does."""
     from chrono.model.tables import TABLES
-    from chrono.validation.engine import _Loaded, _orderable, _strictly_increasing
+    from chrono.validation.table import Loaded
+    from chrono.validation.table_rules import _orderable, _strictly_increasing
 
     def column(values: list[str]) -> pa.ChunkedArray:
         # each chunk its own dictionary, as each Parquet row group has
@@ -921,7 +922,7 @@ def test_sorted_unique_key_check_agrees_with_python(rows: list, chunk: int) -> N
             "role": column(role),
         }
     )
-    t = _Loaded(
+    t = Loaded(
         TABLES["participants"],
         Path("participants.parquet"),
         data,
@@ -937,7 +938,7 @@ def test_sorted_unique_key_check_agrees_with_python(rows: list, chunk: int) -> N
 
 def test_text_check_of_dictionary_columns() -> None:
     """Each distinct dictionary is checked for UTF-8 once; indices must fall inside it."""
-    from chrono.validation.engine import _check_text
+    from chrono.validation.reading import _check_text
 
     def strings(*raw: bytes) -> pa.Array:
         offsets = [0]

@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 from chrono.validation.report import Report
 
 if TYPE_CHECKING:
-    from chrono.validation.engine import _Loaded
+    from chrono.validation.table import Loaded
 
 
 def _read_lines(path: Path) -> list[str] | None:
@@ -27,8 +27,8 @@ def _read_lines(path: Path) -> list[str] | None:
         return None
 
 
-def check_quotes(report: Report, loaded: dict[str, _Loaded], directory: Path) -> None:
-    from chrono.validation.engine import _emit, _strings
+def check_quotes(report: Report, loaded: dict[str, Loaded], directory: Path) -> None:
+    from chrono.validation.table import _strings, emit
 
     claims, sources = loaded.get("claims"), loaded.get("sources")
     if claims is None or sources is None:
@@ -40,7 +40,7 @@ def check_quotes(report: Report, loaded: dict[str, _Loaded], directory: Path) ->
     names = [n for n in pc.unique(pc.drop_null(text)).to_pylist() if isinstance(n, str)]
     lines_of = {n: _read_lines(directory / n) for n in names if not Path(n).is_absolute()}
     missing = pa.array([n for n in names if lines_of.get(n) is None], pa.string())
-    _emit(
+    emit(
         report,
         "CHR803",
         sources,
@@ -84,7 +84,7 @@ def check_quotes(report: Report, loaded: dict[str, _Loaded], directory: Path) ->
         status[rows] = np.where(ok, 0, np.where(pos >= 0, 2, 1))
         where[rows] = found_line
     for code, value in (("CHR801", 1), ("CHR802", 2)):
-        _emit(
+        emit(
             report,
             code,
             claims,

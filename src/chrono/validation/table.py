@@ -1,0 +1,282 @@
+"""A table as the rules see it (``Loaded``), and how a rule records its findings (``emit``).
+
+Shared by the per-table and cross-table rules: vocabulary codes and per-value functions
+cached per column, dictionary columns handled once per Parquet row-group dictionary.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from chrono.model import vocab
+from chrono.model.dates import format_day
+from chrono.model.derive import dictionary_id, encode
+from chrono.model.tables import Table
+from chrono.validation.report import Finding, Report
+from chrono.validation.rules import RULES
+
+#: The terms of the vocabulary columns that rules test for one term (``Loaded.is_term``).
+_TERMS = {
+    "property": pa.array(list(vocab.PROPERTY), pa.string()),
+    "stance": pa.array(list(vocab.STANCE), pa.string()),
+    "status": pa.array(list(vocab.STATUS), pa.string()),
+}
+
+
+@dataclass
+class Loaded:
+    spec: Table
+    path: Path
+    data: pa.Table  # the columns rules can use, cast to the model's types
+    rows: int
+    usable: set[str] = field(default_factory=set)
+    _combined: dict[str, pa.Array] = field(default_factory=dict)
+    _codes: dict[str, pa.ChunkedArray] = field(default_factory=dict)
+    _encoded: dict[str, tuple[pa.Array, pa.Array]] = field(default_factory=dict)
+
+    def has(self, *cols: str) -> bool:
+        return all(c in self.usable for c in cols)
+
+    def encoded(self, col: str) -> tuple[pa.Array, pa.Array]:
+        """A dictionary column as (distinct strings, each row's index), cached."""
+        if col not in self._encoded:
+            self._encoded[col] = encode(self.data.column(col))
+        return self._encoded[col]
+
+    def per_value(self, col: str, fn: Callable[[pa.Array], pa.Array]) -> pa.ChunkedArray:
+        """``fn`` applied to each row's string; for a dictionary column, once per value."""
+        arr = self.data.column(col)
+        if pa.types.is_dictionary(arr.type):
+            return pa.chunked_array([pc.take(r, c.indices) for r, c in _per_dictionary(arr, fn)])
+        if not pa.types.is_string(arr.type):
+            arr = arr.cast(pa.string())
+        out = [fn(chunk) for chunk in arr.chunks]
+        return pa.chunked_array(out) if out else pc.is_null(arr)
+
+    def codes(self, col: str, terms: pa.Array) -> pa.ChunkedArray:
+        """Each row's index in ``terms`` (a module constant), cached: several rules ask."""
+        key = f"{col}#{id(terms)}"
+        if key not in self._codes:
+            self._codes[key] = self.per_value(col, lambda v: pc.index_in(v, value_set=terms))
+        return self._codes[key]
+
+    def is_term(self, col: str, term: str) -> pa.ChunkedArray:
+        """Rows whose (vocabulary) value in ``col`` is ``term``; null rows are null."""
+        terms = _TERMS[col]
+        return pc.equal(self.codes(col, terms), terms.index(term).as_py())
+
+    def combined(self, col: str) -> pa.Array:
+        """A string column as one array (cached: several rules look rows up by id)."""
+        if col not in self._combined:
+            self._combined[col] = _strings(self.data.column(col)).combine_chunks()
+        return self._combined[col]
+
+
+def _rel(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive (Windows)
+        return str(path)
+
+
+def _pk(t: Loaded) -> list[str] | None:
+    return list(t.spec.primary_key) if t.has(*t.spec.primary_key) else None
+
+
+def _pyvalue(arr: pa.Array) -> list[Any]:
+    """Python values; dates as ISO text (Python dates cannot hold years before 1)."""
+    if pa.types.is_date32(arr.type):
+        return [None if d is None else format_day(d) for d in arr.cast(pa.int32()).to_pylist()]
+    if pa.types.is_dictionary(arr.type):
+        return list(arr.cast(arr.type.value_type).to_pylist())
+    if pa.types.is_string(arr.type):
+        return [
+            None if b is None else b.decode("utf-8", "replace")
+            for b in arr.cast(pa.binary()).to_pylist()
+        ]
+    return list(arr.to_pylist())
+
+
+def _mask_count(mask: pa.Array | pa.ChunkedArray) -> int:
+    """Rows a boolean mask selects (nulls do not count)."""
+    if isinstance(mask, pa.ChunkedArray) and mask.num_chunks == 0:
+        return 0
+    return int(pc.sum(mask).as_py() or 0)
+
+
+Extra = dict[str, pa.Array | pa.ChunkedArray]
+
+
+def emit(
+    report: Report,
+    code: str,
+    t: Loaded,
+    mask: pa.Array | pa.ChunkedArray,
+    column: str | None,
+    message: Callable[[dict[str, Any]], str],
+    extra: Extra | Callable[[], Extra] | None = None,
+    key_cols: list[str] | None = None,
+    table: str | None = None,
+) -> int:
+    """Count the rows ``mask`` selects; keep the first examples by key with a message each.
+
+    ``extra`` columns (aligned with ``t``'s rows) are passed to ``message`` with the row's
+    own usable columns; ``key_cols`` overrides the key (e.g. the event id of a claim).
+    """
+    count = _mask_count(mask)
+    if count == 0:
+        return 0
+    mask = pc.fill_null(mask, False)
+    cols: dict[str, pa.Array | pa.ChunkedArray] = {
+        c: t.data.column(c) for c in t.data.column_names if c != "_"
+    }
+    if callable(extra):  # built only when some row fails
+        extra = extra()
+    if extra:
+        cols.update(extra)
+    keys = key_cols or _pk(t) or []
+    sel = pa.table(cols).filter(mask)
+    for i, f in enumerate(sel.schema):  # dictionary columns cannot be sort keys
+        if pa.types.is_dictionary(f.type):
+            sel = sel.set_column(i, f.name, sel.column(i).cast(f.type.value_type))
+    k = report.max_examples
+    if keys:
+        if sel.num_rows > k:
+            idx = pc.select_k_unstable(sel, k=k, sort_keys=[(c, "ascending") for c in keys])
+            sel = sel.take(idx)
+        sel = sel.sort_by([(c, "ascending") for c in keys])
+    sel = sel.slice(0, k)
+    pycols = {c: _pyvalue(sel.column(c).combine_chunks()) for c in sel.column_names}
+    examples = []
+    for i in range(sel.num_rows):
+        row = {c: v[i] for c, v in pycols.items()}
+        key = tuple(str(row[c]) for c in keys) if keys else None
+        examples.append(
+            Finding(
+                code,
+                RULES[code].severity,
+                table or t.spec.name,
+                key,
+                column,
+                row.get(column) if column else None,
+                message(row),
+                _rel(t.path),
+            )
+        )
+    report.add_many(code, count, examples)
+    return count
+
+
+def _scatter(n: int, rows: pa.Array, mask: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """A mask over ``n`` rows: ``mask`` (over ``rows``) at ``rows``, false elsewhere."""
+    out = np.zeros(n, dtype=bool)
+    if _mask_count(mask):
+        hit = pc.filter(rows, pc.fill_null(mask, False))
+        out[np.asarray(hit.to_numpy(zero_copy_only=False), dtype=np.int64)] = True
+    return pa.array(out)
+
+
+def _distinct(a: pa.ChunkedArray | pa.Array, b: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """Elementwise 'a differs from b', nulls compared as values.
+
+    Null where both are null (counted as no difference by ``emit``): when both columns
+    are null on the same rows (the usual case) that needs no mask arithmetic per row.
+    """
+    ne: pa.Array = pc.not_equal(a, b)
+    if a.null_count == 0 and b.null_count == 0:
+        return ne
+    na, nb = pc.is_null(a), pc.is_null(b)
+    if a.null_count == b.null_count and bool(pc.all(pc.equal(na, nb)).as_py()):
+        return ne
+    out: pa.Array = pc.or_(pc.fill_null(ne, False), pc.xor(na, nb))
+    return out
+
+
+def _strings(arr: pa.ChunkedArray) -> pa.ChunkedArray:
+    return arr.cast(pa.string()) if not pa.types.is_string(arr.type) else arr
+
+
+def _dictionaries(arr: pa.ChunkedArray) -> list[tuple[pa.Array, pa.Array]]:
+    """(dictionary, chunk) per chunk, the same dictionary object for chunks that share one."""
+    seen: dict[tuple[int, ...], pa.Array] = {}
+    return [
+        (seen.setdefault(dictionary_id(c.dictionary), _strings(c.dictionary)), c)
+        for c in arr.chunks
+    ]
+
+
+def _per_dictionary(
+    arr: pa.ChunkedArray, fn: Callable[[pa.Array], pa.Array]
+) -> list[tuple[pa.Array, pa.Array]]:
+    """(``fn`` of the chunk's dictionary, the chunk) per chunk of a dictionary column; ``fn``
+    runs once per distinct dictionary (a Parquet row group's chunks share theirs)."""
+    done: dict[int, pa.Array] = {}
+    out = []
+    for d, chunk in _dictionaries(arr):
+        if id(d) not in done:
+            done[id(d)] = fn(d)
+        out.append((done[id(d)], chunk))
+    return out
+
+
+def _pattern_ok(t: Loaded, col: str, pattern: str) -> pa.ChunkedArray | None:
+    """Whether each row's value matches ``pattern``; None when every distinct value does."""
+    arr = t.data.column(col)
+    if pa.types.is_dictionary(arr.type):
+        results = {id(r): r for r, _ in _per_dictionary(arr, _matcher(pattern))}.values()
+        if all(pc.all(pc.fill_null(r, True)).as_py() is not False for r in results):
+            return None
+    return t.per_value(col, _matcher(pattern))
+
+
+def _matcher(pattern: str) -> Callable[[pa.Array], pa.Array]:
+    def match(values: pa.Array) -> pa.Array:
+        out: pa.Array = pc.match_substring_regex(values, pattern)
+        return out
+
+    return match
+
+
+Message = Callable[[dict[str, Any]], str]
+
+
+def _fixed(text: str) -> Message:
+    return lambda r: text
+
+
+def _pattern_message(name: str, pattern: str) -> Message:
+    return lambda r: f"{r[name]!r} does not match {pattern}"
+
+
+def _derived_message(stored: str, src: str) -> Message:
+    return lambda r: (
+        f"stored {stored} {r[stored]} differs from {r['_fresh']} recomputed from {src} {r[src]!r}"
+    )
+
+
+def _order_message(lo: str, hi: str) -> Message:
+    return lambda r: f"{lo} {r[lo]} is after {hi} {r[hi]}"
+
+
+def _support_message(want: str) -> Message:
+    return lambda r: f"event {r['id']!r} has no supporting {want} claim"
+
+
+_RANK = pa.array(vocab.PRECISION_ORDER, pa.string())
+
+
+_TYPES = pa.array(list(vocab.EVENT_TYPE), pa.string())
+
+
+_MODE_TERMS = list(vocab.MODE)
+
+
+_MODES = pa.array(_MODE_TERMS, pa.string())

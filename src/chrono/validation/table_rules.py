@@ -1,0 +1,283 @@
+"""Per-table rules: nulls, patterns, vocabularies, primary keys, EDTF and its derived columns."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from chrono.model import vocab
+from chrono.model.derive import PARTS, derive_dates, derive_encoded
+from chrono.model.tables import Column, vocabulary_terms
+from chrono.validation.report import Report
+from chrono.validation.table import (
+    _RANK,
+    Loaded,
+    _derived_message,
+    _dictionaries,
+    _distinct,
+    _fixed,
+    _mask_count,
+    _order_message,
+    _pattern_message,
+    _pattern_ok,
+    _pk,
+    _scatter,
+    _strings,
+    emit,
+)
+
+
+def _per_table(report: Report, t: Loaded) -> None:
+    name = t.spec.name
+    for col in t.spec.columns:
+        if not t.has(col.name):
+            continue
+        arr = t.data.column(col.name)
+        if not col.nullable and arr.null_count:
+            emit(
+                report,
+                "CHR104",
+                t,
+                pc.is_null(arr),
+                col.name,
+                _fixed(f"{col.name} is null but required"),
+            )
+        if col.pattern and (ok := _pattern_ok(t, col.name, col.pattern)) is not None:
+            emit(
+                report,
+                "CHR106",
+                t,
+                pc.invert(pc.fill_null(ok, True)),
+                col.name,
+                _pattern_message(col.name, col.pattern),
+            )
+        if col.kind == "vocab":
+            _vocab(report, t, col, arr)
+    _unique(report, t)
+    _dates(report, t)
+    if name == "sources" and t.has("id", "retrieved_latest", "published_earliest"):
+        mask = pc.less(t.data["retrieved_latest"], t.data["published_earliest"])
+        emit(
+            report,
+            "CHR406",
+            t,
+            mask,
+            "retrieved",
+            lambda r: (
+                f"retrieved {r.get('retrieved')} before it was published ({r.get('published')})"
+            ),
+        )
+
+
+def _vocab(report: Report, t: Loaded, col: Column, arr: pa.ChunkedArray) -> None:
+    terms = pa.array(vocabulary_terms(col), pa.string())
+    masks = []
+    for chunk in arr.chunks:
+        if pa.types.is_dictionary(chunk.type):
+            dictionary = chunk.dictionary.cast(pa.string())
+            bad = pc.indices_nonzero(pc.invert(pc.is_in(dictionary, value_set=terms)))
+            if len(bad) == 0:
+                masks.append(pa.array(np.zeros(len(chunk), dtype=bool)))
+                continue
+            masks.append(
+                pc.fill_null(pc.is_in(chunk.indices, value_set=bad.cast(pa.int32())), False)
+            )
+        else:
+            masks.append(
+                pc.and_(
+                    pc.is_valid(chunk),
+                    pc.invert(pc.fill_null(pc.is_in(chunk, value_set=terms), True)),
+                )
+            )
+    mask = pa.chunked_array(masks, pa.bool_())
+    assert col.vocabulary is not None
+    allowed = ", ".join(vocab.VOCABULARIES[col.vocabulary])
+    emit(
+        report,
+        "CHR501",
+        t,
+        mask,
+        col.name,
+        lambda r: f"{r[col.name]!r} is not a term of the {col.vocabulary} vocabulary ({allowed})",
+    )
+
+
+def _orderable(t: Loaded, col: str) -> pa.ChunkedArray:
+    """A key column in a form that compares like its strings: a dictionary column as the
+    rank of each value among its distinct values, other columns as they are."""
+    arr = t.data.column(col)
+    if not pa.types.is_dictionary(arr.type):
+        return arr
+    # rank among every distinct value, then per row group dictionary, then per row
+    pairs = _dictionaries(arr)
+    dicts = list({id(d): d for d, _ in pairs}.values())
+    encoded = pc.dictionary_encode(pa.concat_arrays(dicts))
+    dense = pc.rank(encoded.dictionary, tiebreaker="dense").cast(pa.int32())
+    rank = pc.take(dense, encoded.indices)
+    starts = np.cumsum([0] + [len(d) for d in dicts])
+    where = {id(d): rank.slice(int(a), len(d)) for d, a in zip(dicts, starts, strict=False)}
+    out = [pc.take(where[id(d)], chunk.indices) for d, chunk in pairs]
+    return pa.chunked_array(out, pa.int32())
+
+
+def _folded(cols: list[pa.ChunkedArray]) -> list[pa.ChunkedArray]:
+    """Trailing non-negative integer key columns folded into one that orders like them
+    (``a * (max(b) + 1) + b``): one comparison per row instead of one per column."""
+    cols = list(cols)
+    while len(cols) > 1 and all(pa.types.is_integer(c.type) for c in cols[-2:]):
+        a, b = cols[-2], cols[-1]
+        lo_a, hi_a = pc.min_max(a).values()
+        lo_b, hi_b = pc.min_max(b).values()
+        if None in (lo_a.as_py(), lo_b.as_py()) or min(lo_a.as_py(), lo_b.as_py()) < 0:
+            break
+        width = hi_b.as_py() + 1
+        span = (hi_a.as_py() + 1) * width
+        if span >= 2**62:
+            break
+        typ = pa.int32() if span < 2**31 else pa.int64()  # narrow: less memory to fill
+        folded = pc.add(pc.multiply(a.cast(typ), pa.scalar(width, typ)), b.cast(typ))
+        cols[-2:] = [folded]
+    return cols
+
+
+def _strictly_increasing(cols: list[pa.ChunkedArray]) -> bool:
+    """Rows sorted by the key with no two equal (the build's order): uniqueness for free."""
+    n = len(cols[0])
+    if n < 2:
+        return True
+    if any(c.null_count for c in cols):
+        return False
+    cols = _folded(cols)
+    gt: pa.Array | None = None
+    eq: pa.Array | None = None
+    for c in cols:
+        a, b = c.slice(0, n - 1), c.slice(1)
+        g, e = pc.greater(b, a), pc.equal(b, a)
+        gt = g if gt is None else pc.or_(gt, pc.and_(eq, g))
+        eq = e if eq is None else pc.and_(eq, e)
+    assert gt is not None
+    return bool(pc.all(gt).as_py())
+
+
+def _unique(report: Report, t: Loaded) -> None:
+    keys = _pk(t)
+    if keys is None or t.rows == 0:
+        return
+    if _strictly_increasing([_orderable(t, k) for k in keys]):
+        return
+    cols = [_strings(t.data.column(k)).combine_chunks() for k in keys]
+    g = pa.table(dict(zip(keys, cols, strict=True))).group_by(keys).aggregate([([], "count_all")])
+    dup = g.filter(pc.greater(g["count_all"], 1))
+    if dup.num_rows == 0:
+        return
+    excess = int(pc.sum(dup["count_all"]).as_py()) - dup.num_rows
+    dup_t = Loaded(t.spec, t.path, dup, dup.num_rows, set(dup.column_names))
+    before = report.results.get("CHR201")
+    emit(
+        report,
+        "CHR201",
+        dup_t,
+        pa.array(np.ones(dup.num_rows, dtype=bool)),
+        keys[0] if len(keys) == 1 else None,
+        lambda r: (
+            f"{r['count_all']} rows share the primary key ({', '.join(str(r[k]) for k in keys)})"
+        ),
+        key_cols=keys,
+    )
+    # the count is the number of rows beyond the first of each key
+    res = report.results["CHR201"]
+    res.count += excess - dup.num_rows
+    del before
+
+
+def _edtf_columns(t: Loaded) -> Iterable[tuple[str, str]]:
+    """(EDTF column, prefix of its derived columns) of a table."""
+    for col in t.spec.columns:
+        if col.edtf:
+            yield col.name, "" if col.name == "date" else f"{col.name}_"
+    if t.spec.name == "claims":
+        yield "value", ""
+
+
+def _dates(report: Report, t: Loaded) -> None:
+    for src, prefix in _edtf_columns(t):
+        if not t.has(src):
+            continue
+        values = t.data.column(src)
+        is_date = None
+        if t.spec.name == "claims":  # only date claims hold EDTF values
+            if not t.has("property"):
+                continue
+            is_date = t.is_term("property", "date")
+        if pa.types.is_dictionary(values.type):
+            derived = derive_encoded(*t.encoded(src), where=is_date)
+        else:
+            derived = derive_dates(values, where=is_date)
+        if derived.errors:
+            rows = pa.array(sorted(derived.errors), pa.int64())
+            mask = np.zeros(t.rows, dtype=bool)
+            mask[np.asarray(rows)] = True
+            msgs = pa.array([derived.errors[r] for r in rows.to_pylist()], pa.string())
+            full = pa.nulls(t.rows, pa.string())
+            msg_col = pc.replace_with_mask(full, pa.array(mask), msgs)
+            emit(
+                report,
+                "CHR301",
+                t,
+                pa.array(mask),
+                src,
+                lambda r: f"invalid EDTF: {r['_msg']}",
+                extra={"_msg": msg_col},
+            )
+            valid = pa.array(~mask)
+        else:
+            valid = None
+        # where only some rows hold EDTF (claims), only those are compared; the others
+        # must store nulls
+        rows = None if is_date is None else pc.indices_nonzero(pc.fill_null(is_date, False))
+        for part in PARTS:
+            stored_name = f"{prefix}{part}"
+            if stored_name not in t.spec.column_names or not t.has(stored_name):
+                continue
+            stored = t.data.column(stored_name)
+            name = part
+            if part == "precision":  # compared as vocabulary codes, not as strings
+                stored, name = t.codes(stored_name, _RANK), "precision_rank"
+            if rows is None:
+                fresh = derived.precision_rank if name != part else derived.part(part)
+                diff = _distinct(stored, fresh)
+            else:
+                assert is_date is not None
+                diff = _scatter(
+                    t.rows, rows, _distinct(pc.take(stored, rows), derived.at(name, rows))
+                )
+                diff = pc.or_(
+                    diff, pc.and_(pc.invert(pc.fill_null(is_date, False)), pc.is_valid(stored))
+                )
+            if valid is not None:
+                diff = pc.and_(diff, valid)
+            if not _mask_count(diff):
+                continue
+            fresh = derived.part(part)
+            emit(
+                report,
+                "CHR302",
+                t,
+                diff,
+                stored_name,
+                _derived_message(stored_name, src),
+                extra={"_fresh": fresh},
+            )
+        lo, hi = f"{prefix}earliest", f"{prefix}latest"
+        if t.has(lo, hi):
+            emit(
+                report,
+                "CHR303",
+                t,
+                pc.greater(t.data[lo], t.data[hi]),
+                lo,
+                _order_message(lo, hi),
+            )
