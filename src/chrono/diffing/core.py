@@ -526,9 +526,11 @@ def finish(
     renamed = Pairs.empty()
     if detect_renames and len(removed) and len(added):
         c_old, c_new = _rename_candidates(old, new, removed, added, common)
-        ia, ib = _unique_pairs(
-            _content_codes(old, c_old, common), _content_codes(new, c_new, common)
-        )
+        ia = ib = np.zeros(0, np.int64)
+        if len(c_old) and len(c_new):
+            ia, ib = _unique_pairs(
+                _content_codes(old, c_old, common), _content_codes(new, c_new, common)
+            )
         if len(ia):
             r_old, r_new = c_old[ia], c_new[ib]
             renamed = Pairs(r_old, r_new, {})
