@@ -119,27 +119,26 @@ def _parents(report: Report, events: Loaded) -> None:
 
 
 def _claim_rules(report: Report, events: Loaded, claims: Loaded, ev_idx: pa.Array) -> None:
+    """Provenance: the supporting occurrence and date claims of each event."""
     prop = claims.codes("property", _TERMS["property"])
     supports = claims.is_term("stance", "supports")
-    _support(report, events, claims, ev_idx, prop, supports)
-    _date_claims(report, events, claims, ev_idx, prop, supports)
+    supporting = {  # the supporting claims of one property (no null: a null is not one)
+        want: pc.fill_null(
+            pc.and_(pc.equal(prop, list(vocab.PROPERTY).index(want)), supports), False
+        )
+        for want in ("occurrence", "date")
+    }
+    _support(report, events, ev_idx, supporting)
+    _date_claims(report, events, claims, ev_idx, supporting["date"])
 
 
 def _support(
-    report: Report,
-    events: Loaded,
-    claims: Loaded,
-    ev_idx: pa.Array,
-    prop: pa.ChunkedArray,
-    supports: pa.ChunkedArray,
+    report: Report, events: Loaded, ev_idx: pa.Array, supporting: dict[str, pa.ChunkedArray]
 ) -> None:
     if not events.has("id"):
         return
     for code, want in (("CHR401", "occurrence"), ("CHR402", "date")):
-        sel = pc.fill_null(
-            pc.and_(pc.equal(prop, list(vocab.PROPERTY).index(want)), supports), False
-        )
-        idx = pc.drop_null(pc.filter(ev_idx, sel)).to_numpy(zero_copy_only=False)
+        idx = pc.drop_null(pc.filter(ev_idx, supporting[want])).to_numpy(zero_copy_only=False)
         has = np.zeros(events.rows, dtype=bool)
         has[idx] = True
         emit(
@@ -157,18 +156,11 @@ def _date_claims(
     events: Loaded,
     claims: Loaded,
     ev_idx: pa.Array,
-    prop: pa.ChunkedArray,
-    supports: pa.ChunkedArray,
+    supporting_date: pa.ChunkedArray,
 ) -> None:
     if not events.has("id", "earliest", "latest") or not claims.has("id", "earliest", "latest"):
         return
-    sel = pc.fill_null(
-        pc.and_(
-            pc.and_(pc.equal(prop, list(vocab.PROPERTY).index("date")), supports),
-            pc.is_valid(ev_idx),
-        ),
-        False,
-    )
+    sel = pc.and_(supporting_date, pc.is_valid(ev_idx))
     # only the supporting date claims: gather their events' bounds, not every claim's
     rows = pc.indices_nonzero(sel)
     ev_sel = pc.take(ev_idx, rows)
