@@ -81,7 +81,7 @@ def _lookup(values: pa.ChunkedArray, keys: pa.Array) -> pa.Array:
     if len(starts) > 0.75 * n:  # no long runs: look every row up
         out = pc.index_in(values, value_set=keys)
         return out.combine_chunks() if isinstance(out, pa.ChunkedArray) else out
-    uniq = values.take(pa.array(starts)).combine_chunks()
+    uniq = pc.filter(values, pa.array(first))  # each run's value (a filter keeps chunks)
     run_ids = np.cumsum(first, dtype=np.int32)
     run_ids -= 1
     run = pa.array(run_ids)
