@@ -271,15 +271,19 @@ def _published(
         pc.and_(announced, after_start),
         pc.and_(ongoing, pc.or_(before_start, after_end)),
     )
-    why = pc.if_else(
-        announced,
-        pa.scalar("after it began: announced must be published before the event"),
-        pc.if_else(
-            before_start,
-            pa.scalar("before it began: ongoing must be published while it is under way"),
-            pa.scalar("after it ended: ongoing must be published while it is under way"),
-        ),
-    )
+
+    def extra() -> Extra:  # the reasons, built only when some claim fails
+        why = pc.if_else(
+            announced,
+            pa.scalar("after it began: announced must be published before the event"),
+            pc.if_else(
+                before_start,
+                pa.scalar("before it began: ongoing must be published while it is under way"),
+                pa.scalar("after it ended: ongoing must be published while it is under way"),
+            ),
+        )
+        return {"_elo": e_lo, "_ehi": e_hi, "_slo": s_lo, "_shi": s_hi, "_why": why}
+
     emit(
         report,
         "CHR407",
@@ -291,7 +295,7 @@ def _published(
             f"{r['event_id']!r} ({r['_elo']}..{r['_ehi']}) {r['mode']}, but was published "
             f"{r['_why']}; fix the mode or the dates"
         ),
-        extra={"_elo": e_lo, "_ehi": e_hi, "_slo": s_lo, "_shi": s_hi, "_why": why},
+        extra=extra,
     )
 
 
