@@ -190,9 +190,9 @@ def match_duckdb(
 
         in_old = to_np(pc.is_valid(result.column("in_old")), np.bool_)
         in_new = to_np(pc.is_valid(result.column("in_new")), np.bool_)
-        n_old, n_new = len(s_old.names), len(s_new.names)
-        a_rows = _typed(result.select(list(range(n_old))), s_old)
-        b_rows = _typed(result.select(list(range(n_old, n_old + n_new))), s_new)
+        width_old, width_new = len(s_old.names), len(s_new.names)  # a0.., then b0..
+        a_rows = _typed(result.select(list(range(width_old))), s_old)
+        b_rows = _typed(result.select(list(range(width_old, width_old + width_new))), s_new)
         both = in_old & in_new
         removed = a_rows.filter(from_np(in_old & ~in_new))
         added = b_rows.filter(from_np(in_new & ~in_old))

@@ -63,6 +63,33 @@ def dictionary_id(d: pa.Array) -> tuple[int, ...]:
     return (*(b.address if b is not None else 0 for b in d.buffers()), d.offset, len(d))
 
 
+def distinct_dictionaries(values: pa.ChunkedArray) -> tuple[pa.Array, list[pa.Array | None]]:
+    """A dictionary column's distinct strings, and per chunk where its dictionary's values
+    stand among them (None: the chunk's dictionary is those strings, as is).
+
+    A Parquet reader gives each row group one dictionary, shared by its chunks: each
+    distinct dictionary is encoded once (``unify_dictionaries`` hashes every chunk's).
+    """
+    if not pa.types.is_string(values.type.value_type):
+        values = values.cast(pa.dictionary(pa.int32(), pa.string()))
+    if values.num_chunks == 0:
+        return pa.array([], pa.string()), []
+    seen: dict[tuple[int, ...], int] = {}
+    dicts: list[pa.Array] = []
+    which: list[int] = []
+    for chunk in values.chunks:
+        d = chunk.dictionary
+        which.append(seen.setdefault(dictionary_id(d), len(seen)))
+        if len(dicts) < len(seen):
+            dicts.append(d)
+    if len(dicts) == 1:
+        return dicts[0], [None] * values.num_chunks
+    encoded = pc.dictionary_encode(pa.concat_arrays(dicts))
+    starts = np.cumsum([0] + [len(d) for d in dicts])
+    remap = [encoded.indices.slice(a, b - a) for a, b in itertools.pairwise(starts)]
+    return encoded.dictionary, [remap[w] for w in which]
+
+
 def encode(values: pa.Array | pa.ChunkedArray) -> tuple[pa.Array, pa.Array]:
     """(distinct strings, int32 index of each row's string, null for a null row).
 
@@ -71,28 +98,12 @@ def encode(values: pa.Array | pa.ChunkedArray) -> tuple[pa.Array, pa.Array]:
     if isinstance(values, pa.Array):
         values = pa.chunked_array([values])
     if pa.types.is_dictionary(values.type):
-        if not pa.types.is_string(values.type.value_type):
-            values = values.cast(pa.dictionary(pa.int32(), pa.string()))
+        uniq, remaps = distinct_dictionaries(values)
         if values.num_chunks == 0:
-            return pa.array([], pa.string()), pa.array([], pa.int32())
-        # a Parquet reader gives each row group one dictionary, shared by its chunks:
-        # each distinct dictionary is encoded once (unify_dictionaries hashes every chunk's)
-        seen: dict[tuple[int, ...], int] = {}
-        dicts: list[pa.Array] = []
-        which: list[int] = []
-        for chunk in values.chunks:
-            d = chunk.dictionary
-            which.append(seen.setdefault(dictionary_id(d), len(seen)))
-            if len(dicts) < len(seen):
-                dicts.append(d)
+            return uniq, pa.array([], pa.int32())
         indices = [c.indices.cast(pa.int32()) for c in values.chunks]
-        if len(dicts) == 1:
-            return dicts[0], pa.concat_arrays(indices)
-        encoded = pc.dictionary_encode(pa.concat_arrays(dicts))
-        starts = np.cumsum([0] + [len(d) for d in dicts])
-        remap = [encoded.indices.slice(a, b - a) for a, b in itertools.pairwise(starts)]
-        idx = pa.concat_arrays([pc.take(remap[w], i) for w, i in zip(which, indices, strict=True)])
-        return encoded.dictionary, idx
+        idx = [i if r is None else pc.take(r, i) for r, i in zip(remaps, indices, strict=True)]
+        return uniq, pa.concat_arrays(idx)
     if not pa.types.is_string(values.type):
         values = values.cast(pa.string())
     encoded = pc.dictionary_encode(values.combine_chunks())

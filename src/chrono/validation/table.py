@@ -207,10 +207,13 @@ def _strings(arr: pa.ChunkedArray) -> pa.ChunkedArray:
 def _dictionaries(arr: pa.ChunkedArray) -> list[tuple[pa.Array, pa.Array]]:
     """(dictionary, chunk) per chunk, the same dictionary object for chunks that share one."""
     seen: dict[tuple[int, ...], pa.Array] = {}
-    return [
-        (seen.setdefault(dictionary_id(c.dictionary), _strings(c.dictionary)), c)
-        for c in arr.chunks
-    ]
+    out = []
+    for chunk in arr.chunks:
+        key = dictionary_id(chunk.dictionary)
+        if key not in seen:
+            seen[key] = _strings(chunk.dictionary)
+        out.append((seen[key], chunk))
+    return out
 
 
 def _per_dictionary(

@@ -9,14 +9,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from chrono.model import vocab
-from chrono.model.derive import PARTS, derive_dates, derive_encoded
+from chrono.model.derive import PARTS, derive_dates, derive_encoded, distinct_dictionaries
 from chrono.model.tables import Column, vocabulary_terms
 from chrono.validation.report import Report
 from chrono.validation.table import (
     _RANK,
     Loaded,
     _derived_message,
-    _dictionaries,
     _distinct,
     _fixed,
     _mask_count,
@@ -112,14 +111,17 @@ def _orderable(t: Loaded, col: str) -> pa.ChunkedArray:
     if not pa.types.is_dictionary(arr.type):
         return arr
     # rank among every distinct value, then per row group dictionary, then per row
-    pairs = _dictionaries(arr)
-    dicts = list({id(d): d for d, _ in pairs}.values())
-    encoded = pc.dictionary_encode(pa.concat_arrays(dicts))
-    dense = pc.rank(encoded.dictionary, tiebreaker="dense").cast(pa.int32())
-    rank = pc.take(dense, encoded.indices)
-    starts = np.cumsum([0] + [len(d) for d in dicts])
-    where = {id(d): rank.slice(int(a), len(d)) for d, a in zip(dicts, starts, strict=False)}
-    out = [pc.take(where[id(d)], chunk.indices) for d, chunk in pairs]
+    uniq, remaps = distinct_dictionaries(arr)
+    dense = pc.rank(uniq, tiebreaker="dense").cast(pa.int32())
+    ranks: dict[int, pa.Array] = {}  # per distinct remap (a row group's chunks share one)
+    out = []
+    for remap, chunk in zip(remaps, arr.chunks, strict=True):
+        if remap is None:
+            out.append(pc.take(dense, chunk.indices))
+            continue
+        if id(remap) not in ranks:
+            ranks[id(remap)] = pc.take(dense, remap)
+        out.append(pc.take(ranks[id(remap)], chunk.indices))
     return pa.chunked_array(out, pa.int32())
 
 
