@@ -525,6 +525,24 @@ def test_quotes_note_only_without_sources(mini: Path) -> None:
     assert validate(mini).valid
 
 
+@pytest.mark.parametrize(
+    ("locator", "codes"),
+    [
+        ("", {"CHR106": 1}),  # malformed: the pattern rule reports it, the quote is not placed
+        ("page 2", {"CHR106": 1}),
+        ("p" + "9" * 20, {"CHR802": 1}),  # no file has that line; the quote is elsewhere
+    ],
+)
+def test_quote_with_a_malformed_or_huge_locator(
+    mini: Path, locator: str, codes: dict[str, int]
+) -> None:
+    key = "meeting-2019/date/gazette-2020-05-01/p2"
+    write(mini, "claims", setcell(read(mini, "claims"), "locator", key, locator))
+    rep = validate(mini, sources=mini)
+    assert rep.fatal is None
+    assert {c: r.count for c, r in rep.results.items()} == codes
+
+
 def test_explain_takes_no_path(mini: Path) -> None:
     code, out, err = run("validate", "--explain", "CHR401", str(mini))
     assert (code, out) == (2, "")

@@ -60,8 +60,13 @@ def check_quotes(report: Report, loaded: dict[str, Loaded], directory: Path) -> 
     locator = (
         _strings(claims.data["locator"]) if claims.has("locator") else pa.nulls(n, pa.string())
     )
-    para = pc.cast(pc.utf8_slice_codeunits(locator, 1), pa.int64(), safe=False)
-    para = pc.if_else(pc.match_substring_regex(locator, r"^p[1-9][0-9]*$"), para, None)
+    # the paragraph (line) a locator names: null without one or for a malformed one (its
+    # own rule reports it), -1 for a number no file has (it cannot be cast to int64)
+    number = pc.fill_null(pc.match_substring_regex(locator, r"^p[1-9][0-9]{0,17}$"), False)
+    huge = pc.fill_null(pc.match_substring_regex(locator, r"^p[1-9][0-9]{18,}$"), False)
+    digits = pc.if_else(number, pc.utf8_slice_codeunits(locator, 1), "1")
+    para = pc.if_else(number, pc.cast(digits, pa.int64()), None)
+    para = pc.if_else(huge, -1, para)
     for name, lines in lines_of.items():
         if lines is None:
             continue
