@@ -33,7 +33,7 @@ _CHUNK = 16 << 20
 #: dictionary pages: their rules (references, patterns, EDTF) look at each distinct value
 #: once, and the rows are never materialised as strings.
 _AS_DICT = {
-    "claims": {"source_id", "locator", "value"},
+    "claims": {"locator", "value"},
     "participants": {"actor_id"},
     "events": {"place_id", "date"},
 }
