@@ -126,13 +126,6 @@ class DerivedDates:
         out: pa.Array = pc.take(self._uniq[part], self._indices)
         return out
 
-    def at(self, name: str, rows: pa.Array) -> pa.Array:
-        """One of :data:`PARTS` (``precision_rank`` too) for the given rows only."""
-        if name not in self._uniq:
-            raise KeyError(name)
-        out: pa.Array = pc.take(self._uniq[name], pc.take(self._indices, rows))
-        return out
-
     @cached_property
     def earliest(self) -> pa.Array:  # date32
         return self._take("earliest")
@@ -158,8 +151,8 @@ class DerivedDates:
         return self._take("approximate")
 
     def part(self, name: str) -> pa.Array:
-        """One of :data:`PARTS` by name."""
-        if name not in PARTS:
+        """One of :data:`PARTS` (or ``precision_rank``) by name."""
+        if name not in (*PARTS, "precision_rank"):
             raise KeyError(name)
         out: pa.Array = getattr(self, name)
         return out

@@ -12,13 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from chrono.model import vocab
 from chrono.model.dates import format_day
-from chrono.model.derive import dictionary_id, encode
+from chrono.model.derive import dictionary_id
 from chrono.model.tables import Table
 from chrono.validation.report import Finding, Report
 from chrono.validation.rules import RULES
@@ -40,22 +39,26 @@ class Loaded:
     usable: set[str] = field(default_factory=set)
     _combined: dict[str, pa.Array] = field(default_factory=dict)
     _codes: dict[str, pa.ChunkedArray] = field(default_factory=dict)
-    _encoded: dict[str, tuple[pa.Array, pa.Array]] = field(default_factory=dict)
 
     def has(self, *cols: str) -> bool:
         return all(c in self.usable for c in cols)
 
-    def encoded(self, col: str) -> tuple[pa.Array, pa.Array]:
-        """A dictionary column as (distinct strings, each row's index), cached."""
-        if col not in self._encoded:
-            self._encoded[col] = encode(self.data.column(col))
-        return self._encoded[col]
-
     def per_value(self, col: str, fn: Callable[[pa.Array], pa.Array]) -> pa.ChunkedArray:
-        """``fn`` applied to each row's string; for a dictionary column, once per value."""
+        """``fn`` applied to each row's string; for a dictionary column, once per value.
+
+        Where ``fn`` maps a dictionary to its own positions (the codes of a vocabulary
+        column written in the vocabulary's order, as the build writes them), the chunk's
+        indices are the result as they are.
+        """
         arr = self.data.column(col)
         if pa.types.is_dictionary(arr.type):
-            return pa.chunked_array([pc.take(r, c.indices) for r, c in _per_dictionary(arr, fn)])
+            same: dict[int, bool] = {}
+            out = []
+            for r, c in _per_dictionary(arr, fn):
+                if id(r) not in same:
+                    same[id(r)] = r.type == c.indices.type and _positions(r)
+                out.append(c.indices if same[id(r)] else pc.take(r, c.indices))
+            return pa.chunked_array(out, out[0].type) if out else pc.is_null(arr)
         if not pa.types.is_string(arr.type):
             arr = arr.cast(pa.string())
         out = [fn(chunk) for chunk in arr.chunks]
@@ -78,6 +81,14 @@ class Loaded:
         if col not in self._combined:
             self._combined[col] = _strings(self.data.column(col)).combine_chunks()
         return self._combined[col]
+
+
+def _positions(values: pa.Array) -> bool:
+    """``values`` are 0, 1, 2, ... (no nulls)."""
+    if values.null_count:
+        return False
+    expected = pa.array(range(len(values)), values.type)
+    return bool(pc.all(pc.equal(values, expected)).as_py() is not False)
 
 
 def _rel(path: Path) -> str:
@@ -173,15 +184,6 @@ def emit(
         )
     report.add_many(code, count, examples)
     return count
-
-
-def _scatter(n: int, rows: pa.Array, mask: pa.Array | pa.ChunkedArray) -> pa.Array:
-    """A mask over ``n`` rows: ``mask`` (over ``rows``) at ``rows``, false elsewhere."""
-    out = np.zeros(n, dtype=bool)
-    if _mask_count(mask):
-        hit = pc.filter(rows, pc.fill_null(mask, False))
-        out[np.asarray(hit.to_numpy(zero_copy_only=False), dtype=np.int64)] = True
-    return pa.array(out)
 
 
 def _distinct(a: pa.ChunkedArray | pa.Array, b: pa.ChunkedArray | pa.Array) -> pa.Array:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cached_property
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from chrono.model import vocab
-from chrono.model.derive import PARTS, derive_dates, derive_encoded, distinct_dictionaries
+from chrono.model.derive import PARTS, derive_dates, distinct_dictionaries
 from chrono.model.tables import Column, vocabulary_terms
 from chrono.validation.report import Report
 from chrono.validation.table import (
@@ -23,7 +24,6 @@ from chrono.validation.table import (
     _pattern_message,
     _pattern_ok,
     _pk,
-    _scatter,
     _strings,
     emit,
 )
@@ -155,11 +155,13 @@ def _strictly_increasing(cols: list[pa.ChunkedArray]) -> bool:
     cols = _folded(cols)
     gt: pa.Array | None = None
     eq: pa.Array | None = None
-    for c in cols:
+    for i, c in enumerate(cols):
         a, b = c.slice(0, n - 1), c.slice(1)
-        g, e = pc.greater(b, a), pc.equal(b, a)
+        g = pc.greater(b, a)
         gt = g if gt is None else pc.or_(gt, pc.and_(eq, g))
-        eq = e if eq is None else pc.and_(eq, e)
+        if i < len(cols) - 1:  # ties only matter for the next column
+            e = pc.equal(b, a)
+            eq = e if eq is None else pc.and_(eq, e)
     assert gt is not None
     return bool(pc.all(gt).as_py())
 
@@ -204,82 +206,114 @@ def _edtf_columns(t: Loaded) -> Iterable[tuple[str, str]]:
         yield "value", ""
 
 
+class _Rows:
+    """The rows of a table that hold EDTF in a column (claims: the date claims; other
+    tables: every row). Rules compare those rows only and lift the few failures back
+    to table rows."""
+
+    def __init__(self, n: int, sel: pa.Array | None) -> None:
+        self.n = n
+        self.sel = sel  # None: every row
+
+    def pick(self, col: pa.ChunkedArray) -> pa.ChunkedArray:
+        return col if self.sel is None else pc.filter(col, self.sel)
+
+    @cached_property
+    def positions(self) -> np.ndarray:
+        """Table row of each selected row."""
+        if self.sel is None:
+            return np.arange(self.n)
+        return np.asarray(pc.indices_nonzero(self.sel).to_numpy(), dtype=np.int64)
+
+    def mask(self, sub: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+        """A mask over the selected rows as a mask over the table's rows."""
+        if self.sel is None:
+            return sub
+        out = np.zeros(self.n, dtype=bool)
+        if _mask_count(sub):
+            hit = np.asarray(pc.fill_null(sub, False).to_numpy(zero_copy_only=False), dtype=bool)
+            out[self.positions[hit]] = True
+        return pa.array(out)
+
+    def column(self, sub: pa.Array) -> pa.Array:
+        """Values of the selected rows as a column of the table (null elsewhere)."""
+        if self.sel is None:
+            return sub
+        return pc.replace_with_mask(pa.nulls(self.n, sub.type), self.sel, sub)
+
+
 def _dates(report: Report, t: Loaded) -> None:
     for src, prefix in _edtf_columns(t):
         if not t.has(src):
             continue
-        values = t.data.column(src)
-        is_date = None
+        sel = None
         if t.spec.name == "claims":  # only date claims hold EDTF values
             if not t.has("property"):
                 continue
-            is_date = t.is_term("property", "date")
-        if pa.types.is_dictionary(values.type):
-            derived = derive_encoded(*t.encoded(src), where=is_date)
-        else:
-            derived = derive_dates(values, where=is_date)
-        if derived.errors:
-            rows = pa.array(sorted(derived.errors), pa.int64())
-            mask = np.zeros(t.rows, dtype=bool)
-            mask[np.asarray(rows)] = True
-            msgs = pa.array([derived.errors[r] for r in rows.to_pylist()], pa.string())
-            full = pa.nulls(t.rows, pa.string())
-            msg_col = pc.replace_with_mask(full, pa.array(mask), msgs)
-            emit(
-                report,
-                "CHR301",
-                t,
-                pa.array(mask),
-                src,
-                lambda r: f"invalid EDTF: {r['_msg']}",
-                extra={"_msg": msg_col},
-            )
-            valid = pa.array(~mask)
-        else:
-            valid = None
-        # where only some rows hold EDTF (claims), only those are compared; the others
-        # must store nulls
-        rows = None if is_date is None else pc.indices_nonzero(pc.fill_null(is_date, False))
-        for part in PARTS:
-            stored_name = f"{prefix}{part}"
-            if stored_name not in t.spec.column_names or not t.has(stored_name):
-                continue
-            stored = t.data.column(stored_name)
-            name = part
-            if part == "precision":  # compared as vocabulary codes, not as strings
-                stored, name = t.codes(stored_name, _RANK), "precision_rank"
-            if rows is None:
-                fresh = derived.precision_rank if name != part else derived.part(part)
-                diff = _distinct(stored, fresh)
-            else:
-                assert is_date is not None
-                diff = _scatter(
-                    t.rows, rows, _distinct(pc.take(stored, rows), derived.at(name, rows))
-                )
-                diff = pc.or_(
-                    diff, pc.and_(pc.invert(pc.fill_null(is_date, False)), pc.is_valid(stored))
-                )
-            if valid is not None:
-                diff = pc.and_(diff, valid)
-            if not _mask_count(diff):
-                continue
-            fresh = derived.part(part)
-            emit(
-                report,
-                "CHR302",
-                t,
-                diff,
-                stored_name,
-                _derived_message(stored_name, src),
-                extra={"_fresh": fresh},
-            )
-        lo, hi = f"{prefix}earliest", f"{prefix}latest"
-        if t.has(lo, hi):
-            emit(
-                report,
-                "CHR303",
-                t,
-                pc.greater(t.data[lo], t.data[hi]),
-                lo,
-                _order_message(lo, hi),
-            )
+            sel = pc.fill_null(t.is_term("property", "date"), False).combine_chunks()
+        _check_dates(report, t, src, prefix, _Rows(t.rows, sel))
+
+
+def _check_dates(report: Report, t: Loaded, src: str, prefix: str, rows: _Rows) -> None:
+    """CHR301-303 on the rows that hold EDTF in ``src``; the derived columns of the other
+    rows must be null."""
+    derived = derive_dates(rows.pick(t.data.column(src)))
+    valid = None
+    if derived.errors:
+        at = np.array(sorted(derived.errors), dtype=np.int64)
+        bad = np.zeros(len(rows.positions), dtype=bool)
+        bad[at] = True
+        msgs = pc.replace_with_mask(
+            pa.nulls(len(bad), pa.string()),
+            pa.array(bad),
+            pa.array([derived.errors[int(r)] for r in at], pa.string()),
+        )
+        emit(
+            report,
+            "CHR301",
+            t,
+            rows.mask(pa.array(bad)),
+            src,
+            lambda r: f"invalid EDTF: {r['_msg']}",
+            extra={"_msg": rows.column(msgs)},
+        )
+        valid = pa.array(~bad)
+    for part in PARTS:
+        stored_name = f"{prefix}{part}"
+        if stored_name not in t.spec.column_names or not t.has(stored_name):
+            continue
+        stored = t.data.column(stored_name)
+        name = part
+        if part == "precision":  # compared as vocabulary codes, not as strings
+            stored, name = t.codes(stored_name, _RANK), "precision_rank"
+        picked = rows.pick(stored)
+        diff = _distinct(picked, derived.part(name))
+        if valid is not None:
+            diff = pc.and_(diff, valid)
+        # the rows that hold no EDTF must store nulls: counted, compared only if some do not
+        set_elsewhere = (len(stored) - stored.null_count) - (len(picked) - picked.null_count)
+        if not set_elsewhere and not _mask_count(diff):
+            continue
+        mask = rows.mask(diff)
+        if set_elsewhere:
+            assert rows.sel is not None
+            mask = pc.or_(mask, pc.and_(pc.invert(rows.sel), pc.is_valid(stored)))
+        emit(
+            report,
+            "CHR302",
+            t,
+            mask,
+            stored_name,
+            _derived_message(stored_name, src),
+            extra={"_fresh": rows.column(derived.part(part))},
+        )
+    lo, hi = f"{prefix}earliest", f"{prefix}latest"
+    if t.has(lo, hi):
+        emit(
+            report,
+            "CHR303",
+            t,
+            pc.greater(t.data[lo], t.data[hi]),
+            lo,
+            _order_message(lo, hi),
+        )
