@@ -981,6 +981,29 @@ def test_text_check_of_dictionary_columns() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("raw", "offsets", "ok"),
+    [
+        (b"e1e22", [0, 2, 5], True),  # ASCII: the fast path
+        ("é-ü".encode(), [0, 2, 5], True),  # UTF-8 beyond ASCII: Arrow's full check
+        (b"ab\xffc", [0, 2, 4], False),  # a byte that is not UTF-8
+        (b"abcd", [0, 3, 1], False),  # offsets that go back
+    ],
+)
+def test_text_check_of_plain_columns(raw: bytes, offsets: list[int], ok: bool) -> None:
+    from chrono.validation.reading import _check_text
+
+    chunk = pa.Array.from_buffers(
+        pa.string(),
+        len(offsets) - 1,
+        [None, pa.array(offsets, pa.int32()).buffers()[1], pa.py_buffer(raw)],
+    )
+    message = _check_text(Path("events.parquet"), pa.chunked_array([chunk, chunk.slice(1)]))
+    assert (message is None) is ok, message
+    if not ok:
+        assert message is not None and message.startswith("events.parquet: unreadable Parquet: ")
+
+
 def test_claims_derived_dates_are_checked_on_date_claims_only(mini: Path) -> None:
     """A date claim's stored bounds must match its value; other claims store none."""
     import datetime as dt
@@ -998,3 +1021,34 @@ def test_claims_derived_dates_are_checked_on_date_claims_only(mini: Path) -> Non
     ]
     latest = next(f for f in res.examples if f.column == "latest")
     assert "2020-06-30" in latest.message, latest.message
+
+
+_SLUGGY = st.text(alphabet="ab09-Z_é", max_size=6)
+
+
+@given(
+    st.lists(st.none() | _SLUGGY | st.from_regex(r"[a-z0-9]+(-[a-z0-9]+)*", fullmatch=True)),
+    st.integers(0, 3),
+)
+def test_ids_judged_from_their_bytes_agree_with_the_pattern(
+    values: list[str | None], cut: int
+) -> None:
+    """The byte-level check of ids (SLUG) says 'all match' exactly when the regex does,
+    also on a slice of a chunk (its offsets do not start at zero)."""
+    import re
+
+    from chrono.model.tables import SLUG
+    from chrono.validation.table import _all_slugs
+
+    chunk = pa.array(values, pa.string()).slice(min(cut, len(values)))
+    regex = all(v is None or re.fullmatch(SLUG, v) for v in chunk.to_pylist())
+    assert _all_slugs(chunk) is (regex and len(chunk) > 0)
+
+
+def test_id_pattern_failures_found_after_the_byte_check(mini: Path) -> None:
+    """An id the byte check rejects still gets its exact CHR106 finding from the regex."""
+    write(mini, "places", setcell(read(mini, "places"), "id", "alpha-city", "alpha--city"))
+    res = validate(mini).results["CHR106"]
+    assert res.count == 1
+    assert res.examples[0].key == ("alpha--city",)
+    assert res.examples[0].message == "'alpha--city' does not match ^[a-z0-9]+(-[a-z0-9]+)*$"

@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from chrono.model import vocab
 from chrono.model.dates import format_day
 from chrono.model.derive import dictionary_id
-from chrono.model.tables import Table
+from chrono.model.tables import SLUG, Table
 from chrono.validation.report import Finding, Report
 from chrono.validation.rules import RULES
 
@@ -235,11 +236,49 @@ def _per_dictionary(
 def _pattern_ok(t: Loaded, col: str, pattern: str) -> pa.ChunkedArray | None:
     """Whether each row's value matches ``pattern``; None when every distinct value does."""
     arr = t.data.column(col)
+    if pattern == SLUG and all(_all_slugs(c) for c in arr.chunks):
+        return None
     if pa.types.is_dictionary(arr.type):
         results = {id(r): r for r, _ in _per_dictionary(arr, _matcher(pattern))}.values()
         if all(pc.all(pc.fill_null(r, True)).as_py() is not False for r in results):
             return None
     return t.per_value(col, _matcher(pattern))
+
+
+_HYPHEN = ord("-")
+
+
+def _all_slugs(chunk: pa.Array) -> bool:
+    """Every value of a string chunk matches ``SLUG``, judged from its bytes: ids are the
+    biggest pattern-checked columns, and a few passes over the bytes are ~3x faster than the
+    regex.
+
+    True only when sure: the bytes are all a-z, 0-9 or "-", no "--", no value is empty,
+    starts or ends with "-". False means some value may not match (the regex decides).
+    """
+    if not pa.types.is_string(chunk.type) or len(chunk) == 0:
+        return False
+    _, offsets_buf, data_buf = chunk.buffers()
+    offsets = np.frombuffer(offsets_buf, dtype=np.int32)[
+        chunk.offset : chunk.offset + len(chunk) + 1
+    ]
+    data = (
+        np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else np.zeros(0, np.uint8)
+    )
+    body = data[offsets[0] : offsets[-1]]
+    ok = (body - np.uint8(ord("a"))) < 26  # a-z (uint8 arithmetic wraps below "a")
+    ok |= (body - np.uint8(ord("0"))) < 10
+    hyphen = body == _HYPHEN
+    ok |= hyphen
+    if not ok.all() or (hyphen[1:] & hyphen[:-1]).any():
+        return False
+    starts, ends = offsets[:-1], offsets[1:]
+    if chunk.null_count:
+        valid = np.asarray(pc.is_valid(chunk).to_numpy(zero_copy_only=False), dtype=bool)
+        starts, ends = starts[valid], ends[valid]
+    if not (ends > starts).all():  # an empty value
+        return False
+    return not ((data[starts] == _HYPHEN).any() or (data[ends - 1] == _HYPHEN).any())
 
 
 def _matcher(pattern: str) -> Callable[[pa.Array], pa.Array]:
