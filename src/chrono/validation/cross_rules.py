@@ -200,17 +200,18 @@ def _date_claims(
     )
     if not events.has("precision") or not claims.has("precision"):
         return
-    c_rank = claims.codes("precision", _RANK)
-    sel = pc.and_(sel, pc.is_valid(c_rank))
+    c_rank = pc.take(claims.codes("precision", _RANK), rows)  # of the rows compared above
+    if c_rank.null_count:
+        has_rank = pc.is_valid(c_rank)
+        ev_sel, c_rank = pc.filter(ev_sel, has_rank), pc.filter(c_rank, has_rank)
     finest = np.full(events.rows, len(_RANK), dtype=np.int64)
     np.minimum.at(
         finest,
-        np.asarray(pc.filter(ev_idx, sel).to_numpy(zero_copy_only=False), dtype=np.int64),
-        np.asarray(pc.filter(c_rank, sel).to_numpy(zero_copy_only=False), dtype=np.int64),
+        np.asarray(ev_sel.to_numpy(zero_copy_only=False), dtype=np.int64),
+        np.asarray(c_rank.to_numpy(zero_copy_only=False), dtype=np.int64),
     )
     e_rank = events.codes("precision", _RANK)
     mask = pc.less(e_rank, pa.array(finest))
-    names = pc.take(_RANK, pa.array(np.minimum(finest, len(_RANK) - 1)))
     emit(
         report,
         "CHR404",
@@ -221,7 +222,7 @@ def _date_claims(
             f"precision {r['precision']} is finer than its most precise supporting "
             f"date claim ({r['_finest']})"
         ),
-        extra={"_finest": names},
+        extra=lambda: {"_finest": pc.take(_RANK, pa.array(np.minimum(finest, len(_RANK) - 1)))},
     )
 
 
@@ -410,12 +411,17 @@ def _duplicates(
     prev_holder[1:] = holder[:-1]
     other[rows[dup]] = rows[prev_holder[dup]]
     # the other event's id on the flagged rows only (null elsewhere: nothing to copy)
-    other_id = pc.take(events.data["id"], pa.array(other, mask=~mask))
+    flagged = pa.array(mask)
+    other_id = pc.replace_with_mask(
+        pa.nulls(n, pa.string()),
+        flagged,
+        _strings(pc.take(events.data["id"], pa.array(other[mask]))).combine_chunks(),
+    )
     emit(
         report,
         "CHR701",
         events,
-        pa.array(mask),
+        flagged,
         None,
         lambda r: (
             f"likely a duplicate of {r['_other']!r}: same type ({r['type']}), same "
