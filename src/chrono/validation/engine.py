@@ -228,7 +228,7 @@ def _load_all(
             )
             continue
         path = safe_path(directory, res["path"])
-        out[name], raw = _load(report, spec, res, path, hashes.get(name), quotes)
+        out[name], raw = _load(report, spec, res, path, quotes)
         checks.check_text(out[name], raw)
         checks.run(_per_table, out[name], needs=(out[name],))
         _cross(checks, out, name)

@@ -62,7 +62,7 @@ def _check_text(path: Path, column: pa.ChunkedArray) -> str | None:
             if low.is_valid and (low.as_py() < 0 or high.as_py() >= len(d)):
                 raise pa.ArrowInvalid(f"dictionary index {high.as_py()} out of bounds")
     except (pa.ArrowException, ValueError) as exc:
-        return _unreadable(path, exc, None)
+        return _unreadable(path, exc)
     return None
 
 
@@ -189,7 +189,7 @@ def _freshness(report: Report, directory: Path, descriptor: dict[str, Any]) -> N
     )
 
 
-def _unreadable(path: Path, exc: BaseException, digest: Future[tuple[str, int]] | None) -> str:
+def _unreadable(path: Path, exc: BaseException) -> str:
     reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     return f"{path}: unreadable Parquet: {reason}"
 
@@ -225,7 +225,6 @@ def _load(
     spec: Table,
     res: dict[str, Any],
     path: Path,
-    digest: Future[tuple[str, int]] | None,
     quotes: bool = False,
 ) -> tuple[Loaded, pa.Table]:
     """The table's usable columns, and the columns as read (their text is checked later)."""
@@ -236,7 +235,7 @@ def _load(
     except FileNotFoundError:
         raise DatasetError(f"{path}: not found (listed in {DESCRIPTOR})") from None
     except (pa.ArrowException, OSError, ValueError) as exc:
-        raise DatasetError(_unreadable(path, exc, digest)) from None
+        raise DatasetError(_unreadable(path, exc)) from None
     rel = _rel(path)
     name = spec.name
     rows = meta.num_rows
@@ -287,7 +286,7 @@ def _load(
     try:
         null_counts = _null_counts(pf)
     except (pa.ArrowException, OSError, ValueError) as exc:  # e.g. a column name not UTF-8
-        raise DatasetError(_unreadable(path, exc, digest)) from None
+        raise DatasetError(_unreadable(path, exc)) from None
     wanted = [c.name for c in spec.columns if c.name in present and c.name not in skip]
     for c in spec.columns:  # a stats-only column without statistics must be read
         if c.name in skip and c.name in present and not c.nullable and c.name not in null_counts:
@@ -306,7 +305,7 @@ def _load(
         # ParquetFile.read on two cores
         data = pq.read_table(path, columns=wanted, read_dictionary=as_dict or None)
     except (pa.ArrowException, OSError, ValueError) as exc:
-        raise DatasetError(_unreadable(path, exc, digest)) from None
+        raise DatasetError(_unreadable(path, exc)) from None
     arrays: dict[str, pa.ChunkedArray] = {}
     usable: set[str] = set()
     for col in spec.columns:
