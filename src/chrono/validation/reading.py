@@ -32,9 +32,12 @@ _CHUNK = 16 << 20
 
 #: String columns with few distinct values, read as dictionaries straight from the Parquet
 #: dictionary pages: their rules (references, patterns, EDTF) look at each distinct value
-#: once, and the rows are never materialised as strings.
+#: once, and the rows are never materialised as strings. Not for columns with many distinct
+#: values per row group (claims' source_id and value): their dictionary pages overflow, the
+#: writer falls back to plain pages, and rebuilding a dictionary on read costs more than it
+#: saves.
 _AS_DICT = {
-    "claims": {"locator", "value"},
+    "claims": {"locator"},
     "participants": {"actor_id"},
     "events": {"place_id", "date"},
 }
