@@ -346,8 +346,8 @@ def _duplicates(
 
     Each event's set of actors is hashed (sum of a 64-bit hash per distinct actor), events
     are keyed by (type, actor-set hash), and only the events whose key may repeat
-    (``_maybe_shared``) are sorted by key and start date; an event overlapping the running maximum
-    end of its group is flagged.
+    (``_maybe_shared``) are sorted by key and start date; an event overlapping the running
+    maximum end of its group is flagged.
     """
     if not events.has("id", "type", "earliest", "latest"):
         return

@@ -9,7 +9,6 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -20,7 +19,7 @@ from chrono.model.tables import TABLES, Column, Table
 from chrono.package import DESCRIPTOR, DatasetError, safe_path
 from chrono.validation.report import Finding, Report
 from chrono.validation.rules import RULES
-from chrono.validation.table import Loaded, _rel
+from chrono.validation.table import Loaded, _rel, _string_buffers
 
 #: Free-text columns whose only rule is "not null": checked from the Parquet statistics,
 #: never read (they are the bulk of the bytes of the big tables).
@@ -78,17 +77,14 @@ def _check_chunk(chunk: pa.Array) -> None:
     """
     chunk.validate()
     if pa.types.is_string(chunk.type) and len(chunk):
-        _, offsets_buf, data_buf = chunk.buffers()
-        offsets = np.frombuffer(offsets_buf, dtype=np.int32)[
-            chunk.offset : chunk.offset + len(chunk) + 1
-        ]
-        size = 0 if data_buf is None else data_buf.size
-        if offsets[0] >= 0 and offsets[-1] <= size and bool((offsets[1:] >= offsets[:-1]).all()):
-            if offsets[-1] == offsets[0]:
-                return
-            assert data_buf is not None
-            data = np.frombuffer(data_buf, dtype=np.uint8)[offsets[0] : offsets[-1]]
-            if int(data.max()) < 0x80:
+        offsets, data = _string_buffers(chunk)
+        if (
+            offsets[0] >= 0
+            and offsets[-1] <= len(data)
+            and bool((offsets[1:] >= offsets[:-1]).all())
+        ):
+            body = data[offsets[0] : offsets[-1]]
+            if len(body) == 0 or int(body.max()) < 0x80:
                 return
     chunk.validate(full=True)
 

@@ -248,6 +248,18 @@ def _pattern_ok(t: Loaded, col: str, pattern: str) -> pa.ChunkedArray | None:
 _HYPHEN = ord("-")
 
 
+def _string_buffers(chunk: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """A string chunk's offsets (int32, one more than its values; its slice offset
+    applied) and its whole data buffer as bytes (uint8), both zero-copy views."""
+    _, offsets_buf, data_buf = chunk.buffers()
+    offsets = np.frombuffer(offsets_buf, dtype=np.int32)[
+        chunk.offset : chunk.offset + len(chunk) + 1
+    ]
+    if data_buf is None:
+        return offsets, np.zeros(0, dtype=np.uint8)
+    return offsets, np.frombuffer(data_buf, dtype=np.uint8)
+
+
 def _all_slugs(chunk: pa.Array) -> bool:
     """Every value of a string chunk matches ``SLUG``, judged from its bytes: ids are the
     biggest pattern-checked columns, and a few passes over the bytes are ~3x faster than the
@@ -258,13 +270,7 @@ def _all_slugs(chunk: pa.Array) -> bool:
     """
     if not pa.types.is_string(chunk.type) or len(chunk) == 0:
         return False
-    _, offsets_buf, data_buf = chunk.buffers()
-    offsets = np.frombuffer(offsets_buf, dtype=np.int32)[
-        chunk.offset : chunk.offset + len(chunk) + 1
-    ]
-    data = (
-        np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else np.zeros(0, np.uint8)
-    )
+    offsets, data = _string_buffers(chunk)
     body = data[offsets[0] : offsets[-1]]
     ok = (body - np.uint8(ord("a"))) < 26  # a-z (uint8 arithmetic wraps below "a")
     ok |= (body - np.uint8(ord("0"))) < 10
