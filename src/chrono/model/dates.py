@@ -222,3 +222,75 @@ def is_valid(value: str) -> bool:
 def precision_rank(precision: str) -> int:
     """0 for ``day`` (finest) upwards."""
     return PRECISION_ORDER.index(precision)
+
+
+# --------------------------------------------------------------------------- for people
+
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+_SEASON_NAMES = {21: "spring", 22: "summer", 23: "autumn", 24: "winter"}
+
+
+def human_year(year: int) -> str:
+    """An astronomical year as people read it: ``2019``, ``44 BCE`` (year ``-43``)."""
+    return f"{1 - year} BCE" if year <= 0 else str(year)
+
+
+def human_day(days: int) -> str:
+    """A day number as people read it: ``20 March 2023``, ``15 March 44 BCE``."""
+    y, m, d = civil_from_days(days)
+    return f"{d} {MONTHS[m - 1]} {human_year(y)}"
+
+
+def _human_single(text: str) -> str:
+    m = _DATE.match(text)
+    if m is None:
+        return text
+    q = m["q"] or ""
+    if m["long"] is not None:
+        core = human_year(int(m["long"]))
+    else:
+        ytext, mtext, dtext = m["year"], m["month"], m["day"]
+        if ytext.endswith("XX"):
+            core = f"{human_year(int(ytext[:2]) * 100)}s"
+        elif ytext.endswith("X"):
+            core = f"{human_year(int(ytext[:3]) * 10)}s"
+        else:
+            core = human_year(int(ytext))
+        if mtext not in (None, "XX"):
+            month = int(mtext)
+            if month > 12:
+                core = f"{_SEASON_NAMES[month]} {core}"
+            else:
+                core = f"{MONTHS[month - 1]} {core}"
+                if dtext not in (None, "XX"):
+                    core = f"{int(dtext)} {core}"
+    if q in "~%" and q:
+        core = f"circa {core}"
+    if q in "?%" and q:
+        core = f"{core}?"
+    return core
+
+
+def human(value: str) -> str:
+    """An EDTF string as people read it, for display (never for storage).
+
+    >>> human("2023-03-20/2023-03-22"), human("-0043"), human("2014-09?"), human("201X")
+    ('20 March 2023 – 22 March 2023', '44 BCE', 'September 2014?', '2010s')
+    """
+    if "/" in value:
+        left, _, right = value.partition("/")
+        return f"{_human_single(left)} – {_human_single(right)}"
+    return _human_single(value)
