@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from chrono import safeio
 from chrono.model import dates, vocab
 from chrono.model.tables import LOCATOR, SLUG
 
@@ -46,8 +47,30 @@ class _Map(dict[str, Any]):
     lines: dict[str, int]
 
 
+#: Deepest nesting of mappings and lists a curated file may use (an event is 3 deep).
+MAX_DEPTH = 32
+
+
 class _Loader(yaml.SafeLoader):
-    pass
+    """No anchors or aliases (an alias bomb expands exponentially), bounded nesting."""
+
+    depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise yaml.composer.ComposerError(
+                None, None, "anchors and aliases (& and *) are not allowed", event.start_mark
+            )
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None, None, f"nested more than {MAX_DEPTH} levels deep", event.start_mark
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 # Keep only the null resolver: every other plain scalar is text (dates, numbers, "no").
@@ -81,12 +104,17 @@ def _convert(node: yaml.Node, file: str) -> Any:
     return node.value
 
 
-def read_yaml(path: Path, name: str) -> Any:
-    """Parse one YAML file; ``name`` is how errors name it."""
+def read_yaml(path: Path, name: str, root: Path | None = None) -> Any:
+    """Parse one YAML file; ``name`` is how errors name it. The file is read through
+    :mod:`chrono.safeio` (a regular file, inside ``root``, under the size cap)."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+        blob = safeio.read_bytes(path, kind="yaml", root=root)
+    except safeio.FileMissing:
         raise CurationError(name, None, None, None, "file not found") from None
+    except safeio.InputError as exc:
+        raise safeio.InputError(f"{name}: {str(exc).split(': ', 1)[-1]}") from None
+    try:
+        text = blob.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise CurationError(name, None, None, None, f"not UTF-8 ({exc.reason})") from None
     try:
@@ -96,6 +124,8 @@ def read_yaml(path: Path, name: str) -> Any:
         raise CurationError(name, line, None, None, f"malformed YAML: {exc.problem}") from None
     except yaml.YAMLError as exc:
         raise CurationError(name, None, None, None, f"malformed YAML: {exc}") from None
+    except RecursionError:
+        raise CurationError(name, None, None, None, "malformed YAML: nested too deeply") from None
     return None if node is None else _convert(node, name)
 
 
@@ -246,7 +276,7 @@ def _check_record(kind: str, rec: Any, file: str, name: str | None) -> _Map:
 
 
 def _list_file(root: Path, name: str, kind: str) -> list[_Map]:
-    data = read_yaml(root / name, name)
+    data = read_yaml(root / name, name, root)
     if data is None:
         return []
     if not isinstance(data, list):
@@ -277,7 +307,7 @@ def curated_sha256(root: Path) -> str:
     h = hashlib.sha256()
     for path in curated_files(root):
         h.update(path.relative_to(root).as_posix().encode() + b"\0")
-        h.update(path.read_bytes() + b"\0")
+        h.update(safeio.read_bytes(path, kind="yaml", root=root) + b"\0")
     return h.hexdigest()
 
 
@@ -288,7 +318,7 @@ def has_curated_sources(root: Path) -> bool:
 def read_curated(root: Path) -> Curated:
     """Read and check every curated file of the dataset at ``root``."""
     root = Path(root)
-    meta = read_yaml(root / "dataset.yaml", "dataset.yaml")
+    meta = read_yaml(root / "dataset.yaml", "dataset.yaml", root)
     meta = _check_record("dataset", meta, "dataset.yaml", "dataset")
     locations: dict[tuple[str, tuple[str, ...]], tuple[str, int]] = {}
     files: dict[int, str] = {}
@@ -319,7 +349,7 @@ def read_curated(root: Path) -> Curated:
         )
     for path in paths:
         name = f"{EVENTS_DIR}/{path.name}"
-        rec = _check_record("event", read_yaml(path, name), name, path.stem)
+        rec = _check_record("event", read_yaml(path, name, root), name, path.stem)
         if rec["id"] != path.stem:
             raise CurationError(
                 name, rec.lines["id"], rec["id"], "id", f"must equal the file name {path.stem!r}"

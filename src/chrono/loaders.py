@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from chrono.dataset import Dataset, opened
 from chrono.model import dates
 from chrono.model.tables import TABLE_NAMES, TABLES, vocabulary_terms
-from chrono.package import DEFAULT_DATASET, DatasetError, read_descriptor, read_table, resolve
+from chrono.package import DEFAULT_DATASET, DatasetError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -26,29 +27,26 @@ if TYPE_CHECKING:
 DateLike = str | _dt.date
 
 
-def load_arrow(table: str, dataset: str | Path = DEFAULT_DATASET) -> pa.Table:
+def load_arrow(table: str, dataset: str | Path | Dataset = DEFAULT_DATASET) -> pa.Table:
     """One table as an Arrow table (dictionary and date32 types as stored)."""
     _check_table(table)
-    return read_table(resolve(dataset), table)
+    with opened(dataset) as ds:
+        return ds.read_table(table)
 
 
-def load(table: str, dataset: str | Path = DEFAULT_DATASET) -> pd.DataFrame:
+def load(table: str, dataset: str | Path | Dataset = DEFAULT_DATASET) -> pd.DataFrame:
     """One table as a typed pandas DataFrame.
 
     ``dataset`` is a bundled dataset's name (see :func:`list_datasets`), a dataset
-    directory, or a ``datapackage.json`` path.
+    directory, a ``datapackage.json`` path, or an opened :class:`chrono.dataset.Dataset`.
     """
     return to_pandas(table, load_arrow(table, dataset))
 
 
-def load_dataset(dataset: str | Path = DEFAULT_DATASET) -> dict[str, pd.DataFrame]:
+def load_dataset(dataset: str | Path | Dataset = DEFAULT_DATASET) -> dict[str, pd.DataFrame]:
     """Every table of a dataset, keyed by table name."""
-    directory = resolve(dataset)
-    descriptor = read_descriptor(directory)
-    return {
-        name: to_pandas(name, read_table(directory, name, descriptor=descriptor))
-        for name in TABLE_NAMES
-    }
+    with opened(dataset) as ds:
+        return {name: to_pandas(name, ds.read_table(name)) for name in TABLE_NAMES}
 
 
 def to_pandas(table: str, data: pa.Table) -> pd.DataFrame:
@@ -88,7 +86,7 @@ def _day(value: DateLike, end: bool) -> int:
 
 
 def events_between(
-    start: DateLike, end: DateLike, dataset: str | Path = DEFAULT_DATASET
+    start: DateLike, end: DateLike, dataset: str | Path | Dataset = DEFAULT_DATASET
 ) -> pd.DataFrame:
     """Events whose date interval overlaps [start, end] (EDTF strings or dates).
 
@@ -106,17 +104,16 @@ def events_between(
 
 
 def events_with_actor(
-    actor_id: str, dataset: str | Path = DEFAULT_DATASET, role: str | None = None
+    actor_id: str, dataset: str | Path | Dataset = DEFAULT_DATASET, role: str | None = None
 ) -> pd.DataFrame:
     """Events in which ``actor_id`` takes part (optionally in ``role``)."""
-    directory = resolve(dataset)
-    descriptor = read_descriptor(directory)
-    parts = read_table(directory, "participants", descriptor=descriptor)
+    with opened(dataset) as ds:
+        parts = ds.read_table("participants")
+        events = ds.read_table("events")
     mask = pc.equal(parts["actor_id"], actor_id)
     if role is not None:
         mask = pc.and_(mask, pc.equal(parts["role"].cast(pa.string()), role))
     ids = pc.unique(parts.filter(mask)["event_id"])
-    events = read_table(directory, "events", descriptor=descriptor)
     return to_pandas("events", events.filter(pc.is_in(events["id"], value_set=ids)))
 
 

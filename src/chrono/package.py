@@ -7,9 +7,10 @@ with a one-line message; the CLI maps it to exit code 3.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
+
+from chrono.safeio import InputError
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -18,8 +19,8 @@ DESCRIPTOR = "datapackage.json"
 DEFAULT_DATASET = "russia-china-summits"
 
 
-class DatasetError(Exception):
-    """A dataset, descriptor or table that cannot be found or read."""
+class DatasetError(InputError):
+    """A dataset, descriptor or table that cannot be found or read (or is refused)."""
 
 
 def bundled_root() -> Path:
@@ -41,6 +42,8 @@ def list_datasets() -> list[str]:
 
 def resolve(dataset: str | Path) -> Path:
     """A bundled dataset's name, a dataset directory, or its ``datapackage.json`` -> directory."""
+    if "\0" in str(dataset):
+        raise DatasetError(f"{str(dataset)!r}: a NUL byte in a path")
     path = Path(dataset)
     if path.name == DESCRIPTOR and path.is_file():
         return path.parent
@@ -58,47 +61,30 @@ def resolve(dataset: str | Path) -> Path:
 
 
 def read_descriptor(directory: Path) -> dict[str, Any]:
-    """The parsed ``datapackage.json`` of a dataset directory, structurally checked."""
-    path = Path(directory) / DESCRIPTOR
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise DatasetError(f"{path}: not found (a dataset needs a {DESCRIPTOR})") from None
-    except OSError as exc:
-        raise DatasetError(f"{path}: cannot read ({exc.strerror})") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise DatasetError(f"{path}: not UTF-8 (byte {exc.start})") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise DatasetError(
-            f"{path}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
-        ) from None
-    if not isinstance(data, dict):
-        raise DatasetError(f"{path}: the descriptor must be a JSON object")
-    resources = data.get("resources")
-    if not isinstance(resources, list) or not all(isinstance(r, dict) for r in resources):
-        raise DatasetError(f"{path}: 'resources' must be a list of objects")
-    for res in resources:
-        name, rpath = res.get("name"), res.get("path")
-        if not isinstance(name, str) or not isinstance(rpath, str):
-            raise DatasetError(f"{path}: every resource needs a 'name' and a 'path' (text)")
-        safe_path(Path(directory), rpath)
-    return data
+    """The parsed ``datapackage.json`` of a dataset directory, structurally checked.
+
+    Kept for compatibility: new code opens a :class:`chrono.dataset.Dataset` once.
+    """
+    from chrono.dataset import Dataset
+
+    with Dataset.open(directory) as ds:
+        return dict(ds.descriptor)
 
 
 def safe_path(directory: Path, relative: str) -> Path:
     """Resolve a resource path, refusing any that leaves the dataset directory."""
+    why = None
+    if not relative:
+        why = "is empty"
+    elif "\0" in relative:
+        why = "holds a NUL byte"
+    elif "\\" in relative:
+        why = "is not a POSIX path (a backslash)"
     pure = PurePosixPath(relative)
-    if (
-        pure.is_absolute()
-        or ".." in pure.parts
-        or relative.startswith(("/", "\\"))
-        or (":" in relative.split("/")[0])
-    ):
-        raise DatasetError(f"resource path {relative!r} escapes the dataset directory")
+    if why is None and (pure.is_absolute() or ".." in pure.parts or ":" in relative.split("/")[0]):
+        why = "escapes the dataset directory"
+    if why is not None:
+        raise DatasetError(f"resource path {relative!r} {why}")
     return Path(directory) / Path(*pure.parts)
 
 
@@ -115,16 +101,8 @@ def read_table(
     columns: list[str] | None = None,
     descriptor: dict[str, Any] | None = None,
 ) -> pa.Table:
-    """Read one table of a dataset as Arrow."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    """Read one table of a dataset as Arrow (compatibility: see :class:`Dataset`)."""
+    from chrono.dataset import Dataset
 
-    descriptor = descriptor if descriptor is not None else read_descriptor(directory)
-    path = safe_path(directory, resource(descriptor, table)["path"])
-    try:
-        return pq.read_table(path, columns=columns)
-    except FileNotFoundError:
-        raise DatasetError(f"{path}: not found (listed in {DESCRIPTOR})") from None
-    except (pa.ArrowException, OSError, ValueError) as exc:
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise DatasetError(f"{path}: unreadable Parquet: {reason}") from None
+    with Dataset.open(directory) as ds:
+        return ds.read_table(table, columns)

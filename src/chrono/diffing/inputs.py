@@ -15,9 +15,11 @@ from typing import Any, TypeAlias
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from chrono import safeio
+from chrono.dataset import Dataset
 from chrono.diffing.core import DiffError
 from chrono.model.tables import TABLE_NAMES
-from chrono.package import DESCRIPTOR, DatasetError, read_descriptor, resource, safe_path
+from chrono.package import DESCRIPTOR, DatasetError, safe_path
 
 #: The dataset compared in git revision mode unless ``--dataset`` says otherwise.
 DEFAULT_GIT_DATASET = "datasets/russia-china-summits"
@@ -48,11 +50,13 @@ def load(src: TableSource) -> pa.Table:
 
 
 def parquet_schema(path: Path) -> pa.Schema:
-    """The schema in a Parquet file's footer; a clear error when it is not Parquet."""
+    """The schema in a Parquet file's footer; a clear error when it is not Parquet (or not
+    a regular file under the size cap: :mod:`chrono.safeio` checks it first)."""
     try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise DiffError(f"{path}: cannot read ({exc.strerror})") from None
+        with safeio.open_input(path, kind="parquet") as f:
+            size = f.size
+    except safeio.InputError as exc:
+        raise DiffError(str(exc)) from None
     if size == 0:
         raise DiffError(f"{path}: empty file (0 bytes), not Parquet")
     try:
@@ -90,18 +94,18 @@ def read_parquet_file(path: Path) -> Snapshot:
 
 
 def read_directory(path: Path, tables: tuple[str, ...] | None) -> Snapshot:
+    """A dataset folder, opened once (:class:`~chrono.dataset.Dataset` checks every path:
+    inside the dataset, a regular file); its tables are read by their checked paths."""
     directory = path.parent if path.name == DESCRIPTOR else path
+    read: dict[str, TableSource] = {}
     try:
-        descriptor = read_descriptor(directory)
-        listed = {r["name"] for r in descriptor["resources"]}
-        wanted = [t for t in TABLE_NAMES if t in listed and (not tables or t in tables)]
-        read: dict[str, TableSource] = {}
-        for t in wanted:
-            file = safe_path(directory, resource(descriptor, t)["path"])
-            if not file.is_file():
-                raise DiffError(f"{file}: not found (listed in {DESCRIPTOR})")
-            parquet_schema(file)
-            read[t] = file
+        with Dataset.open(directory) as ds:
+            for t in TABLE_NAMES:
+                if t in ds.resources and (not tables or t in tables):
+                    ds.opened(t)  # not found, or refused: one line
+                    file = ds.resource(t).file
+                    parquet_schema(file)
+                    read[t] = file
     except DatasetError as exc:
         raise DiffError(str(exc)) from None
     return Snapshot(str(path), read)

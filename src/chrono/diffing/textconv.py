@@ -7,6 +7,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from chrono import safeio
 from chrono.diffing.core import DiffError, to_np
 from chrono.diffing.dataset import _rows
 from chrono.diffing.inputs import parquet_from_bytes
@@ -15,10 +16,12 @@ from chrono.model.tables import TABLES
 
 
 def render_file(path: Path) -> str:
+    """The text of a Parquet table (read through :mod:`chrono.safeio`: a regular file under
+    the size cap, so a FIFO or a device is refused at once)."""
     try:
-        blob = path.read_bytes()
-    except OSError as exc:
-        raise DiffError(f"{path}: cannot read ({exc.strerror})") from None
+        blob = safeio.read_bytes(path, kind="parquet")
+    except safeio.InputError as exc:
+        raise DiffError(str(exc)) from None
     if not blob:  # git hands an empty file for a side that does not exist
         return ""
     table = parquet_from_bytes(blob, str(path))

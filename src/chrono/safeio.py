@@ -1,0 +1,442 @@
+"""Safe file I/O: the one place chrono opens the files it reads and writes its output.
+
+A dataset folder is untrusted input (docs/threat-model.md). Reads go through
+:func:`open_input`: the path is resolved once (symlinks included) and must stay inside a
+given root; the file is opened with ``O_NOFOLLOW | O_NONBLOCK`` and must be a regular file
+(``fstat``), so a FIFO, a device, a directory or a socket is refused without blocking; its
+size must be under the cap for its kind, which ``--max-file-size`` raises; reads stop at the
+cap. Writes go through :class:`OutputDir`: exclusive, no-follow temporary files (random
+names, fsync) renamed into place, so a planted symlink is never followed.
+
+Every refusal raises :class:`InputError` (or :class:`OutputError`) whose ``str()`` is one
+line naming the file; the CLI exits 3.
+
+>>> from chrono import safeio
+>>> safeio.parse_size("64M"), safeio.limit("yaml") == safeio.DEFAULT_LIMITS["yaml"]
+(67108864, True)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import secrets
+import stat
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+#: Size caps per kind of input file, in bytes: generous for real data, small enough that a
+#: hostile file cannot exhaust a CI runner. ``--max-file-size KIND=SIZE`` raises them.
+DEFAULT_LIMITS: dict[str, int] = {
+    "descriptor": 16 << 20,  # datapackage.json
+    "yaml": 8 << 20,  # one curated YAML file
+    "text": 64 << 20,  # a --sources text
+    "parquet": 16 << 30,  # one Parquet table
+}
+KINDS = tuple(DEFAULT_LIMITS)
+_limits = dict(DEFAULT_LIMITS)
+
+#: Suffix of the build's temporary files (stale ones, of a killed build, are removed).
+TEMP_SUFFIX = ".chrono-tmp"
+_CHUNK = 16 << 20
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
+_PROC_FD = Path("/proc/self/fd")
+
+
+class InputError(Exception):
+    """An input file refused or unreadable; ``str()`` is one line (the CLI exits 3)."""
+
+
+class FileMissing(InputError):
+    """The file (or a folder on its path) does not exist."""
+
+
+class OutputError(Exception):
+    """Output that could not be written; what was there before is intact (exit 3)."""
+
+
+# --------------------------------------------------------------------------- size caps
+
+
+def limit(kind: str) -> int:
+    """The size cap, in bytes, for files of ``kind`` (one of :data:`KINDS`)."""
+    return _limits[kind]
+
+
+def set_limits(sizes: dict[str, int]) -> None:
+    """Set size caps: ``{"yaml": 20 << 20}``; a key ``"all"`` sets every kind."""
+    for kind, size in sizes.items():
+        for k in KINDS if kind == "all" else (kind,):
+            if k not in _limits:
+                raise ValueError(f"unknown kind of file {kind!r} (kinds: {', '.join(KINDS)})")
+            _limits[k] = size
+
+
+@contextlib.contextmanager
+def limits(sizes: dict[str, int]) -> Iterator[None]:
+    """Size caps for the duration of a ``with`` block."""
+    saved = dict(_limits)
+    set_limits(sizes)
+    try:
+        yield
+    finally:
+        _limits.clear()
+        _limits.update(saved)
+
+
+_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+
+
+def parse_size(text: str) -> int:
+    """``1024``, ``64K``, ``20M``, ``8G`` (binary units; a trailing ``B``/``iB`` is allowed)."""
+    t = text.strip().upper().removesuffix("IB").removesuffix("B")
+    unit = t[-1:] if t[-1:] in _UNITS else ""
+    number = t[: len(t) - len(unit)].strip()
+    if not number.isdigit():
+        raise ValueError(f"{text!r} is not a size (e.g. 500M, 8G)")
+    return int(number) * _UNITS[unit]
+
+
+def parse_limit(text: str) -> dict[str, int]:
+    """``KIND=SIZE`` or ``SIZE`` (every kind) -> ``{kind: bytes}``."""
+    kind, sep, size = text.partition("=")
+    if not sep:
+        return {"all": parse_size(text)}
+    kind = kind.strip()
+    if kind not in KINDS:
+        raise ValueError(f"{kind!r} is not a kind of file ({', '.join(KINDS)})")
+    return {kind: parse_size(size)}
+
+
+def human_size(n: int) -> str:
+    for unit in ("G", "M", "K"):
+        if n >= _UNITS[unit] and n % _UNITS[unit] == 0:
+            return f"{n // _UNITS[unit]}{unit}"
+    return f"{n} bytes"
+
+
+# --------------------------------------------------------------------------- reads
+
+
+def reason(exc: OSError) -> str:
+    """A short, specific reason for an OS error."""
+    return {
+        errno.ENOENT: "not found",
+        errno.ELOOP: "a symlink loop (too many levels of symbolic links)",
+        errno.EISDIR: "a directory, not a file",
+        errno.ENOTDIR: "a file where a directory is expected",
+        errno.EACCES: "permission denied",
+        errno.EPERM: "operation not permitted",
+        errno.ENOSPC: "no space left on device",
+        errno.EROFS: "read-only file system",
+        errno.EDQUOT: "disk quota exceeded",
+        errno.ENAMETOOLONG: "file name too long",
+        errno.ENXIO: "not a regular file (a socket or a device)",
+        errno.EMFILE: "too many open files",
+    }.get(exc.errno or 0, exc.strerror or type(exc).__name__)
+
+
+def _kind_of(mode: int) -> str:
+    for test, what in (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISLNK, "a symlink"),
+    ):
+        if test(mode):
+            return what
+    return "not a regular file"
+
+
+def check_name(path: str | os.PathLike[str]) -> None:
+    """Refuse a path holding a NUL byte (the OS cannot name such a file)."""
+    text = os.fspath(path)
+    if "\0" in text:
+        raise InputError(f"{text!r}: a NUL byte in a file name")
+
+
+def resolve_inside(path: str | os.PathLike[str], root: str | os.PathLike[str] | None) -> Path:
+    """``path`` with every symlink resolved; :class:`InputError` unless it stays in ``root``."""
+    check_name(path)
+    try:
+        real = os.path.realpath(path, strict=True)
+    except FileNotFoundError:
+        raise FileMissing(f"{path}: not found") from None
+    except OSError as exc:
+        raise InputError(f"{path}: {reason(exc)}") from None
+    if root is not None:
+        base = os.path.realpath(root)
+        if os.path.commonpath([base, real]) != base:
+            raise InputError(f"{path}: resolves outside {root} (a symlink may not leave it)")
+    return Path(real)
+
+
+class Opened:
+    """A checked, open regular file: its descriptor, size and a path readers can open."""
+
+    def __init__(self, fd: int, path: Path, real: Path, size: int, kind: str) -> None:
+        self.fd, self.path, self.real, self.size, self.kind = fd, path, real, size, kind
+
+    @property
+    def source(self) -> str:
+        """A path that opens this very file (Linux: ``/proc/self/fd/N``), for Arrow, DuckDB."""
+        if self.fd >= 0 and _PROC_FD.is_dir():
+            return str(_PROC_FD / str(self.fd))
+        return str(self.real)
+
+    def read(self) -> bytes:
+        """The whole file, read at most up to its cap (it may not grow past it)."""
+        cap = limit(self.kind)
+        parts, total, offset = [], 0, 0
+        while chunk := os.pread(self.fd, min(_CHUNK, cap + 1 - total), offset):
+            parts.append(chunk)
+            total += len(chunk)
+            offset += len(chunk)
+            if total > cap:
+                raise InputError(_too_big(self.path, self.kind, total))
+        return b"".join(parts)
+
+    def chunks(self) -> Iterator[bytes]:
+        """The file in chunks (``pread``: safe to use from another thread)."""
+        cap, offset = limit(self.kind), 0
+        while chunk := os.pread(self.fd, _CHUNK, offset):
+            offset += len(chunk)
+            if offset > cap:
+                raise InputError(_too_big(self.path, self.kind, offset))
+            yield chunk
+
+    def close(self) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+
+    def __enter__(self) -> Opened:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _too_big(path: Path, kind: str, size: int) -> str:
+    cap = limit(kind)
+    return (
+        f"{path}: {size} bytes, over the {human_size(cap)} limit for a {kind} file "
+        f"(raise it with --max-file-size {kind}=SIZE)"
+    )
+
+
+def open_input(
+    path: str | os.PathLike[str], *, kind: str, root: str | os.PathLike[str] | None = None
+) -> Opened:
+    """Open ``path`` for reading, checked: inside ``root``, a regular file, under its cap.
+
+    The path is resolved first (a symlink inside ``root`` is fine), then the resolved path
+    is opened without following a symlink and without blocking, and ``fstat`` decides.
+    """
+    shown = Path(path)
+    real = resolve_inside(path, root)
+    try:
+        fd = os.open(real, os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _CLOEXEC)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # the last component became a symlink after resolving
+            raise InputError(f"{shown}: changed while being opened (now a symlink)") from None
+        if exc.errno == errno.ENOENT:
+            raise FileMissing(f"{shown}: not found") from None
+        raise InputError(f"{shown}: {reason(exc)}") from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError(f"{shown}: not a regular file ({_kind_of(st.st_mode)})")
+        if st.st_size > limit(kind):
+            raise InputError(_too_big(shown, kind, st.st_size))
+    except BaseException:
+        os.close(fd)
+        raise
+    return Opened(fd, shown, real, st.st_size, kind)
+
+
+def read_bytes(
+    path: str | os.PathLike[str], *, kind: str, root: str | os.PathLike[str] | None = None
+) -> bytes:
+    """The bytes of a checked input file (see :func:`open_input`)."""
+    with open_input(path, kind=kind, root=root) as f:
+        return f.read()
+
+
+def read_text(
+    path: str | os.PathLike[str], *, kind: str, root: str | os.PathLike[str] | None = None
+) -> str:
+    """The UTF-8 text of a checked input file; :class:`InputError` when not UTF-8."""
+    blob = read_bytes(path, kind=kind, root=root)
+    try:
+        return blob.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 (byte {exc.start})") from None
+
+
+# --------------------------------------------------------------------------- writes
+
+#: Test hook: ``CHRONO_TEST_KILL_AT=N`` kills the process (SIGKILL) at the N-th step of a
+#: build's commit, or at every step named N; the hostile tests kill builds at every step.
+KILL_ENV = "CHRONO_TEST_KILL_AT"
+_steps = {"count": 0}
+
+
+def checkpoint(step: str) -> None:
+    """A step of a commit protocol (a no-op unless the test hook names it)."""
+    _steps["count"] += 1
+    at = os.environ.get(KILL_ENV)
+    if at and at in (str(_steps["count"]), step):
+        import signal
+
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+class OutputDir:
+    """A directory to write into, opened once: every name is relative to its descriptor.
+
+    Temporary files are created exclusively (``O_EXCL``), never through a symlink
+    (``O_NOFOLLOW``), with a random name; :meth:`replace` renames one over its target in one
+    atomic step (a symlink planted at the target is replaced, never followed).
+    """
+
+    def __init__(self, path: Path, fd: int) -> None:
+        self.path, self.fd = path, fd
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str]) -> OutputDir:
+        """Open an existing directory (the dataset folder a user named)."""
+        check_name(path)
+        try:
+            fd = os.open(path, os.O_RDONLY | _DIRECTORY | _CLOEXEC)
+        except OSError as exc:
+            raise OutputError(f"{path}: cannot open the folder ({reason(exc)})") from None
+        return cls(Path(path), fd)
+
+    def subdir(self, name: str) -> OutputDir:
+        """A sub-folder, created if missing; refused when it is a symlink or not a folder."""
+        try:
+            os.mkdir(name, 0o777, dir_fd=self.fd)
+        except FileExistsError:
+            pass
+        except OSError as exc:
+            raise OutputError(f"{self.path / name}: cannot create ({reason(exc)})") from None
+        try:
+            fd = os.open(name, os.O_RDONLY | _DIRECTORY | _NOFOLLOW | _CLOEXEC, dir_fd=self.fd)
+        except OSError as exc:
+            what = "a symlink" if exc.errno == errno.ELOOP else reason(exc)
+            raise OutputError(f"{self.path / name}: not a folder to write into ({what})") from None
+        return OutputDir(self.path / name, fd)
+
+    def _os(self, fn: object, name: str, *args: object, **kw: object) -> object:
+        try:
+            return fn(name, *args, **kw)  # type: ignore[operator]
+        except OSError as exc:
+            raise OutputError(f"{self.path / name}: cannot write ({reason(exc)})") from None
+
+    def lock(self, timeout: float = 60.0) -> None:
+        """Hold an exclusive lock on this folder (released on :meth:`close`): one writer."""
+        import fcntl  # POSIX
+
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise OutputError(
+                        f"{self.path}: another chrono build is writing here (waited {timeout:g} s)"
+                    ) from None
+                time.sleep(0.05)
+            except OSError as exc:  # a file system without locks: go on unlocked
+                if exc.errno in (errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP):
+                    return
+                raise OutputError(f"{self.path}: cannot lock ({reason(exc)})") from None
+
+    def write_temp(self, target: str, data: bytes) -> str:
+        """Write ``data`` to a new temporary file beside ``target``; returns its name."""
+        name = f".{target}.{secrets.token_hex(8)}{TEMP_SUFFIX}"
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC
+        fd = self._os(os.open, name, flags, 0o666, dir_fd=self.fd)
+        assert isinstance(fd, int)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        except OSError as exc:
+            os.close(fd)
+            self.discard(name)
+            raise OutputError(f"{self.path / target}: cannot write ({reason(exc)})") from None
+        os.close(fd)
+        return name
+
+    def replace(self, temp: str, target: str) -> None:
+        """Rename ``temp`` over ``target`` (atomic), then make the rename durable."""
+        try:
+            os.replace(temp, target, src_dir_fd=self.fd, dst_dir_fd=self.fd)
+        except OSError as exc:
+            self.discard(temp)
+            raise OutputError(f"{self.path / target}: cannot write ({reason(exc)})") from None
+        self.sync()
+
+    def sync(self) -> None:
+        with contextlib.suppress(OSError):  # some file systems cannot fsync a folder
+            os.fsync(self.fd)
+
+    def regular(self, name: str) -> bool:
+        """``name`` is a regular file here (a symlink is not)."""
+        try:
+            st = os.stat(name, dir_fd=self.fd, follow_symlinks=False)
+        except (OSError, ValueError):
+            return False
+        return stat.S_ISREG(st.st_mode)
+
+    def read_regular(self, name: str, kind: str) -> bytes | None:
+        """The bytes of ``name`` if it is a regular file here (never through a symlink)."""
+        try:
+            fd = os.open(name, os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _CLOEXEC, dir_fd=self.fd)
+        except (OSError, ValueError):
+            return None
+        with Opened(fd, self.path / name, self.path / name, 0, kind) as f:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return None
+            try:
+                return f.read()
+            except InputError:
+                return None
+
+    def discard(self, name: str) -> bool:
+        """Remove ``name`` if it is a regular file (anything else stays); True if removed."""
+        if not self.regular(name):
+            return False
+        try:
+            os.unlink(name, dir_fd=self.fd)
+        except OSError:
+            return False
+        return True
+
+    def names(self) -> list[str]:
+        try:
+            return sorted(os.listdir(self.fd))
+        except OSError:
+            return []
+
+    def close(self) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+
+    def __enter__(self) -> OutputDir:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
