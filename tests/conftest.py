@@ -13,6 +13,14 @@ BUNDLED = ROOT / "datasets" / "russia-china-summits"
 SHARED_SOURCES = ROOT.parent / "shared" / "sources"
 
 
+def table_file(root: Path, table: str) -> Path:
+    """Where a dataset's table is: its descriptor says (file names follow their bytes)."""
+    from chrono.dataset import Dataset
+
+    with Dataset.open(root) as ds:
+        return ds.resource(table).file
+
+
 @pytest.fixture
 def mini_src() -> Path:
     """The committed mini dataset (do not modify it)."""

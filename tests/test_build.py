@@ -11,8 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from chrono import build as builder
+from chrono import safeio
 from chrono.cli import main
-from conftest import BUNDLED, MINI
+from conftest import BUNDLED, MINI, table_file
 
 
 def snapshot(root: Path) -> dict[str, str]:
@@ -208,13 +209,17 @@ def test_rebuild_equals_committed(root: Path) -> None:
 def test_check_reports_stale_output_and_exits_1(mini: Path) -> None:
     edit(mini / "events/meeting-2019.yaml", "title: Earlier meeting", "title: Earlier talks")
     before = snapshot(mini)
+    old = table_file(mini, "events").relative_to(mini).as_posix()
     code, out, _err = run_build(mini, "--check")
     assert code == 1
-    assert out == (f"{mini}: stale: data/events.parquet, datapackage.json (run: chrono build)\n")
+    assert out == (f"{mini}: stale: events, datapackage.json (run: chrono build)\n")
     assert snapshot(mini) == before  # --check writes nothing
     code, out, _ = run_build(mini)
     assert code == 0
-    assert out == f"{mini}: 6 tables, 23 rows; wrote data/events.parquet, datapackage.json\n"
+    new = table_file(mini, "events").relative_to(mini).as_posix()
+    assert new != old and new.startswith("data/events-") and new.endswith(".parquet")
+    assert out == (f"{mini}: 6 tables, 23 rows; wrote {new}, datapackage.json; removed {old}\n")
+    assert not (mini / old).exists()
     assert run_build(mini, "--check")[:2] == (0, f"{mini}: up to date (6 tables, 23 rows)\n")
 
 
@@ -225,18 +230,19 @@ def test_failed_write_leaves_previous_files_and_no_temporaries(
     before = snapshot(mini)
     result = builder.build(mini)
 
-    def boom(src: object, dst: object) -> None:
-        raise OSError("disk full")
+    def boom(src: object, dst: object, **kw: object) -> None:
+        raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(builder.os, "replace", boom)
-    with pytest.raises(OSError, match="disk full"):
+    monkeypatch.setattr(safeio.os, "replace", boom)
+    with pytest.raises(safeio.OutputError, match="no space left on device"):
         builder.write(mini, result)
     assert snapshot(mini) == before
     assert sorted(p.name for p in (mini / "data").iterdir() if p.name.startswith(".")) == []
+    assert sorted(p.name for p in mini.iterdir() if p.name.startswith(".")) == []
 
 
 def test_parquet_types_seen_by_an_independent_reader(mini_src: Path) -> None:
-    events = mini_src / "data" / "events.parquet"
+    events = table_file(mini_src, "events")
     schema = pq.read_schema(events)
     assert schema.field("earliest").type == pa.date32()
     assert schema.field("type").type == pa.dictionary(pa.int32(), pa.string())

@@ -14,6 +14,7 @@ import pytest
 
 import chrono
 from chrono.diffing import DatasetDiff, DiffError
+from conftest import table_file
 from test_diff_helpers import Rows, edit, mutate, read_rows, to_tables
 
 Differ = Callable[..., DatasetDiff]
@@ -275,11 +276,11 @@ def test_unreadable_inputs(diff: Differ, tmp_path: Path, mini_src: Path) -> None
     empty = tmp_path / "events.parquet"
     empty.write_bytes(b"")
     with pytest.raises(DiffError, match="empty file"):
-        diff(empty, mini_src / "data" / "events.parquet")
+        diff(empty, table_file(mini_src, "events"))
     bad = tmp_path / "bad.parquet"
     bad.write_bytes(b"not parquet at all")
     with pytest.raises(DiffError, match="unreadable Parquet"):
-        diff(bad, mini_src / "data" / "events.parquet")
+        diff(bad, table_file(mini_src, "events"))
     with pytest.raises(DiffError, match="neither a path nor a git revision"):
         diff(tmp_path / "missing", mini_src, cwd=tmp_path)
 
@@ -287,7 +288,7 @@ def test_unreadable_inputs(diff: Differ, tmp_path: Path, mini_src: Path) -> None
 def test_single_table_against_a_dataset_compares_that_table(
     diff: Differ, tmp_path: Path, mini_src: Path
 ) -> None:
-    d = diff(mini_src / "data" / "claims.parquet", mini_src)
+    d = diff(table_file(mini_src, "claims"), mini_src)
     assert [t.name for t in d.tables] == ["claims"] and d.is_empty
 
 

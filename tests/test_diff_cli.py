@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from chrono.cli import main
-from conftest import ROOT
+from conftest import ROOT, table_file
 from test_diff_helpers import Rows, edit, mutate
 
 SCHEMA = json.loads((ROOT / "schemas" / "diff-report.schema.json").read_text())
@@ -268,23 +268,23 @@ def test_errors_are_one_line(versions: Path, args: list[str], message: str) -> N
 def test_unreadable_parquet_exits_3(versions: Path) -> None:
     (versions / "events.parquet").write_bytes(b"")
     (versions / "junk.parquet").write_bytes(b"PAR1 not really")
-    code, out, err = invoke("events.parquet", "b/data/events.parquet")
+    b_events = str(table_file(Path("b"), "events"))
+    code, out, err = invoke("events.parquet", b_events)
     assert (code, out, err) == (3, "", "Error: events.parquet: empty file (0 bytes), not Parquet\n")
-    code, _, err = invoke("junk.parquet", "b/data/events.parquet")
+    code, _, err = invoke("junk.parquet", b_events)
     assert code == 3 and err.startswith("Error: junk.parquet: unreadable Parquet: ")
-    (versions / "a" / "data" / "claims.parquet").unlink()
+    claims = table_file(versions / "a", "claims")
+    claims.unlink()
     code, _, err = invoke("a", "b")
-    assert (
-        code == 3
-        and err == "Error: a/data/claims.parquet: not found (listed in datapackage.json)\n"
-    )
+    shown = claims.relative_to(versions)
+    assert code == 3 and err == f"Error: {shown}: not found (listed in datapackage.json)\n"
 
 
 def test_duplicate_key_exits_3(versions: Path) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    events = pq.read_table("a/data/events.parquet")
+    events = pq.read_table(table_file(Path("a"), "events"))
     pq.write_table(pa.concat_tables([events, events.slice(0, 1)]), "dup.parquet")
     pq.write_table(events, "events.parquet")
     for engine in ("arrow", "duckdb"):

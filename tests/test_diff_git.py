@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from chrono.cli import main
+from conftest import table_file
 from test_diff_helpers import edit, mutate
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
@@ -51,7 +52,8 @@ def repo(tmp_path: Path, mini_src: Path, monkeypatch: pytest.MonkeyPatch) -> Pat
         repo / DATASET,
         lambda rows: edit(rows, "events", "summit-2020", date="2020-06-01/2020-06-05"),
     )
-    git(repo, "commit", "-q", "-am", "refine the summit's date")
+    git(repo, "add", "-A")  # the tables' file names follow their bytes: new files
+    git(repo, "commit", "-q", "-m", "refine the summit's date")
     monkeypatch.chdir(repo)
     return repo
 
@@ -90,8 +92,12 @@ def test_revision_against_the_working_tree(repo: Path, mini_src: Path) -> None:
 
 
 def test_a_single_table_at_a_revision(repo: Path) -> None:
-    code, out, _ = invoke("v1..HEAD", "-d", f"{DATASET}/data/events.parquet", "--stat")
-    assert code == 1 and "events        0        0        1" in out
+    places = table_file(repo / DATASET, "places").relative_to(repo).as_posix()
+    code, out, _ = invoke("v1..HEAD", "-d", places, "--stat")  # unchanged: the same file
+    assert code == 0 and "places        0        0        0" in out
+    events = table_file(repo / DATASET, "events").relative_to(repo).as_posix()
+    code, _, err = invoke("v1..HEAD", "-d", events, "--stat")  # its name follows its bytes
+    assert (code, err) == (3, f"Error: v1:{events}: not in that revision\n")
 
 
 def test_unknown_revision_and_missing_dataset(repo: Path) -> None:
@@ -109,7 +115,12 @@ def test_git_diff_driver_shows_the_changed_row(repo: Path) -> None:
     chrono = Path(sys.executable).parent / "chrono"
     (repo / ".gitattributes").write_text("*.parquet diff=chrono\n")
     git(repo, "config", "diff.chrono.textconv", f"{chrono} textconv")
-    out = git(repo, "diff", "v1", "HEAD", "--", f"{DATASET}/data/events.parquet")
+    new = table_file(repo / DATASET, "events").relative_to(repo).as_posix()
+    git(repo, "checkout", "-q", "v1")
+    old = table_file(repo / DATASET, "events").relative_to(repo).as_posix()
+    git(repo, "checkout", "-q", "main")
+    # a table's file name follows its bytes: compare the two files of the two revisions
+    out = git(repo, "diff", f"v1:{old}", f"HEAD:{new}")
     removed = [line for line in out.splitlines() if line.startswith("-events[")]
     added = [line for line in out.splitlines() if line.startswith("+events[")]
     assert len(removed) == len(added) == 1
@@ -117,12 +128,12 @@ def test_git_diff_driver_shows_the_changed_row(repo: Path) -> None:
     assert 'date="2020-06" earliest="2020-06-01" latest="2020-06-30"' in removed[0]
     assert 'date="2020-06-01/2020-06-05" earliest="2020-06-01" latest="2020-06-05"' in added[0]
     assert "Binary files" not in out
-    log = git(repo, "log", "-p", "--", f"{DATASET}/data/events.parquet")
+    log = git(repo, "log", "-p", "--", f"{DATASET}/data/")
     assert added[0] in log.splitlines()
 
 
 def test_textconv_output(mini_src: Path) -> None:
-    result = CliRunner().invoke(main, ["textconv", str(mini_src / "data" / "participants.parquet")])
+    result = CliRunner().invoke(main, ["textconv", str(table_file(mini_src, "participants"))])
     assert (result.exit_code, result.stdout) == (
         0,
         "participants[meeting-2019, leader-a, participant]\n"

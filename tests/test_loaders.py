@@ -14,6 +14,7 @@ import pytest
 import chrono
 from chrono.build import write_dataset
 from chrono.package import DatasetError
+from conftest import table_file
 
 EXPECTED_EVENT_DTYPES = {
     "id": "string",
@@ -131,7 +132,7 @@ def test_value_outside_the_vocabulary_is_kept_not_dropped(tmp_path: Path, mini_s
     events = chrono.load_arrow("events", directory)
     status = pa.array(["confirmed", "rumoured", "confirmed"]).dictionary_encode()
     events = events.set_column(events.schema.get_field_index("status"), "status", status)
-    pq.write_table(events, directory / "data" / "events.parquet")
+    pq.write_table(events, table_file(directory, "events"))
     frame = chrono.load("events", directory)
     assert frame["status"].tolist() == ["confirmed", "rumoured", "confirmed"]
     assert list(frame["status"].cat.categories[-2:]) == ["cancelled", "rumoured"]

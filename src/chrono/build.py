@@ -2,8 +2,9 @@
 
 The output is deterministic: rows sorted by primary key, dictionaries fixed to the full
 vocabulary, fixed writer options, and nothing about the build (time, host, path) inside.
-Files are written to temporary names and renamed into place, so a failed build leaves the
-previous output untouched.
+Tables are stored under content-addressed names (``data/<table>-<16 hex>.parquet``) and the
+descriptor's atomic replacement commits a build (:mod:`chrono.commit`), so a failed or
+killed build leaves the previous output whole.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,13 +21,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from chrono.curation import Curated, CurationError, curated_sha256, read_curated
+from chrono import commit
+from chrono.commit import DATA_DIR as DATA_DIR
+from chrono.commit import table_path
+from chrono.curation import EVENTS_DIR, Curated, CurationError, curated_sha256, read_curated
 from chrono.model.derive import PARTS, derive_dates
 from chrono.model.schema import arrow_schema, frictionless_schema
 from chrono.model.tables import TABLES, Table, vocabulary_terms
-from chrono.package import DESCRIPTOR
+from chrono.package import DESCRIPTOR, DatasetError
+from chrono.safeio import InputError
 
-DATA_DIR = "data"
 FORMAT_VERSION = 1
 #: Parquet writer options; changing any of them changes every published byte.
 WRITE_OPTIONS: dict[str, Any] = {
@@ -50,6 +53,7 @@ class BuildResult:
     rows: dict[str, int]
     descriptor: dict[str, Any]
     written: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
 
 
 def to_arrow(table: Table, rows: list[dict[str, Any]]) -> pa.Table:
@@ -144,7 +148,8 @@ def assemble(
     for name, spec in TABLES.items():
         table = tables[name]
         blob = parquet_bytes(table)
-        path = f"{DATA_DIR}/{name}.parquet"
+        digest = hashlib.sha256(blob).hexdigest()
+        path = table_path(name, digest)
         files[path] = blob
         rows[name] = table.num_rows
         resources.append(
@@ -155,7 +160,7 @@ def assemble(
                 "format": "parquet",
                 "mediatype": "application/vnd.apache.parquet",
                 "description": spec.description,
-                "hash": "sha256:" + hashlib.sha256(blob).hexdigest(),
+                "hash": "sha256:" + digest,
                 "bytes": len(blob),
                 "rows": table.num_rows,
                 "schema": frictionless_schema(spec),
@@ -209,10 +214,41 @@ def build(root: Path) -> BuildResult:
     never writes output that ``chrono validate`` rejects).
     """
     root = Path(root)
+    _check_events_folder(root)
     curated = read_curated(root)
+    if not curated.rows["events"]:
+        raise CurationError(
+            f"{EVENTS_DIR}/", None, None, None, "no events: a build never writes an empty dataset"
+        )
     result = compile_curated(curated, curated_sha256(root))
     verify(result, curated)
     return result
+
+
+def _check_events_folder(root: Path) -> None:
+    """``events/`` is a folder of ``<id>.yaml`` files (missing, a file, or holding other
+    files, the build would silently compile no events)."""
+    events = root / EVENTS_DIR
+    why = None
+    if not events.is_dir():
+        exists = events.exists() or events.is_symlink()
+        why = "not a folder" if exists else "missing"
+    elif others := sorted(p.name for p in events.iterdir() if p.suffix != ".yaml"):
+        raise CurationError(
+            f"{EVENTS_DIR}/{others[0]}",
+            None,
+            None,
+            None,
+            "not a .yaml file (events/ holds one <id>.yaml per event)",
+        )
+    if why is not None:
+        raise CurationError(
+            f"{EVENTS_DIR}/",
+            None,
+            None,
+            None,
+            f"{why} (a curated dataset keeps one <id>.yaml file per event in events/)",
+        )
 
 
 def _locate(curated: Curated, table: str, key: tuple[str, ...]) -> tuple[str, int]:
@@ -250,32 +286,13 @@ def verify(result: BuildResult, curated: Curated) -> None:
 
 
 def write(root: Path, result: BuildResult) -> list[str]:
-    """Write a build atomically; returns the paths whose bytes changed."""
-    root = Path(root)
-    (root / DATA_DIR).mkdir(exist_ok=True)
-    changed = []
-    temps: list[tuple[Path, Path]] = []
-    try:
-        for rel, blob in result.files.items():
-            target = root / rel
-            if target.is_file() and target.read_bytes() == blob:
-                continue
-            tmp = target.with_name(f".{target.name}.tmp")
-            with open(tmp, "wb") as fh:
-                fh.write(blob)
-                fh.flush()
-                os.fsync(fh.fileno())
-            temps.append((tmp, target))
-            changed.append(rel)
-        # descriptor last: readers never see a descriptor naming bytes not yet in place
-        temps.sort(key=lambda p: p[1].name == DESCRIPTOR)
-        for tmp, target in temps:
-            os.replace(tmp, target)
-    finally:
-        for tmp, _ in temps:
-            tmp.unlink(missing_ok=True)
-    result.written = changed
-    return changed
+    """Commit a build (:func:`chrono.commit.write`); returns the paths whose bytes changed.
+
+    Raises :class:`~chrono.safeio.OutputError` (previous build intact) when it cannot.
+    """
+    written = commit.write(Path(root), result.files)
+    result.written, result.removed = written.changed, written.removed
+    return written.changed
 
 
 @dataclass
@@ -287,23 +304,34 @@ class Staleness:
 
 
 def check(root: Path, result: BuildResult) -> Staleness:
-    """Compare a fresh build with what is on disk, without writing."""
-    root = Path(root)
-    stale, byte_only = [], []
-    for rel, blob in result.files.items():
-        target = root / rel
-        if not target.is_file():
-            stale.append(rel)
-            continue
-        current = target.read_bytes()
-        if current == blob:
-            continue
-        if (rel.endswith(".parquet") and _same_content(current, blob)) or (
-            rel == DESCRIPTOR and _same_descriptor(current, result.descriptor)
-        ):
-            byte_only.append(rel)
-        else:
-            stale.append(rel)
+    """Compare a fresh build with what is on disk, without writing.
+
+    Tables are named by table (their file names follow their bytes), the descriptor by path.
+    """
+    from chrono.dataset import Dataset
+
+    stale: list[str] = []
+    byte_only: list[str] = []
+    try:
+        ds = Dataset.open(Path(root))
+    except DatasetError:
+        return Staleness([*result.rows, DESCRIPTOR], [])
+    with ds:
+        for res in result.descriptor["resources"]:
+            table, blob = res["name"], result.files[res["path"]]
+            try:
+                current = ds.opened(table).read()
+            except InputError:
+                stale.append(table)
+                continue
+            if current == blob:
+                continue
+            (byte_only if _same_content(current, blob) else stale).append(table)
+        current = ds.raw_descriptor
+    fresh = result.files[DESCRIPTOR]
+    if current != fresh:
+        same = _same_descriptor(current, result.descriptor)
+        (byte_only if same else stale).append(DESCRIPTOR)
     return Staleness(stale, byte_only)
 
 
@@ -319,15 +347,19 @@ def _same_descriptor(current: bytes, fresh: dict[str, Any]) -> bool:
     """Equal but for the hashes, sizes and writer version that bytes alone decide."""
     try:
         old = json.loads(current)
-    except ValueError:
+    except (ValueError, RecursionError):
+        return False
+    if not isinstance(old, dict):
         return False
 
     def strip(d: dict[str, Any]) -> dict[str, Any]:
         d = json.loads(json.dumps(d))
-        d.get("chrono", {}).pop("writer", None)
+        if isinstance(d.get("chrono"), dict):
+            d["chrono"].pop("writer", None)
         for r in d.get("resources", []):
             r.pop("hash", None)
             r.pop("bytes", None)
+            r.pop("path", None)  # content-addressed: it follows the bytes
         return d
 
     return strip(old) == strip(fresh)

@@ -58,7 +58,7 @@ def frictionless_schema(table: Table | str) -> dict[str, Any]:
             "constraints": constraints,
         }
         if c.edtf:
-            field["format"] = "edtf"
+            field["chrono:edtf"] = True
         fields.append(field)
     schema: dict[str, Any] = {"fields": fields, "primaryKey": list(spec.primary_key)}
     if spec.foreign_keys:

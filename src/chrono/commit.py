@@ -1,0 +1,125 @@
+"""How a build replaces a dataset on disk: a reader sees the old build or the new, whole.
+
+Tables are written under content-addressed names, ``data/<table>-<16 hex of sha256>.parquet``,
+so a new build's files never overwrite a file the current descriptor lists. The steps, with
+the dataset folder locked against a second build:
+
+1. each new table: an exclusive, no-follow temporary file in ``data/`` (random name,
+   fsync), renamed to its content-addressed name (a file already there with the same bytes
+   is kept);
+2. the descriptor: a temporary file renamed over ``datapackage.json``, then the folder is
+   fsynced. This rename is the single commit point: before it readers see the old build,
+   after it the new one;
+3. only then, cleanup: the files the old descriptor listed that the new one does not
+   (inside ``data/``, regular files only), leftovers of killed builds (temporary files and
+   unlisted ``<table>-<hex>.parquet``).
+
+A failure before step 2 removes what this build wrote and leaves the old build as it was
+(:class:`~chrono.safeio.OutputError`, one line). ``CHRONO_TEST_KILL_AT`` kills the build at a
+given step (see :func:`chrono.safeio.checkpoint`): the tests kill it at every one.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from chrono.package import DESCRIPTOR
+from chrono.safeio import TEMP_SUFFIX, OutputDir, checkpoint
+
+DATA_DIR = "data"
+_OURS = re.compile(r"[a-z]+-[0-9a-f]{16}\.parquet")
+
+
+def table_path(table: str, sha256_hex: str) -> str:
+    """Where a table's bytes go: ``data/<table>-<first 16 hex of their sha256>.parquet``."""
+    return f"{DATA_DIR}/{table}-{sha256_hex[:16]}.parquet"
+
+
+@dataclass
+class Written:
+    """What a commit changed: files written (relative paths) and files removed."""
+
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+
+def _listed(descriptor: bytes | None) -> set[str]:
+    """Names in ``data/`` that a descriptor's resources list (leniently: garbage lists none)."""
+    if descriptor is None:
+        return set()
+    try:
+        resources = json.loads(descriptor).get("resources")
+    except (ValueError, AttributeError, RecursionError):
+        return set()
+    names = set()
+    for res in resources if isinstance(resources, list) else []:
+        path = res.get("path") if isinstance(res, dict) else None
+        if isinstance(path, str):
+            parts = PurePosixPath(path).parts
+            if len(parts) == 2 and parts[0] == DATA_DIR and parts[1] not in (".", ".."):
+                names.add(parts[1])
+    return names
+
+
+def write(root: Path, files: dict[str, bytes]) -> Written:
+    """Commit a build (``files``: relative path -> bytes, the descriptor among them)."""
+    out = Written()
+    with OutputDir.open(root) as top:
+        top.lock()
+        with top.subdir(DATA_DIR) as data:
+            checkpoint("locked")
+            old = _listed(top.read_regular(DESCRIPTOR, "descriptor"))
+            placed: list[str] = []
+            try:
+                for rel, blob in files.items():
+                    if rel == DESCRIPTOR:
+                        continue
+                    folder, name = rel.split("/", 1)
+                    if folder != DATA_DIR or "/" in name:
+                        raise ValueError(f"{rel}: a build writes tables into {DATA_DIR}/ only")
+                    if data.read_regular(name, "parquet") == blob:
+                        continue
+                    temp = data.write_temp(name, blob)
+                    checkpoint("table-written")
+                    data.replace(temp, name)
+                    placed.append(name)
+                    out.changed.append(rel)
+                    checkpoint("table-placed")
+                descriptor = files[DESCRIPTOR]
+                if top.read_regular(DESCRIPTOR, "descriptor") != descriptor:
+                    temp = top.write_temp(DESCRIPTOR, descriptor)
+                    checkpoint("descriptor-written")
+                    top.replace(temp, DESCRIPTOR)  # the commit point
+                    out.changed.append(DESCRIPTOR)
+                    checkpoint("committed")
+            except BaseException:
+                for name in placed:
+                    if name not in old:
+                        data.discard(name)
+                raise
+            new = _listed(files[DESCRIPTOR])
+            out.removed = _cleanup(top, data, old, new)
+            checkpoint("cleaned")
+    return out
+
+
+def _cleanup(top: OutputDir, data: OutputDir, old: set[str], new: set[str]) -> list[str]:
+    """After the commit: what the old build listed and the new does not, and leftovers of
+    killed builds. Only regular files inside ``data/`` (and temporary files beside the
+    descriptor) are removed."""
+    removed = []
+    for name in data.names():
+        if name in new:
+            continue
+        stale_temp = name.startswith(".") and name.endswith(TEMP_SUFFIX)
+        ours = name in old or stale_temp or _OURS.fullmatch(name)
+        if ours and data.discard(name) and not stale_temp:
+            removed.append(f"{DATA_DIR}/{name}")
+    for name in top.names():
+        if name.startswith(f".{DESCRIPTOR}.") and name.endswith(TEMP_SUFFIX):
+            top.discard(name)
+    data.sync()
+    return removed
