@@ -6,6 +6,7 @@ Only click is imported here; each command imports what it needs when it runs, so
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from typing import Any
@@ -13,9 +14,25 @@ from typing import Any
 import click
 
 from chrono._version import __version__
-from chrono.cli.common import EXIT_UNREADABLE, fail
+from chrono.cli.common import EXIT_BROKEN_PIPE, EXIT_UNREADABLE, fail
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _broken_pipe() -> None:
+    """The reader of our output went away (``chrono list | head -1``): stop quietly, as
+    command-line tools do, with 128 + SIGPIPE (nothing more is written to the pipe)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    raise SystemExit(EXIT_BROKEN_PIPE)
+
+
+def _os_error(exc: OSError) -> str:
+    from chrono.safeio import reason
+
+    where = exc.filename if exc.filename is not None else "a file"
+    return f"{where}: {reason(exc)}"
 
 
 class ChronoGroup(click.Group):
@@ -23,7 +40,17 @@ class ChronoGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+            return result
+        except BrokenPipeError:
+            _broken_pipe()
+        except SystemExit:
+            try:
+                sys.stdout.flush()
+            except BrokenPipeError:
+                _broken_pipe()
+            raise
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
         except KeyboardInterrupt:
@@ -31,10 +58,26 @@ class ChronoGroup(click.Group):
         except Exception as exc:
             if os.environ.get("CHRONO_DEBUG"):
                 raise
-            fail(
-                f"unexpected {type(exc).__name__}: {exc} (set CHRONO_DEBUG=1 for details)",
-                EXIT_UNREADABLE,
-            )
+            fail(_describe(exc), EXIT_UNREADABLE)
+
+
+def _describe(exc: Exception) -> str:
+    """A specific one-line message for an error no command caught."""
+    from chrono.safeio import InputError, OutputError
+
+    if isinstance(exc, InputError | OutputError):
+        return str(exc)
+    if isinstance(exc, OSError) and exc.errno == errno.EPIPE:
+        _broken_pipe()
+    if isinstance(exc, OSError):
+        return _os_error(exc)
+    if isinstance(exc, RecursionError):
+        return "input nested too deeply to read"
+    if isinstance(exc, MemoryError):
+        return "out of memory (an input too large for this machine)"
+    if isinstance(exc, ValueError) and "null byte" in str(exc):
+        return "a NUL byte in a path"
+    return f"unexpected {type(exc).__name__}: {exc} (set CHRONO_DEBUG=1 for details)"
 
 
 @click.group(cls=ChronoGroup, context_settings=CONTEXT)

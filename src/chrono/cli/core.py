@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from chrono.cli.common import EXIT_FINDINGS, EXIT_UNREADABLE, dataset_dirs, fail
+from chrono.cli.common import EXIT_FINDINGS, EXIT_UNREADABLE, MAX_FILE_SIZE, dataset_dirs, fail
+from chrono.escape import terminal
+
+if TYPE_CHECKING:
+    from chrono.dataset import Dataset
 
 DATASET_OPTION = click.option(
     "-d",
@@ -22,13 +26,17 @@ DATASET_OPTION = click.option(
 @click.option(
     "--check", is_flag=True, help="Write nothing; exit 1 if the committed output is stale."
 )
+@MAX_FILE_SIZE
 def build(datasets: tuple[str, ...], check: bool) -> None:
     """Compile curated YAML sources into Parquet tables and datapackage.json.
 
-    With no DATASET_DIR, every bundled dataset that has curated sources.
+    With no DATASET_DIR, every bundled dataset that has curated sources. Tables are written
+    under content-addressed names and the new datapackage.json replaces the old one in one
+    atomic step: a failed or killed build leaves the previous build whole.
     """
     from chrono import build as builder
     from chrono.curation import CurationError, has_curated_sources
+    from chrono.safeio import InputError, OutputError
 
     targets = [(label, d) for label, d in dataset_dirs(datasets)]
     targets = [(label, d) for label, d in targets if has_curated_sources(d) or datasets]
@@ -40,43 +48,57 @@ def build(datasets: tuple[str, ...], check: bool) -> None:
             result = builder.build(directory)
         except CurationError as exc:
             fail(f"{label}: {exc}", EXIT_FINDINGS)
+        except InputError as exc:
+            fail(f"{label}: {exc}", EXIT_UNREADABLE)
         rows = sum(result.rows.values())
         summary = f"{len(result.rows)} tables, {rows} rows"
+        shown = terminal(label)
         if check:
             state = builder.check(directory, result)
             if state.stale:
                 stale_any = True
-                click.echo(f"{label}: stale: {', '.join(state.stale)} (run: chrono build)")
+                click.echo(f"{shown}: stale: {', '.join(state.stale)} (run: chrono build)")
             elif state.byte_only:
                 click.echo(
-                    f"{label}: up to date ({summary}; content equal, bytes written by "
+                    f"{shown}: up to date ({summary}; content equal, bytes written by "
                     f"another pyarrow: {', '.join(state.byte_only)})"
                 )
             else:
-                click.echo(f"{label}: up to date ({summary})")
+                click.echo(f"{shown}: up to date ({summary})")
             continue
-        changed = builder.write(directory, result)
+        try:
+            changed = builder.write(directory, result)
+        except OutputError as exc:
+            fail(f"{label}: {exc}; the previous build is intact", EXIT_UNREADABLE)
         what = f"wrote {', '.join(changed)}" if changed else "unchanged"
-        click.echo(f"{label}: {summary}; {what}")
+        if result.removed:
+            what += f"; removed {', '.join(result.removed)}"
+        click.echo(f"{shown}: {summary}; {what}")
     if stale_any:
         raise SystemExit(EXIT_FINDINGS)
 
 
 @click.command(name="list")
 @click.argument("datasets", nargs=-1, metavar="[DATASET]...")
+@MAX_FILE_SIZE
 def list_(datasets: tuple[str, ...]) -> None:
     """List datasets with their version, tables and row counts."""
-    from chrono.package import DatasetError, read_descriptor
+    from chrono.dataset import Dataset
+    from chrono.package import DatasetError
 
-    for label, directory in dataset_dirs(datasets):
+    t = terminal
+    for _, directory in dataset_dirs(datasets):
         try:
-            desc = read_descriptor(directory)
+            ds = Dataset.open(directory)
         except DatasetError as exc:
             fail(str(exc), EXIT_UNREADABLE)
-        click.echo(f"{desc.get('name', label)} {desc.get('version', '?')}  {desc.get('title', '')}")
-        width = max((len(r["name"]) for r in desc["resources"]), default=0)
-        for res in desc["resources"]:
-            click.echo(f"  {res['name']:<{width}}  {res.get('rows', '?'):>6} rows")
+        with ds:
+            title = ds.title or ""
+            click.echo(f"{t(ds.name)} {t(ds.version or '?')}  {t(title)}")
+            width = max((len(t(name)) for name in ds.resources), default=0)
+            for res in ds.resources.values():
+                rows = res.number("rows")
+                click.echo(f"  {t(res.name):<{width}}  {'?' if rows is None else rows:>6} rows")
 
 
 def _clean(value: Any) -> str | None:
@@ -95,6 +117,7 @@ def _clean(value: Any) -> str | None:
 @click.command()
 @click.argument("event_id")
 @DATASET_OPTION
+@MAX_FILE_SIZE
 def show(event_id: str, dataset: str) -> None:
     """Show an event with every claim and its source: the provenance trail."""
     from chrono.loaders import load_dataset
@@ -108,100 +131,116 @@ def show(event_id: str, dataset: str) -> None:
     if event_id not in events.index:
         fail(f"no event {event_id!r} in {dataset} (chrono list shows the datasets)", EXIT_FINDINGS)
     ev = events.loc[event_id]
-    places = tables["places"].set_index("id")
-    actors = tables["actors"].set_index("id")
-    sources = tables["sources"].set_index("id")
-    click.echo(click.style(f"{event_id}: {ev['title']}", bold=True))
+    if getattr(ev, "ndim", 1) != 1:
+        fail(f"event id {event_id!r} is not unique in {dataset} (run chrono validate)", 1)
+    places = tables["places"].drop_duplicates("id").set_index("id")
+    actors = tables["actors"].drop_duplicates("id").set_index("id")
+    sources = tables["sources"].drop_duplicates("id").set_index("id")
+    t = _text
+
+    def lookup(frame: Any, key: Any, column: str) -> str | None:
+        return _clean(frame.loc[key, column]) if key in frame.index else None
+
+    click.echo(click.style(f"{t(event_id)}: {t(ev['title'])}", bold=True))
     click.echo(
-        f"  date      {ev['date']}  ({ev['earliest']} to {ev['latest']}, {ev['precision']}"
-        + (", uncertain" if ev["uncertain"] else "")
-        + (", approximate" if ev["approximate"] else "")
+        f"  date      {t(ev['date'])}  ({t(ev['earliest'])} to {t(ev['latest'])}, "
+        f"{t(ev['precision'])}"
+        + (", uncertain" if str(ev["uncertain"]) == "True" else "")
+        + (", approximate" if str(ev["approximate"]) == "True" else "")
         + ")"
     )
-    click.echo(f"  type      {ev['type']}")
-    click.echo(f"  status    {ev['status']}")
+    click.echo(f"  type      {t(ev['type'])}")
+    click.echo(f"  status    {t(ev['status'])}")
     place = _clean(ev["place_id"])
     if place:
-        click.echo(f"  place     {_clean(places.loc[place, 'name'])} ({place})")
+        click.echo(f"  place     {t(lookup(places, place, 'name'))} ({t(place)})")
     parent = _clean(ev["parent_id"])
     if parent:
-        click.echo(f"  part of   {_clean(events.loc[parent, 'title'])} ({parent})")
+        click.echo(f"  part of   {t(lookup(events, parent, 'title'))} ({t(parent)})")
     children = events[events["parent_id"] == event_id]
     for cid, child in children.iterrows():
-        click.echo(f"  includes  {child['title']} ({cid})")
-    click.echo(f"  summary   {ev['summary']}")
+        click.echo(f"  includes  {t(child['title'])} ({t(cid)})")
+    click.echo(f"  summary   {t(ev['summary'])}")
     parts = tables["participants"]
     parts = parts[parts["event_id"] == event_id]
     if len(parts):
         click.echo("participants")
         for _, p in parts.iterrows():
-            click.echo(f"  {actors.loc[p['actor_id'], 'name']} ({p['actor_id']}): {p['role']}")
+            name = lookup(actors, p["actor_id"], "name")
+            click.echo(f"  {t(name)} ({t(p['actor_id'])}): {t(p['role'])}")
     claims = tables["claims"]
     claims = claims[claims["event_id"] == event_id]
     click.echo(f"claims ({len(claims)})")
     for _, c in claims.sort_values(["property", "source_id", "id"]).iterrows():
-        src = sources.loc[c["source_id"]]
+        sid = c["source_id"]
         value = _clean(c["value"])
-        flags = [str(c["stance"]), str(c["mode"])]
+        flags = [t(c["stance"]), t(c["mode"])]
         if c["certainty"] == "uncertain":
             flags.append("uncertain")
-        head = f"  {c['property']}" + (f" = {value}" if value else "")
+        head = f"  {t(c['property'])}" + (f" = {t(value)}" if value else "")
         click.echo(f"{head}  [{', '.join(flags)}]")
-        where = f", {c['locator']}" if _clean(c["locator"]) else ""
-        title = _clean(src["title"]) or "(title unknown)"
-        published = _clean(src["published"]) or "date unknown"
-        click.echo(
-            f"    source  {c['source_id']}: {_clean(src['publisher']) or '?'}, "
-            f"{published}, {title}{where}"
-        )
-        url = _clean(src["url"])
+        where = f", {t(c['locator'])}" if _clean(c["locator"]) else ""
+        title = lookup(sources, sid, "title") or "(title unknown)"
+        published = lookup(sources, sid, "published") or "date unknown"
+        publisher = lookup(sources, sid, "publisher") or "?"
+        click.echo(f"    source  {t(sid)}: {t(publisher)}, {t(published)}, {t(title)}{where}")
+        url = lookup(sources, sid, "url")
         if url:
-            click.echo(f"            {url}")
+            click.echo(f"            {t(url)}")
         quote = _clean(c["quote"])
         if quote:
-            click.echo(f'    quote   "{quote}"')
+            click.echo(f'    quote   "{t(quote)}"')
         note = _clean(c["note"])
         if note:
-            click.echo(f"    note    {note}")
+            click.echo(f"    note    {t(note)}")
 
 
-def citation(desc: dict[str, Any], package_version: str) -> str:
+def _text(value: Any) -> str:
+    """A value from the data, for the terminal (missing: empty)."""
+    cleaned = _clean(value)
+    return "" if cleaned is None else terminal(cleaned)
+
+
+def citation(ds: Dataset, package_version: str) -> str:
     return (
-        f"chrono developers (2026). {desc.get('title', desc.get('name'))} "
-        f"(dataset {desc.get('name')}, version {desc.get('version')}) "
+        f"chrono developers (2026). {ds.title or ds.name} "
+        f"(dataset {ds.name}, version {ds.version}) "
         f"[Data set]. chrono-data {package_version}."
     )
 
 
 @click.command()
 @DATASET_OPTION
+@MAX_FILE_SIZE
 def info(dataset: str) -> None:
     """Package and dataset versions, checksums, and how to cite."""
     from chrono._version import __version__
-    from chrono.package import DatasetError, read_descriptor, resolve
+    from chrono.dataset import Dataset
+    from chrono.package import DatasetError
 
     try:
-        directory = resolve(dataset)
-        desc = read_descriptor(directory)
+        ds = Dataset.open(dataset)
     except DatasetError as exc:
         fail(str(exc), EXIT_UNREADABLE)
-    licenses = ", ".join(x.get("name", "?") for x in desc.get("licenses", []))
-    click.echo(f"chrono-data {__version__}")
-    click.echo(f"dataset     {desc.get('name')} {desc.get('version')}")
-    click.echo(f"title       {desc.get('title')}")
-    click.echo(f"license     {licenses}")
-    click.echo(f"location    {directory}")
-    meta = desc.get("chrono", {})
-    if meta.get("curated_sha256"):
-        click.echo(f"curated     sha256:{meta['curated_sha256']}")
-    click.echo("checksums")
-    for res in desc["resources"]:
-        click.echo(
-            f"  {res.get('hash', '?')}  {res['path']}  ({res.get('bytes', '?')} bytes, "
-            f"{res.get('rows', '?')} rows)"
-        )
-    click.echo("cite as")
-    click.echo(f"  {citation(desc, __version__)}")
+    t = terminal
+    with ds:
+        click.echo(f"chrono-data {__version__}")
+        click.echo(f"dataset     {t(ds.name)} {t(ds.version)}")
+        click.echo(f"title       {t(ds.title)}")
+        click.echo(f"license     {t(', '.join(ds.licenses))}")
+        click.echo(f"location    {t(ds.root)}")
+        if ds.curated_sha256:
+            click.echo(f"curated     sha256:{t(ds.curated_sha256)}")
+        click.echo("checksums")
+        for res in ds.resources.values():
+            spec = res.spec
+            size, rows = res.number("bytes"), res.number("rows")
+            click.echo(
+                f"  {t(spec.get('hash', '?'))}  {t(res.path)}  "
+                f"({'?' if size is None else size} bytes, {'?' if rows is None else rows} rows)"
+            )
+        click.echo("cite as")
+        click.echo(f"  {t(citation(ds, __version__))}")
 
 
 COMMANDS = [build, list_, show, info]

@@ -7,7 +7,14 @@ from typing import Any
 
 import click
 
-from chrono.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE, fail
+from chrono.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    EXIT_UNREADABLE,
+    EXIT_USAGE,
+    MAX_FILE_SIZE,
+    fail,
+)
 
 #: Rows listed per table and kind unless --limit says otherwise (counts are always exact).
 DEFAULT_LIMITS = {"text": 50, "markdown": 20, "json": 0}
@@ -75,6 +82,7 @@ def _sides(args: tuple[str, ...]) -> tuple[str, str | None]:
     show_default=True,
     help="Join engine: DuckDB when installed (auto), or Arrow compute. Same report.",
 )
+@MAX_FILE_SIZE
 def diff(
     revisions: tuple[str, ...],
     dataset: str,
@@ -96,6 +104,7 @@ def diff(
     from chrono.diffing import DiffError, render
     from chrono.diffing import diff as run
     from chrono.model.tables import TABLE_NAMES
+    from chrono.safeio import InputError
 
     for name in tables:
         if name not in TABLE_NAMES:
@@ -111,7 +120,7 @@ def diff(
         result = run(
             old, new_side, tables=tables or None, ignore=ignore, dataset=dataset, engine=engine
         )
-    except DiffError as exc:
+    except (DiffError, InputError) as exc:
         fail(str(exc), EXIT_UNREADABLE)
     except ValueError as exc:
         fail(str(exc), EXIT_USAGE)
@@ -130,6 +139,7 @@ def diff(
 
 @click.command()
 @click.argument("file", type=click.Path(dir_okay=False))
+@MAX_FILE_SIZE
 def textconv(file: str) -> None:
     """Print a Parquet table as text, one line per row sorted by key (for git diff).
 
@@ -138,10 +148,11 @@ def textconv(file: str) -> None:
     """
     from chrono.diffing import DiffError
     from chrono.diffing.textconv import render_file
+    from chrono.safeio import InputError
 
     try:
         click.echo(render_file(Path(file)), nl=False)
-    except DiffError as exc:
+    except (DiffError, InputError) as exc:
         fail(str(exc), EXIT_UNREADABLE)
 
 

@@ -10,7 +10,14 @@ import textwrap
 
 import click
 
-from chrono.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE, fail
+from chrono.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    EXIT_UNREADABLE,
+    EXIT_USAGE,
+    MAX_FILE_SIZE,
+    fail,
+)
 
 FORMATS = ("text", "json", "markdown", "github")
 
@@ -58,6 +65,7 @@ def _explain(code: str) -> str:
     help="Also append the markdown summary to this file (e.g. $GITHUB_STEP_SUMMARY).",
 )
 @click.option("--explain", metavar="CODE", default=None, help="Explain one rule and exit.")
+@MAX_FILE_SIZE
 def validate(
     paths: tuple[str, ...],
     fmt: str,
@@ -80,12 +88,13 @@ def validate(
         return
     from pathlib import Path
 
+    from chrono.escape import terminal
     from chrono.package import DatasetError
     from chrono.validation import expand, render
     from chrono.validation import validate as run
 
-    if sources is not None and not Path(sources).is_dir():
-        fail(f"--sources {sources}: no such directory", EXIT_UNREADABLE)
+    if sources is not None and ("\0" in sources or not Path(sources).is_dir()):
+        fail(f"--sources {sources!r}: no such directory", EXIT_UNREADABLE)
     if paths:
         dirs: list[Path] = []
         for p in paths:
@@ -101,7 +110,7 @@ def validate(
 
     def progress(label: str) -> callable:  # type: ignore[valid-type]
         def say(step: str) -> None:
-            click.echo(f"\r\x1b[Kvalidating {label}: {step}...", nl=False, err=True)
+            click.echo(f"\r\x1b[Kvalidating {terminal(label)}: {step}...", nl=False, err=True)
 
         return say
 

@@ -6,6 +6,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from chrono.escape import markdown_code, markdown_text, terminal
+
 KINDS = ("added", "removed", "changed", "renamed")
 
 Style = Callable[[str, str], str]  # (text, role) -> text; role: add | remove | change | head
@@ -16,12 +18,12 @@ def plain(text: str, role: str) -> str:
 
 
 def value(v: Any) -> str:
-    """A value, unambiguously: strings quoted, null as null."""
-    return json.dumps(v, ensure_ascii=False)
+    """A value, unambiguously: strings quoted, null as null (control characters escaped)."""
+    return terminal(json.dumps(v, ensure_ascii=False, default=str))
 
 
 def key_text(key: dict[str, Any]) -> str:
-    return ", ".join("null" if v is None else str(v) for v in key.values())
+    return ", ".join("null" if v is None else terminal(v) for v in key.values())
 
 
 def _counts_line(counts: dict[str, int]) -> str:
@@ -37,11 +39,12 @@ def _changed_tables(report: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _schema_line(s: dict[str, Any]) -> tuple[str, str]:
+    col, old, new = (terminal(s.get(k)) for k in ("column", "old_type", "new_type"))
     if s["change"] == "added":
-        return f"+ column {s['column']} ({s['new_type']})", "add"
+        return f"+ column {col} ({new})", "add"
     if s["change"] == "removed":
-        return f"- column {s['column']} ({s['old_type']})", "remove"
-    return f"~ column {s['column']}: {s['old_type']} → {s['new_type']}", "change"
+        return f"- column {col} ({old})", "remove"
+    return f"~ column {col}: {old} → {new}", "change"
 
 
 def _more(shown: int, total: int) -> str | None:
@@ -49,7 +52,10 @@ def _more(shown: int, total: int) -> str | None:
 
 
 def text(report: dict[str, Any], style: Style = plain) -> str:
-    lines = [style(f"--- {report['old']}", "remove"), style(f"+++ {report['new']}", "add")]
+    lines = [
+        style(f"--- {terminal(report['old'])}", "remove"),
+        style(f"+++ {terminal(report['new'])}", "add"),
+    ]
     tables = _changed_tables(report)
     if not tables:
         lines.append("No differences.")
@@ -67,7 +73,9 @@ def text(report: dict[str, Any], style: Style = plain) -> str:
             dates = e.get("date_changes", {})
             for col, ch in e["fields"].items():
                 note = f"  ({dates[col]})" if col in dates else ""
-                lines.append(f"      {col}: {value(ch['old'])} → {value(ch['new'])}{note}")
+                lines.append(
+                    f"      {terminal(col)}: {value(ch['old'])} → {value(ch['new'])}{note}"
+                )
         for e in t["renamed"]:
             lines.append(
                 "  " + style(f"> {key_text(e['old_key'])} → {key_text(e['new_key'])}", "change")
@@ -77,7 +85,7 @@ def text(report: dict[str, Any], style: Style = plain) -> str:
                 lines.append("  " + style(f"{mark} {key_text(e['key'])}", role))
                 for col, v in e["row"].items():
                     if v is not None:
-                        lines.append(style(f"      {col}: {value(v)}", role))
+                        lines.append(style(f"      {terminal(col)}: {value(v)}", role))
         for kind in KINDS:
             more = _more(len(t[kind]), t["counts"][kind])
             if more:
@@ -86,7 +94,7 @@ def text(report: dict[str, Any], style: Style = plain) -> str:
     if prov:
         lines.append(style("provenance (claims and sources, by the event they support):", "head"))
         for p in prov:
-            lines.append(f"  {p['event_id']}: {_prov_text(p)}")
+            lines.append(f"  {terminal(p['event_id'])}: {terminal(_prov_text(p))}")
     return "\n".join(lines) + "\n"
 
 
@@ -116,16 +124,17 @@ def stat(report: dict[str, Any]) -> str:
     return "".join(f"{r[0]:<{width}}" + "".join(f"  {c:>7}" for c in r[1:]) + "\n" for r in table)
 
 
-def _cell(v: Any) -> str:
-    text = value(v) if not isinstance(v, str) else v
-    return "`" + text.replace("|", "\\|").replace("`", "'").replace("\n", " ") + "`"
+def _cell(v: Any, table: bool = True) -> str:
+    """A value as an inert code span (in a table cell by default)."""
+    text = json.dumps(v, ensure_ascii=False, default=str) if not isinstance(v, str) else v
+    return markdown_code(text, table=table)
 
 
 def markdown(report: dict[str, Any]) -> str:
     out = [
         "### chrono diff",
         "",
-        f"`{report['old']}` → `{report['new']}`",
+        f"{_cell(report['old'], False)} → {_cell(report['new'], False)}",
         "",
     ]
     tables = _changed_tables(report)
@@ -146,7 +155,7 @@ def markdown(report: dict[str, Any]) -> str:
         out += ["", f"#### {t['name']}"]
         if t["schema_changes"]:
             out += ["", "Schema:", ""]
-            out += [f"- {_schema_line(s)[0]}" for s in t["schema_changes"]]
+            out += [f"- {markdown_text(_schema_line(s)[0])}" for s in t["schema_changes"]]
         if t["changed"]:
             out += ["", f"Changed ({t['counts']['changed']}):", ""]
             out += ["| key | column | old | new |", "|---|---|---|---|"]
@@ -158,18 +167,19 @@ def markdown(report: dict[str, Any]) -> str:
                 for col, ch in e["fields"].items():
                     note = f" ({dates[col]})" if col in dates else ""
                     out.append(
-                        f"| {_cell(key)} | {col} | {_cell(ch['old'])} | {_cell(ch['new'])}{note} |"
+                        f"| {_cell(key)} | {markdown_text(col)} | {_cell(ch['old'])} | "
+                        f"{_cell(ch['new'])}{note} |"
                     )
         if t["renamed"]:
             out += ["", f"Renamed ({t['counts']['renamed']}):", ""]
             out += [
-                f"- {_cell(key_text(e['old_key']))} → {_cell(key_text(e['new_key']))}"
+                f"- {_cell(key_text(e['old_key']), False)} → {_cell(key_text(e['new_key']), False)}"
                 for e in t["renamed"]
             ]
         for kind in ("added", "removed"):
             if t[kind]:
                 out += ["", f"{kind.capitalize()} ({t['counts'][kind]}):", ""]
-                out += [f"- {_cell(key_text(e['key']))}" for e in t[kind]]
+                out += [f"- {_cell(key_text(e['key']), False)}" for e in t[kind]]
         for kind in KINDS:
             more = _more(len(t[kind]), t["counts"][kind])
             if more:
@@ -179,7 +189,8 @@ def markdown(report: dict[str, Any]) -> str:
         out += ["| event | claims and sources | event row |", "|---|---|---|"]
         for p in report["provenance"]:
             row = "unchanged (provenance only)" if p["provenance_only"] else p["event_change"]
-            out.append(f"| {_cell(p['event_id'])} | {_prov_text(p).rsplit(' (', 1)[0]} | {row} |")
+            prov = markdown_text(_prov_text(p).rsplit(" (", 1)[0])
+            out.append(f"| {_cell(p['event_id'])} | {prov} | {row} |")
     return "\n".join(out) + "\n"
 
 
@@ -188,6 +199,6 @@ def table_text(name: str, keys: list[str], rows: list[dict[str, Any]]) -> str:
     lines = []
     for r in rows:
         key = key_text({k: r.get(k) for k in keys})
-        fields = " ".join(f"{c}={value(v)}" for c, v in r.items() if c not in keys)
-        lines.append(f"{name}[{key}] {fields}".rstrip())
+        fields = " ".join(f"{terminal(c)}={value(v)}" for c, v in r.items() if c not in keys)
+        lines.append(f"{terminal(name)}[{key}] {fields}".rstrip())
     return "\n".join(lines) + ("\n" if lines else "")

@@ -69,7 +69,7 @@ def _lookup(values: pa.ChunkedArray, keys: pa.Array) -> pa.Array:
     if n == 0:
         return pa.array([], pa.int32())
     if pa.types.is_dictionary(values.type):
-        found = _per_dictionary(values, lambda d: pc.index_in(d, value_set=keys))
+        found = _per_dictionary(values, lambda d: pc.index_in(d, value_set=keys, skip_nulls=True))
         return pa.concat_arrays([pc.take(pos, c.indices) for pos, c in found])
     values = _strings(values)
     change = pc.not_equal(values.slice(1), values.slice(0, n - 1))
@@ -79,7 +79,7 @@ def _lookup(values: pa.ChunkedArray, keys: pa.Array) -> pa.Array:
     first[1:] = change.to_numpy(zero_copy_only=False) if n > 1 else first[1:]
     starts = np.flatnonzero(first)
     if len(starts) > 0.75 * n:  # no long runs: look every row up
-        out = pc.index_in(values, value_set=keys)
+        out = pc.index_in(values, value_set=keys, skip_nulls=True)
         return out.combine_chunks() if isinstance(out, pa.ChunkedArray) else out
     uniq = pc.filter(values, pa.array(first))  # each run's value (a filter keeps chunks)
     run_ids = np.cumsum(first, dtype=np.int32)
@@ -91,15 +91,16 @@ def _lookup(values: pa.ChunkedArray, keys: pa.Array) -> pa.Array:
         and bool(pc.all(pc.equal(uniq, keys)).as_py())
     ):
         return run  # the runs are the keys, in order
-    out = pc.take(pc.index_in(uniq, value_set=keys), run)
+    out = pc.take(pc.index_in(uniq, value_set=keys, skip_nulls=True), run)
     return out.combine_chunks() if isinstance(out, pa.ChunkedArray) else out
 
 
 def _parents(report: Report, events: Loaded) -> None:
     parent_idx = _ref_index(report, events, "parent_id", events)
-    if parent_idx is None or not events.has("earliest", "latest"):
-        return
-    if parent_idx.null_count == len(parent_idx):  # no event has a (known) parent
+    if parent_idx is None or parent_idx.null_count == len(parent_idx):
+        return  # no event has a (known) parent
+    _cycles(report, events, parent_idx)
+    if not events.has("earliest", "latest"):
         return
     p_lo = pc.take(events.data["earliest"], parent_idx)
     p_hi = pc.take(events.data["latest"], parent_idx)
@@ -115,6 +116,52 @@ def _parents(report: Report, events: Loaded) -> None:
             f"{r['parent_id']!r} ({r['_plo']}..{r['_phi']})"
         ),
         extra={"_plo": p_lo, "_phi": p_hi},
+    )
+
+
+def _cycles(report: Report, events: Loaded, parent_idx: pa.Array) -> None:
+    """CHR305: events on a loop of parents (their own parent included).
+
+    Only the events that have a parent take part: each points at its parent's position among
+    them, or at a sentinel (a parent without a parent ends the chain). Pointer doubling
+    (``nxt = nxt[nxt]``, log2 of their number times) takes every chain that ends to the
+    sentinel; the events still elsewhere lead into a loop, and the events they land on are
+    the loops' members (on a loop, the doubled map is a rotation, so it reaches them all).
+    """
+    parent = np.asarray(pc.fill_null(parent_idx, -1).to_numpy(zero_copy_only=False), np.int64)
+    sub = np.flatnonzero(parent >= 0)
+    m = len(sub)
+    pos = np.full(len(parent) + 1, m, dtype=np.int64)  # index -1 (no parent): the sentinel
+    pos[sub] = np.arange(m)
+    nxt = np.append(pos[parent[sub]], m)
+    for _ in range(max(m, 1).bit_length() + 1):
+        nxt = nxt[nxt]
+        if not (nxt[:m] != m).any():
+            return
+    on_loop = np.zeros(len(parent), dtype=bool)
+    on_loop[sub[np.unique(nxt[:m][nxt[:m] != m])]] = True
+    if not events.has("id"):
+        return
+    ids = events.combined("id")
+
+    def loop(row: int) -> str:  # an example's loop, as text (examples only: a few)
+        path, at = [row], int(parent[row])
+        while at != row and len(path) < 6:
+            path.append(at)
+            at = int(parent[at])
+        names = [repr(ids[i].as_py()) for i in path]
+        if len(path) == 1:
+            return f"event {names[0]} is its own parent"
+        return "parent loop: " + " → ".join([*names, names[0] if at == row else "..."])
+
+    emit(
+        report,
+        "CHR305",
+        events,
+        pa.array(on_loop),
+        "parent_id",
+        lambda r: loop(r["_row"]),
+        extra=lambda: {"_row": pa.array(np.arange(len(parent)))},
     )
 
 

@@ -25,8 +25,10 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from chrono.dataset import Dataset
 from chrono.model.tables import TABLES
-from chrono.package import DESCRIPTOR, DatasetError, read_descriptor, resolve, safe_path
+from chrono.package import DESCRIPTOR, DatasetError, resolve
+from chrono.safeio import InputError
 from chrono.validation.cross_rules import (
     _claim_rules,
     _duplicates,
@@ -35,7 +37,7 @@ from chrono.validation.cross_rules import (
     _published,
     _ref_index,
 )
-from chrono.validation.reading import _check_text, _freshness, _integrity, _load, _start_hashing
+from chrono.validation.reading import _check_text, freshness, integrity, load_table, start_hashing
 from chrono.validation.report import Finding, Report
 from chrono.validation.rules import RULES
 from chrono.validation.table import Loaded, _mask_count, _rel
@@ -120,38 +122,38 @@ def expand(path: str | Path) -> list[Path]:
 
 
 def validate(
-    path: str | Path,
+    path: str | Path | Dataset,
     *,
     sources: str | Path | None = None,
     max_examples: int = 5,
     progress: Progress | None = None,
 ) -> Report:
-    """Validate one dataset (a bundled name, a directory or a ``datapackage.json``).
+    """Validate one dataset (a bundled name, a directory, a ``datapackage.json``, or an
+    opened :class:`~chrono.dataset.Dataset`).
 
     Never raises for bad or unreadable data: an input that cannot be read sets
     ``Report.fatal`` (the CLI exits 3), findings go to ``Report.results``.
     """
-    say = progress or (lambda _msg: None)
     try:
-        directory = resolve(path)
+        ds = Dataset.open(path, unique=False)
     except DatasetError as exc:
         return Report(str(path), str(path), fatal=str(exc), max_examples=max_examples)
-    report = Report(directory.name, str(directory), max_examples=max_examples)
     try:
-        descriptor = read_descriptor(directory)
-    except DatasetError as exc:
-        report.fatal = str(exc)
-        return report
-    name = descriptor.get("name")
-    if isinstance(name, str) and name:
-        report.dataset = name
+        return _validate(ds, sources, max_examples, progress or (lambda _msg: None))
+    finally:
+        if ds is not path:
+            ds.close()
+
+
+def _validate(ds: Dataset, sources: str | Path | None, max_examples: int, say: Progress) -> Report:
+    report = Report(ds.name, str(ds.root), max_examples=max_examples)
     with ThreadPoolExecutor(max_workers=1) as hasher, ThreadPoolExecutor(_WORKERS) as pool:
-        hashes = _start_hashing(hasher, directory, descriptor)
+        hashes = start_hashing(hasher, ds)
         checks = _Checks(pool, report.max_examples)
         loaded: dict[str, Loaded] = {}
         try:
             say("reading tables")
-            loaded = _load_all(report, directory, descriptor, hashes, sources is not None, checks)
+            loaded = _load_all(report, ds, sources is not None, checks)
         except DatasetError as exc:
             report.fatal = str(exc)
         say("checking tables, references and provenance")
@@ -162,21 +164,45 @@ def validate(
         elif report.fatal is None:
             checks.merge_into(report)
         say("checking files")
-        _integrity(report, directory, descriptor, hashes)
-    if report.fatal is not None:
-        report.finish()
-        return report
-    _freshness(report, directory, descriptor)
-    if sources is None:
-        _unchecked_quotes(report, loaded)
-    else:
-        say("checking quotes")
-        from chrono.validation.quotes import check_quotes
+        integrity(report, ds, hashes)
+    if report.fatal is None:
+        try:
+            freshness(report, ds)
+            _empty(report, ds, loaded)
+            if sources is None:
+                _unchecked_quotes(report, loaded)
+            else:
+                say("checking quotes")
+                from chrono.validation.quotes import check_quotes
 
-        check_quotes(report, loaded, Path(sources))
+                check_quotes(report, loaded, Path(sources))
+        except InputError as exc:
+            report.fatal = str(exc)
     report.finish()
-    _locate(report, directory, loaded)
+    if report.fatal is None:
+        _locate(report, ds.root, loaded)
     return report
+
+
+def _empty(report: Report, ds: Dataset, loaded: dict[str, Loaded]) -> None:
+    """CHR109: a curated dataset whose events table is empty was built from broken sources
+    (no ``events/`` folder, or no ``.yaml`` file in it)."""
+    events = loaded.get("events")
+    if events is None or events.rows or not ds.curated:
+        return
+    report.add(
+        Finding(
+            "CHR109",
+            RULES["CHR109"].severity,
+            "events",
+            None,
+            None,
+            0,
+            "a curated dataset with no events: its events/ folder is missing or holds no "
+            "<id>.yaml file (chrono build refuses to write such a dataset)",
+            _rel(events.path),
+        )
+    )
 
 
 def _names_texts(sources: Loaded) -> bool:
@@ -201,19 +227,10 @@ def _unchecked_quotes(report: Report, loaded: dict[str, Loaded]) -> None:
         )
 
 
-def _load_all(
-    report: Report,
-    directory: Path,
-    descriptor: dict[str, Any],
-    hashes: dict[str, Future[tuple[str, int]]],
-    quotes: bool,
-    checks: _Checks,
-) -> dict[str, Loaded]:
-    by_name = {r["name"]: r for r in descriptor["resources"]}
+def _load_all(report: Report, ds: Dataset, quotes: bool, checks: _Checks) -> dict[str, Loaded]:
     out: dict[str, Loaded] = {}
     for name, spec in TABLES.items():
-        res = by_name.get(name)
-        if res is None:
+        if name not in ds.resources:
             report.add(
                 Finding(
                     "CHR101",
@@ -223,12 +240,11 @@ def _load_all(
                     None,
                     None,
                     f"the descriptor lists no table {name!r}",
-                    _rel(directory / DESCRIPTOR),
+                    _rel(ds.descriptor_path),
                 )
             )
             continue
-        path = safe_path(directory, res["path"])
-        out[name], raw = _load(report, spec, res, path, quotes)
+        out[name], raw = load_table(report, spec, ds, quotes)
         checks.check_text(out[name], raw)
         checks.run(_per_table, out[name], needs=(out[name],))
         _cross(checks, out, name)
@@ -288,7 +304,7 @@ def _locate(report: Report, directory: Path, loaded: dict[str, Loaded]) -> None:
         return
     try:
         locations = read_curated(directory).locations
-    except (CurationError, OSError):
+    except (CurationError, InputError, OSError):
         return
     for res in report.results.values():
         located = []

@@ -4,7 +4,8 @@ the rules need, their text (UTF-8), and freshness against the curated sources.
 
 from __future__ import annotations
 
-import hashlib
+import json
+import re
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -13,10 +14,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from chrono.dataset import Dataset, unreadable
 from chrono.model.derive import dictionary_id
 from chrono.model.schema import arrow_type
 from chrono.model.tables import TABLES, Column, Table
-from chrono.package import DESCRIPTOR, DatasetError, safe_path
+from chrono.package import DatasetError
 from chrono.validation.report import Finding, Report
 from chrono.validation.rules import RULES
 from chrono.validation.table import Loaded, _rel, _string_buffers
@@ -24,9 +26,6 @@ from chrono.validation.table import Loaded, _rel, _string_buffers
 #: Free-text columns whose only rule is "not null": checked from the Parquet statistics,
 #: never read (they are the bulk of the bytes of the big tables).
 _STATS_ONLY = {"events": {"title", "summary"}, "claims": {"note", "quote"}}
-
-
-_CHUNK = 16 << 20
 
 
 #: String columns with few distinct values, read as dictionaries straight from the Parquet
@@ -64,7 +63,7 @@ def _check_text(path: Path, column: pa.ChunkedArray) -> str | None:
             if low.is_valid and (low.as_py() < 0 or high.as_py() >= len(d)):
                 raise pa.ArrowInvalid(f"dictionary index {high.as_py()} out of bounds")
     except (pa.ArrowException, ValueError) as exc:
-        return _unreadable(path, exc)
+        return unreadable(path, exc)
     return None
 
 
@@ -89,82 +88,94 @@ def _check_chunk(chunk: pa.Array) -> None:
     chunk.validate(full=True)
 
 
-def _sha256(path: Path) -> tuple[str, int]:
-    h = hashlib.sha256()
-    size = 0
-    buf = bytearray(_CHUNK)
-    view = memoryview(buf)
-    with open(path, "rb") as fh:
-        while n := fh.readinto(buf):
-            h.update(view[:n])
-            size += n
-    return h.hexdigest(), size
+def start_hashing(pool: ThreadPoolExecutor, ds: Dataset) -> dict[str, Future[tuple[str, int]]]:
+    """The sha256 and size of every listed file, computed on ``pool`` from its checked,
+    open file (a regular file: the reads end)."""
+    return {name: pool.submit(ds.sha256, name) for name in ds.resources}
 
 
-def _start_hashing(
-    pool: ThreadPoolExecutor, directory: Path, descriptor: dict[str, Any]
-) -> dict[str, Future[tuple[str, int]]]:
-    out: dict[str, Future[tuple[str, int]]] = {}
-    for res in descriptor["resources"]:
-        path = safe_path(directory, res["path"])
-        out[res["name"]] = pool.submit(_sha256, path)
-    return out
+def _finding(code: str, table: str | None, value: Any, message: str, file: str) -> Finding:
+    return Finding(code, RULES[code].severity, table, None, None, value, message, file)
 
 
-def _integrity(
-    report: Report,
-    directory: Path,
-    descriptor: dict[str, Any],
-    hashes: dict[str, Future[tuple[str, int]]],
-) -> None:
-    for res in descriptor["resources"]:
-        name, path = res["name"], safe_path(directory, res["path"])
+def integrity(report: Report, ds: Dataset, hashes: dict[str, Future[tuple[str, int]]]) -> None:
+    """CHR601/605 (sha256), CHR602 (size) of every listed file; CHR108 (duplicate names)."""
+    for name in ds.duplicates:
+        report.add(
+            _finding(
+                "CHR108",
+                name if name in TABLES else None,
+                name,
+                f"several resources are named {name!r}: names must be unique (the first "
+                "is checked)",
+                _rel(ds.descriptor_path),
+            )
+        )
+    for res in ds.resources.values():
+        name, rel = res.name, _rel(res.file)
         try:
             digest, size = hashes[name].result()
-        except OSError:
+        except DatasetError:
             continue  # reading the table reports the missing or unreadable file
         table = name if name in TABLES else None
-        expected = res.get("hash")
-        if isinstance(expected, str):
-            algo, _, hexd = expected.partition(":") if ":" in expected else ("md5", "", expected)
-            if algo == "sha256" and hexd.lower() != digest:
+        expected = res.spec.get("hash")
+        problem = _hash_problem(expected)
+        if problem is not None:
+            report.add(_finding("CHR605", table, expected, f"{res.path}: {problem}", rel))
+        else:
+            hexd = str(expected).partition(":")[2].lower()
+            if hexd != digest:
                 report.add(
-                    Finding(
+                    _finding(
                         "CHR601",
-                        RULES["CHR601"].severity,
                         table,
-                        None,
-                        None,
                         f"sha256:{digest}",
-                        f"{res['path']}: sha256 mismatch: expected sha256:{hexd}, "
+                        f"{res.path}: sha256 mismatch: expected sha256:{hexd}, "
                         f"actual sha256:{digest}",
-                        _rel(path),
+                        rel,
                     )
                 )
-        if isinstance(res.get("bytes"), int) and res["bytes"] != size:
+        expected_size = res.spec.get("bytes")
+        if expected_size is not None and res.number("bytes") != size:
             report.add(
-                Finding(
+                _finding(
                     "CHR602",
-                    RULES["CHR602"].severity,
                     table,
-                    None,
-                    None,
                     size,
-                    f"{res['path']}: size mismatch: expected {res['bytes']} bytes, "
+                    f"{res.path}: size mismatch: expected {json.dumps(expected_size)} bytes, "
                     f"actual {size} bytes",
-                    _rel(path),
+                    rel,
                 )
             )
 
 
-def _freshness(report: Report, directory: Path, descriptor: dict[str, Any]) -> None:
-    from chrono.curation import curated_sha256, has_curated_sources
+_SHA256 = re.compile(r"[0-9a-fA-F]{64}")
 
-    if not has_curated_sources(directory):
+
+def _hash_problem(expected: Any) -> str | None:
+    """Why a descriptor's hash cannot vouch for a file (None: a well-formed sha256)."""
+    if expected is None:
+        return "no hash: the file's integrity cannot be checked (chrono build writes sha256)"
+    if not isinstance(expected, str):
+        return f"hash {json.dumps(expected)} is not text"
+    algo, sep, hexd = expected.partition(":")
+    if not sep:  # the Data Package spec: a hash without a prefix is MD5
+        algo, hexd = "md5", expected
+    if algo.lower() != "sha256":
+        return f"hash algorithm {algo!r} is not sha256 (it is not checked)"
+    if not _SHA256.fullmatch(hexd):
+        return f"malformed sha256 {hexd!r} (64 hexadecimal digits expected)"
+    return None
+
+
+def freshness(report: Report, ds: Dataset) -> None:
+    """CHR604: the curated sources changed since the build (curated datasets only)."""
+    from chrono.curation import curated_sha256
+
+    if not ds.curated:
         return
-    meta = descriptor.get("chrono")
-    recorded = meta.get("curated_sha256") if isinstance(meta, dict) else None
-    actual = curated_sha256(directory)
+    recorded = ds.curated_sha256
+    actual = curated_sha256(ds.root)
     if recorded == actual:
         return
     why = (
@@ -182,15 +193,10 @@ def _freshness(report: Report, directory: Path, descriptor: dict[str, Any]) -> N
             None,
             f"the Parquet is stale: the curated sources changed since the build ({why}); "
             "run chrono build",
-            _rel(directory / "dataset.yaml"),
+            _rel(ds.root / "dataset.yaml"),
             1,
         )
     )
-
-
-def _unreadable(path: Path, exc: BaseException) -> str:
-    reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return f"{path}: unreadable Parquet: {reason}"
 
 
 def _compatible(arr: pa.ChunkedArray, col: Column) -> pa.ChunkedArray | None:
@@ -219,35 +225,30 @@ def _compatible(arr: pa.ChunkedArray, col: Column) -> pa.ChunkedArray | None:
     return None
 
 
-def _load(
-    report: Report,
-    spec: Table,
-    res: dict[str, Any],
-    path: Path,
-    quotes: bool = False,
+def load_table(
+    report: Report, spec: Table, ds: Dataset, quotes: bool = False
 ) -> tuple[Loaded, pa.Table]:
     """The table's usable columns, and the columns as read (their text is checked later)."""
+    res = ds.resource(spec.name)
+    path = res.file
+    pf = ds.parquet_file(spec.name)
     try:
-        pf = pq.ParquetFile(path)
         schema = pf.schema_arrow
         meta = pf.metadata
-    except FileNotFoundError:
-        raise DatasetError(f"{path}: not found (listed in {DESCRIPTOR})") from None
     except (pa.ArrowException, OSError, ValueError) as exc:
-        raise DatasetError(_unreadable(path, exc)) from None
+        raise DatasetError(unreadable(path, exc)) from None
     rel = _rel(path)
     name = spec.name
     rows = meta.num_rows
-    if isinstance(res.get("rows"), int) and res["rows"] != rows:
+    listed = res.spec.get("rows")
+    if listed is not None and res.number("rows") != rows:
         report.add(
-            Finding(
+            _finding(
                 "CHR603",
-                RULES["CHR603"].severity,
                 name,
-                None,
-                None,
                 rows,
-                f"{res['path']}: row count mismatch: expected {res['rows']} rows, actual {rows}",
+                f"{res.path}: row count mismatch: expected {json.dumps(listed)} rows, "
+                f"actual {rows}",
                 rel,
             )
         )
@@ -285,7 +286,7 @@ def _load(
     try:
         null_counts = _null_counts(pf)
     except (pa.ArrowException, OSError, ValueError) as exc:  # e.g. a column name not UTF-8
-        raise DatasetError(_unreadable(path, exc)) from None
+        raise DatasetError(unreadable(path, exc)) from None
     wanted = [c.name for c in spec.columns if c.name in present and c.name not in skip]
     for c in spec.columns:  # a stats-only column without statistics must be read
         if c.name in skip and c.name in present and not c.nullable and c.name not in null_counts:
@@ -299,12 +300,9 @@ def _load(
             or pa.types.is_large_string(schema.field(c).type)
         )
     ]
-    try:
-        # read_table (the dataset reader) decodes column chunks in parallel, faster than
-        # ParquetFile.read on two cores
-        data = pq.read_table(path, columns=wanted, read_dictionary=as_dict or None)
-    except (pa.ArrowException, OSError, ValueError) as exc:
-        raise DatasetError(_unreadable(path, exc)) from None
+    # read_table (the dataset reader) decodes column chunks in parallel, faster than
+    # ParquetFile.read on two cores
+    data = ds.read_table(name, wanted, read_dictionary=as_dict or None)
     arrays: dict[str, pa.ChunkedArray] = {}
     usable: set[str] = set()
     for col in spec.columns:

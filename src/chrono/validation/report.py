@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from chrono.escape import github_data, github_property, markdown_code, markdown_text, terminal
 from chrono.validation.rules import ERROR, RULES, WARNING
 
 #: Version of the JSON report's shape (schemas/validate-report.schema.json).
@@ -35,7 +37,7 @@ class Finding:
             "table": self.table,
             "key": list(self.key) if self.key is not None else None,
             "column": self.column,
-            "value": self.value,
+            "value": _json_value(self.value),
             "message": self.message,
             "file": self.file,
             "line": self.line,
@@ -47,6 +49,13 @@ class Finding:
         if not self.key:
             return self.table
         return f"{self.table}[{', '.join(self.key)}]"
+
+
+def _json_value(value: Any) -> Any:
+    """NaN and infinities (which JSON cannot hold) as text."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    return value
 
 
 @dataclass
@@ -164,12 +173,13 @@ def render_text(reports: list[Report], color: bool = False) -> str:
         return click.style(text, **kw) if color else text
 
     lines: list[str] = []
+    t = terminal  # every text from the data, shown on one line, inert
     for rep in reports:
-        head = f"{rep.dataset} ({rep.path}): {_summary(rep)}"
+        head = f"{t(rep.dataset)} ({t(rep.path)}): {_summary(rep)}"
         lines.append(style(head, bold=True, fg="green" if rep.valid else "red"))
         if rep.fatal:
-            lines.append(f"  {rep.fatal}")
-        lines += [f"  note: {n}" for n in rep.notes]
+            lines.append(f"  {t(rep.fatal)}")
+        lines += [f"  note: {t(n)}" for n in rep.notes]
         for res in rep.results.values():
             sev = style(res.severity, fg="red" if res.severity == ERROR else "yellow")
             shown = len(res.examples)
@@ -178,7 +188,7 @@ def render_text(reports: list[Report], color: bool = False) -> str:
             for f in res.examples:
                 val = "" if f.value is None else f" = {_value(f.value)}"
                 col = f".{f.column}" if f.column else ""
-                lines.append(f"    {f.where()}{col}{val}: {f.message}")
+                lines.append(f"    {t(f.where())}{t(col)}{t(val)}: {t(f.message)}")
     return "\n".join(lines) + "\n"
 
 
@@ -191,41 +201,33 @@ def render_json(reports: list[Report]) -> str:
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def render_markdown(reports: list[Report]) -> str:
     lines = ["## chrono validate", ""]
     for rep in reports:
         mark = "✅" if rep.valid else "❌"
-        lines.append(f"### {mark} {_md(rep.dataset)}: {_summary(rep)}")
+        lines.append(f"### {mark} {markdown_text(rep.dataset)}: {_summary(rep)}")
         lines.append("")
         if rep.fatal:
-            lines += [f"> {_md(rep.fatal)}", ""]
+            lines += [f"> {markdown_text(rep.fatal)}", ""]
             continue
-        lines += [f"_note: {_md(n)}_" for n in rep.notes] + ([""] if rep.notes else [])
+        lines += [f"_note: {markdown_text(n)}_" for n in rep.notes] + ([""] if rep.notes else [])
         if not rep.results:
             lines += ["No findings.", ""]
             continue
         lines += ["| Code | Severity | Rule | Count |", "|---|---|---|---:|"]
         for res in rep.results.values():
-            lines.append(f"| {res.code} | {res.severity} | {_md(res.title)} | {res.count} |")
+            lines.append(
+                f"| {res.code} | {res.severity} | {markdown_text(res.title)} | {res.count} |"
+            )
         lines.append("")
         lines += ["<details><summary>Examples</summary>", ""]
         for res in rep.results.values():
             for f in res.examples:
                 col = f".{f.column}" if f.column else ""
-                lines.append(f"- `{res.code}` `{_md(f.where())}{col}`: {_md(f.message)}")
+                where = markdown_code(f"{f.where()}{col}")
+                lines.append(f"- `{res.code}` {where}: {markdown_text(f.message)}")
         lines += ["", "</details>", ""]
     return "\n".join(lines)
-
-
-def _gh_escape(text: str, prop: bool = False) -> str:
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    if prop:
-        text = text.replace(":", "%3A").replace(",", "%2C")
-    return text
 
 
 def render_github(reports: list[Report]) -> str:
@@ -235,7 +237,7 @@ def render_github(reports: list[Report]) -> str:
     hidden = {ERROR: 0, WARNING: 0}
     for rep in reports:
         if rep.fatal:
-            lines.append(f"::error title=unreadable::{_gh_escape(rep.fatal)}")
+            lines.append(f"::error title=unreadable::{github_data(rep.fatal)}")
             shown[ERROR] += 1
             continue
         for res in rep.results.values():
@@ -246,13 +248,13 @@ def render_github(reports: list[Report]) -> str:
                 shown[f.severity] += 1
                 props = []
                 if f.file:
-                    props.append(f"file={_gh_escape(f.file, True)}")
+                    props.append(f"file={github_property(f.file)}")
                     if f.line:
                         props.append(f"line={f.line}")
-                props.append(f"title={f.code}")
+                props.append(f"title={github_property(f.code)}")
                 col = f".{f.column}" if f.column else ""
                 msg = f"{rep.dataset}: {f.where()}{col}: {f.message}"
-                lines.append(f"::{f.severity} {','.join(props)}::{_gh_escape(msg)}")
+                lines.append(f"::{f.severity} {','.join(props)}::{github_data(msg)}")
             # rows beyond the examples are counted, not annotated
             hidden[res.severity] += res.count - len(res.examples)
     more = hidden[ERROR] + hidden[WARNING]

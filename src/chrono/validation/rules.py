@@ -66,6 +66,29 @@ _RULES = (
         "http(s), languages BCP 47 tags.",
     ),
     Rule(
+        "CHR107",
+        ERROR,
+        "value out of range",
+        "A number outside the range its column allows: latitude must lie in [-90, 90] and "
+        "longitude in [-180, 180] (decimal degrees); NaN and infinities are never valid.",
+    ),
+    Rule(
+        "CHR108",
+        ERROR,
+        "duplicate resource name",
+        "Two or more resources of datapackage.json share a name, so a reader cannot tell "
+        "which file is the table (chrono.load would pick one). Resource names must be unique; "
+        "the first resource of each name is validated.",
+    ),
+    Rule(
+        "CHR109",
+        ERROR,
+        "curated dataset without events",
+        "A dataset with curated sources (dataset.yaml) whose events table is empty was built "
+        "from a missing or empty events/ folder (or one holding .yml files). chrono build "
+        "refuses to write such a dataset; restore events/<id>.yaml and rebuild.",
+    ),
+    Rule(
         "CHR201",
         ERROR,
         "duplicate primary key",
@@ -105,6 +128,14 @@ _RULES = (
         "child event outside its parent",
         "An event with a parent (a meeting held at a summit) must lie inside the parent's "
         "interval.",
+    ),
+    Rule(
+        "CHR305",
+        ERROR,
+        "event is its own ancestor",
+        "Following parent_id from an event must end at an event without a parent. An event "
+        "that is its own parent, or a loop of parents (a is part of b, b part of a), has no "
+        "containing event at all: fix the parent_id of one event of the loop.",
     ),
     Rule(
         "CHR401",
@@ -188,6 +219,15 @@ _RULES = (
         "Parquet stale with respect to the curated sources",
         "The curated YAML beside datapackage.json changed since the Parquet was built "
         "(its hash differs from chrono.curated_sha256 in the descriptor). Run chrono build.",
+    ),
+    Rule(
+        "CHR605",
+        ERROR,
+        "hash missing, not sha256, or malformed",
+        "Each resource's hash in datapackage.json must be 'sha256:' followed by 64 "
+        "hexadecimal digits. A hash without a prefix is MD5 (the Data Package spec), another "
+        "algorithm or a malformed value cannot vouch for the file, so it is an error, never "
+        "skipped.",
     ),
     Rule(
         "CHR701",

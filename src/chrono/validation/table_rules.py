@@ -55,6 +55,8 @@ def _per_table(report: Report, t: Loaded) -> None:
             )
         if col.kind == "vocab":
             _vocab(report, t, col, arr)
+        if (bounds := RANGES.get((name, col.name))) is not None:
+            _in_range(report, t, col.name, arr, *bounds)
     _unique(report, t)
     _dates(report, t)
     if name == "sources" and t.has("id", "retrieved_latest", "published_earliest"):
@@ -69,6 +71,25 @@ def _per_table(report: Report, t: Loaded) -> None:
                 f"retrieved {r.get('retrieved')} before it was published ({r.get('published')})"
             ),
         )
+
+
+#: Numeric columns and the closed interval their values must lie in (CHR107).
+RANGES = {("places", "latitude"): (-90.0, 90.0), ("places", "longitude"): (-180.0, 180.0)}
+
+
+def _in_range(
+    report: Report, t: Loaded, col: str, arr: pa.ChunkedArray, lo: float, hi: float
+) -> None:
+    """CHR107: NaN, infinities and values outside [lo, hi]."""
+    inside = pc.and_(pc.greater_equal(arr, lo), pc.less_equal(arr, hi))  # NaN: false
+    emit(
+        report,
+        "CHR107",
+        t,
+        pc.invert(inside),
+        col,
+        lambda r: f"{col} {r[col]} is not a number in [{lo:g}, {hi:g}]",
+    )
 
 
 def _vocab(report: Report, t: Loaded, col: Column, arr: pa.ChunkedArray) -> None:

@@ -1,0 +1,94 @@
+"""Text from a dataset, made inert for each output format chrono writes.
+
+Ids, titles, values, column names and file names come from untrusted datasets
+(docs/threat-model.md). Every renderer passes them through the function for its format:
+
+- :func:`terminal`: control characters (newlines, CR, ESC, BEL, the C1 range, DEL) and
+  the Unicode controls that reorder or split lines become visible escapes (``\\n``,
+  ``\\x1b``, ``\\u202e``): one value stays on one line and cannot drive the terminal.
+- :func:`markdown_text` and :func:`markdown_code`: inline text and code spans for
+  markdown (PR comments, job summaries): no HTML, link, image, emphasis, mention, math or
+  table cell boundary can be made by the data.
+- :func:`github_data` and :func:`github_property`: GitHub Actions workflow commands
+  (``::error file=...::message``), escaped as the Actions toolkit does, so data cannot end
+  a command or start a new one.
+
+JSON needs nothing: ``json.dumps`` escapes what would break it.
+
+>>> from chrono.escape import terminal, markdown_text, github_data
+>>> terminal("a\\nb\\x1b[31m")
+'a\\\\nb\\\\x1b[31m'
+>>> markdown_text("[x](http://e) <b>")
+'\\\\[x\\\\](http\\\\://e) \\\\<b\\\\>'
+>>> github_data("100%\\n::error::x")
+'100%25%0A::error::x'
+"""
+
+from __future__ import annotations
+
+import re
+
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+#: Unicode format controls that reorder text or break lines (bidi overrides and isolates,
+#: line and paragraph separators): shown, never obeyed.
+_FORMAT_CONTROLS = (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
+
+
+def _visible(code: int) -> str:
+    ch = chr(code)
+    if ch in _NAMED:
+        return _NAMED[ch]
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+_TERMINAL = {
+    code: _visible(code)
+    for code in (*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029, *_FORMAT_CONTROLS)
+}
+
+
+def terminal(text: object) -> str:
+    """``text`` on one line with every control character shown as an escape."""
+    return str(text).translate(_TERMINAL)
+
+
+#: Characters with a meaning in GitHub-flavoured markdown inline text: HTML, links and
+#: images, emphasis and strike-through, code, table cells, math, mentions, escapes.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>&|~$@])")
+_AUTOLINK = re.compile(r"(?<=[A-Za-z0-9])(:)(?=//)|(?i:(?<=www)(\.))")
+
+
+def markdown_text(text: object) -> str:
+    """``text`` as inert inline markdown: it renders as the same characters, nothing more."""
+    out = _MD_SPECIAL.sub(r"\\\1", terminal(text))
+    return _AUTOLINK.sub(lambda m: "\\" + (m.group(1) or m.group(2)), out)
+
+
+def markdown_code(text: object, *, table: bool = False) -> str:
+    """``text`` as a markdown code span (``table``: inside a table cell, where ``|`` must
+    be escaped even in code)."""
+    body = terminal(text)
+    if table:
+        body = body.replace("|", "\\|")
+    if not body:
+        return "` `"
+    fence = "`" * (max((len(m) for m in re.findall(r"`+", body)), default=0) + 1)
+    pad = " " if body[0] in "` " or body[-1] in "` " else ""
+    return f"{fence}{pad}{body}{pad}{fence}"
+
+
+def github_data(text: object) -> str:
+    """The message of a workflow command (after ``::``)."""
+    out = str(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return terminal(out)
+
+
+def github_property(text: object) -> str:
+    """A property value of a workflow command (``file=``, ``title=``)."""
+    return github_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def one_line(text: object) -> str:
+    """A message for stderr: white space runs (newlines included) folded to one space, then
+    any other control character shown as an escape."""
+    return terminal(" ".join(str(text).split()))
