@@ -331,7 +331,11 @@ class OutputDir:
         try:
             fd = os.open(name, os.O_RDONLY | _DIRECTORY | _NOFOLLOW | _CLOEXEC, dir_fd=self.fd)
         except OSError as exc:
-            what = "a symlink" if exc.errno == errno.ELOOP else reason(exc)
+            try:
+                link = stat.S_ISLNK(os.stat(name, dir_fd=self.fd, follow_symlinks=False).st_mode)
+            except OSError:
+                link = False
+            what = "a symlink" if link or exc.errno == errno.ELOOP else reason(exc)
             raise OutputError(f"{self.path / name}: not a folder to write into ({what})") from None
         return OutputDir(self.path / name, fd)
 

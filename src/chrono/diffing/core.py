@@ -8,6 +8,7 @@ a report lists (see :mod:`chrono.diffing.report`).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -177,9 +178,24 @@ def common_type(a: pa.DataType, b: pa.DataType) -> pa.DataType:
     return pa.string()
 
 
+def _nested(typ: pa.DataType) -> bool:
+    return pa.types.is_nested(_plain(typ))
+
+
+def _as_text(arr: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Values as text: JSON for nested values (lists, structs, maps), which Arrow can
+    neither cast to text nor compare; a column outside the model, so rarely many rows."""
+    if not _nested(arr.type):
+        return arr.cast(pa.string())
+    texts = [None if v is None else json.dumps(v, default=str) for v in arr.to_pylist()]
+    return pa.chunked_array([pa.array(texts, pa.string())])
+
+
 def _cast(arr: pa.ChunkedArray, typ: pa.DataType) -> pa.ChunkedArray:
     if arr.type.equals(typ):
         return arr
+    if _nested(arr.type) or _nested(typ):
+        return _as_text(arr)
     try:
         return arr.cast(typ)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
@@ -205,12 +221,15 @@ def conform_pair(
     for name in old_names:
         if name in new_names:
             a, b = old.schema.field(name).type, new.schema.field(name).type
-            if not a.equals(b):
+            if a.equals(b) and _nested(a):  # compared as text: Arrow cannot compare them
+                old = old.set_column(old_names.index(name), name, _as_text(old.column(name)))
+                new = new.set_column(new.column_names.index(name), name, _as_text(new.column(name)))
+            elif not a.equals(b):
                 changes.append(SchemaChange(name, "retyped", type_name(a), type_name(b)))
                 typ = common_type(a, b)
                 ca, cb = _cast(old.column(name), typ), _cast(new.column(name), typ)
                 if not ca.type.equals(cb.type):
-                    ca, cb = ca.cast(pa.string()), cb.cast(pa.string())
+                    ca, cb = _as_text(ca), _as_text(cb)
                 old = old.set_column(old_names.index(name), name, ca)
                 new = new.set_column(new.column_names.index(name), name, cb)
     for k in keys:

@@ -44,7 +44,7 @@ _DATE = re.compile(
       | (?P<year>-?[0-9]{4}|[0-9]{3}X|[0-9]{2}XX)
         (?:-(?P<month>0[1-9]|1[0-2]|2[1-4]|XX)
            (?:-(?P<day>0[1-9]|[12][0-9]|3[01]|XX))?)?
-    )(?P<q>[?~%])?$""",
+    )(?P<q>[?~%])?\Z""",  # \Z, not $: "$" also matches before a final newline
     re.VERBOSE,
 )
 _SEASONS = {21: (3, 5), 22: (6, 8), 23: (9, 11), 24: (12, 14)}  # 14 = February next year
