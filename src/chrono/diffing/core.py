@@ -179,7 +179,7 @@ def common_type(a: pa.DataType, b: pa.DataType) -> pa.DataType:
 
 
 def _nested(typ: pa.DataType) -> bool:
-    return pa.types.is_nested(_plain(typ))
+    return bool(pa.types.is_nested(_plain(typ)))
 
 
 def _as_text(arr: pa.ChunkedArray) -> pa.ChunkedArray:
