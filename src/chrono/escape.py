@@ -13,7 +13,9 @@ Ids, titles, values, column names and file names come from untrusted datasets
   (``::error file=...::message``), escaped as the Actions toolkit does, so data cannot end
   a command or start a new one.
 
-JSON needs nothing: ``json.dumps`` escapes what would break it.
+- :func:`json_text`: JSON is safe by construction (``json.dumps`` escapes what would break
+  it); this also writes the controls a terminal would obey (DEL, C1, bidi) as ``\\uXXXX``,
+  which any JSON reader decodes to the same text.
 
 >>> from chrono.escape import terminal, markdown_text, github_data
 >>> terminal("a\\nb\\x1b[31m")
@@ -86,6 +88,15 @@ def github_data(text: object) -> str:
 def github_property(text: object) -> str:
     """A property value of a workflow command (``file=``, ``title=``)."""
     return github_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+_JSON = {code: f"\\u{code:04x}" for code in _TERMINAL if code >= 0x7F}
+
+
+def json_text(document: str) -> str:
+    """A JSON document (from ``json.dumps(..., ensure_ascii=False)``) with the remaining
+    terminal controls escaped; they can only stand inside strings, so it is the same JSON."""
+    return document.translate(_JSON)
 
 
 def one_line(text: object) -> str:

@@ -129,7 +129,9 @@ def diff(
     if stat:
         click.echo(render.stat(report), nl=False)
     elif fmt == "json":
-        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+        from chrono.escape import json_text
+
+        click.echo(json_text(json.dumps(report, indent=2, ensure_ascii=False, default=str)))
     elif fmt == "markdown":
         click.echo(render.markdown(report), nl=False)
     else:

@@ -7,7 +7,14 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from chrono.escape import github_data, github_property, markdown_code, markdown_text, terminal
+from chrono.escape import (
+    github_data,
+    github_property,
+    json_text,
+    markdown_code,
+    markdown_text,
+    terminal,
+)
 from chrono.validation.rules import ERROR, RULES, WARNING
 
 #: Version of the JSON report's shape (schemas/validate-report.schema.json).
@@ -198,7 +205,7 @@ def render_json(reports: list[Report]) -> str:
         "valid": all(r.valid for r in reports),
         "datasets": [r.to_dict() for r in reports],
     }
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return json_text(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n"
 
 
 def render_markdown(reports: list[Report]) -> str:

@@ -1,0 +1,95 @@
+"""Errors that once fell to the catch-all ("unexpected ..."): each has its own one-line
+message and exit code."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import chrono
+from chrono.cli import main
+from harness import chrono as run, copy_mini
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    """``chrono list | head -1``: the reader went away; no message, 128 + SIGPIPE."""
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before the first line
+    code = "import sys; from chrono.cli import main; sys.exit(main())"
+    proc = subprocess.run(
+        [sys.executable, "-c", code, "list"], stdout=write, stderr=subprocess.PIPE, timeout=60
+    )
+    os.close(write)
+    assert (proc.returncode, proc.stderr) == (141, b"")
+
+
+def test_a_pipe_closed_by_head(tmp_path: Path) -> None:
+    ds = " ".join([str(copy_mini(tmp_path))] * 2000)  # enough lines to fill the pipe
+    code = "import sys; from chrono.cli import main; sys.exit(main())"
+    proc = subprocess.run(
+        [
+            "bash",
+            "-c",
+            f'{sys.executable} -c "{code}" list {ds} | head -1; echo "${{PIPESTATUS[0]}}" >&2',
+        ],  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.stdout == "mini 1.0.0  Mini test chronology\n"
+    assert proc.stderr == "141\n"
+
+
+def test_a_nul_byte_in_a_path() -> None:
+    report = chrono.validate("a\0b")
+    assert report.fatal == "'a\\x00b': a NUL byte in a path"
+    r = CliRunner().invoke(main, ["validate", "--sources", "x\0y", "tests/data/mini"])
+    assert (r.exit_code, r.stderr) == (3, "Error: a NUL byte in a path\n")
+
+
+@pytest.mark.parametrize(
+    "licenses", ["CC-BY-4.0", 7, [{"path": "LICENSE"}, "MIT", None, {"x": 1}], {"name": "X"}]
+)
+def test_info_reads_any_licenses(tmp_path: Path, licenses: object) -> None:
+    ds = copy_mini(tmp_path)
+    desc = json.loads((ds / "datapackage.json").read_text())
+    desc["licenses"] = licenses
+    desc["resources"][0]["rows"] = {"not": "a number"}
+    (ds / "datapackage.json").write_text(json.dumps(desc))
+    r = CliRunner().invoke(main, ["info", "-d", str(ds)])
+    assert r.exit_code == 0 and r.stderr == ""
+    assert CliRunner().invoke(main, ["list", str(ds)]).exit_code == 0
+
+
+def test_a_descriptor_symlink_loop_and_a_dataset_that_is_a_file(tmp_path: Path) -> None:
+    ds = copy_mini(tmp_path)
+    (ds / "datapackage.json").unlink()
+    (ds / "datapackage.json").symlink_to("datapackage.json")
+    run("validate", str(ds)).clean(3, "datapackage.json: a symlink loop")
+    run("list", str(ds)).clean(3, "a symlink loop")
+    run("show", "x", "-d", str(ds)).clean(3, "a symlink loop")
+    (tmp_path / "plain").write_text("x")
+    run("validate", str(tmp_path / "plain")).clean(3, "no such dataset directory")
+
+
+def test_a_summary_file_that_cannot_be_written(tmp_path: Path) -> None:
+    r = CliRunner().invoke(main, ["validate", "tests/data/mini", "--summary", "/dev/full"])
+    assert r.exit_code == 3
+    assert r.stderr == "Error: --summary /dev/full: cannot write (No space left on device)\n"
+
+
+def test_an_os_error_no_command_expected_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    import chrono.cli.core as core
+
+    def boom(*args: object, **kw: object) -> None:
+        raise IsADirectoryError(21, "Is a directory", "/some/where")
+
+    monkeypatch.setattr(core, "dataset_dirs", boom)
+    r = CliRunner().invoke(main, ["list"])
+    assert (r.exit_code, r.stderr) == (3, "Error: /some/where: a directory, not a file\n")
