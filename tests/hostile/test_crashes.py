@@ -14,7 +14,8 @@ from click.testing import CliRunner
 
 import chrono
 from chrono.cli import main
-from harness import chrono as run, copy_mini
+from harness import chrono as run
+from harness import copy_mini
 
 
 def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
@@ -32,12 +33,9 @@ def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
 def test_a_pipe_closed_by_head(tmp_path: Path) -> None:
     ds = " ".join([str(copy_mini(tmp_path))] * 2000)  # enough lines to fill the pipe
     code = "import sys; from chrono.cli import main; sys.exit(main())"
+    script = f'{sys.executable} -c "{code}" list {ds} | head -1; echo "${{PIPESTATUS[0]}}" >&2'
     proc = subprocess.run(
-        [
-            "bash",
-            "-c",
-            f'{sys.executable} -c "{code}" list {ds} | head -1; echo "${{PIPESTATUS[0]}}" >&2',
-        ],  # fmt: skip
+        ["bash", "-c", script],
         capture_output=True,
         text=True,
         timeout=120,

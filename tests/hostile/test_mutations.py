@@ -65,8 +65,15 @@ def mutate(blob: bytes, ops: list[tuple[Any, ...]]) -> bytes:
     return bytes(data)
 
 
-CURATED = ["dataset.yaml", "sources.yaml", "actors.yaml", "places.yaml",
-           "events/meeting-2019.yaml", "events/meeting-2020.yaml", "events/summit-2020.yaml"]  # fmt: skip
+CURATED = [
+    "dataset.yaml",
+    "sources.yaml",
+    "actors.yaml",
+    "places.yaml",
+    "events/meeting-2019.yaml",
+    "events/meeting-2020.yaml",
+    "events/summit-2020.yaml",
+]
 
 
 @FUZZ
@@ -104,13 +111,16 @@ def test_mutated_descriptor_bytes(ops: list[tuple[Any, ...]]) -> None:
         tree.unchanged()
 
 
+HOSTILE_TEXT = ["../x", "/etc/passwd", "data", "", "data/../../x", "x\x00y", "md5:00"]
+HOSTILE_TEXT += ["sha256:" + "0" * 64, "events", "claims", "data/nope.parquet"]
+SCALARS = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False)
 JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8)
-    | st.sampled_from(["../x", "/etc/passwd", "data", "", "data/../../x", "x\x00y", "md5:00",
-                       "sha256:" + "0" * 64, "events", "claims", "data/nope.parquet"]),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    SCALARS | st.text(max_size=8) | st.sampled_from(HOSTILE_TEXT),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
     max_leaves=6,
-)  # fmt: skip
+)
 KEYS = ["name", "path", "hash", "bytes", "rows", "schema", "profile", None]
 
 

@@ -8,9 +8,9 @@ import os
 from pathlib import Path
 
 import pytest
-from harness import Tree, chrono, copy_mini
 
 from conftest import table_file
+from harness import Tree, chrono, copy_mini
 
 SECRET = "the secret words\n"
 

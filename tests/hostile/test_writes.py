@@ -17,14 +17,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from harness import Tree, build_state, copy_mini
-from harness import chrono as run
 
 import chrono
 from chrono import build as builder
 from chrono import safeio
 from chrono.cli import main
 from chrono.dataset import Dataset
+from harness import Tree, build_state, copy_mini
+from harness import chrono as run
 
 
 def _edit(ds: Path) -> None:

@@ -17,7 +17,8 @@ import chrono
 from chrono.build import WRITE_OPTIONS
 from chrono.package import DatasetError
 from conftest import table_file
-from harness import build_state, chrono as run, copy_mini
+from harness import build_state, copy_mini
+from harness import chrono as run
 
 
 def rewrite(ds: Path, table: str, change: Callable[[pa.Table], pa.Table]) -> None:
