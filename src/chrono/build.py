@@ -174,7 +174,8 @@ def assemble(
     }
     if meta.get("description"):
         descriptor["description"] = meta["description"]
-    descriptor["keywords"] = list(meta.get("keywords") or [])
+    if meta.get("keywords"):  # the spec wants none, or at least one
+        descriptor["keywords"] = list(meta["keywords"])
     descriptor["licenses"] = [{"name": meta["license"]}]
     if sources is not None:
         descriptor["sources"] = sources
