@@ -10,6 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from chrono.model import vocab
+from chrono.validation.hierarchy import parent_loops
 from chrono.validation.report import Report
 from chrono.validation.table import (
     _MODE_TERMS,
@@ -99,7 +100,7 @@ def _parents(report: Report, events: Loaded) -> None:
     parent_idx = _ref_index(report, events, "parent_id", events)
     if parent_idx is None or parent_idx.null_count == len(parent_idx):
         return  # no event has a (known) parent
-    _cycles(report, events, parent_idx)
+    parent_loops(report, events, parent_idx)
     if not events.has("earliest", "latest"):
         return
     p_lo = pc.take(events.data["earliest"], parent_idx)
@@ -116,52 +117,6 @@ def _parents(report: Report, events: Loaded) -> None:
             f"{r['parent_id']!r} ({r['_plo']}..{r['_phi']})"
         ),
         extra={"_plo": p_lo, "_phi": p_hi},
-    )
-
-
-def _cycles(report: Report, events: Loaded, parent_idx: pa.Array) -> None:
-    """CHR305: events on a loop of parents (their own parent included).
-
-    Only the events that have a parent take part: each points at its parent's position among
-    them, or at a sentinel (a parent without a parent ends the chain). Pointer doubling
-    (``nxt = nxt[nxt]``, log2 of their number times) takes every chain that ends to the
-    sentinel; the events still elsewhere lead into a loop, and the events they land on are
-    the loops' members (on a loop, the doubled map is a rotation, so it reaches them all).
-    """
-    parent = np.asarray(pc.fill_null(parent_idx, -1).to_numpy(zero_copy_only=False), np.int64)
-    sub = np.flatnonzero(parent >= 0)
-    m = len(sub)
-    pos = np.full(len(parent) + 1, m, dtype=np.int64)  # index -1 (no parent): the sentinel
-    pos[sub] = np.arange(m)
-    nxt = np.append(pos[parent[sub]], m)
-    for _ in range(max(m, 1).bit_length() + 1):
-        nxt = nxt[nxt]
-        if not (nxt[:m] != m).any():
-            return
-    on_loop = np.zeros(len(parent), dtype=bool)
-    on_loop[sub[np.unique(nxt[:m][nxt[:m] != m])]] = True
-    if not events.has("id"):
-        return
-    ids = events.combined("id")
-
-    def loop(row: int) -> str:  # an example's loop, as text (examples only: a few)
-        path, at = [row], int(parent[row])
-        while at != row and len(path) < 6:
-            path.append(at)
-            at = int(parent[at])
-        names = [repr(ids[i].as_py()) for i in path]
-        if len(path) == 1:
-            return f"event {names[0]} is its own parent"
-        return "parent loop: " + " → ".join([*names, names[0] if at == row else "..."])
-
-    emit(
-        report,
-        "CHR305",
-        events,
-        pa.array(on_loop),
-        "parent_id",
-        lambda r: loop(r["_row"]),
-        extra=lambda: {"_row": pa.array(np.arange(len(parent)))},
     )
 
 
@@ -208,6 +163,8 @@ def _date_claims(
     if not events.has("id", "earliest", "latest") or not claims.has("id", "earliest", "latest"):
         return
     sel = pc.and_(supporting_date, pc.is_valid(ev_idx))
+    if isinstance(sel, pa.ChunkedArray):  # a zero-chunk array crashes pyarrow < 26.0.1
+        sel = sel.combine_chunks() if sel.num_chunks else pa.array([], pa.bool_())
     # only the supporting date claims: gather their events' bounds, not every claim's
     rows = pc.indices_nonzero(sel)
     ev_sel = pc.take(ev_idx, rows)

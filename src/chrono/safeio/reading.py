@@ -1,29 +1,11 @@
-"""Safe file I/O: the one place chrono opens the files it reads and writes its output.
-
-A dataset folder is untrusted input (docs/threat-model.md). Reads go through
-:func:`open_input`: the path is resolved once (symlinks included) and must stay inside a
-given root; the file is opened with ``O_NOFOLLOW | O_NONBLOCK`` and must be a regular file
-(``fstat``), so a FIFO, a device, a directory or a socket is refused without blocking; its
-size must be under the cap for its kind, which ``--max-file-size`` raises; reads stop at the
-cap. Writes go through :class:`OutputDir`: exclusive, no-follow temporary files (random
-names, fsync) renamed into place, so a planted symlink is never followed.
-
-Every refusal raises :class:`InputError` (or :class:`OutputError`) whose ``str()`` is one
-line naming the file; the CLI exits 3.
-
->>> from chrono import safeio
->>> safeio.parse_size("64M"), safeio.limit("yaml") == safeio.DEFAULT_LIMITS["yaml"]
-(67108864, True)
-"""
+"""Reading input files, checked: see :mod:`chrono.safeio`."""
 
 from __future__ import annotations
 
 import contextlib
 import errno
 import os
-import secrets
 import stat
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -38,13 +20,11 @@ DEFAULT_LIMITS: dict[str, int] = {
 KINDS = tuple(DEFAULT_LIMITS)
 _limits = dict(DEFAULT_LIMITS)
 
-#: Suffix of the build's temporary files (stale ones, of a killed build, are removed).
-TEMP_SUFFIX = ".chrono-tmp"
 _CHUNK = 16 << 20
-_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
-_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
-_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
-_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
+NOFOLLOW = getattr(os, "ONOFOLLOW", 0)
+NONBLOCK = getattr(os, "ONONBLOCK", 0)
+CLOEXEC = getattr(os, "OCLOEXEC", 0)
+DIRECTORY = getattr(os, "ODIRECTORY", 0)
 _PROC_FD = Path("/proc/self/fd")
 
 
@@ -203,14 +183,17 @@ class Opened:
                 raise InputError(_too_big(self.path, self.kind, total))
         return b"".join(parts)
 
-    def chunks(self) -> Iterator[bytes]:
-        """The file in chunks (``pread``: safe to use from another thread)."""
+    def chunks(self) -> Iterator[memoryview]:
+        """The file in chunks, each valid until the next is asked for (one buffer, filled
+        with ``preadv``: positional, so safe beside other readers of the same file)."""
         cap, offset = limit(self.kind), 0
-        while chunk := os.pread(self.fd, _CHUNK, offset):
-            offset += len(chunk)
+        buf = bytearray(_CHUNK)
+        view = memoryview(buf)
+        while n := os.preadv(self.fd, [buf], offset):
+            offset += n
             if offset > cap:
                 raise InputError(_too_big(self.path, self.kind, offset))
-            yield chunk
+            yield view[:n]
 
     def close(self) -> None:
         if self.fd >= 0:
@@ -243,7 +226,7 @@ def open_input(
     shown = Path(path)
     real = resolve_inside(path, root)
     try:
-        fd = os.open(real, os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _CLOEXEC)
+        fd = os.open(real, os.O_RDONLY | NOFOLLOW | NONBLOCK | CLOEXEC)
     except OSError as exc:
         if exc.errno == errno.ELOOP:  # the last component became a symlink after resolving
             raise InputError(f"{shown}: changed while being opened (now a symlink)") from None
@@ -279,168 +262,3 @@ def read_text(
         return blob.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: not UTF-8 (byte {exc.start})") from None
-
-
-# --------------------------------------------------------------------------- writes
-
-#: Test hook: ``CHRONO_TEST_KILL_AT=N`` kills the process (SIGKILL) at the N-th step of a
-#: build's commit, or at every step named N; the hostile tests kill builds at every step.
-KILL_ENV = "CHRONO_TEST_KILL_AT"
-_steps = {"count": 0}
-
-
-def checkpoint(step: str) -> None:
-    """A step of a commit protocol (a no-op unless the test hook names it)."""
-    _steps["count"] += 1
-    at = os.environ.get(KILL_ENV)
-    if at and at in (str(_steps["count"]), step):
-        import signal
-
-        os.kill(os.getpid(), signal.SIGKILL)
-
-
-class OutputDir:
-    """A directory to write into, opened once: every name is relative to its descriptor.
-
-    Temporary files are created exclusively (``O_EXCL``), never through a symlink
-    (``O_NOFOLLOW``), with a random name; :meth:`replace` renames one over its target in one
-    atomic step (a symlink planted at the target is replaced, never followed).
-    """
-
-    def __init__(self, path: Path, fd: int) -> None:
-        self.path, self.fd = path, fd
-
-    @classmethod
-    def open(cls, path: str | os.PathLike[str]) -> OutputDir:
-        """Open an existing directory (the dataset folder a user named)."""
-        check_name(path)
-        try:
-            fd = os.open(path, os.O_RDONLY | _DIRECTORY | _CLOEXEC)
-        except OSError as exc:
-            raise OutputError(f"{path}: cannot open the folder ({reason(exc)})") from None
-        return cls(Path(path), fd)
-
-    def subdir(self, name: str) -> OutputDir:
-        """A sub-folder, created if missing; refused when it is a symlink or not a folder."""
-        try:
-            os.mkdir(name, 0o777, dir_fd=self.fd)
-        except FileExistsError:
-            pass
-        except OSError as exc:
-            raise OutputError(f"{self.path / name}: cannot create ({reason(exc)})") from None
-        try:
-            fd = os.open(name, os.O_RDONLY | _DIRECTORY | _NOFOLLOW | _CLOEXEC, dir_fd=self.fd)
-        except OSError as exc:
-            try:
-                link = stat.S_ISLNK(os.stat(name, dir_fd=self.fd, follow_symlinks=False).st_mode)
-            except OSError:
-                link = False
-            what = "a symlink" if link or exc.errno == errno.ELOOP else reason(exc)
-            raise OutputError(f"{self.path / name}: not a folder to write into ({what})") from None
-        return OutputDir(self.path / name, fd)
-
-    def _os(self, fn: object, name: str, *args: object, **kw: object) -> object:
-        try:
-            return fn(name, *args, **kw)  # type: ignore[operator]
-        except OSError as exc:
-            raise OutputError(f"{self.path / name}: cannot write ({reason(exc)})") from None
-
-    def lock(self, timeout: float = 60.0) -> None:
-        """Hold an exclusive lock on this folder (released on :meth:`close`): one writer."""
-        import fcntl  # POSIX
-
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                return
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise OutputError(
-                        f"{self.path}: another chrono build is writing here (waited {timeout:g} s)"
-                    ) from None
-                time.sleep(0.05)
-            except OSError as exc:  # a file system without locks: go on unlocked
-                if exc.errno in (errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP):
-                    return
-                raise OutputError(f"{self.path}: cannot lock ({reason(exc)})") from None
-
-    def write_temp(self, target: str, data: bytes) -> str:
-        """Write ``data`` to a new temporary file beside ``target``; returns its name."""
-        name = f".{target}.{secrets.token_hex(8)}{TEMP_SUFFIX}"
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC
-        fd = self._os(os.open, name, flags, 0o666, dir_fd=self.fd)
-        assert isinstance(fd, int)
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fsync(fd)
-        except OSError as exc:
-            os.close(fd)
-            self.discard(name)
-            raise OutputError(f"{self.path / target}: cannot write ({reason(exc)})") from None
-        os.close(fd)
-        return name
-
-    def replace(self, temp: str, target: str) -> None:
-        """Rename ``temp`` over ``target`` (atomic), then make the rename durable."""
-        try:
-            os.replace(temp, target, src_dir_fd=self.fd, dst_dir_fd=self.fd)
-        except OSError as exc:
-            self.discard(temp)
-            raise OutputError(f"{self.path / target}: cannot write ({reason(exc)})") from None
-        self.sync()
-
-    def sync(self) -> None:
-        with contextlib.suppress(OSError):  # some file systems cannot fsync a folder
-            os.fsync(self.fd)
-
-    def regular(self, name: str) -> bool:
-        """``name`` is a regular file here (a symlink is not)."""
-        try:
-            st = os.stat(name, dir_fd=self.fd, follow_symlinks=False)
-        except (OSError, ValueError):
-            return False
-        return stat.S_ISREG(st.st_mode)
-
-    def read_regular(self, name: str, kind: str) -> bytes | None:
-        """The bytes of ``name`` if it is a regular file here (never through a symlink)."""
-        try:
-            fd = os.open(name, os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _CLOEXEC, dir_fd=self.fd)
-        except (OSError, ValueError):
-            return None
-        with Opened(fd, self.path / name, self.path / name, 0, kind) as f:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                return None
-            try:
-                return f.read()
-            except InputError:
-                return None
-
-    def discard(self, name: str) -> bool:
-        """Remove ``name`` if it is a regular file (anything else stays); True if removed."""
-        if not self.regular(name):
-            return False
-        try:
-            os.unlink(name, dir_fd=self.fd)
-        except OSError:
-            return False
-        return True
-
-    def names(self) -> list[str]:
-        try:
-            return sorted(os.listdir(self.fd))
-        except OSError:
-            return []
-
-    def close(self) -> None:
-        if self.fd >= 0:
-            os.close(self.fd)
-            self.fd = -1
-
-    def __enter__(self) -> OutputDir:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
