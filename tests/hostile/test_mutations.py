@@ -167,10 +167,13 @@ def test_mutated_parquet(table: str, ops: list[tuple[Any, ...]]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         ds = copy_mini(Path(tmp))
         path = table_file(ds, table)
-        path.write_bytes(mutate(path.read_bytes(), ops))
+        before = path.read_bytes()
+        after = mutate(before, ops)
+        path.write_bytes(after)
         tree = Tree(Path(tmp))
         r = chrono("validate", str(ds))
-        assert r.code in (1, 3), r.err  # the bytes changed: at least the sha256 differs
+        changed = after != before  # two flips of one byte undo each other
+        assert r.code in ((1, 3) if changed else (0,)), r.err  # changed: the sha256 differs
         r.clean(r.code)
         t = chrono("textconv", str(path))
         assert t.code in (0, 3)

@@ -21,10 +21,11 @@ KINDS = tuple(DEFAULT_LIMITS)
 _limits = dict(DEFAULT_LIMITS)
 
 _CHUNK = 16 << 20
-NOFOLLOW = getattr(os, "ONOFOLLOW", 0)
-NONBLOCK = getattr(os, "ONONBLOCK", 0)
-CLOEXEC = getattr(os, "OCLOEXEC", 0)
-DIRECTORY = getattr(os, "ODIRECTORY", 0)
+#: Flags of ``os.open`` (0 where the platform lacks one).
+NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+DIRECTORY = getattr(os, "O_DIRECTORY", 0)
 _PROC_FD = Path("/proc/self/fd")
 
 
