@@ -27,6 +27,9 @@ _LAZY = {
     "DatasetError": "chrono.package",
     "validate": "chrono.validation",
     "diff": "chrono.diffing",
+    "plot": "chrono.views.timeline",
+    "export": "chrono.views",
+    "write_site": "chrono.views.site",
 }
 
 __all__ = ["__version__", *_LAZY]
