@@ -133,6 +133,12 @@ def to_json(
     return result
 
 
+def one_line(value: Any) -> str:
+    """JSON on one line: U+2028 and U+2029 escaped too, as readers may split lines there."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
 def to_ndjson(
     dataset: str | Path | Dataset, path: str | Path, *, force: bool = False
 ) -> ExportResult:
@@ -144,7 +150,7 @@ def to_ndjson(
         for name, tmp in zip(TABLE_NAMES, temps, strict=True):
             with open(tmp, "w", encoding="utf-8") as fh:
                 for record in _records(tables[name]):
-                    fh.write(json.dumps(record, ensure_ascii=False))
+                    fh.write(one_line(record))
                     fh.write("\n")
             result.rows[name] = tables[name].num_rows
     return result
