@@ -66,6 +66,10 @@ def atomic_path(path: str | Path, force: bool = False) -> Iterator[Path]:
         yield tmp
         check_target(target, force)
         os.replace(tmp, target)
+    except OutputError:
+        raise
+    except OSError as exc:
+        raise OutputError(f"{target}: cannot write ({exc.strerror or exc})") from None
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -77,6 +81,15 @@ def write_bytes(path: str | Path, data: bytes, force: bool = False) -> Path:
     return Path(path)
 
 
+def check_directory(path: str | Path) -> None:
+    """Refuse a directory target that is a file, or whose parent is missing."""
+    directory = Path(path)
+    if directory.exists() and not directory.is_dir():
+        raise OutputError(f"{directory}: exists and is not a directory")
+    if not directory.parent.is_dir():
+        raise OutputError(f"{directory}: the directory {directory.parent} does not exist")
+
+
 def output_directory(path: str | Path, names: Sequence[str], force: bool) -> bool:
     """Prepare a directory for ``names``: created if missing (its parent must exist).
 
@@ -84,10 +97,7 @@ def output_directory(path: str | Path, names: Sequence[str], force: bool) -> boo
     directory was created.
     """
     directory = Path(path)
-    if directory.exists() and not directory.is_dir():
-        raise OutputError(f"{directory}: exists and is not a directory")
-    if not directory.parent.is_dir():
-        raise OutputError(f"{directory}: the directory {directory.parent} does not exist")
+    check_directory(directory)
     created = not directory.exists()
     if created:
         try:
@@ -123,6 +133,10 @@ def atomic_files(directory: Path, names: Sequence[str], force: bool) -> Iterator
         for tmp, name in zip(temps, names, strict=True):
             os.replace(tmp, directory / name)
         done = True
+    except OutputError:
+        raise
+    except OSError as exc:
+        raise OutputError(f"{directory}: cannot write ({exc.strerror or exc})") from None
     finally:
         for tmp in temps:
             tmp.unlink(missing_ok=True)

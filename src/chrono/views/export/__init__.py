@@ -58,6 +58,13 @@ def export(
     fmt = FORMATS.get(format)
     if fmt is None:
         raise ExportError(f"unknown format {format!r} (formats: {', '.join(FORMATS)})")
+    from chrono.views import output
+
+    # refuse a bad output path before the work, not after it
+    if fmt.directory:
+        output.check_directory(path)
+    else:
+        output.check_target(Path(path), force)
     module = importlib.import_module(f"chrono.views.export.{fmt.module}")
     result: ExportResult = getattr(module, fmt.function)(dataset, path, force=force)
     return result

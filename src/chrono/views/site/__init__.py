@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chrono._version import __version__
-from chrono.views.output import atomic_path, output_directory
+from chrono.views.output import atomic_path, check_directory, check_target, output_directory
 from chrono.views.records import Record, event_records, rows
 
 if TYPE_CHECKING:
@@ -145,11 +145,14 @@ def write_site(
     from chrono.views.data import read_tables
     from chrono.views.export.common import metadata
 
+    target = Path(directory) / PAGE
+    check_directory(directory)
+    if Path(directory).is_dir():
+        check_target(target, force)
     ds = Dataset.open(dataset)
     tables = read_tables(ds)
     text = render(page_data(tables, metadata(ds)))
     output_directory(directory, [PAGE], force)
-    target = Path(directory) / PAGE
     with atomic_path(target, force) as tmp:
         tmp.write_text(text, encoding="utf-8")
     return target, tables["events"].num_rows
