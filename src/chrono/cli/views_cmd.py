@@ -73,7 +73,7 @@ def plot(
         fail("give both --from and --to, or neither", EXIT_USAGE)
     with _errors():
         from chrono.views.output import check_target
-        from chrono.views.timeline import FORMATS, figure_for, save
+        from chrono.views.timeline import FORMATS, describe, figure_for, save
 
         suffix = output.rsplit(".", 1)[-1].lower() if "." in output else ""
         if suffix not in FORMATS:
@@ -86,7 +86,7 @@ def plot(
             dataset, lane=lane, period=period, types=types or None, actors=actors or None,
             labels=labels, title=title, width=width,
         )  # fmt: skip
-        save(fig, output, force=force)
+        save(fig, output, force=force, description=describe(dataset))
     click.echo(f"wrote {output}" + "".join(f"; {n}" for n in notes))
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from chrono.model.dates import MAX_YEAR, MIN_YEAR, days_from_civil
+from chrono.model.dates import MAX_YEAR, MIN_YEAR, EDTFError, days_from_civil, parse
 from chrono.model.tables import TABLE_NAMES, TABLES, Table
 
 if TYPE_CHECKING:
@@ -105,6 +105,21 @@ def end_kinds(edtf: str, earliest: int, latest: int) -> tuple[str | None, str | 
         return "unknown" if at_extreme else None
 
     return kind(left, earliest <= MIN_DAY), kind(right, latest >= MAX_DAY)
+
+
+def drawn_bounds(
+    edtf: str, earliest: int, latest: int, start: str | None, end: str | None
+) -> tuple[int, int]:
+    """The days a view draws for a date (inclusive): its bounds, or, when one end is open
+    or unknown, the bounds of the known end alone (``2019/..``: all of 2019)."""
+    if not (start or end) or (start and end):
+        return earliest, latest
+    left, _, right = edtf.partition("/")
+    try:
+        known = parse(left if end else right)
+    except EDTFError:
+        return (latest, latest) if start else (earliest, earliest)
+    return known.earliest, known.latest
 
 
 def read_tables(dataset: Dataset) -> dict[str, pa.Table]:

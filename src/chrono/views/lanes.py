@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chrono.model.dates import EDTFError, parse
-from chrono.views.data import end_kinds
+from chrono.views.data import drawn_bounds, end_kinds
 from chrono.views.records import Record, rows, when
 
 if TYPE_CHECKING:
@@ -105,11 +105,7 @@ def _item(e: Record, lane: str, label: bool) -> Item | None:
     start, end = end_kinds(e["date"], e["earliest"], e["latest"])
     if start and end:
         return None  # nothing known to draw
-    lo, hi = e["earliest"], e["latest"]
-    if start and not end:
-        lo = hi  # drawn from the known end
-    if end and not start:
-        hi = lo
+    lo, hi = drawn_bounds(e["date"], e["earliest"], e["latest"], start, end)
     if e["precision"] != "day":
         kind = "imprecise"
     elif hi == lo:

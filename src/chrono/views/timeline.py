@@ -12,8 +12,8 @@ Each event is drawn at its true precision (docs/views.md shows the legend):
 
 The x axis is in day numbers (days since 1970-01-01, exact for any year) with a locator
 and formatter that label years as people read them (``44 BCE``). :func:`save` writes PNG,
-SVG or PDF; SVG output is byte-for-byte deterministic (fixed hash salt, no date, fonts
-drawn as paths from matplotlib's bundled DejaVu Sans).
+SVG or PDF; SVG output is byte-for-byte deterministic (fixed hash salt, no date, text as
+SVG text in DejaVu Sans, the font matplotlib bundles and measures labels with).
 """
 
 from __future__ import annotations
@@ -38,8 +38,9 @@ FORMATS = ("png", "svg", "pdf")
 #: rcParams under which every figure is drawn and saved (deterministic SVG).
 RC: dict[str, Any] = {
     "svg.hashsalt": "chrono",
-    "svg.fonttype": "path",
-    "font.family": FONT,
+    "svg.fonttype": "none",  # text stays text: small, searchable, diffable
+    "font.family": [FONT, "sans-serif"],
+    "font.sans-serif": [FONT, "Arial", "Helvetica"],
     "font.size": 8.0,
     "axes.unicode_minus": False,
     "path.simplify": False,
@@ -337,8 +338,22 @@ def figure_for(data: Any, **options: Any) -> tuple[Any, list[str]]:
     return fig, notes
 
 
-def save(fig: Any, path: str | Path, *, force: bool = False) -> Path:
-    """Write a figure as PNG, SVG or PDF (by suffix), atomically; SVG is deterministic."""
+def describe(dataset: Any) -> str:
+    """What a figure was drawn from, for its metadata: the dataset, version, events hash."""
+    from chrono.dataset import Dataset
+
+    ds = Dataset.open(dataset)
+    digest = ds.resource("events").spec.get("hash", "unknown")
+    return f"chrono plot of {ds.name} {ds.version or ''} (events {digest})".replace("  ", " ")
+
+
+def save(
+    fig: Any, path: str | Path, *, force: bool = False, description: str | None = None
+) -> Path:
+    """Write a figure as PNG, SVG or PDF (by suffix), atomically; SVG is deterministic.
+
+    ``description`` goes into the file's metadata (SVG ``dc:description``, PNG and PDF too).
+    """
     mpl = require("matplotlib")
     from chrono.views.output import OutputError, atomic_path
 
@@ -347,6 +362,8 @@ def save(fig: Any, path: str | Path, *, force: bool = False) -> Path:
         raise OutputError(f"{path}: the file name must end in .png, .svg or .pdf")
     meta: dict[str, Any] = {"png": {"Software": None}, "svg": {"Date": None},
                             "pdf": {"CreationDate": None, "ModDate": None}}[fmt]  # fmt: skip
+    if description:
+        meta["Subject" if fmt == "pdf" else "Description"] = description
     with mpl.rc_context(RC), atomic_path(path, force) as tmp:
         fig.savefig(tmp, format=fmt, metadata=meta)
     return Path(path)

@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chrono._version import __version__
-from chrono.model.dates import EDTFError, human, parse
+from chrono.model.dates import human
+from chrono.views.data import drawn_bounds
 from chrono.views.deps import require
 from chrono.views.export.common import ExportResult, in_common_years, metadata, open_dataset
 from chrono.views.output import atomic_path
@@ -44,17 +45,12 @@ def span(e: Record) -> tuple[int, int, str] | None:
     if start and end:
         return None
     if start or end:
+        lo, hi = drawn_bounds(e["date"], lo, hi, start, end)
         left, _, right = e["date"].partition("/")
-        known = left if end else right
-        try:
-            b = parse(known)
-            lo, hi = b.earliest, b.latest
-        except EDTFError:
-            lo = hi = e["latest"] if start else e["earliest"]
         if end:
-            suffix = f" (begins {human(known)}, {end} end)"
+            suffix = f" (begins {human(left)}, {end} end)"
         else:
-            suffix = f" ({start} start, ends {human(known)})"
+            suffix = f" ({start} start, ends {human(right)})"
     elif e["precision"] != "day" or e["uncertain"] or e["approximate"]:
         suffix = f" [{e['when']}]"
     if not (in_common_years(lo) and in_common_years(hi + 1)):

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chrono._version import __version__
+from chrono.views.data import drawn_bounds
 from chrono.views.output import atomic_path, check_directory, check_target, output_directory
 from chrono.views.records import Record, event_records, rows
 
@@ -86,6 +87,7 @@ def page_data(tables: dict[str, pa.Table], meta: dict[str, Any]) -> dict[str, An
                 event_ix.get(e["parent_id"], -1),
                 [[actor_ix.get(p["actor_id"], -1), p["role"]] for p in e["participants"]],
                 claims,
+                list(drawn_bounds(e["date"], e["earliest"], e["latest"], e["start"], e["end"])),
             ]
         )
     return {

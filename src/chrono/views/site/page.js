@@ -27,7 +27,7 @@
     return { i, id: r[0], title: r[1], summary: r[2], type: D.types[r[3]], status: r[4], edtf: r[5],
       when: r[6], lo: r[7], hi: r[8], precision: r[9], uncertain: !!(flags & UNCERTAIN),
       approximate: !!(flags & APPROXIMATE), start, end, place: r[11], parent: r[12],
-      parts: r[13], claims: r[14], key: String(r[1]).toLowerCase(),
+      parts: r[13], claims: r[14], drawn: r[15], key: String(r[1]).toLowerCase(),
       sort: r[7] !== null ? r[7] : r[8] !== null ? r[8] : 0 };
   });
   const byId = new Map(events.map((e) => [e.id, e.i]));
@@ -77,7 +77,7 @@
     const out = [], lanes = new Set(), lane = $("lane").value;
     for (const e of shown) {
       if (e.start && e.end) continue;  // no known end: nothing to draw
-      const x0 = e.start ? e.hi : e.lo, x1 = (e.end ? e.lo : e.hi) + 1;
+      const x0 = e.drawn[0], x1 = e.drawn[1] + 1;
       const kind = e.precision !== "day" ? "imprecise" : x1 - x0 === 1 ? "point" : "span";
       const label = (e.approximate ? "c. " : "") + e.title + (e.uncertain ? " (?)" : "");
       let names;
