@@ -128,7 +128,7 @@ def render(data: dict[str, Any]) -> str:
     meta = data["meta"]
     title = f"{meta['title']} ({meta['name']} {meta['version'] or ''})".replace(" )", ")")
     values = {
-        "CSP": html.escape(csp),
+        "CSP": html.escape(csp, quote=False),  # in a double-quoted attribute; holds no "
         "TITLE": html.escape(title),
         "STYLE": style,
         "DATA": script_json(data),
