@@ -52,8 +52,8 @@ def _between(page: str, tag: str) -> list[str]:
 
 
 def test_csp_allows_exactly_the_inline_script_and_style(ancient: Path) -> None:
-    page = render(page_data(read_tables(Dataset.open(ancient)), {"name": "a", "title": "<T>",
-                                                                  "version": None, "license": None}))  # fmt: skip
+    meta = {"name": "a", "title": "<T>", "version": None, "license": None}
+    page = render(page_data(read_tables(Dataset.open(ancient)), meta))
     csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page)
     assert csp is not None
     scripts, styles = _between(page, "script"), _between(page, "style")
@@ -74,8 +74,8 @@ def test_csp_allows_exactly_the_inline_script_and_style(ancient: Path) -> None:
 
 
 def test_template_markers_in_the_data_stay_text(ancient: Path) -> None:
-    data = page_data(read_tables(Dataset.open(ancient)), {"name": "a", "title": "@@SCRIPT@@",
-                                                           "version": None, "license": None})  # fmt: skip
+    meta = {"name": "a", "title": "@@SCRIPT@@", "version": None, "license": None}
+    data = page_data(read_tables(Dataset.open(ancient)), meta)
     data["events"][0][1] = "@@DATA@@ @@CSP@@"
     page = render(data)
     scripts = _between(page, "script")
