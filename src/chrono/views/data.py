@@ -153,27 +153,50 @@ def null_open_bounds(table: pa.Table) -> pa.Table:
     return table
 
 
+def _gathered(table: pa.Table, column: str, index: pa.Array) -> pa.Array:
+    """``table[column]`` at ``index``: strings as a dictionary over the column (no copy of
+    the text; writers decode it), fixed-width values taken."""
+    import pyarrow as pa
+
+    values = table[column].combine_chunks()
+    if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
+        return pa.DictionaryArray.from_arrays(index.cast(pa.int32()), values)
+    return values.take(index)
+
+
 def event_claims(tables: dict[str, pa.Table]) -> pa.Table:
     """The flat table: each claim with its event's and source's fields, in claim order."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     events, claims, sources = tables["events"], tables["claims"], tables["sources"]
-    ev_index = pc.index_in(claims["event_id"], value_set=events["id"])
-    src_index = pc.index_in(claims["source_id"], value_set=sources["id"])
-    picked = {"events": events.take(ev_index), "claims": claims, "sources": sources.take(src_index)}
-    with_claims = pa.table({name: picked[table][column] for table, column, name in FLAT_COLUMNS})
+    claim_ids = claims["event_id"].combine_chunks()
+    index = {
+        "events": pc.index_in(claim_ids, value_set=events["id"]),
+        "sources": pc.index_in(claims["source_id"].combine_chunks(), value_set=sources["id"]),
+    }
+    columns = {}
+    for table, column, name in FLAT_COLUMNS:
+        if table == "claims":
+            columns[name] = claims[column]
+        else:
+            columns[name] = _gathered(tables[table], column, index[table])
+    with_claims = pa.table(columns)
     # events without any claim keep one row, their claim and source fields empty
-    lonely = events.filter(pc.invert(pc.is_in(events["id"], value_set=claims["event_id"])))
+    lonely = events.filter(pc.invert(pc.is_in(events["id"], value_set=claim_ids)))
     if lonely.num_rows:
         n = lonely.num_rows
         rest = pa.table(
             {
                 name: lonely[column]
                 if table == "events"
-                else pa.nulls(n, picked[table].schema.field(column).type)
+                else pa.nulls(n, tables[table].schema.field(column).type)
                 for table, column, name in FLAT_COLUMNS
             }
         )
-        with_claims = pa.concat_tables([with_claims, rest.cast(with_claims.schema)])
+        plain = pa.schema(
+            [f.with_type(f.type.value_type) if pa.types.is_dictionary(f.type) else f
+             for f in with_claims.schema]
+        )  # fmt: skip
+        with_claims = pa.concat_tables([with_claims.cast(plain), rest.cast(plain)])
     return with_claims

@@ -125,9 +125,13 @@ const Chrono = {};
     toDay(px) { return this.view[0] + (px - GUTTER) / this.plotWidth() * (this.view[1] - this.view[0]); }
     setItems(items, lanes) {
       this.items = items; this.lanes = [];
-      const known = [];
-      for (const it of items) { if (!it.start) known.push(it.x0); if (!it.end) known.push(it.x1); }
-      let lo = known.length ? Math.min(...known) : 0, hi = known.length ? Math.max(...known) : 365;
+      let lo = Infinity, hi = -Infinity;  // a loop: spreading 100,000 values would overflow
+      for (const it of items) {
+        if (!it.start) lo = Math.min(lo, it.x0);
+        if (!it.end) hi = Math.max(hi, it.x1);
+      }
+      if (lo === Infinity) lo = hi === -Infinity ? 0 : hi - 365;
+      if (hi === -Infinity) hi = lo + 365;
       const pad = Math.max((hi - lo) * 0.03, 15);
       this.extent = [lo - pad, hi + pad];
       const perPx = (this.extent[1] - this.extent[0]) / this.plotWidth();
