@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+import chrono
 from chrono.dataset import Dataset
 from chrono.model.dates import format_day
 from chrono.model.tables import TABLE_NAMES, TABLES
@@ -474,3 +475,12 @@ def test_geojson_when_reads_as_people_do(ancient: Path, tmp_path: Path) -> None:
     assert when["ides-of-march"] == "15 March 44 BCE"
     assert when["ongoing-survey"] == "2019 – open"
     assert when["unknown-start"] == "unknown – 1850"
+
+
+def test_public_api_from_the_package(tmp_path: Path) -> None:
+    assert chrono.export.to_csv is export.to_csv
+    assert chrono.export.FORMATS is export.FORMATS
+    path, count = chrono.write_site(BUNDLED, tmp_path / "site")
+    assert (path, count) == (tmp_path / "site" / "index.html", 39)
+    with pytest.raises(export.ExportError, match="unknown format 'pdf'"):
+        chrono.export.export("pdf", BUNDLED, tmp_path / "x")
