@@ -280,12 +280,31 @@ def test_timelinejs_slides_at_true_precision(ancient: Path, tmp_path: Path) -> N
     assert "javascript:" not in json.dumps(hostile)
 
 
-def test_timelinejs_bundled_has_every_event(tmp_path: Path) -> None:
-    export.to_timelinejs(BUNDLED, tmp_path / "t.json")
+def test_timelinejs_carries_every_event_with_its_claims(
+    dataset: str | Path, tmp_path: Path
+) -> None:
+    import html
+
+    export.to_timelinejs(dataset, tmp_path / "t.json")
     doc = json.loads((tmp_path / "t.json").read_text(encoding="utf-8"))
-    assert sorted(s["unique_id"] for s in doc["events"]) == sorted(
-        e["id"] for e in expected(BUNDLED)["events"]
-    )
+    want = expected(dataset)
+    slides = {s["unique_id"]: s for s in doc["events"]}
+    assert sorted(slides) == sorted(e["id"] for e in want["events"])
+    sources = {s["id"]: s for s in want["sources"]}
+    for e in want["events"]:
+        slide = slides[e["id"]]
+        assert slide["text"]["headline"] == html.escape(e["title"])
+        assert slide["group"] == e["type"]
+        text = slide["text"]["text"]
+        assert f"<code>{html.escape(e['date'])}</code>" in text
+        assert html.escape(e["summary"]) in text
+        claims = [c for c in want["claims"] if c["event_id"] == e["id"]]
+        assert text.count("<li>") == len(claims)
+        for c in claims:
+            s = sources[c["source_id"]]
+            assert html.escape(s["title"] or s["publisher"] or s["id"]) in text
+            if c["quote"]:
+                assert html.escape(c["quote"]) in text
 
 
 # --------------------------------------------------------------------------- JSON-LD
