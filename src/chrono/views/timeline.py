@@ -263,10 +263,16 @@ def _plot(
     return ax, lay.notes
 
 
+def lane_name(name: str, limit: int = 32) -> str:
+    """A lane's name as shown: words, not snake_case; long names cut with an ellipsis."""
+    text = name.replace("_", " ")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _fit_width(fig: Any, ax: Any, lanes: list[str]) -> None:
     """A figure made here leaves room on the left for the longest lane name."""
     measure = _measure(fig.dpi, float(RC["font.size"]))
-    widest = max((measure(n.replace("_", " ")) for n in set(lanes)), default=0.0)
+    widest = max((measure(lane_name(n)) for n in set(lanes)), default=0.0)
     total = fig.get_figwidth() * fig.dpi
     left = min(0.45, (widest + 14) / total)
     box = ax.get_position()
@@ -289,7 +295,7 @@ def _decorate(ax: Any, lay: Layout, title: str | None) -> None:
     ax.set_xlim(*lay.xlim)
     ax.set_ylim(max(lay.rows, 1), 0)
     ax.set_yticks([first + n / 2 for _, first, n in lay.lanes])
-    ax.set_yticklabels([name.replace("_", " ") for name, _, _ in lay.lanes])
+    ax.set_yticklabels([lane_name(name) for name, _, _ in lay.lanes])
     ax.tick_params(axis="y", length=0)
     for _, first, _ in lay.lanes[1:]:
         ax.axhline(first, color="#cccccc", linewidth=0.6)
@@ -317,9 +323,9 @@ def _legend(ax: Any) -> None:
     ]
     labels = ["a day", "days known", "somewhere within", "uncertain (?)",
               "approximate (c.)", "open / unknown end"]  # fmt: skip
-    ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(0, -0.02), ncol=6,
-              frameon=False, fontsize=7, handlelength=1.6,
-              borderaxespad=2.2)  # fmt: skip
+    ax.legend(handles, labels, loc="lower left", bbox_to_anchor=(0.005, 0.0), ncol=6,
+              bbox_transform=ax.figure.transFigure, frameon=False, fontsize=7,
+              handlelength=1.6)  # fmt: skip
 
 
 def figure_for(data: Any, **options: Any) -> tuple[Any, list[str]]:
