@@ -8,8 +8,9 @@ A synthetic dataset (benchmarks/synthetic.py) is written as a page with ``write_
 the page says it is ready (after its first frame with the timeline drawn):
 ``renderMs``, from the start of the page's script to that frame (parsing the embedded
 JSON, filters, lanes, packing, the list and the canvas), and ``performance.now()``, from
-navigation start (reading and parsing the HTML file too). Printed: medians, spread, the
-page's size and the load average. Target: the page stays responsive at 10,000 events.
+navigation start (reading and parsing the HTML file too); then the time of a canvas redraw
+after zooming in, and of applying a type filter. Printed: medians, spread, the page's size
+and the load average. Target: the page stays responsive at 10,000 events.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ def main() -> None:
         page_path, _ = write_site(data, work / "site")
         built = time.perf_counter() - t0
         load = os.getloadavg()
-        render, ready = [], []
+        render, ready, zoom, refilter = [], [], [], []
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=args.chromium, args=ARGS)
             for _ in range(args.rounds):
@@ -58,6 +59,13 @@ def main() -> None:
                 page.wait_for_selector("body[data-ready='1']", state="attached", timeout=120_000)
                 render.append(float(page.get_attribute("body", "data-render-ms") or "nan"))
                 ready.append(float(page.evaluate("performance.now()")))
+                for _ in range(3):  # a redraw after zooming in (culling keeps it short)
+                    page.click("#zoom-in")
+                    page.wait_for_timeout(50)
+                    zoom.append(float(page.get_attribute("#canvas", "data-draw-ms") or "nan"))
+                page.select_option("#type", index=1)  # a filter: list, lanes, packing
+                page.wait_for_timeout(50)
+                refilter.append(float(page.get_attribute("body", "data-update-ms") or "nan"))
                 page.close()
             browser.close()
         mb = page_path.stat().st_size / 1e6
@@ -72,6 +80,7 @@ def main() -> None:
             f"first render (script start to first frame): {spread(render)}; from navigation "
             f"start to ready: {spread(ready)}; {args.rounds} rounds; load {loads} -> {after}"
         )
+        print(f"redraw after a zoom: {spread(zoom)}; a type filter applied: {spread(refilter)}")
     finally:
         shutil.rmtree(work)
 

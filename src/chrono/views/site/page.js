@@ -103,6 +103,7 @@
   };
 
   function update() {
+    const started = performance.now();
     state.shown = filtered().sort((a, b) => a.sort - b.sort || a.title.localeCompare(b.title));
     $("count").textContent = state.shown.length + " of " + events.length + " events";
     $("list").dataset.count = String(state.shown.length);
@@ -111,6 +112,7 @@
     $("rows").style.height = state.shown.length * ROW_H + "px";
     $("list").scrollTop = 0;
     renderRows();
+    document.body.dataset.updateMs = (performance.now() - started).toFixed(1);
   }
 
   function renderRows() {

@@ -239,6 +239,7 @@ const Chrono = {};
       if (actions[e.key]) { e.preventDefault(); actions[e.key](); }
     }
     draw() {
+      const started = performance.now();
       const c = this.canvas, dpr = window.devicePixelRatio || 1;
       const w = c.clientWidth, h = c.clientHeight;
       if (c.width !== Math.round(w * dpr) || c.height !== Math.round(h * dpr)) {
@@ -287,6 +288,7 @@ const Chrono = {};
       }
       c.dataset.view = this.view[0].toFixed(1) + "," + this.view[1].toFixed(1);
       c.dataset.drawn = String(drawn);
+      c.dataset.drawMs = (performance.now() - started).toFixed(1);
       if (this.onDraw) this.onDraw(this.view);
     }
     drawItem(g, it, y, next, w) {
