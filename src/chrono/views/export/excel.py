@@ -16,7 +16,13 @@ from typing import TYPE_CHECKING, Any
 from chrono.model.tables import TABLE_NAMES
 from chrono.views.data import FLAT, event_claims, null_open_bounds
 from chrono.views.deps import require
-from chrono.views.export.common import ExportError, ExportResult, metadata, open_dataset
+from chrono.views.export.common import (
+    ExportError,
+    ExportResult,
+    in_common_years,
+    metadata,
+    open_dataset,
+)
 from chrono.views.output import atomic_path
 
 if TYPE_CHECKING:
@@ -51,7 +57,7 @@ def _columns(table: pa.Table) -> list[list[Any]]:
                 if d is None:
                     values.append(None)
                     continue
-                day = EPOCH + dt.timedelta(days=d) if -719162 <= d <= 2932896 else None
+                day = EPOCH + dt.timedelta(days=d) if in_common_years(d) else None
                 values.append(day if day is not None and day >= FIRST_EXCEL else format_day(d))
             out.append(values)
         else:
