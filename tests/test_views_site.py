@@ -122,9 +122,10 @@ class Page:
     def text(self, selector: str) -> str:
         return str(self.page.inner_text(selector))
 
-    def count(self) -> int:
-        self.page.wait_for_timeout(200)  # the filters wait 120 ms for typing to stop
-        return int(self.page.get_attribute("#list", "data-count"))
+    def shows(self, n: int) -> int:
+        """Wait until the list shows ``n`` events (typing is debounced); return ``n``."""
+        self.page.wait_for_selector(f"#list[data-count='{n}']", state="attached", timeout=10_000)
+        return n
 
     def close(self) -> None:
         self.page.close()
@@ -183,27 +184,27 @@ def test_a_click_shows_every_claim_with_its_source(bundled_page: Page) -> None:
 def test_filters_and_search(bundled_page: Page) -> None:
     p, events = bundled_page, events_of(BUNDLED)
     p.page.select_option("#type", "state_visit")
-    assert p.count() == sum(e["type"] == "state_visit" for e in events) == 6
+    assert p.shows(sum(e["type"] == "state_visit" for e in events)) == 6
     assert p.text("#count") == "6 of 39 events"
     assert p.page.get_attribute("#canvas", "data-drawn") == "6"
     p.page.select_option("#type", "")
     p.page.select_option("#place", label="Moscow")
-    assert p.count() == sum(e["place_id"] == "moscow" for e in events)
+    p.shows(sum(e["place_id"] == "moscow" for e in events))
     p.page.select_option("#place", "")
     p.page.select_option("#actor", label="Narendra Modi")
-    assert p.count() == 1
+    p.shows(1)
     p.page.select_option("#actor", "")
     p.page.fill("#from", "2019")
     p.page.fill("#to", "2019")
     lo, hi = 17897, 18261  # 2019-01-01, 2019-12-31
-    assert p.count() == sum(e["earliest"] <= hi and e["latest"] >= lo for e in events)
+    p.shows(sum(e["earliest"] <= hi and e["latest"] >= lo for e in events))
     p.page.fill("#to", "soon")
     p.page.wait_for_selector("#to[aria-invalid='true']")
     # an end that cannot be read does not filter: from 2019 on
-    assert p.count() == sum(e["latest"] >= lo for e in events)
+    p.shows(sum(e["latest"] >= lo for e in events))
     p.page.click("#reset")
     p.page.fill("#search", "SAMARKAND")
-    assert p.count() == sum("samarkand" in e["title"].lower() for e in events) == 2
+    assert p.shows(sum("samarkand" in e["title"].lower() for e in events)) == 2
 
 
 def test_zoom_and_pan(bundled_page: Page) -> None:
@@ -258,7 +259,7 @@ def test_hostile_text_stays_text_and_hard_dates_read_right(
         )
         p.page.fill("#from", "60 BCE")
         p.page.fill("#to", "30 CE")
-        assert p.count() == 4  # the unknown start of the customs house may lie in it
+        p.shows(4)  # the unknown start of the customs house may lie in it
         assert p.page.get_attribute("#canvas", "data-drawn") == "4"
         p.page.screenshot(path=str(tmp_path / "ancient.png"))
     finally:
