@@ -70,9 +70,9 @@ def test_show_prints_the_provenance_trail(mini_src: Path) -> None:
         "  Leader B (leader-b): guest\n"
         "claims (4)\n"
         "  occurrence  [supports, announced]\n"
-        "    source  gazette-2020-05-01: Test Gazette, 2020-05-01, Leaders to meet, p1\n"
+        "    source  gazette-2020-05-01: Test Gazette, 2020-05-01, Leaders to meet, paragraph 1\n"
         "  date = 2020-06-02/2020-06-03  [supports, announced]\n"
-        "    source  gazette-2020-05-01: Test Gazette, 2020-05-01, Leaders to meet, p1\n"
+        "    source  gazette-2020-05-01: Test Gazette, 2020-05-01, Leaders to meet, paragraph 1\n"
         '    quote   "from June 2 to June 3"\n'
         "  date = 2020-06  [supports, reported]\n"
         "    source  ministry-2020-06: Test Ministry, 2020-06, (title unknown)\n"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -11,6 +12,9 @@ import pyarrow.compute as pc
 
 from chrono.model import vocab
 from chrono.model.derive import PARTS, derive_dates, distinct_dictionaries
+from chrono.model.locators import LOCATOR, LocatorError
+from chrono.model.locators import is_valid as is_locator
+from chrono.model.locators import parse as parse_locator
 from chrono.model.tables import Column, vocabulary_terms
 from chrono.validation.report import Report
 from chrono.validation.table import (
@@ -44,7 +48,9 @@ def _per_table(report: Report, t: Loaded) -> None:
                 col.name,
                 _fixed(f"{col.name} is null but required"),
             )
-        if col.pattern and (ok := _pattern_ok(t, col.name, col.pattern)) is not None:
+        if col.pattern == LOCATOR:
+            _locators(report, t, col.name)
+        elif col.pattern and (ok := _pattern_ok(t, col.name, col.pattern)) is not None:
             emit(
                 report,
                 "CHR106",
@@ -69,6 +75,28 @@ def _per_table(report: Report, t: Loaded) -> None:
                 f"retrieved {r.get('retrieved')} before it was published ({r.get('published')})"
             ),
         )
+
+
+def _valid_locators(values: pa.Array) -> pa.Array:
+    """Whether each locator is well formed (once per distinct value)."""
+    encoded = pc.dictionary_encode(values)
+    ok = pa.array([is_locator(v) for v in encoded.dictionary.to_pylist()], pa.bool_())
+    out: pa.Array = pc.take(ok, encoded.indices)
+    return out
+
+
+def _locators(report: Report, t: Loaded, col: str) -> None:
+    """CHR106 for locators that are not one of the forms, or whose range runs backwards."""
+    ok = t.per_value(col, _valid_locators)
+
+    def message(row: dict[str, Any]) -> str:
+        try:
+            parse_locator(row[col])
+        except LocatorError as exc:
+            return str(exc)
+        return f"{row[col]!r} is not a locator"  # pragma: no cover
+
+    emit(report, "CHR106", t, pc.invert(pc.fill_null(ok, True)), col, message)
 
 
 def _vocab(report: Report, t: Loaded, col: Column, arr: pa.ChunkedArray) -> None:
