@@ -48,9 +48,9 @@ def test_info(mini_src: Path) -> None:
         "license     CC0-1.0\n"
         f"location    {mini_src}\n"
         f"curated     sha256:{desc['chrono']['curated_sha256']}\n"
-        "checksums\n" + sums + "cite as\n"
-        "  chrono developers (2026). Mini test chronology (dataset mini, version 1.0.0) "
-        f"[Data set]. chrono-data {__version__}.\n",
+        "checksums\n" + sums + "cite as (chrono cite --format bibtex|cff for the others)\n"
+        "  Mini test chronology (n.d.) (version 1.0.0) [Data set]. "
+        f"Built with chrono-data {__version__}.\n",
         "",
     )
 

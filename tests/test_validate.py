@@ -268,7 +268,47 @@ def m_chr803(ds: Path) -> None:
     (ds / "gazette.txt").unlink()
 
 
+def _yaml_edit(ds: Path, file: str, old: str, new: str) -> None:
+    path = ds / file
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
+def m_chr110(ds: Path) -> None:
+    _yaml_edit(ds, "events/meeting-2019.yaml", "title: Earlier meeting", "title: [unclosed")
+
+
+def m_chr112(ds: Path) -> None:
+    _yaml_edit(ds, "events/meeting-2019.yaml", "title: Earlier meeting", "title: ' Earlier'")
+
+
+def m_chr113(ds: Path) -> None:
+    (ds / "events" / "extra.yml").write_text("id: extra\n")
+
+
+def m_chr116(ds: Path) -> None:
+    _yaml_edit(
+        ds, "events/meeting-2019.yaml", "property: occurrence,", "property: occurrence, value: x,"
+    )
+
+
+def m_chr502(ds: Path) -> None:
+    edit_desc(ds, lambda d: d["chrono"].update(vocabularies={"stance": {"neutral": "Neither."}}))
+
+
 CASES = [
+    ("CHR110", m_chr110, 1, None, "malformed YAML: expected ',' or ']', but got ':'"),
+    ("CHR112", m_chr112, 1, None, "field 'title': empty or padded with white space"),
+    ("CHR113", m_chr113, 1, None, "not a .yaml file (events/ holds one <id>.yaml file per event)"),
+    ("CHR116", m_chr116, 1, None, "field 'value': an occurrence claim has no value"),
+    (
+        "CHR502",
+        m_chr502,
+        1,
+        None,
+        "chrono.vocabularies.stance: the stance vocabulary cannot be extended",
+    ),
     # code, mutation, count, key (None: file-level), message fragment
     ("CHR101", m_chr101, 1, None, "lists no table 'places'"),
     ("CHR102", m_chr102, 1, None, "column 'summary' is missing"),

@@ -148,8 +148,9 @@ def assemble(
 ) -> BuildResult:
     """Parquet bytes and descriptor for tables already in the model's schema.
 
-    ``meta`` needs ``name``, ``title``, ``version`` and ``license``; ``description`` and
-    ``keywords`` are optional.
+    ``meta`` needs ``name``, ``title``, ``version`` and ``license``; ``description``,
+    ``keywords``, ``creators``, ``released``, ``homepage``, ``repository`` and ``doi`` are
+    optional (see :mod:`chrono.model.curated`).
     """
     files: dict[str, bytes] = {}
     rows: dict[str, int] = {}
@@ -184,10 +185,22 @@ def assemble(
         descriptor["description"] = meta["description"]
     descriptor["keywords"] = list(meta.get("keywords") or [])
     descriptor["licenses"] = [{"name": meta["license"]}]
+    creators = [{k: v for k, v in c.items() if v} for c in meta.get("creators") or []]
+    if creators:
+        descriptor["contributors"] = [contributor(c) for c in creators]
+    if meta.get("homepage"):
+        descriptor["homepage"] = meta["homepage"]
+    if meta.get("doi"):
+        descriptor["id"] = f"https://doi.org/{meta['doi']}"
     if sources is not None:
         descriptor["sources"] = sources
     descriptor["resources"] = resources
     chrono_meta: dict[str, Any] = {"format_version": FORMAT_VERSION}
+    if creators:
+        chrono_meta["creators"] = creators
+    for key in ("released", "repository", "doi"):
+        if meta.get(key):
+            chrono_meta[key] = meta[key]
     if vocabularies.declared:
         chrono_meta["vocabularies"] = vocabularies.to_descriptor()
     if curated_hash is not None:
@@ -196,6 +209,16 @@ def assemble(
     descriptor["chrono"] = chrono_meta
     files[DESCRIPTOR] = descriptor_bytes(descriptor)
     return BuildResult(files=files, rows=rows, descriptor=descriptor)
+
+
+def contributor(creator: dict[str, str]) -> dict[str, str]:
+    """A creator as a Data Package ``contributors`` entry (title, role, path, organization)."""
+    out = {"title": creator["name"], "role": "author"}
+    if creator.get("orcid"):
+        out["path"] = f"https://orcid.org/{creator['orcid']}"
+    if creator.get("affiliation"):
+        out["organization"] = creator["affiliation"]
+    return out
 
 
 def write_dataset(directory: Path, tables: dict[str, pa.Table], meta: dict[str, Any]) -> Path:

@@ -175,8 +175,8 @@ def curated_files(root: Path) -> list[Path]:
     """The curated source files of a dataset, in a fixed order."""
     files = [root / n for n in CURATED_FILES if (root / n).is_file()]
     events = root / EVENTS_DIR
-    if events.is_dir():
-        files += sorted(p for p in events.glob("*.yaml") if p.is_file())
+    if events.is_dir():  # every file, so a stray one (a .yml) makes the build stale
+        files += sorted(p for p in events.iterdir() if p.is_file() and p.name[0] != ".")
     return files
 
 

@@ -127,10 +127,10 @@ class Reader:
             except locators.LocatorError as exc:
                 bad("CHR106", str(exc))
                 return None
-        elif f.pattern == SLUG and not _SLUG.match(value):
+        elif f.pattern == SLUG and not _SLUG.fullmatch(value):
             bad("CHR106", f"{value!r} is not a slug (lower-case letters, digits, '-')")
             return None
-        elif f.pattern and not re.match(f.pattern, value):
+        elif f.pattern and not re.fullmatch(f.pattern, value):
             bad("CHR106", f"{value!r} does not match {f.pattern}")
             return None
         if f.shape == "number":

@@ -191,19 +191,12 @@ def show(event_id: str, dataset: str) -> None:
             click.echo(f"    note    {note}")
 
 
-def citation(desc: dict[str, Any], package_version: str) -> str:
-    return (
-        f"chrono developers (2026). {desc.get('title', desc.get('name'))} "
-        f"(dataset {desc.get('name')}, version {desc.get('version')}) "
-        f"[Data set]. chrono-data {package_version}."
-    )
-
-
 @click.command()
 @DATASET_OPTION
 def info(dataset: str) -> None:
     """Package and dataset versions, checksums, and how to cite."""
     from chrono._version import __version__
+    from chrono.citation import licence, plain
     from chrono.package import DatasetError, read_descriptor, resolve
 
     try:
@@ -211,7 +204,7 @@ def info(dataset: str) -> None:
         desc = read_descriptor(directory)
     except DatasetError as exc:
         fail(str(exc), EXIT_UNREADABLE)
-    licenses = ", ".join(x.get("name", "?") for x in desc.get("licenses", []))
+    licenses = licence(desc) or "none stated"
     click.echo(f"chrono-data {__version__}")
     click.echo(f"dataset     {desc.get('name')} {desc.get('version')}")
     click.echo(f"title       {desc.get('title')}")
@@ -226,8 +219,8 @@ def info(dataset: str) -> None:
             f"  {res.get('hash', '?')}  {res['path']}  ({res.get('bytes', '?')} bytes, "
             f"{res.get('rows', '?')} rows)"
         )
-    click.echo("cite as")
-    click.echo(f"  {citation(desc, __version__)}")
+    click.echo("cite as (chrono cite --format bibtex|cff for the others)")
+    click.echo(f"  {plain(desc, __version__)}")
 
 
 COMMANDS = [build, list_, show, info]

@@ -53,7 +53,18 @@ DATASET: Final = (
     Field("license", "The data's licence, an SPDX identifier.", required=True, example="CC-BY-4.0"),
     Field("description", "What the dataset covers, in a few sentences."),
     Field("keywords", "Subject keywords.", shape="list"),
-    Field("creators", "Who made the data: a list of {name, orcid, affiliation}.", shape="list"),
+    Field(
+        "creators",
+        "Who made the data, in citation order: a list of {name, given, family, orcid, "
+        "affiliation}.",
+        shape="list",
+    ),
+    Field(
+        "released",
+        "When this version was released, EDTF (the year is cited).",
+        edtf=True,
+        example="2026-11-30",
+    ),
     Field("homepage", "A web page about the dataset.", pattern=URL),
     Field("repository", "Where the curated sources are kept (e.g. a git repository).", pattern=URL),
     Field(
@@ -70,7 +81,9 @@ DATASET: Final = (
     ),
 )
 CREATOR: Final = (
-    Field("name", "The person's or group's name, as it should be cited.", required=True),
+    Field("name", "The person's or group's name, as people read it.", required=True),
+    Field("given", "Given names, for citation formats that split names (CFF, BibTeX)."),
+    Field("family", "Family name, for citation formats that split names."),
     Field(
         "orcid",
         "ORCID iD (0000-0002-1825-0097), without the https://orcid.org/ prefix.",

@@ -110,9 +110,9 @@ def _order(kind: str, item: str) -> tuple[int, ...]:
 
 def parse(text: str) -> Locator:
     """A locator's kind and range; :class:`LocatorError` with a suggestion otherwise."""
-    if not isinstance(text, str) or not _LOCATOR.match(text):
+    if not isinstance(text, str) or not _LOCATOR.fullmatch(text):
         raise LocatorError(f"{text!r} is not a locator; {suggest(text)}")
-    m = _SPLIT.match(text)
+    m = _SPLIT.fullmatch(text)
     assert m is not None
     word, first, last = m[1], m[2], m[3] or m[2]
     kind = next(k for k, plural in KINDS.items() if word in (k, plural))

@@ -171,6 +171,16 @@ class Vocabularies(Mapping[str, Mapping[str, str]]):
             for term, definition in terms.items()
         ]
 
+    @classmethod
+    def from_descriptor(cls, descriptor: Mapping[str, Any]) -> Vocabularies:
+        """The vocabularies a ``datapackage.json`` declares (``chrono.vocabularies``);
+        :class:`VocabularyError` for a declaration that is not allowed."""
+        meta = descriptor.get("chrono")
+        declared = meta.get("vocabularies") if isinstance(meta, Mapping) else None
+        if declared is None:
+            return CORE
+        return cls(declared)
+
     def to_descriptor(self) -> dict[str, dict[str, str]]:
         """The declared terms as ``datapackage.json`` stores them (``chrono.vocabularies``)."""
         return {name: dict(terms) for name, terms in self._declared.items()}

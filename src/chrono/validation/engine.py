@@ -28,6 +28,7 @@ import pyarrow.compute as pc
 
 from chrono.curation import has_curated_sources
 from chrono.model.tables import TABLES
+from chrono.model.vocabularies import CORE, Vocabularies, VocabularyError
 from chrono.package import DESCRIPTOR, DatasetError, read_descriptor, resolve, safe_path
 from chrono.validation.cross_rules import (
     _claim_rules,
@@ -238,6 +239,7 @@ def _load_all(
     checks: _Checks,
 ) -> dict[str, Loaded]:
     by_name = {r["name"]: r for r in descriptor["resources"]}
+    vocabularies = _vocabularies(report, directory, descriptor)
     out: dict[str, Loaded] = {}
     for name, spec in TABLES.items():
         res = by_name.get(name)
@@ -257,12 +259,33 @@ def _load_all(
             continue
         path = safe_path(directory, res["path"])
         out[name], raw = _load(report, spec, res, path, quotes)
+        out[name].vocabularies = vocabularies
         checks.check_text(out[name], raw)
         checks.run(_per_table, out[name], needs=(out[name],))
         _cross(checks, out, name)
         if name == "sources" and _names_texts(out[name]):
             quotes = True  # the quotes are checked, or counted as not checked
     return out
+
+
+def _vocabularies(report: Report, directory: Path, descriptor: dict[str, Any]) -> Vocabularies:
+    """The dataset's vocabularies; CHR502 (and the core terms alone) for a bad declaration."""
+    try:
+        return Vocabularies.from_descriptor(descriptor)
+    except VocabularyError as exc:
+        report.add(
+            Finding(
+                "CHR502",
+                RULES["CHR502"].severity,
+                None,
+                None,
+                None,
+                None,
+                f"chrono.{exc} in {DESCRIPTOR}",
+                _rel(directory / DESCRIPTOR),
+            )
+        )
+        return CORE
 
 
 def _cross(checks: _Checks, loaded: dict[str, Loaded], arrived: str) -> None:

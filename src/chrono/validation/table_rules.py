@@ -10,7 +10,6 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from chrono.model import vocab
 from chrono.model.derive import PARTS, derive_dates, distinct_dictionaries
 from chrono.model.locators import LOCATOR, LocatorError
 from chrono.model.locators import is_valid as is_locator
@@ -100,7 +99,7 @@ def _locators(report: Report, t: Loaded, col: str) -> None:
 
 
 def _vocab(report: Report, t: Loaded, col: Column, arr: pa.ChunkedArray) -> None:
-    terms = pa.array(vocabulary_terms(col), pa.string())
+    terms = pa.array(vocabulary_terms(col, t.vocabularies), pa.string())
     masks = []
     for chunk in arr.chunks:
         if pa.types.is_dictionary(chunk.type):
@@ -121,7 +120,7 @@ def _vocab(report: Report, t: Loaded, col: Column, arr: pa.ChunkedArray) -> None
             )
     mask = pa.chunked_array(masks, pa.bool_())
     assert col.vocabulary is not None
-    allowed = ", ".join(vocab.VOCABULARIES[col.vocabulary])
+    allowed = ", ".join(t.vocabularies.terms(col.vocabulary))
     emit(
         report,
         "CHR501",
