@@ -393,7 +393,7 @@ def test_parse_date_is_the_public_parser() -> None:
 
 
 def test_docstring_examples_run() -> None:
-    for module in (dates, calendars):
+    for module in (dates, calendars, chrono):
         result = doctest.testmod(module, raise_on_error=False)
         assert result.failed == 0 and result.attempted > 0, module.__name__
 
