@@ -265,6 +265,16 @@ def test_common_human_forms_get_their_edtf_form(value: str, message: str) -> Non
     assert "\n" not in message
 
 
+def test_a_long_value_is_cut_short_in_its_message_and_explained_fast() -> None:
+    value = "1648 - " * 20_000 + "x"
+    with pytest.raises(EDTFError) as exc:
+        parse(value)
+    assert str(exc.value) == (
+        "'1648 - 1648 - 1648 - 1648 - 1648 - 1648 - 1648 - 1'… (140001 characters) is not an "
+        "EDTF level 0/1 date (it contains white space)"
+    )
+
+
 def test_an_uncertain_year_is_valid_already() -> None:
     assert parse("1648?").uncertain
 

@@ -33,7 +33,7 @@ from chrono.model.calendars import MIN_YEAR as MIN_YEAR
 from chrono.model.calendars import civil_from_days as civil_from_days
 from chrono.model.calendars import days_from_civil as days_from_civil
 from chrono.model.calendars import format_day as format_day
-from chrono.model.edtf_help import explain, level2_unspecified
+from chrono.model.edtf_help import explain, level2_unspecified, shown
 from chrono.model.vocab import PRECISION_ORDER
 
 __all__ = [
@@ -121,7 +121,7 @@ def _single(text: str, whole: str, julian: bool) -> _Part:
         return _checked(lo, hi, "year", uncertain, approximate, whole)
     ytext, mtext, dtext = m["year"], m["month"], m["day"]
     if ytext.startswith("-") and ytext.strip("-0") == "":
-        raise EDTFError(f"{whole!r}: there is no year -0000 (year 0000 is 1 BCE)")
+        raise EDTFError(f"{shown(whole)}: there is no year -0000 (year 0000 is 1 BCE)")
     unspecified = ytext.count("X")
     if unspecified:
         if mtext is not None:
@@ -141,7 +141,7 @@ def _single(text: str, whole: str, julian: bool) -> _Part:
     month = int(mtext)
     if month > 12:
         if dtext is not None:
-            raise EDTFError(f"{whole!r}: a season has no day")
+            raise EDTFError(f"{shown(whole)}: a season has no day")
         first, last = _SEASONS[month]
         end_y, end_m = (year + 1, last - 12) if last > 12 else (year, last)
         lo = to_days(year, first, 1)
@@ -153,14 +153,16 @@ def _single(text: str, whole: str, julian: bool) -> _Part:
     day = int(dtext)
     if day > month_days(year, month, calendar):
         where = " in the Julian calendar" if julian else ""
-        raise EDTFError(f"{whole!r}: {ytext}-{mtext} has no day {dtext}{where}")
+        raise EDTFError(f"{shown(whole)}: {ytext}-{mtext} has no day {dtext}{where}")
     lo = to_days(year, month, day)
     return _checked(lo, lo, "day", uncertain, approximate, whole)
 
 
 def _checked(lo: int, hi: int, precision: str, unc: bool, app: bool, whole: str) -> _Part:
     if lo < MIN_DAY or hi > MAX_DAY:
-        raise EDTFError(f"{whole!r}: year outside the supported range {MIN_YEAR} to {MAX_YEAR}")
+        raise EDTFError(
+            f"{shown(whole)}: year outside the supported range {MIN_YEAR} to {MAX_YEAR}"
+        )
     return lo, hi, precision, unc, app
 
 
@@ -197,7 +199,7 @@ def parse(value: str, calendar: str = "gregorian") -> Bounds:
     left, right = value.split("/")
     start, end = _MISSING.get(left, "known"), _MISSING.get(right, "known")
     if start != "known" and end != "known":
-        raise EDTFError(f"{value!r}: an interval needs at least one known end")
+        raise EDTFError(f"{shown(value)}: an interval needs at least one known end")
     if start != "known":
         _, hi, precision, unc, app = _single(right, value, julian)
         return Bounds(MIN_DAY, hi, precision, unc, app, start=start)
@@ -206,7 +208,7 @@ def parse(value: str, calendar: str = "gregorian") -> Bounds:
         return Bounds(lo, MAX_DAY, a_prec, a_unc, a_app, end=end)
     _, hi, b_prec, b_unc, b_app = _single(right, value, julian)
     if lo > hi:
-        raise EDTFError(f"{value!r}: the interval ends before it starts")
+        raise EDTFError(f"{shown(value)}: the interval ends before it starts")
     precision = a_prec if precision_rank(a_prec) >= precision_rank(b_prec) else b_prec
     return Bounds(lo, hi, precision, a_unc or b_unc, a_app or b_app)
 

@@ -131,18 +131,25 @@ def _interval(text: str) -> _Found | None:
     return None
 
 
+def shown(value: str) -> str:
+    """``value`` quoted for a message, cut short if long."""
+    return repr(value) if len(value) <= 60 else f"{value[:50]!r}… ({len(value)} characters)"
+
+
 def suggest(value: str) -> str | None:
     """``'c. 1648' is not EDTF; write 1648~ (approximate)``, or None if no form is known."""
+    if len(value) > 60:  # no human date is that long; the patterns are not linear
+        return None
     found = _human(" ".join(value.lower().split()))
     if found is None or found[0] == value.strip():
         return None
     edtf, notes = found
-    return f"{value!r} is not EDTF; write {edtf}" + (f" ({'; '.join(notes)})" if notes else "")
+    return f"{shown(value)} is not EDTF; write {edtf}" + (f" ({'; '.join(notes)})" if notes else "")
 
 
 def level2_unspecified(whole: str) -> str:
     return (
-        f"{whole!r}: unspecified digits (X) in a month or day, or in a year with a month, are "
+        f"{shown(whole)}: unspecified digits (X) in a month or day, or in a year with a month, are "
         "EDTF level 2, not supported; level 1 has 201X, 19XX, 2004-XX, 1985-04-XX, 1985-XX-XX"
     )
 
@@ -171,23 +178,23 @@ def explain(text: str, whole: str) -> str:
     if hint is not None:
         return hint
     if text != whole and (hint := suggest(text)) is not None:
-        return f"{whole!r}: {hint}"
+        return f"{shown(whole)}: {hint}"
     if whole == "":
         return "'': empty, not a date"
     if text != text.strip():
-        return f"{whole!r}: leading or trailing white space"
+        return f"{shown(whole)}: leading or trailing white space"
     if re.search(r"\dT\d", text):
-        return f"{whole!r}: times of day are not supported (dates only)"
+        return f"{shown(whole)}: times of day are not supported (dates only)"
     if "(" in text or ")" in text:
-        return f"{whole!r}: parentheses are the 2012 draft's grouping, not EDTF (2019)"
+        return f"{shown(whole)}: parentheses are the 2012 draft's grouping, not EDTF (2019)"
     for pattern, reason in _LEVEL2:
         if re.search(pattern, text):
-            return f"{whole!r}: {reason}"
+            return f"{shown(whole)}: {reason}"
     if re.search(r"\s", text):
-        return f"{whole!r} is not an EDTF level 0/1 date (it contains white space)"
+        return f"{shown(whole)} is not an EDTF level 0/1 date (it contains white space)"
     if "X" in text:
         return level2_unspecified(whole)
-    return f"{whole!r} is not an EDTF level 0/1 date{_detail(text)}"
+    return f"{shown(whole)} is not an EDTF level 0/1 date{_detail(text)}"
 
 
 def _detail(text: str) -> str:
