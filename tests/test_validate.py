@@ -668,7 +668,7 @@ def test_stale_sources_are_validated_themselves(
         "(not in actors.yaml)\n"
         "  CHR301 error invalid EDTF date (1)\n"
         "    mini/events/meeting-2019.yaml:6:7: field 'date': invalid EDTF: '2019-13' is not "
-        "an EDTF level 0/1 date\n"
+        "an EDTF level 0/1 date: no month 13 (months 01-12, seasons 21-24)\n"
         "  CHR604 error Parquet stale with respect to the curated sources (1)\n"
         "    mini/dataset.yaml:1: the Parquet is stale: the curated sources changed since the "
         f"build (expected curated sha256 {_recorded(mini)}, actual {_actual(mini)}); "
@@ -687,7 +687,7 @@ def test_github_output(mini: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         "(not in actors.yaml)",
         "::error file=mini/events/meeting-2019.yaml,line=6,col=7,title=CHR301::mini: "
         "mini/events/meeting-2019.yaml:6:7: field 'date': invalid EDTF: '2019-13' is not an "
-        "EDTF level 0/1 date",
+        "EDTF level 0/1 date: no month 13 (months 01-12, seasons 21-24)",
         "::error file=mini/dataset.yaml,line=1,title=CHR604::mini: mini/dataset.yaml:1: "
         "the Parquet is stale: the curated sources changed since the build "
         "(expected curated sha256 "

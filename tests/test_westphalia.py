@@ -44,9 +44,9 @@ def test_list(westphalia: Path) -> None:
         "  places             4 rows\n"
         "  actors             5 rows\n"
         "  sources            3 rows\n"
-        "  events             5 rows\n"
-        "  participants       9 rows\n"
-        "  claims            12 rows\n",
+        "  events             6 rows\n"
+        "  participants      10 rows\n"
+        "  claims            15 rows\n",
         "",
     )
 
@@ -66,6 +66,30 @@ def test_load_bce_and_early_modern_dates(westphalia: Path) -> None:
     from chrono.model.dates import format_day
 
     assert [format_day(d) for d in sorted(days)[:2]] == ["-0048-01-01", "-0043-03-15"]
+
+
+def test_a_julian_date_claim_has_gregorian_bounds(westphalia: Path) -> None:
+    import pyarrow.compute as pc
+
+    claims = chrono.load_arrow("claims", westphalia)
+    row = claims.filter(pc.equal(claims["id"], "treaty-of-munster-1648/date/example-letter-1648"))
+    from chrono.model.dates import format_day
+
+    assert row["value"].to_pylist() == ["1648-10-14"]
+    assert row["calendar"].cast("string").to_pylist() == ["julian"]
+    days = [row[c].cast("int32").to_pylist()[0] for c in ("earliest", "latest")]
+    assert [format_day(d) for d in days] == ["1648-10-24", "1648-10-24"]
+
+
+def test_an_open_interval_is_open_not_a_year(westphalia: Path) -> None:
+    events = chrono.load_arrow("events", westphalia)
+    import pyarrow.compute as pc
+
+    from chrono.model.dates import MAX_DAY, human
+
+    row = events.filter(pc.equal(events["id"], "swedish-garrison-1631"))
+    assert row["latest"].cast("int32").to_pylist() == [MAX_DAY]
+    assert human(row["date"].to_pylist()[0]) == "from 1631 (open)"
 
 
 def test_info_cites_the_creators(westphalia: Path) -> None:

@@ -67,9 +67,11 @@ def to_arrow(
         if col.derived_from is None or col.name in data:
             continue
         source = col.derived_from
-        # only date claims hold EDTF in claims.value
-        where = pc.equal(data["property"], "date") if table.name == "claims" else None
-        derived = derive_dates(data[source], where=where)
+        # only date claims hold EDTF in claims.value, each in its own calendar
+        claims = table.name == "claims"
+        where = pc.equal(data["property"], "date") if claims else None
+        calendar = pc.fill_null(data["calendar"], "gregorian") if claims else None
+        derived = derive_dates(data[source], where=where, calendar=calendar)
         if derived.errors:
             row, msg = min(derived.errors.items())
             raise ValueError(f"{table.name} row {row}: {source}: {msg}")

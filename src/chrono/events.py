@@ -168,7 +168,7 @@ class EventReader:
             return bad(f"a {prop} claim needs a value", where=item.at)
         if prop == "date":
             try:
-                dates.parse(value)
+                dates.parse(value, calendar=claim.get("calendar") or "gregorian")
             except dates.EDTFError as exc:
                 return bad(f"invalid EDTF: {exc}", "CHR301")
         elif prop == "type" and value not in self.r.vocabularies.terms("event_type"):

@@ -96,7 +96,9 @@ def events_between(
 
     ``events_between("2022", "2022")`` gives every event that may fall in 2022, using the
     stored bounds: an event dated ``2022~`` or ``2021/2023`` overlaps, one dated ``2023``
-    does not.
+    does not. An open or unknown end (``2019/..``, ``2019/``, ``../2019``) is stored as the
+    extreme of the supported range, so such an event overlaps every period on that side
+    (docs/dates.md); ``start``/``end`` of ``chrono.parse_date(date)`` tell it from a real day.
     """
     lo, hi = _day(start, end=False), _day(end, end=True)
     ds = Dataset.open(dataset)

@@ -85,6 +85,8 @@ PRECISION: Final = _v(
     year="Known to the year.",
     decade="Known to the decade.",
     century="Known to the century.",
+    millennium="Known to the millennium (EDTF 1XXX).",
+    unknown="Not known even to the millennium (EDTF XXXX: some year 0000-9999).",
 )
 #: Precision names from finest to coarsest; rank = position.
 PRECISION_ORDER: Final = tuple(PRECISION)
