@@ -14,10 +14,10 @@ import pytest
 
 import chrono
 from chrono.dataset import Dataset
-from chrono.model.dates import format_day
+from chrono.model.dates import MAX_DAY, MIN_DAY, format_day
 from chrono.model.tables import TABLE_NAMES, TABLES
 from chrono.views import export
-from chrono.views.data import FLAT, MAX_DAY, MIN_DAY, read_tables
+from chrono.views.data import FLAT, read_tables
 from chrono.views.records import rows
 from views_data import FORMULA, HOSTILE_TITLE, write_ancient
 
@@ -264,7 +264,7 @@ def test_timelinejs_slides_at_true_precision(ancient: Path, tmp_path: Path) -> N
     assert "end_date" not in slides["ides-of-march"]
     assert slides["league-founded"]["start_date"] == {"year": -120, "display_date": "circa 121 BCE"}
     assert slides["decade-talks"]["end_date"]["year"] == 2019
-    assert slides["ongoing-survey"]["display_date"] == "2019 – open"
+    assert slides["ongoing-survey"]["display_date"] == "from 2019 (open)"
     assert "end_date" not in slides["ongoing-survey"]
     hostile = slides["hostile-text"]["text"]
     assert slides["hostile-text"]["text"]["headline"] == (
@@ -359,7 +359,8 @@ def test_jsonld_expands_to_every_event_claim_source_actor_and_place(
     assert sorted(claims) == sorted(c["id"] for c in want["claims"])
     for c in want["claims"]:
         extra = _extra(claims[c["id"]])
-        for key in ("property", "value", "locator", "stance", "mode", "certainty", "note"):
+        keys = ("property", "value", "calendar", "locator", "stance", "mode", "certainty", "note")
+        for key in keys:
             assert extra.get(key) == c[key], (c["id"], key)
         assert _value(claims[c["id"]], "text") == c["quote"]
     sources = {_value(n, "identifier"): n for n in by_type["CreativeWork"]}
@@ -492,7 +493,7 @@ def test_geojson_when_reads_as_people_do(ancient: Path, tmp_path: Path) -> None:
     doc = json.loads((tmp_path / "out.geojson").read_text(encoding="utf-8"))
     when = {e["id"]: e["when"] for f in doc["features"] for e in f["properties"]["events"]}
     assert when["ides-of-march"] == "15 March 44 BCE"
-    assert when["ongoing-survey"] == "2019 – open"
+    assert when["ongoing-survey"] == "from 2019 (open)"
     assert when["unknown-start"] == "unknown – 1850"
 
 

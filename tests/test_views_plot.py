@@ -16,10 +16,9 @@ from hypothesis import strategies as st
 
 import chrono
 from chrono.cli import main
-from chrono.model.dates import MONTHS, civil_from_days, days_from_civil, parse
+from chrono.model.dates import MAX_DAY, MIN_DAY, MONTHS, civil_from_days, days_from_civil, parse
 from chrono.views import lanes, timeline
 from chrono.views.axis import tick_days, tick_labels
-from chrono.views.data import MAX_DAY, MIN_DAY
 from conftest import ROOT
 from views_data import write_ancient
 

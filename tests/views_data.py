@@ -5,10 +5,9 @@ an uncertain month, an open end (``2019/..``) and an unknown start (``/1850``), 
 a decade, an uncertain century, a year past 9999, and hostile text (``<script>``, a
 spreadsheet formula, U+2028, a ``javascript:`` URL). Every source is on example.org.
 
-Open and unknown ends are not yet accepted by the EDTF parser, so the events table is
-made here with its derived columns (an open or unknown bound is the extreme of the
-``date32`` range, as the data model stores it) and written with
-:func:`chrono.build.write_dataset`, which does not validate.
+The events table is made here with its derived columns (an open or unknown bound is the
+extreme of the ``date32`` range, as the data model stores it) and written with
+:func:`chrono.build.write_dataset`, which does not validate: the hostile URL stays.
 """
 
 from __future__ import annotations
@@ -21,7 +20,6 @@ import pyarrow as pa
 from chrono.build import to_arrow, write_dataset
 from chrono.model import dates
 from chrono.model.tables import TABLES
-from chrono.views.data import MAX_DAY, MIN_DAY
 
 HOSTILE_TITLE = '<script>alert("x")</script> & <b>bold</b>'
 FORMULA = '=HYPERLINK("https://example.org/x","click")'
@@ -154,13 +152,7 @@ PLACES = [
 
 
 def _bounds(value: str) -> tuple[int, int, str, bool, bool]:
-    left, sep, right = value.partition("/")
-    if sep and (left in ("", "..") or right in ("", "..")):
-        known = dates.parse(right if left in ("", "..") else left)
-        lo = MIN_DAY if left in ("", "..") else known.earliest
-        hi = MAX_DAY if right in ("", "..") else known.latest
-        return lo, hi, known.precision, known.uncertain, known.approximate
-    b = dates.parse(value)
+    b = dates.parse(value)  # an open or unknown end's bound: the extreme of the range
     return b.earliest, b.latest, b.precision, b.uncertain, b.approximate
 
 
@@ -202,11 +194,11 @@ def _claims() -> list[dict[str, Any]]:
         source = "chronicle-a" if i % 2 == 0 else "ledger-b"
         out.append(
             {
-                "id": f"{e['id']}/occurrence/{source}/p{i + 1}",
+                "id": f"{e['id']}/occurrence/{source}/paragraph-{i + 1}",
                 "event_id": e["id"],
                 "source_id": source,
                 "property": "occurrence",
-                "locator": f"p{i + 1}",
+                "locator": f"paragraph {i + 1}",
                 "quote": None,
                 "stance": "supports",
                 "mode": "reported",

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from chrono.model.dates import MAX_YEAR, MIN_YEAR, EDTFError, days_from_civil, parse
+from chrono.model.dates import MAX_DAY, MIN_DAY, EDTFError, days_from_civil, parse
 from chrono.model.tables import TABLE_NAMES, TABLES, Table
 
 if TYPE_CHECKING:
@@ -24,9 +24,6 @@ if TYPE_CHECKING:
 
     from chrono.dataset import Dataset
 
-#: Day numbers of the first and last day of ``date32``: an open or unknown end's bound.
-MIN_DAY = days_from_civil(MIN_YEAR, 1, 1)
-MAX_DAY = days_from_civil(MAX_YEAR, 12, 31)
 #: Years that Table Schema dates, Excel, iCalendar and Python's ``datetime.date`` accept.
 FIRST_COMMON_DAY = days_from_civil(1, 1, 1)
 LAST_COMMON_DAY = days_from_civil(9999, 12, 31)
@@ -48,6 +45,7 @@ FLAT_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("claims", "id", "claim_id"),
     ("claims", "property", "property"),
     ("claims", "value", "value"),
+    ("claims", "calendar", "value_calendar"),
     ("claims", "earliest", "value_earliest"),
     ("claims", "latest", "value_latest"),
     ("claims", "precision", "value_precision"),

@@ -116,7 +116,7 @@ def _item(e: Record, lane: str, label: bool) -> Item | None:
     if label:
         text = e["title"] if len(e["title"]) <= 48 else e["title"][:47] + "…"
         text = ("c. " if e["approximate"] else "") + text + (" (?)" if e["uncertain"] else "")
-    e.setdefault("when", when(e["date"], start, end))
+    e.setdefault("when", when(e["date"]))
     return Item(e, lane, float(lo), float(hi + 1), start, end, kind, text)
 
 

@@ -37,14 +37,9 @@ def by_id(table: pa.Table) -> dict[str, Record]:
     return {r["id"]: r for r in rows(table)}
 
 
-def when(edtf: str, start: str | None, end: str | None) -> str:
-    """The date for people; an open end reads ``open``, an unknown one ``unknown``."""
-    if start is None and end is None:
-        return human(edtf)
-    left, _, right = edtf.partition("/")
-    a = start or human(left)
-    b = end or human(right)
-    return f"{a} – {b}"
+def when(edtf: str) -> str:
+    """The date as people read it (``from 2019 (open)``, ``15 March 44 BCE``)."""
+    return human(edtf)
 
 
 def event_records(tables: dict[str, pa.Table]) -> list[Record]:
@@ -60,7 +55,7 @@ def event_records(tables: dict[str, pa.Table]) -> list[Record]:
     for e in rows(tables["events"]):
         start, end = end_kinds(e["date"], e["earliest"], e["latest"])
         e["start"], e["end"] = start, end
-        e["when"] = when(e["date"], start, end)
+        e["when"] = when(e["date"])
         e["claims"] = claims.get(e["id"], [])
         e["participants"] = parts.get(e["id"], [])
         e["place"] = places.get(e["place_id"]) if e["place_id"] else None

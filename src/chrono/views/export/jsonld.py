@@ -16,8 +16,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from chrono.model.dates import EDTFError, parse
-from chrono.views.data import MAX_DAY, MIN_DAY
+from chrono.model.dates import MAX_DAY, MIN_DAY, EDTFError, parse
 from chrono.views.export.common import ExportResult, metadata, open_dataset
 from chrono.views.output import atomic_path
 from chrono.views.records import Record, event_records, iso_at, rows
@@ -106,6 +105,7 @@ def _claim(c: Record) -> dict[str, Any]:
         "additionalProperty": _props(
             property=c["property"],
             value=c["value"],
+            calendar=c.get("calendar"),
             precision=c["precision"],
             locator=c["locator"],
             stance=c["stance"],

@@ -34,7 +34,8 @@ PAGE = "index.html"
 # event flags (bits): the qualifiers and which ends are open or unknown
 UNCERTAIN, APPROXIMATE, OPEN_START, UNKNOWN_START, OPEN_END, UNKNOWN_END = (1, 2, 4, 8, 16, 32)
 #: a claim as the page gets it ("" = the source's index)
-CLAIM_FIELDS = ("property", "value", "", "locator", "quote", "stance", "mode", "certainty", "note")
+CLAIM_FIELDS = ("property", "value", "", "locator", "quote", "stance", "mode", "certainty", "note",
+                "calendar")  # fmt: skip
 _ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
             "\u2029": "\\u2029"}  # fmt: skip
 

@@ -138,7 +138,7 @@
   function badge(text, cls) { return el("span", text, "badge " + (cls || "")); }
 
   function claimItem(c) {
-    const [property, value, src, locator, quote, stance, mode, certainty, note] = c;
+    const [property, value, src, locator, quote, stance, mode, certainty, note, calendar] = c;
     const li = el("li", null, "claim");
     const head = el("div");
     head.appendChild(el("strong", property));
@@ -146,6 +146,7 @@
     head.appendChild(badge(stance, stance));
     head.appendChild(badge(mode));
     if (certainty !== "certain") head.appendChild(badge(certainty));
+    if (calendar === "julian") head.appendChild(badge("Julian calendar"));
     li.appendChild(head);
     const s = D.sources[src] || [String(src), "", null, null, null, null];
     const line = el("div", null, "source");
