@@ -268,7 +268,7 @@ def test_timelinejs_slides_at_true_precision(ancient: Path, tmp_path: Path) -> N
     assert "end_date" not in slides["ongoing-survey"]
     hostile = slides["hostile-text"]["text"]
     assert slides["hostile-text"]["text"]["headline"] == (
-        "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;"
+        "&lt;script&gt;x(&quot;1&quot;)&lt;/script&gt; &amp; &lt;b&gt;b&lt;/b&gt; $1 or $2"
     )
     parser = _Links()
     for s in doc["events"]:

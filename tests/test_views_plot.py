@@ -55,6 +55,20 @@ def test_svg_is_the_same_bytes_every_time(ancient: Path, tmp_path: Path) -> None
         assert b"<dc:date>" not in outs[0]
 
 
+def test_text_from_the_data_stays_text_in_the_svg(ancient: Path, tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    from views_data import HOSTILE_TITLE
+
+    fig, _ = timeline.figure_for(ancient, lane="actor")
+    timeline.save(fig, tmp_path / "a.svg")
+    root = ET.parse(tmp_path / "a.svg").getroot()  # well-formed XML
+    texts = ["".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert " " + HOSTILE_TITLE in texts  # the label; "$1 or $" is not read as math
+    assert "Marcus <Exemplar>" in texts  # a lane
+    assert not list(root.iter("{http://www.w3.org/2000/svg}script"))
+
+
 def test_readme_figure_is_current(tmp_path: Path) -> None:
     """docs/timeline.svg is made by `chrono plot -o docs/timeline.svg --force`."""
     committed = README_FIGURE.read_text(encoding="utf-8")

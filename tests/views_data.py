@@ -21,7 +21,7 @@ from chrono.build import to_arrow, write_dataset
 from chrono.model import dates
 from chrono.model.tables import TABLES
 
-HOSTILE_TITLE = '<script>alert("x")</script> & <b>bold</b>'
+HOSTILE_TITLE = '<script>x("1")</script> & <b>b</b> $1 or $2'
 FORMULA = '=HYPERLINK("https://example.org/x","click")'
 
 EVENTS: list[dict[str, Any]] = [

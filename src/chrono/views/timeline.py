@@ -158,10 +158,10 @@ def _draw(ax: Any, mpl: Any, lay: Layout, labels: bool) -> None:
                 continue
             if it.label_left:
                 ax.text(it.x0, it.row + 0.5, it.label + " ", va="center", ha="right",
-                        fontsize=LABEL_SIZE, clip_on=True)  # fmt: skip
+                        fontsize=LABEL_SIZE, clip_on=True, parse_math=False)  # fmt: skip
             else:
                 ax.text(it.x1, it.row + 0.5, " " + it.label, va="center", ha="left",
-                        fontsize=LABEL_SIZE, clip_on=True)  # fmt: skip
+                        fontsize=LABEL_SIZE, clip_on=True, parse_math=False)  # fmt: skip
 
 
 def _measure(dpi: float, size: float) -> Any:
@@ -295,7 +295,8 @@ def _decorate(ax: Any, lay: Layout, title: str | None) -> None:
     ax.set_xlim(*lay.xlim)
     ax.set_ylim(max(lay.rows, 1), 0)
     ax.set_yticks([first + n / 2 for _, first, n in lay.lanes])
-    ax.set_yticklabels([lane_name(name) for name, _, _ in lay.lanes])
+    # text from the data is text: no mathtext ("$1 or $2" is no formula)
+    ax.set_yticklabels([lane_name(name) for name, _, _ in lay.lanes], parse_math=False)
     ax.tick_params(axis="y", length=0)
     for _, first, _ in lay.lanes[1:]:
         ax.axhline(first, color="#cccccc", linewidth=0.6)
@@ -304,7 +305,7 @@ def _decorate(ax: Any, lay: Layout, title: str | None) -> None:
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
     if title:
-        ax.set_title(title, loc="left", fontsize=10)
+        ax.set_title(title, loc="left", fontsize=10, parse_math=False)
     _legend(ax)
 
 
