@@ -136,8 +136,8 @@ INVARIANTS = [
     ),
     (
         "events/summit-2020.yaml",
-        "  - {source: ministry-2020-06, property: date, value: 2020-06}\n",
-        "",
+        "  - source: ministry-2020-06\n    property: date\n    value: 2020-06\n",
+        "  - source: ministry-2020-06\n    property: place\n    value: alpha-city\n",
         "events/summit-2020.yaml:1: record 'summit-2020': event 'summit-2020' has no supporting "
         "date claim [CHR402] (1 more: run chrono validate)",
     ),
@@ -171,7 +171,7 @@ def test_invariant_violations_stop_the_build(
 ) -> None:
     edit(mini / file, old, new)
     if "2020-06-10" in new:  # keep the summit's own claims consistent with its new date
-        edit(mini / file, "value: 2020-06}", "value: 2020-06-10/2020-06-30}")
+        edit(mini / file, "    value: 2020-06\n", "    value: 2020-06-10/2020-06-30\n")
     code, _, err = run_build(mini)
     assert code == 1
     assert message in err
@@ -248,3 +248,32 @@ def test_parquet_types_seen_by_an_independent_reader(mini_src: Path) -> None:
         "WHERE column_name IN ('earliest', 'latest', 'type')"
     ).fetchall()
     assert sorted(rows) == [("earliest", "DATE"), ("latest", "DATE"), ("type", "VARCHAR")]
+
+
+#: What Data Package v1 asks of each object in a descriptor's ``sources`` list: a string
+#: ``title`` (required); ``path`` and ``email`` strings when present.
+V1_SOURCE = {
+    "type": "object",
+    "required": ["title"],
+    "properties": {"title": {"type": "string"}, "path": {"type": "string"}},
+}
+
+
+def test_descriptor_sources_never_put_the_publisher_in_the_title(mini: Path) -> None:
+    import json
+
+    import jsonschema
+
+    edit(mini / "sources.yaml", "  url: null\n", "  url: https://example.org/gazette\n")
+    assert run_build(mini)[0] == 0
+    listed = json.loads((mini / "datapackage.json").read_text())["sources"]
+    assert listed == [
+        {
+            "title": "Leaders to meet",
+            "path": "https://example.org/gazette",
+            "chrono:publisher": "Test Gazette",
+        },
+        {"title": "", "chrono:publisher": "Test Ministry"},  # headline unknown: left empty
+    ]
+    for entry in listed:
+        jsonschema.validate(entry, V1_SOURCE)
