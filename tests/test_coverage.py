@@ -111,7 +111,7 @@ def test_weak_spots_are_listed(mini: Path) -> None:
     ]
     assert report.bare_dates == [
         ClaimRow(
-            "meeting-2019/date/gazette-2020-05-01/p2",
+            "meeting-2019/date/gazette-2020-05-01/paragraph-2",
             "meeting-2019",
             "gazette-2020-05-01",
             "date",
