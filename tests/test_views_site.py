@@ -142,11 +142,13 @@ def bundled_page(browser: Any, tmp_path: Path) -> Iterator[Page]:
 
 def test_page_shows_every_event_and_draws_them(bundled_page: Page, tmp_path: Path) -> None:
     p = bundled_page
-    assert p.text("#count") == "39 of 39 events"
+    n = len(events_of(BUNDLED))
+    assert p.text("#count") == f"{n} of {n} events"
     assert p.text("h1") == "Russia–China summit diplomacy"
-    assert p.page.get_attribute("#canvas", "data-drawn") == "39"
+    assert p.page.get_attribute("#canvas", "data-items") == str(n)
+    assert 0 < int(p.page.get_attribute("#canvas", "data-drawn")) <= n  # rows out of view: culled
     rows = p.page.locator(".event-row")
-    assert 10 <= rows.count() <= 39
+    assert 10 <= rows.count() <= min(n, 60)  # only the rows in view, and a margin
     first = events_of(BUNDLED)
     first.sort(key=lambda e: (e["earliest"], e["title"]))
     assert rows.first.inner_text() == f"{first[0]['when']} {first[0]['title']}"
@@ -184,15 +186,15 @@ def test_a_click_shows_every_claim_with_its_source(bundled_page: Page) -> None:
 def test_filters_and_search(bundled_page: Page) -> None:
     p, events = bundled_page, events_of(BUNDLED)
     p.page.select_option("#type", "state_visit")
-    assert p.shows(sum(e["type"] == "state_visit" for e in events)) == 6
-    assert p.text("#count") == "6 of 39 events"
-    assert p.page.get_attribute("#canvas", "data-drawn") == "6"
+    visits = p.shows(sum(e["type"] == "state_visit" for e in events))
+    assert p.text("#count") == f"{visits} of {len(events)} events"
+    assert p.page.get_attribute("#canvas", "data-items") == str(visits)
     p.page.select_option("#type", "")
     p.page.select_option("#place", label="Moscow")
     p.shows(sum(e["place_id"] == "moscow" for e in events))
     p.page.select_option("#place", "")
     p.page.select_option("#actor", label="Narendra Modi")
-    p.shows(1)
+    p.shows(sum(any(x["actor_id"] == "narendra-modi" for x in e["participants"]) for e in events))
     p.page.select_option("#actor", "")
     p.page.fill("#from", "2019")
     p.page.fill("#to", "2019")
@@ -204,7 +206,7 @@ def test_filters_and_search(bundled_page: Page) -> None:
     p.shows(sum(e["latest"] >= lo for e in events))
     p.page.click("#reset")
     p.page.fill("#search", "SAMARKAND")
-    assert p.shows(sum("samarkand" in e["title"].lower() for e in events)) == 2
+    assert p.shows(sum("samarkand" in e["title"].lower() for e in events)) >= 2
 
 
 def test_zoom_and_pan(bundled_page: Page) -> None:
@@ -216,6 +218,7 @@ def test_zoom_and_pan(bundled_page: Page) -> None:
         return float(a), float(b)
 
     lo, hi = view()
+    drawn = p.page.get_attribute("#canvas", "data-drawn")
     p.page.click("#zoom-in")
     lo2, hi2 = view()
     assert hi2 - lo2 == pytest.approx((hi - lo) / 2, abs=0.2)
@@ -232,7 +235,7 @@ def test_zoom_and_pan(bundled_page: Page) -> None:
     assert hi4 - lo4 > hi3 - lo3
     p.page.click("#fit")
     assert view() == (lo, hi)
-    assert int(p.page.get_attribute("#canvas", "data-drawn")) == 39
+    assert p.page.get_attribute("#canvas", "data-drawn") == drawn
 
 
 def test_hostile_text_stays_text_and_hard_dates_read_right(
@@ -260,7 +263,7 @@ def test_hostile_text_stays_text_and_hard_dates_read_right(
         p.page.fill("#from", "60 BCE")
         p.page.fill("#to", "30 CE")
         p.shows(4)  # the unknown start of the customs house may lie in it
-        assert p.page.get_attribute("#canvas", "data-drawn") == "4"
+        assert p.page.get_attribute("#canvas", "data-items") == "4"
         p.page.screenshot(path=str(tmp_path / "ancient.png"))
     finally:
         p.close()

@@ -101,6 +101,13 @@ def is_dataset_ref(data: Any) -> bool:
     return isinstance(data, str | Path | Dataset)
 
 
+def label_text(title: str, uncertain: bool, approximate: bool, limit: int = 48) -> str:
+    """An event's label: its title (cut at ``limit`` with an ellipsis), ``c.`` before it when
+    the date is approximate, ``(?)`` after it when uncertain."""
+    text = title if len(title) <= limit else title[: limit - 1] + "…"
+    return ("c. " if approximate else "") + text + (" (?)" if uncertain else "")
+
+
 def _item(e: Record, lane: str, label: bool) -> Item | None:
     start, end = end_kinds(e["date"], e["earliest"], e["latest"])
     if start and end:
@@ -112,10 +119,7 @@ def _item(e: Record, lane: str, label: bool) -> Item | None:
         kind = "point"
     else:
         kind = "span"
-    text = ""
-    if label:
-        text = e["title"] if len(e["title"]) <= 48 else e["title"][:47] + "…"
-        text = ("c. " if e["approximate"] else "") + text + (" (?)" if e["uncertain"] else "")
+    text = label_text(e["title"], e["uncertain"], e["approximate"]) if label else ""
     e.setdefault("when", when(e["date"]))
     return Item(e, lane, float(lo), float(hi + 1), start, end, kind, text)
 

@@ -287,7 +287,8 @@ const Chrono = {};
         g.fillText(name.length > 22 ? name.slice(0, 21) + "…" : name, 8, Math.max(y + ROW / 2, AXIS + ROW / 2));
       }
       c.dataset.view = this.view[0].toFixed(1) + "," + this.view[1].toFixed(1);
-      c.dataset.drawn = String(drawn);
+      c.dataset.drawn = String(drawn);  // in view (rows and days culled)
+      c.dataset.items = String(this.items.length);
       c.dataset.drawMs = (performance.now() - started).toFixed(1);
       if (this.onDraw) this.onDraw(this.view);
     }
