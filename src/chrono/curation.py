@@ -15,12 +15,12 @@ from typing import Any
 import yaml
 
 from chrono.model import dates, vocab
-from chrono.model.tables import LOCATOR, SLUG
+from chrono.model.curated import LIST_FIELDS, RULES
+from chrono.model.tables import SLUG
 
 CURATED_FILES = ("dataset.yaml", "sources.yaml", "actors.yaml", "places.yaml")
 EVENTS_DIR = "events"
 _SLUG = re.compile(SLUG)
-_SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?$")
 
 
 class CurationError(ValueError):
@@ -48,6 +48,10 @@ class _Map(dict[str, Any]):
 
 class _Loader(yaml.SafeLoader):
     pass
+
+
+#: The loader that keeps every scalar but null as text (public for the schema check).
+TextLoader = _Loader
 
 
 # Keep only the null resolver: every other plain scalar is text (dates, numbers, "no").
@@ -99,83 +103,8 @@ def read_yaml(path: Path, name: str) -> Any:
     return None if node is None else _convert(node, name)
 
 
-@dataclass(frozen=True)
-class FieldRule:
-    required: bool = False
-    vocabulary: str | None = None
-    edtf: bool = False
-    slug: bool = False
-    pattern: str | None = None
-    number: bool = False
-
-
-_TEXT = FieldRule()
-_REQ = FieldRule(required=True)
-_OPT_SLUG = FieldRule(slug=True)
-_RULES: dict[str, dict[str, FieldRule]] = {
-    "dataset": {
-        "name": FieldRule(required=True, slug=True),
-        "title": _REQ,
-        "version": FieldRule(required=True, pattern=_SEMVER.pattern),
-        "license": _REQ,
-        "description": _TEXT,
-        "keywords": _TEXT,
-    },
-    "source": {
-        "id": FieldRule(required=True, slug=True),
-        "kind": FieldRule(required=True, vocabulary="source_kind"),
-        "title": _TEXT,
-        "publisher": _TEXT,
-        "published": FieldRule(edtf=True),
-        "url": FieldRule(pattern=r"^https?://\S+$"),
-        "retrieved": FieldRule(edtf=True),
-        "language": FieldRule(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$"),
-        "notes": _TEXT,
-        "text": _TEXT,
-    },
-    "actor": {
-        "id": FieldRule(required=True, slug=True),
-        "name": _REQ,
-        "kind": FieldRule(required=True, vocabulary="actor_kind"),
-        "country": FieldRule(pattern=r"^[A-Z]{2}$"),
-        "notes": _TEXT,
-    },
-    "place": {
-        "id": FieldRule(required=True, slug=True),
-        "name": _REQ,
-        "country": FieldRule(pattern=r"^[A-Z]{2}$"),
-        "latitude": FieldRule(number=True),
-        "longitude": FieldRule(number=True),
-    },
-    "event": {
-        "id": FieldRule(required=True, slug=True),
-        "title": _REQ,
-        "summary": _REQ,
-        "type": FieldRule(required=True, vocabulary="event_type"),
-        "status": FieldRule(required=True, vocabulary="status"),
-        "date": FieldRule(required=True, edtf=True),
-        "place": _OPT_SLUG,
-        "parent": _OPT_SLUG,
-        "participants": _TEXT,
-        "claims": _TEXT,
-    },
-    "participant": {
-        "actor": FieldRule(required=True, slug=True),
-        "role": FieldRule(required=True, vocabulary="role"),
-    },
-    "claim": {
-        "source": FieldRule(required=True, slug=True),
-        "property": FieldRule(required=True, vocabulary="property"),
-        "value": _TEXT,
-        "locator": FieldRule(pattern=LOCATOR),
-        "quote": _TEXT,
-        "stance": FieldRule(vocabulary="stance"),
-        "mode": FieldRule(vocabulary="mode"),
-        "certainty": FieldRule(vocabulary="certainty"),
-        "note": _TEXT,
-    },
-}
-_LIST_FIELDS = {("event", "participants"), ("event", "claims"), ("dataset", "keywords")}
+_RULES = RULES  # the field rules live in the model: the schemas are generated from them
+_LIST_FIELDS = LIST_FIELDS
 
 
 @dataclass
