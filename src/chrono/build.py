@@ -26,6 +26,7 @@ from chrono.model.derive import PARTS, derive_dates
 from chrono.model.schema import arrow_schema, frictionless_schema
 from chrono.model.tables import TABLES, Table, vocabulary_terms
 from chrono.package import DESCRIPTOR
+from chrono.schemas import dataset_schemas
 
 DATA_DIR = "data"
 FORMAT_VERSION = 1
@@ -123,7 +124,9 @@ def compile_curated(curated: Curated, curated_hash: str) -> BuildResult:
         else {"title": s["title"] or s["publisher"] or s["id"]}
         for s in sources
     ]
-    return assemble(tables, curated.meta, curated_hash=curated_hash, sources=listed)
+    result = assemble(tables, curated.meta, curated_hash=curated_hash, sources=listed)
+    result.files.update(dataset_schemas())  # for editors: docs/schemas.md
+    return result
 
 
 def assemble(
@@ -260,6 +263,7 @@ def write(root: Path, result: BuildResult) -> list[str]:
             target = root / rel
             if target.is_file() and target.read_bytes() == blob:
                 continue
+            target.parent.mkdir(exist_ok=True)
             tmp = target.with_name(f".{target.name}.tmp")
             with open(tmp, "wb") as fh:
                 fh.write(blob)
