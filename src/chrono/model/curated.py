@@ -139,7 +139,7 @@ RULES: Final[dict[str, dict[str, FieldRule]]] = {
             slug=True,
             column="events.id",
             description="Stable slug; must equal the file name without .yaml.",
-            examples=("xi-state-visit-moscow-2023",),
+            examples=("xi-state-visit-russia-2023",),
         ),
         "title": FieldRule(
             required=True, column="events.title", examples=("Xi Jinping's state visit to Russia",)

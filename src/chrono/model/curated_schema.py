@@ -25,6 +25,15 @@ from chrono.model.tables import SLUG
 from chrono.model.vocab import Vocabulary
 
 DIALECT: Final = "https://json-schema.org/draft/2020-12/schema"
+#: What editors show when a value misses its pattern (``patternErrorMessage``, a keyword the
+#: YAML language server and VS Code read; validators ignore it).
+PATTERN_MESSAGES: Final = {
+    patterns.EDTF: "Not an EDTF date chrono supports: 2019, 2019-06, 2019-06-05, a season "
+    "2019-21..24, 201X, 19XX, Y12345, with ? ~ or % at the end, or two such joined by '/'.",
+    SLUG: "Not a slug: lower-case letters and digits, in words joined by '-'.",
+    patterns.NOT_PADDED: "Empty, or white space at either end.",
+    patterns.DECIMAL: "Not a number.",
+}
 #: An unquoted year an editor reads as a number.
 YEAR_NUMBER: Final = {"minimum": -9999, "maximum": 9999}
 
@@ -94,7 +103,11 @@ def field_schema(where: str, rule: FieldRule, extra: Mapping[str, Vocabulary]) -
     if rule.items:
         out["type"] = ["array", *null]
         if rule.items == "text":
-            out["items"] = {"type": ["string", "number", "boolean"], "pattern": patterns.NOT_PADDED}
+            out["items"] = {
+                "type": ["string", "number", "boolean"],
+                "pattern": patterns.NOT_PADDED,
+                "patternErrorMessage": PATTERN_MESSAGES[patterns.NOT_PADDED],
+            }
         else:
             out["items"] = {"$ref": f"#/$defs/{rule.items}"}
             out["uniqueItems"] = True
@@ -114,6 +127,8 @@ def field_schema(where: str, rule: FieldRule, extra: Mapping[str, Vocabulary]) -
     else:
         out.update({"type": ["string", "number", "boolean", *null]})
         out["pattern"] = patterns.NOT_PADDED
+    if out.get("pattern") in PATTERN_MESSAGES:
+        out["patternErrorMessage"] = PATTERN_MESSAGES[out["pattern"]]
     if rule.default is not None:
         out["default"] = rule.default
     out["examples"] = list(rule.examples)
@@ -122,7 +137,12 @@ def field_schema(where: str, rule: FieldRule, extra: Mapping[str, Vocabulary]) -
 
 def edtf(null: list[str]) -> dict[str, Any]:
     """An EDTF value: text matching :data:`patterns.EDTF`, or an unquoted year."""
-    return {"type": ["string", "integer", *null], "pattern": patterns.EDTF, **YEAR_NUMBER}
+    return {
+        "type": ["string", "integer", *null],
+        "pattern": patterns.EDTF,
+        "patternErrorMessage": PATTERN_MESSAGES[patterns.EDTF],
+        **YEAR_NUMBER,
+    }
 
 
 def vocabulary(where: str, name: str, extra: Mapping[str, Vocabulary]) -> dict[str, str]:
