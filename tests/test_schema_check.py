@@ -183,6 +183,27 @@ def test_the_schema_rejects_what_the_build_rejects(
         read_curated(mini)
 
 
+@pytest.mark.parametrize(
+    ("file", "text", "line"),
+    [
+        ("actors.yaml", "id: leader-a\n", "1:1: CHR133 must be a list of actor records"),
+        (
+            "events/summit-2020.yaml",
+            "- id: summit-2020\n",
+            "1:1: CHR133 an event must be a mapping",
+        ),
+    ],
+)
+def test_a_file_of_the_wrong_shape_is_one_problem(
+    mini: Path, file: str, text: str, line: str
+) -> None:
+    (mini / file).write_text(text)
+    code, out, _ = run("validate", "--schema-only", str(mini / file))
+    assert (code, out) == (1, f"{mini}/{file}:{line}\n")
+    with pytest.raises(CurationError):
+        read_curated(mini)
+
+
 # What no schema of one file can see: the build alone rejects these (docs/schemas.md).
 GAPS = [
     ("a day that does not exist in its year", "events/meeting-2019.yaml", "date: 2019",

@@ -294,6 +294,21 @@ def _nquads() -> set[str]:
     return set(pyld.jsonld.to_rdf(doc, options).splitlines())
 
 
+def test_json_ld_expands_a_row_to_absolute_iris_and_typed_values() -> None:
+    pyld = pytest.importorskip("pyld")
+    row = {"@type": "Event", "id": "meeting-2019", "date": "2019", "place_id": "alpha-city"}
+    doc = {"@context": [CONTEXT_URL, {"@base": BASE}], **row}
+    (node,) = pyld.jsonld.expand(doc, {"documentLoader": _offline_loader})
+    assert node == {
+        "@id": f"{BASE}meeting-2019",
+        "@type": ["https://schema.org/Event"],
+        "http://purl.org/dc/terms/date": [
+            {"@type": "http://id.loc.gov/datatypes/edtf/EDTF-level1", "@value": "2019"}
+        ],
+        "https://schema.org/location": [{"@id": f"{BASE}alpha-city"}],
+    }
+
+
 def test_json_ld_rows_become_schema_org_and_wikidata_statements() -> None:
     quads = _nquads()
     event, place = f"<{BASE}meeting-2020>", f"<{BASE}alpha-city>"

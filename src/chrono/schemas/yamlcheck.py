@@ -272,8 +272,10 @@ def _get(value: Any, path: Path_) -> Any:
 
 def _type_message(expected: Any, record: str | None, field: str | None, kind: str) -> str:
     types = [expected] if isinstance(expected, str) else list(expected)
+    if field is None and record is None:
+        return f"must be a list of {CURATED_FILES[kind].record} records"
     if field is None:
-        return f"a {record} must be a mapping" if record else f"{kind}.yaml must be a list"
+        return f"{'an' if record[0] in 'aeiou' else 'a'} {record} must be a mapping"
     if "array" in types:
         return "must be a list"
     if "object" in types:
