@@ -272,7 +272,7 @@ def _get(value: Any, path: Path_) -> Any:
 
 def _type_message(expected: Any, record: str | None, field: str | None, kind: str) -> str:
     types = [expected] if isinstance(expected, str) else list(expected)
-    if field is None and record is None:
+    if record is None:
         return f"must be a list of {CURATED_FILES[kind].record} records"
     if field is None:
         return f"{'an' if record[0] in 'aeiou' else 'a'} {record} must be a mapping"
