@@ -1,58 +1,91 @@
-"""JSON Schemas (draft 2020-12) of the curated YAML files, generated from the field rules.
+"""JSON Schemas (draft 2020-12) of the curated YAML files, generated from the field table.
 
-One schema per kind of file (:data:`chrono.model.curated.CURATED_FILES`). Every field has a
-description and examples; ids and locators have their patterns, dates the EDTF pattern,
-vocabulary fields an ``enum`` of the core terms plus any a dataset declares.
+One schema per kind of file (:data:`KINDS`), from :data:`chrono.model.curated.RECORDS`, the
+table the build checks records against. Every field has a description and examples; ids,
+locators and URLs their patterns, dates the EDTF pattern, vocabulary fields an ``enum`` of
+the core terms plus those the dataset declares (:class:`Vocabularies`).
 
 The build reads every plain YAML scalar as text; an editor reads YAML 1.2, where ``2019`` is
 a number and ``true`` a boolean. So a text field also accepts numbers and booleans, an EDTF
 field a whole number from -9999 to 9999 (an unquoted year), and a slug field a whole number
 of zero or more; what such a number looked like is lost, so ``date: 44`` passes here and
-fails the build. What a schema cannot see at all is left to the build: ids unique across
-records and files, references to other files, an event's id equal to its file name, days
-that exist in their year, interval order, and the date range (docs/schemas.md).
+fails the build. What a schema of one file cannot see is left to the build (docs/schemas.md).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, Final
 
-from chrono.model import patterns, vocab
-from chrono.model.curated import CURATED_FILES, RULES, FieldRule, table_column
+from chrono.model import patterns, vocab, vocabularies
+from chrono.model.curated import CLAIM_DEFAULTS, FILES, RANGES, RECORDS, Field
 from chrono.model.patterns import SchemaError
-from chrono.model.tables import SLUG
-from chrono.model.vocab import Vocabulary
+from chrono.model.tables import SLUG, TABLES
+from chrono.model.vocabularies import CORE, Vocabularies
 
 DIALECT: Final = "https://json-schema.org/draft/2020-12/schema"
+#: An unquoted year an editor reads as a number.
+YEAR_NUMBER: Final = {"minimum": -9999, "maximum": 9999}
+#: A claim's ``participants`` value: actor ids joined by ``;``.
+ACTOR_IDS: Final = r"^[a-z0-9]+(-[a-z0-9]+)*(;[a-z0-9]+(-[a-z0-9]+)*)*$"
 #: What editors show when a value misses its pattern (``patternErrorMessage``, a keyword the
 #: YAML language server and VS Code read; validators ignore it).
 PATTERN_MESSAGES: Final = {
     patterns.EDTF: "Not an EDTF date chrono supports: 2019, 2019-06, 2019-06-05, a season "
-    "2019-21..24, 201X, 19XX, Y12345, with ? ~ or % at the end, or two such joined by '/'.",
+    "2019-21..24, 201X, 19XX, Y12345, with ? ~ or % at the end; or an interval of two such "
+    "joined by '/', one end of which may be '..' (open) or empty (unknown).",
     SLUG: "Not a slug: lower-case letters and digits, in words joined by '-'.",
     patterns.NOT_PADDED: "Empty, or white space at either end.",
     patterns.DECIMAL: "Not a number.",
 }
-#: An unquoted year an editor reads as a number.
-YEAR_NUMBER: Final = {"minimum": -9999, "maximum": 9999}
+#: An example of a dataset's own vocabulary terms (the ``vocabularies`` field).
+DECLARED_EXAMPLE: Final = {"event_type": {"treaty": "A treaty signed or ratified by the parties."}}
 
 
-def curated_schema(
-    kind: str, extra_terms: Mapping[str, Vocabulary] | None = None
-) -> dict[str, Any]:
-    """The JSON Schema of one kind of curated file (``dataset``, ``sources``, ``events``...).
+@dataclass(frozen=True)
+class CuratedFile:
+    """One kind of curated file: its path in a dataset and the records it holds."""
 
-    ``extra_terms`` (vocabulary name -> term -> definition) are a dataset's declared terms:
-    they extend the core enums.
+    kind: str  # "dataset", "sources", "actors", "places", "event"
+    path: str  # relative to the dataset
+    record: str  # the record kind of RECORDS
+    many: bool  # a list of records (else one record)
+
+
+def _kinds() -> dict[str, CuratedFile]:
+    out = {}
+    for name, (table, record) in FILES.items():
+        if name.endswith("/"):
+            out[record] = CuratedFile(record, f"{name}<id>.yaml", record, False)
+        else:
+            kind = name.removesuffix(".yaml")
+            out[kind] = CuratedFile(kind, name, record, table is not None)
+    return out
+
+
+#: Kind of curated file -> where it is and what it holds.
+KINDS: Final = _kinds()
+_FILE_TEXT: Final = {
+    "dataset": "The dataset's name, title, version, licence, creators and declared terms.",
+    "sources": "The sources the claims cite, as a list.",
+    "actors": "People, states and organisations, as a list.",
+    "places": "The gazetteer, as a list.",
+    "event": "One event, with its participants and the claims that back it.",
+}
+
+
+def curated_schema(kind: str, terms: Vocabularies = CORE) -> dict[str, Any]:
+    """The JSON Schema of one kind of curated file (``dataset``, ``sources``, ``event``...).
+
+    ``terms``: the dataset's vocabularies; their declared terms extend the core enums.
     """
-    file = CURATED_FILES[kind]
+    file = KINDS[kind]
     defs: dict[str, Any] = {}
-    record = _record(file.record, extra_terms or {}, defs)
+    record = _record(file.record, terms, defs)
     schema: dict[str, Any] = {
         "$schema": DIALECT,
         "title": f"chrono {file.path}",
-        "description": f"{file.description} Generated from chrono's data model.",
+        "description": f"{_FILE_TEXT.get(kind, '')} Generated from chrono's data model.".strip(),
     }
     if file.many:
         defs[file.record] = record
@@ -65,74 +98,89 @@ def curated_schema(
     return schema
 
 
-def _record(kind: str, extra: Mapping[str, Vocabulary], defs: dict[str, Any]) -> dict[str, Any]:
-    rules = RULES[kind]
+def _record(kind: str, terms: Vocabularies, defs: dict[str, Any]) -> dict[str, Any]:
     properties = {}
-    for name, rule in rules.items():
-        where = f"{kind}.{name}"
-        if not rule.describe():
-            raise SchemaError(f"{where}: no description (give the rule one, or a column)")
-        if not rule.examples:
-            raise SchemaError(f"{where}: no examples (add them to chrono.model.curated.RULES)")
-        if rule.items and rule.items != "text":
-            if rule.items not in RULES:
-                raise SchemaError(f"{where}: a list of {rule.items!r}, which is no record kind")
-            defs.setdefault(rule.items, _record(rule.items, extra, defs))
-        properties[name] = field_schema(where, rule, extra)
+    for f in RECORDS[kind]:
+        if f.items and f.items != "text":
+            if f.items not in RECORDS:
+                raise SchemaError(f"{kind}.{f.name}: a list of {f.items!r}, no record kind")
+            defs.setdefault(f.items, _record(f.items, terms, defs))
+        properties[f.name] = field_schema(kind, f, terms)
     out: dict[str, Any] = {
         "type": "object",
         "additionalProperties": False,
-        "required": [n for n, r in rules.items() if r.required],
+        "required": [f.name for f in RECORDS[kind] if f.required],
         "properties": properties,
     }
     if kind == "claim":
-        out["allOf"] = _claim_conditions(extra)
+        out["allOf"] = _claim_conditions(terms)
     return out
 
 
-def field_schema(where: str, rule: FieldRule, extra: Mapping[str, Vocabulary]) -> dict[str, Any]:
-    """The schema of one field, with its description and examples."""
-    _check_column(where, rule)
-    null = [] if rule.required else ["null"]
-    text = rule.describe()
-    if rule.vocabulary:
-        text += f" Vocabulary: {rule.vocabulary}."
-    if rule.default is not None:
-        text += f" Default: {rule.default}."
+def field_schema(kind: str, f: Field, terms: Vocabularies = CORE) -> dict[str, Any]:
+    """The schema of one field of a record kind, with its description and examples."""
+    where = f"{kind}.{f.name}"
+    _check_column(kind, f)
+    null = [] if f.required else ["null"]
+    text = f.description
+    if f.vocabulary:
+        text += f" Vocabulary: {f.vocabulary}."
+    default = CLAIM_DEFAULTS.get(f.name) if kind == "claim" else None
+    if default:
+        text += f" Default: {default}."
     out: dict[str, Any] = {"description": text}
-    if rule.items:
+    if f.shape == "list":
         out["type"] = ["array", *null]
-        if rule.items == "text":
-            out["items"] = {
-                "type": ["string", "number", "boolean"],
-                "pattern": patterns.NOT_PADDED,
-                "patternErrorMessage": PATTERN_MESSAGES[patterns.NOT_PADDED],
-            }
-        else:
-            out["items"] = {"$ref": f"#/$defs/{rule.items}"}
+        if f.items == "text":
+            out["items"] = {"type": ["string", "number", "boolean"], "pattern": r"\S"}
+        elif f.items:
+            out["items"] = {"$ref": f"#/$defs/{f.items}"}
             out["uniqueItems"] = True
-    elif rule.vocabulary:
-        terms = vocabulary(where, rule.vocabulary, extra)
-        out["enum"] = [*terms, *([None] if null else [])]
-        out["enumDescriptions"] = [*terms.values(), *(["No value."] if null else [])]
-    elif rule.edtf:
+        else:
+            raise SchemaError(f"{where}: a list of what? (give the field items=)")
+    elif f.shape == "mapping":
+        if f.name != "vocabularies":
+            raise SchemaError(f"{where}: a mapping field the schemas do not know")
+        out.update(declared_vocabularies(null))
+    elif f.vocabulary:
+        if f.vocabulary not in terms:
+            raise SchemaError(f"{where}: vocabulary {f.vocabulary!r} is not defined")
+        defined = terms[f.vocabulary]
+        out["enum"] = [*defined, *([None] if null else [])]
+        out["enumDescriptions"] = [*defined.values(), *(["No value."] if null else [])]
+    elif f.edtf:
         out.update(edtf(null))
-    elif rule.slug:
-        out.update({"type": ["string", "integer", *null], "pattern": patterns.ecma(where, SLUG)})
-        out["minimum"] = 0
-    elif rule.pattern:
-        out.update({"type": ["string", *null], "pattern": patterns.ecma(where, rule.pattern)})
-    elif rule.number:
+    elif f.pattern == SLUG:
+        out.update({"type": ["string", "integer", *null], "pattern": SLUG, "minimum": 0})
+    elif f.pattern:
+        out.update({"type": ["string", *null], "pattern": patterns.ecma(where, f.pattern)})
+    elif f.shape == "number":
         out.update({"type": ["number", "string", *null], "pattern": patterns.DECIMAL})
+        if f.name in RANGES:
+            out.update({"minimum": -RANGES[f.name], "maximum": RANGES[f.name]})
     else:
         out.update({"type": ["string", "number", "boolean", *null]})
         out["pattern"] = patterns.NOT_PADDED
     if out.get("pattern") in PATTERN_MESSAGES:
         out["patternErrorMessage"] = PATTERN_MESSAGES[out["pattern"]]
-    if rule.default is not None:
-        out["default"] = rule.default
-    out["examples"] = list(rule.examples)
+    if default:
+        out["default"] = default
+    out["examples"] = [_example(where, f, terms)]
     return out
+
+
+def _example(where: str, f: Field, terms: Vocabularies) -> Any:
+    if f.shape == "mapping":
+        return DECLARED_EXAMPLE
+    if f.items == "text":
+        return [f.example or "diplomacy"]
+    if f.items:
+        return [{g.name: _example(where, g, terms) for g in RECORDS[f.items] if g.required}]
+    if f.example:
+        return f.example
+    if f.vocabulary:
+        return terms.terms(f.vocabulary)[0]
+    raise SchemaError(f"{where}: no example (give the field one in chrono.model.curated)")
 
 
 def edtf(null: list[str]) -> dict[str, Any]:
@@ -145,50 +193,70 @@ def edtf(null: list[str]) -> dict[str, Any]:
     }
 
 
-def vocabulary(where: str, name: str, extra: Mapping[str, Vocabulary]) -> dict[str, str]:
-    """Core then declared terms of a vocabulary, with their definitions."""
-    if name not in vocab.VOCABULARIES:
-        raise SchemaError(f"{where}: vocabulary {name!r} is not defined in chrono.model.vocab")
-    terms = dict(vocab.VOCABULARIES[name])
-    for term, definition in extra.get(name, {}).items():
-        terms.setdefault(term, definition)
-    return terms
+def declared_vocabularies(null: list[str]) -> dict[str, Any]:
+    """``vocabularies:`` of dataset.yaml: new terms of the open vocabularies, each defined."""
+    definition = {
+        "type": "string",
+        "pattern": patterns.NOT_PADDED,
+        "maxLength": vocabularies.MAX_DEFINITION,
+        "description": "The term's definition: one or two sentences.",
+    }
+    properties = {
+        name: {
+            "type": "object",
+            "minProperties": 1,
+            "propertyNames": {
+                "pattern": vocabularies.TERM,
+                "not": {"enum": list(vocab.VOCABULARIES[name])},
+            },
+            "additionalProperties": definition,
+        }
+        for name in sorted(vocab.EXTENSIBLE)
+    }
+    return {"type": ["object", *null], "additionalProperties": False, "properties": properties}
 
 
-def _check_column(where: str, rule: FieldRule) -> None:
-    """A field and the column it compiles to agree on vocabulary, EDTF and pattern."""
-    if rule.column is None:
+def _check_column(kind: str, f: Field) -> None:
+    """A field and the table column it fills agree on vocabulary, EDTF and pattern."""
+    table = next((t for t, r in FILES.values() if r == kind), None)
+    table = table or {"participant": "participants", "claim": "claims"}.get(kind)
+    if table is None or f.shape in ("list", "mapping"):
         return
-    try:
-        column = table_column(rule.column)
-    except KeyError:
-        raise SchemaError(f"{where}: column {rule.column!r} is not in the model") from None
-    pattern = SLUG if rule.slug else rule.pattern
+    name = f.column or f.name
+    if name not in TABLES[table].column_names:
+        raise SchemaError(f"{kind}.{f.name}: fills {table}.{name}, which is not a column")
+    column = TABLES[table].column(name)
     checks = (
-        ("vocabulary", rule.vocabulary, column.vocabulary),
-        ("edtf", rule.edtf, column.edtf),
-        ("pattern", pattern, column.pattern if column.pattern else pattern),
+        ("vocabulary", f.vocabulary, column.vocabulary),
+        ("edtf", f.edtf, column.edtf),
+        ("pattern", f.pattern, column.pattern if column.pattern else f.pattern),
     )
     for what, mine, theirs in checks:
         if mine != theirs:
             raise SchemaError(
-                f"{where}: {what} {mine!r} differs from that of column {rule.column} ({theirs!r})"
+                f"{kind}.{f.name}: {what} {mine!r} differs from that of column "
+                f"{table}.{name} ({theirs!r})"
             )
 
 
-def _claim_conditions(extra: Mapping[str, Vocabulary]) -> list[dict[str, Any]]:
+def _claim_conditions(terms: Vocabularies) -> list[dict[str, Any]]:
     """What a claim's value must be, by property (as the build checks it)."""
 
     def when(prop: Any, then: dict[str, Any]) -> dict[str, Any]:
         return {"if": {"required": ["property"], "properties": {"property": prop}}, "then": then}
 
-    event_types = vocabulary("claim.value", "event_type", extra)
+    def value(schema: dict[str, Any]) -> dict[str, Any]:
+        return {"properties": {"value": schema}}
+
     return [
-        when({"const": "occurrence"}, {"properties": {"value": {"type": "null"}}}),
+        when({"const": "occurrence"}, value({"type": "null"})),
         when(
             {"not": {"const": "occurrence"}},
-            {"required": ["value"], "properties": {"value": {"not": {"type": "null"}}}},
+            {"required": ["value"], **value({"not": {"type": "null"}})},
         ),
-        when({"const": "date"}, {"properties": {"value": edtf([])}}),
-        when({"const": "type"}, {"properties": {"value": {"enum": list(event_types)}}}),
+        when({"not": {"const": "date"}}, {"properties": {"calendar": {"type": "null"}}}),
+        when({"const": "date"}, value(edtf([]))),
+        when({"const": "type"}, value({"enum": list(terms.terms("event_type"))})),
+        when({"const": "place"}, value({"type": ["string", "integer"], "pattern": SLUG})),
+        when({"const": "participants"}, value({"type": "string", "pattern": ACTOR_IDS})),
     ]

@@ -130,6 +130,7 @@ CLASSES: Final[dict[str, tuple[str, str, dict[str, Term]]]] = {
             "source_id": Term("schema:citation", _ID, wikidata="P248 (stated in)"),
             "property": Term("chrono:property"),
             "value": Term("chrono:value"),
+            "calendar": Term("chrono:calendar"),
             **_bounds(""),
             "precision": Term("chrono:precision"),
             "locator": Term("wdt:P958", wikidata="P958 (section, verse, paragraph, or clause)"),

@@ -39,11 +39,12 @@ _MONTH_DAY: Final = (
     "|XX-XX"
 )
 _MONTH: Final = "0[1-9]|1[0-2]|2[1-4]|XX"  # months, seasons 21-24, unspecified
-_SINGLE: Final = (
-    f"(Y-?[1-9][0-9]{{4,}}|[0-9]{{3}}X|[0-9]{{2}}XX|-?[0-9]{{4}}(-({_MONTH_DAY}|{_MONTH}))?)[?~%]?"
-)
-#: An EDTF date or interval of two, as chrono supports them (anchored).
-EDTF: Final = f"^{_SINGLE}(/{_SINGLE})?$"
+_YEAR: Final = "[0-9]{4}|-([1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])"  # not -0000
+_X_YEAR: Final = "-?([0-9]{3}X|[0-9]{2}XX|[0-9]XXX|XXXX)"  # unspecified digits: no month
+_SINGLE: Final = f"(Y-?[1-9][0-9]{{4,}}|{_X_YEAR}|({_YEAR})(-({_MONTH_DAY}|{_MONTH}))?)[?~%]?"
+#: An EDTF date, or an interval whose ends are dates, ``..`` (open) or empty (unknown), at
+#: least one of them a date; as chrono supports them (anchored).
+EDTF: Final = rf"^({_SINGLE}(/({_SINGLE}|\.\.)?)?|(\.\.)?/{_SINGLE})$"
 
 #: Text a curator types: not empty, no white space at either end (ECMA-262 ``$`` is the end).
 NOT_PADDED: Final = r"^\S([\s\S]*\S)?$"
@@ -121,7 +122,7 @@ def xsd(where: str, pattern: str) -> str:
             f"{where}: pattern {pattern!r} is not anchored with ^...$; Table Schema patterns "
             "match whole values, so an unanchored search cannot be expressed"
         )
-    body = pattern[1:-1]
+    body = _plain_groups(pattern[1:-1])
     what = _unsupported(body, _NOT_XSD)
     if what:
         raise SchemaError(
@@ -129,6 +130,28 @@ def xsd(where: str, pattern: str) -> str:
             "regular expressions cannot express"
         )
     return body
+
+
+def _plain_groups(pattern: str) -> str:
+    """``(?:...)`` as ``(...)``: the same match, in a syntax XML Schema has."""
+    out, i, in_class = [], 0, False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if ch == "[":
+            in_class = True
+        elif ch == "]":
+            in_class = False
+        elif not in_class and pattern.startswith("(?:", i):
+            out.append("(")
+            i += 3
+            continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
 
 
 def _compiles(where: str, pattern: str) -> None:

@@ -7,10 +7,10 @@ from typing import Any, Final
 
 import pyarrow as pa
 
-from chrono.model import patterns, vocab
+from chrono.model import patterns
 from chrono.model.patterns import SchemaError
 from chrono.model.tables import TABLES, Column, Table
-from chrono.model.vocab import Vocabulary
+from chrono.model.vocabularies import CORE, Vocabularies
 
 #: Table Schema type of each column kind.
 FRICTIONLESS_TYPE: Final = {
@@ -46,13 +46,11 @@ def arrow_schema(table: Table | str) -> pa.Schema:
     )
 
 
-def frictionless_schema(
-    table: Table | str, extra_terms: Mapping[str, Vocabulary] | None = None
-) -> dict[str, Any]:
+def frictionless_schema(table: Table | str, vocabularies: Vocabularies = CORE) -> dict[str, Any]:
     """A Frictionless Table Schema (v1) for a table: what the build writes into each resource.
 
-    ``extra_terms`` (vocabulary name -> term -> definition) are a dataset's declared terms,
-    added after the core ones. What the specification has no property for is in ``chrono:``
+    Vocabulary enums hold the core terms, then the dataset's own (``vocabularies``). What
+    the specification has no property for is in ``chrono:``
     properties: ``chrono:edtf`` (the string is EDTF), ``chrono:derivedFrom`` (computed from
     that column), ``chrono:vocabulary`` with ``chrono:terms`` (each term's definition) and
     ``chrono:order`` (how the enum is ordered). A column the schema cannot express raises
@@ -65,7 +63,7 @@ def frictionless_schema(
         if c.kind not in FRICTIONLESS_TYPE:
             raise SchemaError(f"{where}: column kind {c.kind!r} has no Table Schema type")
         constraints: dict[str, Any] = {"required": not c.nullable}
-        terms = column_terms(spec, c, extra_terms)
+        terms = column_terms(spec, c, vocabularies)
         if terms is not None:
             constraints["enum"] = list(terms)
         if c.pattern:
@@ -118,20 +116,17 @@ def frictionless_schema(
 
 
 def column_terms(
-    spec: Table, column: Column, extra_terms: Mapping[str, Vocabulary] | None = None
-) -> Vocabulary | None:
+    spec: Table, column: Column, vocabularies: Vocabularies = CORE
+) -> Mapping[str, str] | None:
     """A vocabulary column's terms with their definitions (core, then declared); else None."""
     if column.kind != "vocab":
         return None
     name = column.vocabulary
-    if name is None or name not in vocab.VOCABULARIES:
+    if name is None or name not in vocabularies:
         raise SchemaError(
             f"{spec.name}.{column.name}: vocabulary {name!r} is not defined in chrono.model.vocab"
         )
-    terms = dict(vocab.VOCABULARIES[name])
-    for term, definition in (extra_terms or {}).get(name, {}).items():
-        terms.setdefault(term, definition)
-    return terms
+    return vocabularies[name]
 
 
 def _check_keys(spec: Table) -> None:

@@ -18,20 +18,19 @@ from __future__ import annotations
 import json
 import os
 import posixpath
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
 
-from chrono.model.curated import CURATED_FILES
-from chrono.model.curated_schema import curated_schema
+from chrono.model.curated_schema import KINDS, curated_schema
 from chrono.model.jsonld import context
 from chrono.model.patterns import SchemaError
 from chrono.model.tables import TABLES
-from chrono.model.vocab import Vocabulary
+from chrono.model.vocabularies import CORE, Vocabularies
 
 __all__ = [
     "CONTEXT",
     "DATASET_SCHEMAS",
+    "KINDS",
     "SchemaError",
     "check",
     "dataset_schemas",
@@ -60,7 +59,7 @@ def generate() -> dict[str, bytes]:
     from chrono.model.schema import frictionless_schema  # imports pyarrow: only when needed
 
     files = {f"tables/{name}.schema.json": to_bytes(frictionless_schema(name)) for name in TABLES}
-    for kind in CURATED_FILES:
+    for kind in KINDS:
         files[f"curated/{kind}.schema.json"] = to_bytes(curated_schema(kind))
     files[CONTEXT] = to_bytes(context())
     return dict(sorted(files.items()))
@@ -101,17 +100,16 @@ def write(directory: str | Path) -> list[str]:
     return changed
 
 
-def dataset_schemas(extra_terms: Mapping[str, Vocabulary] | None = None) -> dict[str, bytes]:
+def dataset_schemas(vocabularies: Vocabularies = CORE) -> dict[str, bytes]:
     """A dataset's curated schemas: path relative to the dataset -> bytes.
 
-    ``extra_terms`` (vocabulary -> term -> definition) are the terms the dataset declares;
-    JSON Schema cannot widen an ``enum`` through ``$ref``, so each file is the whole core
-    schema with those terms added, self-contained, and byte-equal to the core one when the
-    dataset declares none.
+    ``vocabularies`` holds the terms the dataset declares; JSON Schema cannot widen an
+    ``enum`` through ``$ref``, so each file is the whole core schema with those terms added,
+    self-contained, and byte-equal to the core one when the dataset declares none.
     """
     return {
-        f"{DATASET_SCHEMAS}/{kind}.schema.json": to_bytes(curated_schema(kind, extra_terms))
-        for kind in CURATED_FILES
+        f"{DATASET_SCHEMAS}/{kind}.schema.json": to_bytes(curated_schema(kind, vocabularies))
+        for kind in KINDS
     }
 
 
@@ -119,14 +117,14 @@ def modeline(kind: str, dataset_dir: str | Path) -> str:
     """The ``# yaml-language-server: $schema=...`` line for a curated file of ``kind``.
 
     The path is relative to the file itself (``schemas/sources.schema.json`` in
-    ``sources.yaml``, ``../schemas/events.schema.json`` in ``events/<id>.yaml``) and points
+    ``sources.yaml``, ``../schemas/event.schema.json`` in ``events/<id>.yaml``) and points
     at the schema the build writes into the dataset, so an editor finds it offline, in any
     clone, with the dataset's own vocabulary terms.
     """
-    if kind not in CURATED_FILES:
-        raise ValueError(f"unknown curated file kind {kind!r} (one of {', '.join(CURATED_FILES)})")
+    if kind not in KINDS:
+        raise ValueError(f"unknown curated file kind {kind!r} (one of {', '.join(KINDS)})")
     root = Path(dataset_dir)
-    file_dir = (root / CURATED_FILES[kind].path).parent
+    file_dir = (root / KINDS[kind].path).parent
     schema = root / DATASET_SCHEMAS / f"{kind}.schema.json"
     rel = posixpath.join(*Path(os.path.relpath(schema, file_dir)).parts)
     return f"# yaml-language-server: $schema={rel}"

@@ -1,9 +1,10 @@
 """Check curated YAML against the curated-file JSON Schemas alone (``validate --schema-only``).
 
 Each file is read as the build reads it (every scalar but null is text) while keeping where
-every key and value stands, validated against its kind's schema, and each problem becomes
-``file:line:column: CODE message``. Nothing here reads another file, so what only the build
-can see (unknown ids, ids unique across files) is not reported.
+every key, value and list item stands, validated against its kind's schema, and each problem
+becomes ``file:line:column: CODE message`` with the code and, mostly, the words of the build.
+Nothing here reads another file (but ``dataset.yaml``, for the terms it declares), so what
+only the build can see (unknown ids, ids unique across files) is not reported.
 """
 
 from __future__ import annotations
@@ -12,46 +13,25 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Final
+from typing import Any
 
 import yaml
 
-from chrono.curation import EVENTS_DIR, TextLoader, curated_files
-from chrono.model import patterns
-from chrono.model.curated import CURATED_FILES, RULES
-from chrono.model.curated_schema import curated_schema
+from chrono.curation import EVENTS_DIR, Problem, TextLoader, curated_files
+from chrono.model import dates, locators, patterns, vocab
+from chrono.model.curated import fields
+from chrono.model.curated_schema import ACTOR_IDS, KINDS, curated_schema
 from chrono.model.tables import SLUG
-from chrono.model.vocab import Vocabulary
-
-#: Problem codes (placeholders, to be aligned with the build's curation codes).
-CODES: Final = {
-    "yaml": "CHR130",  # malformed YAML, a duplicate key, a key that is not text
-    "unknown": "CHR131",  # a field the record does not have
-    "missing": "CHR132",  # a required field absent or null
-    "type": "CHR133",  # a list or mapping where a single value goes, and the reverse
-    "padded": "CHR134",  # empty text, or white space at either end
-    "pattern": "CHR135",  # not a slug, a locator, a version, a number...
-    "vocabulary": "CHR136",  # not a term of the field's vocabulary
-    "edtf": "CHR137",  # not an EDTF date
-    "claim": "CHR138",  # a claim's value does not fit its property
-    "duplicate": "CHR139",  # the same participant or claim twice
-}
+from chrono.model.vocabularies import (
+    CORE,
+    MAX_DEFINITION,
+    Vocabularies,
+    declaration_problems,
+)
 
 
 class UnreadableError(Exception):
     """A file that cannot be read at all; the message is one line."""
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    file: str
-    line: int
-    column: int
-    code: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}: {self.code} {self.message}"
 
 
 Path_ = tuple[Any, ...]  # a JSON pointer as a tuple of keys and indexes
@@ -138,16 +118,11 @@ def _compiled(pattern: str) -> Any:
     return patterns.python(pattern)
 
 
-def _freeze(extra: Mapping[str, Vocabulary] | None) -> tuple[Any, ...]:
-    return tuple(sorted((k, tuple(v.items())) for k, v in (extra or {}).items()))
-
-
 @lru_cache(maxsize=32)
-def _validator(kind: str, extra: tuple[Any, ...]) -> Any:
+def _validator(kind: str, terms: Vocabularies) -> Any:
     from jsonschema import Draft202012Validator, validators
 
     cls = validators.extend(Draft202012Validator, {"pattern": _pattern})
-    terms = {name: dict(items) for name, items in extra}
     return cls(curated_schema(kind, terms))
 
 
@@ -157,17 +132,33 @@ def file_kind(path: Path) -> str | None:
         return None
     in_events = path.parent.name == EVENTS_DIR
     if in_events and (path.parent.parent / "dataset.yaml").is_file():
-        return "events"
-    for kind, spec in CURATED_FILES.items():
+        return "event"
+    for kind, spec in KINDS.items():
         if spec.path == path.name:
             return kind
-    return "events" if in_events else None
+    return "event" if in_events else None
+
+
+def declared_terms(root: Path) -> Vocabularies:
+    """The vocabularies ``root/dataset.yaml`` declares (core only if none, or if they are
+    not allowed: the dataset.yaml check reports that)."""
+    try:
+        doc = load((root / "dataset.yaml").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return CORE
+    declared = doc.value.get("vocabularies") if isinstance(doc.value, dict) else None
+    if not isinstance(declared, Mapping) or declaration_problems(declared):
+        return CORE
+    return Vocabularies(declared)
 
 
 def check_file(
-    path: Path, kind: str, name: str, extra_terms: Mapping[str, Vocabulary] | None = None
+    path: Path, kind: str, name: str, terms: Vocabularies | None = None
 ) -> list[Problem]:
     """Every problem the schema of ``kind`` finds in one file; ``name`` is how it is shown."""
+    if terms is None:
+        root = path.parent.parent if kind == "event" else path.parent
+        terms = declared_terms(root)
     try:
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -175,93 +166,100 @@ def check_file(
     except OSError as exc:
         raise UnreadableError(f"{name}: cannot read ({exc.strerror})") from None
     doc = load(text)
-    found = {Problem(name, *where, CODES[code], msg) for where, code, msg in doc.problems}
+    found = {Problem(name, *where, "CHR110", msg) for where, _, msg in doc.problems}
     if not doc.problems:
-        for error in _validator(kind, _freeze(extra_terms)).iter_errors(doc.value):
-            for where, code, msg in _explain(kind, error, doc):
-                found.add(Problem(name, *where, CODES[code], msg))
+        for error in _validator(kind, terms).iter_errors(doc.value):
+            for where, code, msg in _explain(kind, error, doc, terms):
+                found.add(Problem(name, *where, code, msg))
     return sorted(found)
 
 
-def check_dataset(
-    root: Path, label: str | None = None, extra_terms: Mapping[str, Vocabulary] | None = None
-) -> tuple[int, list[Problem]]:
+def check_dataset(root: Path, label: str | None = None) -> tuple[int, list[Problem]]:
     """(files checked, problems) for every curated file of the dataset at ``root``."""
-    files = curated_files(root)
+    terms = declared_terms(root)
+    files = [p for p in curated_files(root) if file_kind(p) is not None]
     problems: list[Problem] = []
     for path in files:
-        kind = file_kind(path)
-        if kind is None:  # pragma: no cover - curated_files lists curated files only
-            continue
         name = (Path(label) if label else root).joinpath(path.relative_to(root)).as_posix()
-        problems += check_file(path, kind, name, extra_terms)
+        problems += check_file(path, file_kind(path) or "", name, terms)
     return len(files), problems
 
 
-def _rule_at(kind: str, path: Path_) -> tuple[str | None, str | None]:
-    """(record kind, field) a JSON pointer lands on in a file of ``kind``."""
-    spec = CURATED_FILES[kind]
-    record, rest = spec.record, list(path)
+def _rule_at(kind: str, path: Path_) -> tuple[str | None, str | None, int | None]:
+    """(record kind, field, item number) a JSON pointer lands on in a file of ``kind``."""
+    spec = KINDS[kind]
+    record, rest, item = spec.record, list(path), None
     if spec.many:
         if not rest:
-            return None, None
-        rest.pop(0)
+            return None, None, None
+        item = int(rest.pop(0)) + 1
     while rest:
-        field = str(rest.pop(0))
-        rule = RULES[record].get(field)
-        if rule is None or not rule.items or rule.items == "text" or not rest:
-            return record, field
-        rest.pop(0)
-        record = rule.items
-    return record, None
+        name = str(rest.pop(0))
+        f = fields(record).get(name)
+        if f is None or not f.items or f.items == "text" or not rest:
+            return record, name, item
+        item = int(rest.pop(0)) + 1
+        record = f.items
+    return record, None, item
 
 
-def _explain(kind: str, error: Any, doc: _Located) -> Iterator[tuple[Where, str, str]]:
+def _explain(
+    kind: str, error: Any, doc: _Located, terms: Vocabularies
+) -> Iterator[tuple[Where, str, str]]:
     """What a schema error means, in the build's words, and where it is."""
     path: Path_ = tuple(error.absolute_path)
     at = doc.nodes.get(path, (1, 1))
-    record, field = _rule_at(kind, path)
+    record, name, item = _rule_at(kind, path)
     value, keyword = error.instance, error.validator
+    field = f"field {name!r}: " if name else ""
     in_then = "then" in error.schema_path
-    if keyword == "additionalProperties":
+    if name == "vocabularies" and (len(path) > 1 or keyword != "type"):
+        for where, message in _declared(error, path, doc):
+            yield where, "CHR502", f"vocabularies: {message}"
+    elif keyword == "additionalProperties":
         allowed = ", ".join(error.schema["properties"])
         for key in value:
             if key not in error.schema["properties"]:
                 where = doc.keys.get((*path, key), at)
-                yield where, "unknown", f"unknown field {key!r} (allowed: {allowed})"
+                yield where, "CHR105", f"field {key!r}: unknown field (allowed: {allowed})"
     elif keyword == "required":
-        for name in error.validator_value:
-            if name in value:
+        for missing in error.validator_value:
+            if missing in value:
                 continue
             if in_then:
-                yield at, "claim", f"a {value.get('property')} claim needs a value"
+                yield at, "CHR116", f"field 'value': a {value.get('property')} claim needs a value"
             else:
-                yield at, "missing", f"required field {name!r} is missing"
+                yield at, "CHR104", f"field {missing!r}: required field is missing"
     elif keyword == "not" and in_then:
         claim = _get(doc.value, path[:-1])
-        yield at, "claim", f"a {claim.get('property')} claim needs a value"
+        where = doc.nodes.get(path[:-1], at)
+        yield where, "CHR116", f"field 'value': a {claim.get('property')} claim needs a value"
+    elif keyword == "type" and in_then and name == "calendar":
+        prop = _get(doc.value, path[:-1]).get("property")
+        yield at, "CHR116", f"{field}only a date claim has a calendar, not a {prop} claim"
     elif keyword == "type" and in_then:
-        yield at, "claim", "an occurrence claim has no value"
+        yield at, "CHR116", f"{field}an occurrence claim has no value"
     elif keyword == "type" and value is None:
-        yield doc.keys.get(path, at), "missing", f"required field {field!r} is missing"
+        where = doc.nodes.get(path[:-1], at)
+        yield where, "CHR104", f"{field}required field is missing"
     elif keyword == "type":
-        yield at, "type", _type_message(error.validator_value, record, field, kind)
+        yield at, "CHR103", _type_message(error.validator_value, record, name, item, kind)
     elif keyword == "enum":
-        terms = ", ".join(t for t in error.validator_value if t is not None)
-        vocabulary = "event_type" if in_then else RULES[record or ""][field or ""].vocabulary
-        code = "claim" if in_then else "vocabulary"
-        yield at, code, f"{value!r} is not a term of the {vocabulary} vocabulary ({terms})"
+        vocabulary = "event_type" if in_then else fields(record or "")[name or ""].vocabulary
+        yield at, "CHR501", field + _not_a_term(value, vocabulary or "", terms)
     elif keyword == "uniqueItems":
-        for i, item in enumerate(value):
-            if item in value[:i]:
-                first = doc.nodes.get((*path, value.index(item)), at)[0]
+        for i, entry in enumerate(value):
+            if entry in value[:i]:
                 where = doc.nodes.get((*path, i), at)
-                item_kind = RULES[record or ""][field or ""].items
-                yield where, "duplicate", f"duplicate {item_kind} (the same as line {first})"
+                yield where, "CHR201", _duplicate(name, entry, doc.nodes.get((*path, 0), at))
     elif keyword in ("pattern", "minimum", "maximum"):
-        yield at, *_pattern_message(error.schema.get("pattern"), value)
+        code, message = _pattern_message(error.schema.get("pattern"), value, name)
+        if name == "keywords":
+            yield doc.nodes.get(path[:-1], at), code, f"{field}item {path[-1] + 1} must be text"
+        else:
+            yield at, code, field + message
     else:  # pragma: no cover - every keyword the generator emits is handled above
-        yield at, "type", error.message
+        yield at, "CHR103", field + error.message
 
 
 def _get(value: Any, path: Path_) -> Any:
@@ -270,26 +268,104 @@ def _get(value: Any, path: Path_) -> Any:
     return value
 
 
-def _type_message(expected: Any, record: str | None, field: str | None, kind: str) -> str:
+def _type_message(
+    expected: Any, record: str | None, name: str | None, item: int | None, kind: str
+) -> str:
     types = [expected] if isinstance(expected, str) else list(expected)
     if record is None:
-        return f"must be a list of {CURATED_FILES[kind].record} records"
-    if field is None:
-        return f"{'an' if record[0] in 'aeiou' else 'a'} {record} must be a mapping"
+        return f"must be a list of {KINDS[kind].record} records"
+    if name is None:
+        what = f"{record} {item}" if item else "an event file" if record == "event" else kind
+        return f"{what} must be a mapping of fields"
     if "array" in types:
-        return "must be a list"
+        return f"field {name!r}: must be a list"
     if "object" in types:
-        return "must be a mapping"
-    return "must be a single value, not a list or mapping"
+        return f"field {name!r}: must be a mapping"
+    return f"field {name!r}: must be a single value, not a list or mapping"
 
 
-def _pattern_message(pattern: str | None, value: Any) -> tuple[str, str]:
+def _not_a_term(value: Any, vocabulary: str, terms: Vocabularies) -> str:
+    listed = ", ".join(terms.terms(vocabulary))
+    message = f"{value!r} is not a term of the {vocabulary} vocabulary ({listed})"
+    if vocabulary in vocab.EXTENSIBLE:
+        message += f"; declare a new term in dataset.yaml under vocabularies: {vocabulary}:"
+    return message
+
+
+def _duplicate(name: str | None, entry: Any, first: Where) -> str:
+    if name == "participants" and isinstance(entry, dict):
+        return f"duplicate participant {entry.get('actor')!r} as {entry.get('role')!r}"
+    return f"duplicate {name} entry: the same as one before it"
+
+
+def _pattern_message(pattern: str | None, value: Any, name: str | None) -> tuple[str, str]:
     if pattern == patterns.NOT_PADDED:
-        return "padded", "empty or padded with white space"
+        return "CHR112", "empty or padded with white space"
     if pattern == patterns.EDTF:
-        return "edtf", f"invalid EDTF: {value!r} is not an EDTF date chrono supports"
+        try:
+            dates.parse(str(value))
+        except dates.EDTFError as exc:
+            return "CHR301", f"invalid EDTF: {exc}"
+        return "CHR301", f"invalid EDTF: {value!r} is not a year of four digits"
     if pattern == SLUG:
-        return "pattern", f"{value!r} is not a slug (lower-case letters, digits, '-')"
+        return "CHR106", f"{value!r} is not a slug (lower-case letters, digits, '-')"
     if pattern == patterns.DECIMAL:
-        return "pattern", f"{value!r} is not a number"
-    return "pattern", f"{value!r} does not match {pattern}"
+        return "CHR103", f"{value!r} is not a number"
+    if pattern == ACTOR_IDS:
+        return "CHR202", f"{value!r} is not actor ids joined by ';'"
+    if name == "locator":
+        try:
+            locators.parse(str(value))
+        except locators.LocatorError as exc:
+            return "CHR106", str(exc)
+    if pattern is None:  # a number out of range
+        return "CHR107", f"{value!r} is out of range"
+    return "CHR106", f"{value!r} does not match {pattern}"
+
+
+def _declared(error: Any, path: Path_, doc: _Located) -> Iterator[tuple[Where, str]]:
+    """Problems of ``vocabularies:`` in dataset.yaml, where and as the build words them."""
+    keyword, value = error.validator, error.instance
+    at = doc.nodes.get(path, (1, 1))
+    if keyword == "additionalProperties":
+        for name in value:
+            if name in error.schema["properties"]:
+                continue
+            where = doc.keys.get((*path, name), at)
+            if name in vocab.VOCABULARIES:
+                reason = vocab.CLOSED_BECAUSE[name]
+                yield where, f"the {name} vocabulary cannot be extended: {reason}"
+            else:
+                extensible = ", ".join(sorted(vocab.EXTENSIBLE))
+                yield where, f"no vocabulary {name!r} (extensible: {extensible})"
+    elif "propertyNames" in error.schema_path:
+        where = doc.keys.get((*path, value), at)
+        core = vocab.VOCABULARIES[path[-1]]
+        if value in core:
+            yield (
+                where,
+                (
+                    f"{value!r} is a core term of {path[-1]} and cannot be redefined "
+                    f"(core: {core[value]})"
+                ),
+            )
+        else:
+            yield (
+                where,
+                (
+                    f"{value!r} is not a term name (lower-case words joined by '_', "
+                    "e.g. peace_treaty)"
+                ),
+            )
+    elif keyword == "minProperties" or len(path) < 3:
+        yield at, "must map each new term to its definition"
+    elif keyword == "type":
+        yield doc.keys.get(path, at), f"the new term {path[-1]!r} needs a definition (text)"
+    else:
+        yield (
+            doc.keys.get(path, at),
+            (
+                f"the definition of {path[-1]!r} must be text without surrounding white space, "
+                f"at most {MAX_DEFINITION} characters"
+            ),
+        )
