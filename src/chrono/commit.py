@@ -6,7 +6,7 @@ the dataset folder locked against a second build:
 
 1. each new table: an exclusive, no-follow temporary file in ``data/`` (random name,
    fsync), renamed to its content-addressed name (a file already there with the same bytes
-   is kept);
+   is kept); likewise the curated schemas in ``schemas/`` (fixed names);
 2. the descriptor: a temporary file renamed over ``datapackage.json``, then the folder is
    fsynced. This rename is the single commit point: before it readers see the old build,
    after it the new one;
@@ -30,6 +30,8 @@ from chrono.package import DESCRIPTOR
 from chrono.safeio import TEMP_SUFFIX, OutputDir, checkpoint
 
 DATA_DIR = "data"
+#: The folders a build writes into: the tables, and the curated schemas for editors.
+WRITTEN_FOLDERS = (DATA_DIR, "schemas")
 _OURS = re.compile(r"[a-z]+-[0-9a-f]{16}\.parquet")
 
 
@@ -65,11 +67,17 @@ def _listed(descriptor: bytes | None) -> set[str]:
 
 
 def write(root: Path, files: dict[str, bytes]) -> Written:
-    """Commit a build (``files``: relative path -> bytes, the descriptor among them)."""
+    """Commit a build (``files``: relative path -> bytes, the descriptor among them).
+
+    Besides ``data/`` a build writes one other folder, ``schemas/`` (the curated schemas
+    editors use): its files are replaced one by one, before the commit point too.
+    """
     out = Written()
     with OutputDir.open(root) as top:
         top.lock()
-        with top.subdir(DATA_DIR) as data:
+        folders: dict[str, OutputDir] = {}
+        try:
+            data = folders[DATA_DIR] = top.subdir(DATA_DIR)
             checkpoint("locked")
             old = _listed(top.read_regular(DESCRIPTOR, "descriptor"))
             placed: list[str] = []
@@ -77,17 +85,19 @@ def write(root: Path, files: dict[str, bytes]) -> Written:
                 for rel, blob in files.items():
                     if rel == DESCRIPTOR:
                         continue
-                    folder, name = rel.split("/", 1)
-                    if folder != DATA_DIR or "/" in name:
-                        raise ValueError(f"{rel}: a build writes tables into {DATA_DIR}/ only")
-                    if data.read_regular(name, "parquet") == blob:
+                    folder, _, name = rel.partition("/")
+                    if folder not in WRITTEN_FOLDERS or not name or "/" in name:
+                        raise ValueError(f"{rel}: a build writes into {DATA_DIR}/ only")
+                    into = folders.get(folder) or folders.setdefault(folder, top.subdir(folder))
+                    if into.read_regular(name, "parquet") == blob:
                         continue
-                    temp = data.write_temp(name, blob)
-                    checkpoint("table-written")
-                    data.replace(temp, name)
-                    placed.append(name)
+                    temp = into.write_temp(name, blob)
+                    checkpoint("file-written")
+                    into.replace(temp, name)
+                    if folder == DATA_DIR:
+                        placed.append(name)
                     out.changed.append(rel)
-                    checkpoint("table-placed")
+                    checkpoint("file-placed")
                 descriptor = files[DESCRIPTOR]
                 if top.read_regular(DESCRIPTOR, "descriptor") != descriptor:
                     temp = top.write_temp(DESCRIPTOR, descriptor)
@@ -103,6 +113,9 @@ def write(root: Path, files: dict[str, bytes]) -> Written:
             new = _listed(files[DESCRIPTOR])
             out.removed = _cleanup(top, data, old, new)
             checkpoint("cleaned")
+        finally:
+            for d in folders.values():
+                d.close()
     return out
 
 

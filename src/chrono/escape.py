@@ -55,8 +55,9 @@ def terminal(text: object) -> str:
 
 
 #: Characters with a meaning in GitHub-flavoured markdown inline text: HTML, links and
-#: images, emphasis and strike-through, code, table cells, math, mentions, escapes.
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>&|~$@])")
+#: images, emphasis and strike-through, code, table cells, math, mentions, escapes. An
+#: underscore inside a word (``published_earliest``) cannot open or close emphasis.
+_MD_SPECIAL = re.compile(r"([\\`*\[\]<>&|~$@]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
 _AUTOLINK = re.compile(r"(?<=[A-Za-z0-9])(:)(?=//)|(?i:(?<=www)(\.))")
 
 

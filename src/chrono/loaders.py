@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 from chrono.dataset import Dataset, opened
 from chrono.model import dates
 from chrono.model.tables import TABLE_NAMES, TABLES, vocabulary_terms
+from chrono.model.vocabularies import CORE, Vocabularies
 from chrono.package import DEFAULT_DATASET, DatasetError
 
 if TYPE_CHECKING:
@@ -39,17 +40,21 @@ def load(table: str, dataset: str | Path | Dataset = DEFAULT_DATASET) -> pd.Data
 
     ``dataset`` is a bundled dataset's name (see :func:`list_datasets`), a dataset
     directory, a ``datapackage.json`` path, or an opened :class:`chrono.dataset.Dataset`.
+    Vocabulary columns' categories are the core terms and the terms the dataset declares.
     """
-    return to_pandas(table, load_arrow(table, dataset))
+    _check_table(table)
+    with opened(dataset) as ds:
+        return to_pandas(table, ds.read_table(table), ds.vocabularies)
 
 
 def load_dataset(dataset: str | Path | Dataset = DEFAULT_DATASET) -> dict[str, pd.DataFrame]:
     """Every table of a dataset, keyed by table name."""
     with opened(dataset) as ds:
-        return {name: to_pandas(name, ds.read_table(name)) for name in TABLE_NAMES}
+        vocabularies = ds.vocabularies
+        return {name: to_pandas(name, ds.read_table(name), vocabularies) for name in TABLE_NAMES}
 
 
-def to_pandas(table: str, data: pa.Table) -> pd.DataFrame:
+def to_pandas(table: str, data: pa.Table, vocabularies: Vocabularies = CORE) -> pd.DataFrame:
     """Convert an Arrow table of the model to a DataFrame with chrono's dtypes."""
     import pandas as pd
 
@@ -69,7 +74,7 @@ def to_pandas(table: str, data: pa.Table) -> pd.DataFrame:
     frame: pd.DataFrame = data.to_pandas(types_mapper=mapper)
     for col in spec.columns:
         if col.kind == "vocab" and col.name in frame.columns:
-            terms = list(vocabulary_terms(col))
+            terms = list(vocabulary_terms(col, vocabularies))
             values = frame[col.name].astype("object").where(frame[col.name].notna(), None)
             # a value outside the vocabulary is kept (as an extra category), never dropped:
             # chrono validate reports it
@@ -92,15 +97,19 @@ def events_between(
 
     ``events_between("2022", "2022")`` gives every event that may fall in 2022, using the
     stored bounds: an event dated ``2022~`` or ``2021/2023`` overlaps, one dated ``2023``
-    does not.
+    does not. An open or unknown end (``2019/..``, ``2019/``, ``../2019``) is stored as the
+    extreme of the supported range, so such an event overlaps every period on that side
+    (docs/dates.md); ``start``/``end`` of ``chrono.parse_date(date)`` tell it from a real day.
     """
     lo, hi = _day(start, end=False), _day(end, end=True)
-    data = load_arrow("events", dataset)
+    with opened(dataset) as ds:
+        data = ds.read_table("events")
+        vocabularies = ds.vocabularies
     mask = pc.and_(
         pc.less_equal(data["earliest"].cast(pa.int32()), hi),
         pc.greater_equal(data["latest"].cast(pa.int32()), lo),
     )
-    return to_pandas("events", data.filter(mask))
+    return to_pandas("events", data.filter(mask), vocabularies)
 
 
 def events_with_actor(
@@ -110,11 +119,12 @@ def events_with_actor(
     with opened(dataset) as ds:
         parts = ds.read_table("participants")
         events = ds.read_table("events")
+        vocabularies = ds.vocabularies
     mask = pc.equal(parts["actor_id"], actor_id)
     if role is not None:
         mask = pc.and_(mask, pc.equal(parts["role"].cast(pa.string()), role))
     ids = pc.unique(parts.filter(mask)["event_id"])
-    return to_pandas("events", events.filter(pc.is_in(events["id"], value_set=ids)))
+    return to_pandas("events", events.filter(pc.is_in(events["id"], value_set=ids)), vocabularies)
 
 
 def _check_table(table: str) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import resource
 import shutil
 import stat
@@ -26,6 +27,10 @@ TIMEOUT = 60.0
 MEMORY = 3 << 30
 
 
+#: One line of the build's problem list.
+PROBLEM = re.compile(r"^[^\x00-\x1f]+: CHR\d{3} [^\x00-\x1f]*$|^\.\.\. and \d+ more")
+
+
 @dataclass
 class Result:
     code: int
@@ -34,11 +39,14 @@ class Result:
     seconds: float
 
     def clean(self, code: int, fragment: str = "") -> Result:
-        """Exit ``code``; stderr empty, or one ``Error:`` line holding ``fragment``."""
+        """Exit ``code``; stderr empty, or one ``Error:`` line holding ``fragment`` (after
+        the build's problem lines, ``path:line:col: CHRnnn message``, one per problem)."""
         assert self.code == code, (self.code, self.out[-2000:], self.err)
         assert "Traceback" not in self.err and "CHRONO_DEBUG" not in self.err, self.err
         if self.err or fragment:
-            assert self.err.startswith("Error: ") and self.err.count("\n") == 1, self.err
+            *problems, last = self.err.split("\n")[:-1] or [""]
+            assert last.startswith("Error: ") and self.err.endswith("\n"), self.err
+            assert all(PROBLEM.match(p) for p in problems), self.err
             assert fragment in self.err, (fragment, self.err)
         return self
 

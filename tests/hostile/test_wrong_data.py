@@ -155,7 +155,7 @@ def test_the_build_refuses_coordinates_out_of_range(tmp_path: Path) -> None:
     before = build_state(ds)
     places = ds / "places.yaml"
     places.write_text(places.read_text().replace('latitude: "10.5"', "latitude: nan"))
-    run("build", str(ds)).clean(1, "places.yaml:1: record 'alpha-city': field 'latitude'")
+    run("build", str(ds)).clean(1, "places.yaml:1:61: CHR107 field 'latitude': 'nan' is outside")
     assert build_state(ds) == before
 
 
@@ -195,10 +195,10 @@ def _empty_events(ds: Path) -> None:
 @pytest.mark.parametrize(
     ("mutate", "message"),
     [
-        (_no_events_dir, "events/: missing (a curated dataset keeps one <id>.yaml"),
-        (_events_a_file, "events/: not a folder"),
-        (_yml_only, "events/meeting-2019.yml: not a .yaml file"),
-        (_empty_events, "events/: no events: a build never writes an empty dataset"),
+        (_no_events_dir, "events: CHR113 no such folder (events/ holds one <id>.yaml"),
+        (_events_a_file, "events: CHR113 not a folder"),
+        (_yml_only, "events/meeting-2019.yml: CHR113 not a .yaml file"),
+        (_empty_events, "events: CHR113 no events (events/ holds one <id>.yaml"),
     ],
 )
 def test_no_build_from_missing_events(

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
 from chrono.cli.common import EXIT_FINDINGS, EXIT_UNREADABLE, MAX_FILE_SIZE, dataset_dirs, fail
 from chrono.escape import terminal
-
-if TYPE_CHECKING:
-    from chrono.dataset import Dataset
 
 DATASET_OPTION = click.option(
     "-d",
@@ -21,18 +18,41 @@ DATASET_OPTION = click.option(
 )
 
 
+MAX_ERRORS_OPTION = click.option(
+    "--max-errors",
+    type=click.IntRange(min=0),
+    default=50,
+    show_default=True,
+    help="Problems listed (0: all); the count is always exact.",
+)
+
+
+def print_problems(directory: Any, problems: list[Any], limit: int) -> None:
+    """Each problem as ``path:line:column: CODE message`` on stderr, at most ``limit``."""
+    shown = problems if limit == 0 else problems[:limit]
+    for p in shown:  # a problem's message may quote the data: escaped
+        where = directory / p.file if p.file else directory
+        click.echo(terminal(f"{where}{str(p)[len(p.file) :]}"), err=True)
+    if len(problems) > len(shown):
+        rest = len(problems) - len(shown)
+        click.echo(f"... and {rest} more (--max-errors 0 lists all)", err=True)
+
+
 @click.command()
 @click.argument("datasets", nargs=-1, metavar="[DATASET_DIR]...")
 @click.option(
     "--check", is_flag=True, help="Write nothing; exit 1 if the committed output is stale."
 )
+@MAX_ERRORS_OPTION
 @MAX_FILE_SIZE
-def build(datasets: tuple[str, ...], check: bool) -> None:
+def build(datasets: tuple[str, ...], check: bool, max_errors: int) -> None:
     """Compile curated YAML sources into Parquet tables and datapackage.json.
 
-    With no DATASET_DIR, every bundled dataset that has curated sources. Tables are written
-    under content-addressed names and the new datapackage.json replaces the old one in one
-    atomic step: a failed or killed build leaves the previous build whole.
+    Every problem in the sources is listed, each at its file, line and column; nothing is
+    written while one remains. With no DATASET_DIR, every bundled dataset that has curated
+    sources. Tables are written under content-addressed names and the new datapackage.json
+    replaces the old one in one atomic step: a failed or killed build leaves the previous
+    build whole.
     """
     from chrono import build as builder
     from chrono.curation import CurationError, has_curated_sources
@@ -47,7 +67,9 @@ def build(datasets: tuple[str, ...], check: bool) -> None:
         try:
             result = builder.build(directory)
         except CurationError as exc:
-            fail(f"{label}: {exc}", EXIT_FINDINGS)
+            print_problems(directory, exc.problems, max_errors)
+            n = len(exc.problems)
+            fail(f"{label}: {n} problem{'' if n == 1 else 's'}; nothing written", EXIT_FINDINGS)
         except InputError as exc:
             fail(f"{label}: {exc}", EXIT_UNREADABLE)
         rows = sum(result.rows.values())
@@ -201,20 +223,13 @@ def _text(value: Any) -> str:
     return "" if cleaned is None else terminal(cleaned)
 
 
-def citation(ds: Dataset, package_version: str) -> str:
-    return (
-        f"chrono developers (2026). {ds.title or ds.name} "
-        f"(dataset {ds.name}, version {ds.version}) "
-        f"[Data set]. chrono-data {package_version}."
-    )
-
-
 @click.command()
 @DATASET_OPTION
 @MAX_FILE_SIZE
 def info(dataset: str) -> None:
     """Package and dataset versions, checksums, and how to cite."""
     from chrono._version import __version__
+    from chrono.citation import licence, plain
     from chrono.dataset import Dataset
     from chrono.package import DatasetError
 
@@ -224,10 +239,11 @@ def info(dataset: str) -> None:
         fail(str(exc), EXIT_UNREADABLE)
     t = terminal
     with ds:
+        desc = ds.descriptor
         click.echo(f"chrono-data {__version__}")
         click.echo(f"dataset     {t(ds.name)} {t(ds.version)}")
         click.echo(f"title       {t(ds.title)}")
-        click.echo(f"license     {t(', '.join(ds.licenses))}")
+        click.echo(f"license     {t(licence(desc) or 'none stated')}")
         click.echo(f"location    {t(ds.root)}")
         if ds.curated_sha256:
             click.echo(f"curated     sha256:{t(ds.curated_sha256)}")
@@ -239,8 +255,8 @@ def info(dataset: str) -> None:
                 f"  {t(spec.get('hash', '?'))}  {t(res.path)}  "
                 f"({'?' if size is None else size} bytes, {'?' if rows is None else rows} rows)"
             )
-        click.echo("cite as")
-        click.echo(f"  {t(citation(ds, __version__))}")
+        click.echo("cite as (chrono cite --format bibtex|cff for the others)")
+        click.echo(f"  {t(plain(desc, __version__))}")
 
 
 COMMANDS = [build, list_, show, info]

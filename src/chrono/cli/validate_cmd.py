@@ -65,6 +65,11 @@ def _explain(code: str) -> str:
     help="Also append the markdown summary to this file (e.g. $GITHUB_STEP_SUMMARY).",
 )
 @click.option("--explain", metavar="CODE", default=None, help="Explain one rule and exit.")
+@click.option(
+    "--schema-only",
+    is_flag=True,
+    help="Check only the curated YAML against its JSON Schemas (fast; for editors, pre-commit).",
+)
 @MAX_FILE_SIZE
 def validate(
     paths: tuple[str, ...],
@@ -74,18 +79,28 @@ def validate(
     sources: str | None,
     summary: str | None,
     explain: str | None,
+    schema_only: bool,
 ) -> None:
     """Check datasets against the data model; report every problem with its location.
 
     PATH is a dataset directory, a datapackage.json, or a folder of datasets; with none,
     every bundled dataset. Exit codes: 0 valid (warnings allowed), 1 errors found
     (--strict: warnings too), 2 usage error, 3 an input could not be read.
+
+    --schema-only checks only the curated YAML (PATH may also be one curated file), one
+    line per problem: FILE:LINE:COLUMN: CODE message.
     """
     if explain is not None:
         if paths:
             fail(f"--explain {explain} takes no PATH (got {' '.join(paths)})", EXIT_USAGE)
         click.echo(_explain(explain), nl=False)
         return
+    if schema_only:
+        if fmt != "text" or sources or summary:
+            fail("--schema-only takes no --format, --sources or --summary", EXIT_USAGE)
+        from chrono.cli.schemas_cmd import schema_only as run_schema_only
+
+        run_schema_only(paths)
     from pathlib import Path
 
     from chrono.escape import terminal

@@ -17,16 +17,20 @@ This module schedules the work; ``reading`` reads (files, footers, columns, text
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from chrono.curation import has_curated_sources
 from chrono.dataset import Dataset
 from chrono.model.tables import TABLES
+from chrono.model.vocabularies import CORE, Vocabularies, VocabularyError
 from chrono.package import DESCRIPTOR, DatasetError, resolve
 from chrono.safeio import InputError
 from chrono.validation.cross_rules import (
@@ -37,9 +41,11 @@ from chrono.validation.cross_rules import (
     _published,
     _ref_index,
 )
+from chrono.validation.publication_rules import echoed_publication_dates, stale_plans
 from chrono.validation.reading import _check_text, freshness, integrity, load_table, start_hashing
 from chrono.validation.report import Finding, Report
 from chrono.validation.rules import RULES
+from chrono.validation.sources import check_sources
 from chrono.validation.table import Loaded, _mask_count, _rel
 from chrono.validation.table_rules import _per_table
 
@@ -114,8 +120,10 @@ class _Checks:
 def expand(path: str | Path) -> list[Path]:
     """Dataset directories named by a path: a dataset, its descriptor, or a folder of them."""
     p = Path(path)
-    if p.is_dir() and not (p / DESCRIPTOR).is_file():
-        found = sorted(d for d in p.iterdir() if (d / DESCRIPTOR).is_file())
+    if p.is_dir() and not (p / DESCRIPTOR).is_file() and not has_curated_sources(p):
+        found = sorted(
+            d for d in p.iterdir() if (d / DESCRIPTOR).is_file() or has_curated_sources(d)
+        )
         if found:
             return found
     return [resolve(path)]
@@ -134,19 +142,57 @@ def validate(
     Never raises for bad or unreadable data: an input that cannot be read sets
     ``Report.fatal`` (the CLI exits 3), findings go to ``Report.results``.
     """
+    say = progress or (lambda _msg: None)
     try:
-        ds = Dataset.open(path, unique=False)
+        directory = path.root if isinstance(path, Dataset) else resolve(path)
     except DatasetError as exc:
         return Report(str(path), str(path), fatal=str(exc), max_examples=max_examples)
+    report = Report(directory.name, str(directory), max_examples=max_examples)
     try:
-        return _validate(ds, sources, max_examples, progress or (lambda _msg: None))
-    finally:
-        if ds is not path:
-            ds.close()
+        # lexists: a descriptor that is a broken symlink or a loop is there, and unreadable
+        if has_curated_sources(directory) and not os.path.lexists(directory / DESCRIPTOR):
+            report.add(
+                Finding(
+                    "CHR604",
+                    RULES["CHR604"].severity,
+                    None,
+                    None,
+                    None,
+                    None,
+                    f"not built: no {DESCRIPTOR} beside the curated sources; run chrono build",
+                    _rel(directory / "dataset.yaml"),
+                    1,
+                )
+            )
+            say("checking the curated sources")
+            check_sources(report, directory)
+            report.finish()
+            return report
+        try:
+            ds = Dataset.open(path if isinstance(path, Dataset) else directory, unique=False)
+        except DatasetError as exc:
+            report.fatal = str(exc)
+            return report
+        try:
+            return _validate(report, ds, sources, say)
+        finally:
+            if ds is not path:
+                ds.close()
+    except InputError as exc:  # a curated file refused (a FIFO, a symlink out, too big)
+        report.fatal = str(exc)
+        report.finish()
+        return report
 
 
-def _validate(ds: Dataset, sources: str | Path | None, max_examples: int, say: Progress) -> Report:
-    report = Report(ds.name, str(ds.root), max_examples=max_examples)
+def _validate(report: Report, ds: Dataset, sources: str | Path | None, say: Progress) -> Report:
+    directory = ds.root
+    report.dataset = ds.name
+    if freshness(report, ds):
+        # the tables describe older sources: check what the sources say now
+        say("checking the curated sources")
+        check_sources(report, directory)
+        report.finish()
+        return report
     with ThreadPoolExecutor(max_workers=1) as hasher, ThreadPoolExecutor(_WORKERS) as pool:
         hashes = start_hashing(hasher, ds)
         checks = _Checks(pool, report.max_examples)
@@ -165,22 +211,19 @@ def _validate(ds: Dataset, sources: str | Path | None, max_examples: int, say: P
             checks.merge_into(report)
         say("checking files")
         integrity(report, ds, hashes)
-    if report.fatal is None:
-        try:
-            freshness(report, ds)
-            _empty(report, ds, loaded)
-            if sources is None:
-                _unchecked_quotes(report, loaded)
-            else:
-                say("checking quotes")
-                from chrono.validation.quotes import check_quotes
+    if report.fatal is not None:
+        report.finish()
+        return report
+    _empty(report, ds, loaded)
+    if sources is None:
+        _unchecked_quotes(report, loaded)
+    else:
+        say("checking quotes")
+        from chrono.validation.quotes import check_quotes
 
-                check_quotes(report, loaded, Path(sources))
-        except InputError as exc:
-            report.fatal = str(exc)
+        check_quotes(report, loaded, Path(sources))
     report.finish()
-    if report.fatal is None:
-        _locate(report, ds.root, loaded)
+    _locate(report, directory)
     return report
 
 
@@ -228,6 +271,7 @@ def _unchecked_quotes(report: Report, loaded: dict[str, Loaded]) -> None:
 
 
 def _load_all(report: Report, ds: Dataset, quotes: bool, checks: _Checks) -> dict[str, Loaded]:
+    vocabularies = _vocabularies(report, ds.root, dict(ds.descriptor))
     out: dict[str, Loaded] = {}
     for name, spec in TABLES.items():
         if name not in ds.resources:
@@ -245,12 +289,33 @@ def _load_all(report: Report, ds: Dataset, quotes: bool, checks: _Checks) -> dic
             )
             continue
         out[name], raw = load_table(report, spec, ds, quotes)
+        out[name].vocabularies = vocabularies
         checks.check_text(out[name], raw)
         checks.run(_per_table, out[name], needs=(out[name],))
         _cross(checks, out, name)
         if name == "sources" and _names_texts(out[name]):
             quotes = True  # the quotes are checked, or counted as not checked
     return out
+
+
+def _vocabularies(report: Report, directory: Path, descriptor: dict[str, Any]) -> Vocabularies:
+    """The dataset's vocabularies; CHR502 (and the core terms alone) for a bad declaration."""
+    try:
+        return Vocabularies.from_descriptor(descriptor)
+    except VocabularyError as exc:
+        report.add(
+            Finding(
+                "CHR502",
+                RULES["CHR502"].severity,
+                None,
+                None,
+                None,
+                None,
+                f"chrono.{exc} in {DESCRIPTOR}",
+                _rel(directory / DESCRIPTOR),
+            )
+        )
+        return CORE
 
 
 def _cross(checks: _Checks, loaded: dict[str, Loaded], arrived: str) -> None:
@@ -292,36 +357,30 @@ def _cross(checks: _Checks, loaded: dict[str, Loaded], arrived: str) -> None:
                 src_idx,
                 needs=(events, claims, sources),
             )
+            checks.run(echoed_publication_dates, claims, sources, src_idx, needs=(claims, sources))
+            checks.run(
+                stale_plans, events, claims, sources, ev_idx, needs=(events, claims, sources)
+            )
 
 
-def _locate(report: Report, directory: Path, loaded: dict[str, Loaded]) -> None:
-    """Point examples at the curated YAML file and line, when the dataset has them."""
+def _locate(report: Report, directory: Path) -> None:
+    """Point examples at the curated YAML file, line and column, when the dataset has them."""
     if not report.results:
         return
-    from chrono.curation import CurationError, has_curated_sources, read_curated
+    from chrono.curation import has_curated_sources, read_curated
 
     if not has_curated_sources(directory):
         return
     try:
-        locations = read_curated(directory).locations
-    except (CurationError, InputError, OSError):
+        curated = read_curated(directory)
+    except (InputError, OSError):
         return
     for res in report.results.values():
         located = []
         for f in res.examples:
-            where = locations.get((f.table, f.key)) if f.table and f.key else None
+            where = curated.locate(f.table, f.key, f.column)
             if where is not None:
-                file, line = where
-                f = Finding(
-                    f.code,
-                    f.severity,
-                    f.table,
-                    f.key,
-                    f.column,
-                    f.value,
-                    f.message,
-                    _rel(directory / file),
-                    line,
-                )
+                file, line, col = where
+                f = replace(f, file=_rel(directory / file), line=line, col=col)
             located.append(f)
         res.examples = located

@@ -168,16 +168,16 @@ def _hash_problem(expected: Any) -> str | None:
     return None
 
 
-def freshness(report: Report, ds: Dataset) -> None:
-    """CHR604: the curated sources changed since the build (curated datasets only)."""
+def freshness(report: Report, ds: Dataset) -> bool:
+    """Report CHR604 when the curated sources changed since the build; True then."""
     from chrono.curation import curated_sha256
 
     if not ds.curated:
-        return
+        return False
     recorded = ds.curated_sha256
     actual = curated_sha256(ds.root)
     if recorded == actual:
-        return
+        return False
     why = (
         f"expected curated sha256 {recorded}, actual {actual}"
         if isinstance(recorded, str)
@@ -197,6 +197,7 @@ def freshness(report: Report, ds: Dataset) -> None:
             1,
         )
     )
+    return True
 
 
 def _compatible(arr: pa.ChunkedArray, col: Column) -> pa.ChunkedArray | None:

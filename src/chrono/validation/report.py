@@ -36,6 +36,7 @@ class Finding:
     message: str
     file: str | None = None  # where to point a curator: curated YAML or Parquet file
     line: int | None = None
+    col: int | None = None  # column in that line (1-based), for a curated YAML field
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -48,11 +49,18 @@ class Finding:
             "message": self.message,
             "file": self.file,
             "line": self.line,
+            "col": self.col,
         }
+
+    def position(self) -> str | None:
+        """``file:line:column`` of a curated YAML field, when known."""
+        if not self.file or not self.line:
+            return None
+        return f"{self.file}:{self.line}" + (f":{self.col}" if self.col else "")
 
     def where(self) -> str:
         if self.table is None:
-            return self.file or "dataset"
+            return self.position() or self.file or "dataset"
         if not self.key:
             return self.table
         return f"{self.table}[{', '.join(self.key)}]"
@@ -195,7 +203,8 @@ def render_text(reports: list[Report], color: bool = False) -> str:
             for f in res.examples:
                 val = "" if f.value is None else f" = {_value(f.value)}"
                 col = f".{f.column}" if f.column else ""
-                lines.append(f"    {t(f.where())}{t(col)}{t(val)}: {t(f.message)}")
+                at = f" ({f.position()})" if f.table is not None and f.position() else ""
+                lines.append(f"    {t(f.where())}{t(col)}{t(val)}{t(at)}: {t(f.message)}")
     return "\n".join(lines) + "\n"
 
 
@@ -258,6 +267,8 @@ def render_github(reports: list[Report]) -> str:
                     props.append(f"file={github_property(f.file)}")
                     if f.line:
                         props.append(f"line={f.line}")
+                        if f.col:
+                            props.append(f"col={f.col}")
                 props.append(f"title={github_property(f.code)}")
                 col = f".{f.column}" if f.column else ""
                 msg = f"{rep.dataset}: {f.where()}{col}: {f.message}"
