@@ -19,9 +19,20 @@ FLOOR = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?\s*>=\s*([^,;\
 
 def constraints(pyproject: Path, extras: list[str]) -> list[str]:
     project = tomllib.loads(pyproject.read_text())["project"]
+    optional = project.get("optional-dependencies", {})
     requirements = list(project["dependencies"])
-    for extra in extras:
-        requirements += project.get("optional-dependencies", {}).get(extra, [])
+    todo, seen = list(extras), set()
+    while todo:  # an extra may name others of the project's own: chrono-data[plot,export]
+        extra = todo.pop()
+        if extra in seen:
+            continue
+        seen.add(extra)
+        for req in optional.get(extra, []):
+            own = re.match(rf"^\s*{re.escape(project['name'])}\[([^\]]*)\]", req)
+            if own:
+                todo += [e.strip() for e in own.group(1).split(",")]
+            else:
+                requirements.append(req)
     pins: dict[str, str] = {}
     for req in requirements:
         m = FLOOR.match(req)

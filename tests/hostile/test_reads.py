@@ -153,6 +153,8 @@ def test_size_caps_and_the_flag_that_raises_them(case: tuple[Path, Path]) -> Non
         3, "over the 10 bytes limit for a yaml file"
     )
     assert chrono("validate", str(ds), "--max-file-size", "2G").code == 0
+    chrono("--max-file-size", "parquet=1K", "info", "-d", str(ds)).clean(3, "over the 1K limit")
+    chrono("info", "-d", str(ds), env={"CHRONO_MAX_FILE_SIZE": "descriptor=1K"}).clean(3)
     usage = chrono("validate", str(ds), "--max-file-size", "lots")
     assert usage.code == 2 and "'lots' is not a size (e.g. 500M, 8G)" in usage.err
     huge = ds / "events" / "meeting-2019.yaml"

@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from chrono._version import __version__
-from chrono.cli.common import EXIT_BROKEN_PIPE, EXIT_UNREADABLE, fail
+from chrono.cli.common import EXIT_BROKEN_PIPE, EXIT_UNREADABLE, MAX_FILE_SIZE, fail
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -37,6 +37,12 @@ def _os_error(exc: OSError) -> str:
 
 class ChronoGroup(click.Group):
     """Turns any error that escapes a command into one line and exit code 3."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        from chrono import safeio
+
+        safeio.set_limits(dict(safeio.DEFAULT_LIMITS))  # each run starts from the defaults
+        return super().make_context(*args, **kwargs)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -82,6 +88,7 @@ def _describe(exc: Exception) -> str:
 
 @click.group(cls=ChronoGroup, context_settings=CONTEXT)
 @click.version_option(__version__, "-V", "--version", prog_name="chrono")
+@MAX_FILE_SIZE
 def main() -> None:
     """chrono: curated chronologies with per-fact provenance.
 
