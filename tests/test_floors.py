@@ -15,7 +15,7 @@ def test_every_dependency_has_a_floor_and_is_pinned_to_it() -> None:
     assert all(">=" in req for req in project["dependencies"]), project["dependencies"]
     runtime = {req.split(">=")[0].lower() for req in project["dependencies"]}
     assert runtime <= {p.split("==")[0] for p in pins}
-    assert "pyarrow==25" in pins and "pandera==0.24" in pins and "click==8.2" in pins
+    assert "pyarrow==26.0.1" in pins and "pandera==0.24" in pins and "click==8.2" in pins
     assert pins == sorted(pins) and all(p.count("==") == 1 for p in pins)
 
 
