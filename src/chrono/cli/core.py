@@ -27,6 +27,9 @@ def build(datasets: tuple[str, ...], check: bool) -> None:
 
     With no DATASET_DIR, every bundled dataset that has curated sources.
     """
+    from chrono.cli.common import without_pandas
+
+    without_pandas()  # before anything converts a Python value with pyarrow
     from chrono import build as builder
     from chrono.curation import CurationError, has_curated_sources
 

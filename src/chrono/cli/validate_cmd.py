@@ -80,6 +80,9 @@ def validate(
         return
     from pathlib import Path
 
+    from chrono.cli.common import without_pandas
+
+    without_pandas()  # before anything converts a Python value with pyarrow
     from chrono.package import DatasetError
     from chrono.validation import expand, render
     from chrono.validation import validate as run

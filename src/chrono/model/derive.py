@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from functools import cached_property
+from functools import cache, cached_property
 
 import numpy as np
 import pyarrow as pa
@@ -29,7 +29,14 @@ _FORMS = (
     ("year", r"^[0-9]{4}$"),
     ("month", r"^[0-9]{4}-(0[1-9]|1[0-2])$"),
 )
-_TERMS = pa.array(PRECISION_ORDER, pa.string())
+
+
+@cache
+def _terms() -> pa.Array:
+    """The precision terms as Arrow strings, made on first use (``pa.array`` imports pandas)."""
+    return pa.array(PRECISION_ORDER, pa.string())
+
+
 PARTS = ("earliest", "latest", "precision", "uncertain", "approximate")
 
 
@@ -238,7 +245,7 @@ def derive_encoded(
     uniq_parts = {
         "earliest": pa.array(lo, pa.int64(), mask=invalid).cast(pa.int32()).cast(pa.date32()),
         "latest": pa.array(hi, pa.int64(), mask=invalid).cast(pa.int32()).cast(pa.date32()),
-        "precision": pc.take(_TERMS, pa.array(prec, mask=invalid)),
+        "precision": pc.take(_terms(), pa.array(prec, mask=invalid)),
         "precision_rank": pa.array(prec, pa.int64(), mask=invalid).cast(pa.int32()),
         "uncertain": pa.array(unc, mask=invalid),
         "approximate": pa.array(app, mask=invalid),
