@@ -4,11 +4,11 @@
 
 Both sides run the command-line interface in fresh processes (what CI pays on every run:
 imports included), paired and interleaved in alternating order (benchmarks/pairing.py);
-the other revision's ``src/`` is extracted with ``git archive`` to a temporary folder and
-put first on ``PYTHONPATH``. Each side runs once untimed first. Printed: each side's median
-CPU (user + system) and wall seconds, and the median of the paired ratios this / other
-with their spread, and the machine's load. The default command validates the bundled
-dataset.
+the other revision's ``src/`` and ``datasets/`` are extracted with ``git archive`` to a
+temporary folder, whose ``src`` goes first on ``PYTHONPATH``. Each side runs once untimed
+first. Printed: each side's median CPU (user + system) and wall seconds, the median of the
+paired ratios this / other with their spread, and the machine's load. The default command
+validates the bundled dataset.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         archive = subprocess.run(
-            ["git", "archive", "--format=tar", args.against, "src"],
+            ["git", "archive", "--format=tar", args.against, "src", "datasets"],
             cwd=ROOT,
             capture_output=True,
             check=True,
