@@ -46,15 +46,30 @@ class _Map(dict[str, Any]):
     lines: dict[str, int]
 
 
-class _Loader(yaml.SafeLoader):
-    pass
-
-
 # Keep only the null resolver: every other plain scalar is text (dates, numbers, "no").
-_Loader.yaml_implicit_resolvers = {
+_NULL_ONLY = {
     k: [(tag, rx) for tag, rx in v if tag == "tag:yaml.org,2002:null"]
     for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's pure-Python parser (where libyaml is not installed)."""
+
+    yaml_implicit_resolvers = _NULL_ONLY
+
+
+if yaml.__with_libyaml__:
+
+    class _CLoader(yaml.CSafeLoader):
+        """libyaml's parser: the same nodes, with the same marks, ~30x faster."""
+
+        yaml_implicit_resolvers = _NULL_ONLY
+
+
+def yaml_loader() -> type[yaml.SafeLoader] | type[yaml.CSafeLoader]:
+    """libyaml's loader where PyYAML was built with it, else the pure-Python one."""
+    return _CLoader if yaml.__with_libyaml__ else _Loader
 
 
 def _convert(node: yaml.Node, file: str) -> Any:
@@ -90,7 +105,7 @@ def read_yaml(path: Path, name: str) -> Any:
     except UnicodeDecodeError as exc:
         raise CurationError(name, None, None, None, f"not UTF-8 ({exc.reason})") from None
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = yaml.compose(text, Loader=yaml_loader())
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         raise CurationError(name, line, None, None, f"malformed YAML: {exc.problem}") from None

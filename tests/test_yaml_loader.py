@@ -1,0 +1,107 @@
+"""Curated YAML is parsed by libyaml where PyYAML has it, else by the pure-Python parser:
+the same values, the same null-only resolution, errors at the same file and line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from chrono import curation
+from chrono.curation import CurationError, read_curated, read_yaml
+from conftest import BUNDLED, MINI
+
+LOADERS = ["libyaml", "python"]
+
+
+@pytest.fixture(params=LOADERS)
+def loader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each test runs with each parser: libyaml hidden for "python"."""
+    if request.param == "libyaml":
+        if not yaml.__with_libyaml__:
+            pytest.skip("PyYAML was built without libyaml")
+    else:
+        monkeypatch.setattr(yaml, "__with_libyaml__", False)
+    return str(request.param)
+
+
+def test_the_loader_in_use(loader: str) -> None:
+    used = curation.yaml_loader()
+    assert issubclass(used, yaml.CSafeLoader if loader == "libyaml" else yaml.SafeLoader)
+    assert not (loader == "python" and issubclass(used, getattr(yaml, "CSafeLoader", ())))
+
+
+def test_plain_scalars_stay_text_and_only_null_resolves(loader: str, tmp_path: Path) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_text(
+        "a: 2019\nb: 2020-06-02\nc: no\nd: 1.5\ne: ~\nf: null\ng:\nh: '2019'\n"
+        "i: [true, 0x1F, .inf]\nj: {k: 1e3}\n"
+    )
+    assert read_yaml(path, "x.yaml") == {
+        "a": "2019",
+        "b": "2020-06-02",
+        "c": "no",
+        "d": "1.5",
+        "e": None,
+        "f": None,
+        "g": None,
+        "h": "2019",
+        "i": ["true", "0x1F", ".inf"],
+        "j": {"k": "1e3"},
+    }
+
+
+def test_lines_of_records_and_keys(loader: str) -> None:
+    data = read_yaml(MINI / "events" / "meeting-2019.yaml", "events/meeting-2019.yaml")
+    assert data.line == 1
+    assert (data.lines["id"], data.lines["date"], data.lines["claims"]) == (1, 6, 10)
+    first, second = data["claims"]
+    assert (first.line, first.lines["quote"], second.line) == (11, 15, 16)
+
+
+BAD = "malformed YAML: "
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "messages"),
+    [
+        # the two parsers word some errors differently (libyaml, python); the line is the same
+        (
+            "id: x\ntitle: [unclosed\nstatus: confirmed\n",
+            3,
+            (BAD + "did not find expected ',' or ']'", BAD + "expected ',' or ']', but got ':'"),
+        ),
+        (
+            "id: x\n  title: y\n",
+            2,
+            (
+                BAD + "mapping values are not allowed in this context",
+                BAD + "mapping values are not allowed here",
+            ),
+        ),
+        ("a: 1\n---\nb: 2\n", 2, (BAD + "but found another document",) * 2),
+        ("id: x\ntitle: a\nid: y\n", 3, ("field 'id': duplicate key",) * 2),
+        ("id: x\n? [a]\n: b\n", 2, ("mapping key ['a'] is not text",) * 2),
+    ],
+)
+def test_errors_keep_file_and_line(
+    loader: str, tmp_path: Path, text: str, line: int, messages: tuple[str, str]
+) -> None:
+    path = tmp_path / "e.yaml"
+    path.write_text(text)
+    with pytest.raises(CurationError) as info:
+        read_yaml(path, "events/e.yaml")
+    assert (info.value.file, info.value.line) == ("events/e.yaml", line)
+    assert str(info.value) == f"events/e.yaml:{line}: {messages[LOADERS.index(loader)]}"
+
+
+def test_both_parsers_read_the_bundled_dataset_alike(monkeypatch: pytest.MonkeyPatch) -> None:
+    if not yaml.__with_libyaml__:
+        pytest.skip("PyYAML was built without libyaml")
+    fast = read_curated(BUNDLED)
+    monkeypatch.setattr(yaml, "__with_libyaml__", False)
+    slow = read_curated(BUNDLED)
+    assert fast.rows == slow.rows
+    assert fast.meta == slow.meta
+    assert fast.locations == slow.locations
