@@ -3,10 +3,14 @@ the same values, the same null-only resolution, errors at the same file and line
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Any, ClassVar
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from chrono import curation
 from chrono.curation import CurationError, read_curated, read_yaml
@@ -105,3 +109,56 @@ def test_both_parsers_read_the_bundled_dataset_alike(monkeypatch: pytest.MonkeyP
     assert fast.rows == slow.rows
     assert fast.meta == slow.meta
     assert fast.locations == slow.locations
+
+
+_NULL_ONLY = {
+    k: [(tag, rx) for tag, rx in v if tag == "tag:yaml.org,2002:null"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+class _Reference(yaml.SafeLoader):
+    """PyYAML's own resolver, with only its null resolver kept (what the loader must match)."""
+
+    yaml_implicit_resolvers: ClassVar[dict[Any, list[tuple[str, re.Pattern[str]]]]] = _NULL_ONLY
+
+
+if yaml.__with_libyaml__:
+
+    class _CReference(yaml.CSafeLoader):
+        yaml_implicit_resolvers: ClassVar[dict[Any, list[tuple[str, re.Pattern[str]]]]] = _NULL_ONLY
+
+
+def _tags(node: yaml.Node | None) -> object:
+    if node is None:
+        return None
+    if isinstance(node, yaml.ScalarNode):
+        return (node.tag, node.value)
+    if isinstance(node, yaml.SequenceNode):
+        return (node.tag, [_tags(n) for n in node.value])
+    return (node.tag, [(_tags(k), _tags(v)) for k, v in node.value])
+
+
+def _loaders() -> list[tuple[type[Any], type[Any]]]:
+    """(the loader, its reference): the same parser, so only the tags can differ."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(yaml, "__with_libyaml__", False)
+        pairs: list[tuple[type[Any], type[Any]]] = [(curation.yaml_loader(), _Reference)]
+    if yaml.__with_libyaml__:
+        pairs.append((curation.yaml_loader(), _CReference))
+    return pairs
+
+
+@settings(max_examples=150, deadline=None)
+@given(value=st.text(alphabet=st.sampled_from("~nulNULL0123456789-.:e+ yYoOtTfF'\"[]{},#"),
+                     max_size=8))  # fmt: skip
+def test_tags_are_those_of_pyyaml_with_only_its_null_resolver(value: str) -> None:
+    text = f"a: {value}\nb: [{value}]\n{value or 'c'}: x\n"
+    for loader, reference in _loaders():
+        try:
+            expected = _tags(yaml.compose(text, Loader=reference))
+        except yaml.YAMLError:
+            with pytest.raises(yaml.YAMLError):
+                yaml.compose(text, Loader=loader)
+            continue
+        assert _tags(yaml.compose(text, Loader=loader)) == expected

@@ -8,11 +8,14 @@ previous output untouched.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import io
 import json
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -209,10 +212,27 @@ def build(root: Path) -> BuildResult:
     never writes output that ``chrono validate`` rejects).
     """
     root = Path(root)
-    curated = read_curated(root)
-    result = compile_curated(curated, curated_sha256(root))
+    with _collector_paused():
+        curated = read_curated(root)
+        result = compile_curated(curated, curated_sha256(root))
     verify(result, curated)
     return result
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while the curated records are read.
+
+    They are many small objects that all stay alive: the collector would walk them again
+    and again and free nothing (a fifth of the reading time at 50,000 events).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _locate(curated: Curated, table: str, key: tuple[str, ...]) -> tuple[str, int]:

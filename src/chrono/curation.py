@@ -46,25 +46,36 @@ class _Map(dict[str, Any]):
     lines: dict[str, int]
 
 
-# Keep only the null resolver: every other plain scalar is text (dates, numbers, "no").
-_NULL_ONLY = {
-    k: [(tag, rx) for tag, rx in v if tag == "tag:yaml.org,2002:null"]
-    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+_NULL_TAG, _STR_TAG = "tag:yaml.org,2002:null", "tag:yaml.org,2002:str"
+_SEQ_TAG, _MAP_TAG = "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))  # what PyYAML's null resolver matches
 
 
-class _Loader(yaml.SafeLoader):
+class _NullOnly:
+    """PyYAML's resolver with only its null resolver: a plain scalar that spells null is
+    null, every other scalar is text (dates, numbers, "no"). In one step per node: the
+    parser asks for every node's tag (and PyYAML's own resolver tries its regexes)."""
+
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode:
+            return _NULL_TAG if implicit[0] and value in _NULLS else _STR_TAG
+        return _SEQ_TAG if kind is yaml.SequenceNode else _MAP_TAG
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        """No path resolvers: nothing to track."""
+
+    def ascend_resolver(self) -> None:
+        """No path resolvers: nothing to track."""
+
+
+class _Loader(_NullOnly, yaml.SafeLoader):
     """PyYAML's pure-Python parser (where libyaml is not installed)."""
-
-    yaml_implicit_resolvers = _NULL_ONLY
 
 
 if yaml.__with_libyaml__:
 
-    class _CLoader(yaml.CSafeLoader):
+    class _CLoader(_NullOnly, yaml.CSafeLoader):
         """libyaml's parser: the same nodes, with the same marks, ~30x faster."""
-
-        yaml_implicit_resolvers = _NULL_ONLY
 
 
 def yaml_loader() -> type[yaml.SafeLoader] | type[yaml.CSafeLoader]:
@@ -72,28 +83,40 @@ def yaml_loader() -> type[yaml.SafeLoader] | type[yaml.CSafeLoader]:
     return _CLoader if yaml.__with_libyaml__ else _Loader
 
 
+_Scalar = yaml.ScalarNode
+
+
 def _convert(node: yaml.Node, file: str) -> Any:
-    if isinstance(node, yaml.MappingNode):
-        out = _Map()
-        out.line = node.start_mark.line + 1
-        out.lines = {}
-        for knode, vnode in node.value:
+    """Plain values of a composed node; mappings keep the line of themselves and each key.
+
+    Every node of every curated file passes here: scalars (most nodes) are tested first
+    and a mapping's plain keys and scalar values are converted in its own loop.
+    """
+    kind = type(node)
+    if kind is _Scalar:
+        return None if node.tag == _NULL_TAG else node.value
+    if kind is yaml.SequenceNode:
+        return [_convert(n, file) for n in node.value]
+    out = _Map()
+    out.line = node.start_mark.line + 1
+    out.lines = lines = {}
+    for knode, vnode in node.value:
+        if type(knode) is _Scalar and knode.tag != _NULL_TAG:
+            key = knode.value
+        else:
             key = _convert(knode, file)
             if not isinstance(key, str):
                 raise CurationError(
                     file, knode.start_mark.line + 1, None, None, f"mapping key {key!r} is not text"
                 )
-            if key in out:
-                raise CurationError(file, knode.start_mark.line + 1, None, key, "duplicate key")
+        if key in out:
+            raise CurationError(file, knode.start_mark.line + 1, None, key, "duplicate key")
+        if type(vnode) is _Scalar:
+            out[key] = None if vnode.tag == _NULL_TAG else vnode.value
+        else:
             out[key] = _convert(vnode, file)
-            out.lines[key] = knode.start_mark.line + 1
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        return [_convert(n, file) for n in node.value]
-    assert isinstance(node, yaml.ScalarNode)
-    if node.tag == "tag:yaml.org,2002:null":
-        return None
-    return node.value
+        lines[key] = knode.start_mark.line + 1
+    return out
 
 
 def read_yaml(path: Path, name: str) -> Any:
@@ -278,12 +301,16 @@ def _unique(table: str, recs: list[_Map], file_of: dict[int, str], seen: dict[st
         seen[rec["id"]] = rec
 
 
+def _name(path: Path) -> str:
+    return path.name
+
+
 def curated_files(root: Path) -> list[Path]:
     """The curated source files of a dataset, in a fixed order."""
     files = [root / n for n in CURATED_FILES if (root / n).exists()]
     events = root / EVENTS_DIR
     if events.is_dir():
-        files += sorted(events.glob("*.yaml"))
+        files += sorted(events.glob("*.yaml"), key=_name)  # (comparing Paths is slow)
     return files
 
 
@@ -322,7 +349,7 @@ def read_curated(root: Path) -> Curated:
 
     events: dict[str, _Map] = {}
     event_dir = root / EVENTS_DIR
-    paths = sorted(event_dir.glob("*.yaml")) if event_dir.is_dir() else []
+    paths = sorted(event_dir.glob("*.yaml"), key=_name) if event_dir.is_dir() else []
     others = sorted(p.name for p in event_dir.iterdir() if p.suffix != ".yaml") if paths else []
     if others:
         raise CurationError(
