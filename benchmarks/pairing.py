@@ -12,7 +12,8 @@ Every benchmark in this folder measures a ratio the same way:
   from different moments of a shared machine.
 
 A child process prints one JSON line (:data:`CHILD`): ``seconds`` (wall), ``cpu`` (user +
-system of every thread) and ``peak`` (bytes, the process's maximum resident set).
+system of every thread) and ``peak`` (bytes, the process's maximum resident set: Linux's
+``VmHWM``, since ``ru_maxrss`` of a child starts at its parent's size when it was forked).
 """
 
 from __future__ import annotations
@@ -42,8 +43,13 @@ start = time.perf_counter()
 seconds = time.perf_counter() - start
 usage = resource.getrusage(resource.RUSAGE_SELF)
 cpu = usage.ru_utime + usage.ru_stime - usage0.ru_utime - usage0.ru_stime
-print(json.dumps({{"seconds": seconds, "cpu": cpu, "peak": usage.ru_maxrss * 1024,
-                  "result": result}}))
+peak = usage.ru_maxrss * 1024
+try:
+    with open("/proc/self/status") as status:
+        peak = next(int(x.split()[1]) * 1024 for x in status if x.startswith("VmHWM:"))
+except (OSError, StopIteration):
+    pass
+print(json.dumps({{"seconds": seconds, "cpu": cpu, "peak": peak, "result": result}}))
 """
 
 
