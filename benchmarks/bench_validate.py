@@ -5,13 +5,13 @@
 For each N, a synthetic dataset of N events (benchmarks/synthetic.py: claims, sources,
 actors, participants, places) is generated (or reused from --workdir). Then ``--pairs``
 pairs of runs, interleaved in alternating order (benchmarks/pairing.py), each run in its
-own fresh process so its peak memory is its own: reading every column of every table with
-``pq.read_table``, and ``chrono.validate``. Both processes import the same libraries
-(pandas included: the first ``read_table`` would import it inside the timer) and warm up
-on the bundled dataset before their timer starts. Printed per N: each side's median
-seconds and peak memory, and the median of the paired ratios validate / read (wall and
-CPU) with their spread, and the machine's load. Targets: ratio <= 2 at 1M events, 1.5 at
-10M (issue 14).
+own fresh process so its peak memory is its own:
+reading every column of every table with ``pq.read_table``, and ``chrono.validate``. Both
+processes import the same libraries (pandas included: the first ``read_table`` would
+import it inside the timer) and warm up on the bundled dataset before their timer starts.
+Printed per N: each side's median seconds, CPU seconds (and their kernel part) and peak
+memory, the medians of the paired ratios validate / read (wall and CPU) with their spread,
+and the machine's load. Targets: ratio <= 2 at 1M events, 1.5 at 10M (issue 14).
 """
 
 from __future__ import annotations
@@ -91,7 +91,8 @@ def main(argv: list[str] | None = None) -> int:
                 peaks = sorted(s.peak or 0 for s in r.samples[side])
                 print(
                     f"  {side:<9} median {r.side(side).median:7.2f} s, "
-                    f"cpu {r.side(side, 'cpu').median:7.2f} s, "
+                    f"cpu {r.side(side, 'cpu').median:7.2f} s "
+                    f"(kernel {r.side(side, 'kernel').median:.2f} s), "
                     f"peak {mib(peaks[len(peaks) // 2])} MiB"
                 )
             print(f"  validate / read, wall: {r.ratio('validate', 'read')}")

@@ -12,8 +12,9 @@ Every benchmark in this folder measures a ratio the same way:
   from different moments of a shared machine.
 
 A child process prints one JSON line (:data:`CHILD`): ``seconds`` (wall), ``cpu`` (user +
-system of every thread) and ``peak`` (bytes, the process's maximum resident set: Linux's
-``VmHWM``, since ``ru_maxrss`` of a child starts at its parent's size when it was forked).
+system of every thread), ``kernel`` (the system part) and ``peak`` (bytes, the process's
+maximum resident set: Linux's ``VmHWM``, since ``ru_maxrss`` of a child starts at its
+parent's size when it was forked).
 """
 
 from __future__ import annotations
@@ -43,13 +44,15 @@ start = time.perf_counter()
 seconds = time.perf_counter() - start
 usage = resource.getrusage(resource.RUSAGE_SELF)
 cpu = usage.ru_utime + usage.ru_stime - usage0.ru_utime - usage0.ru_stime
+kernel = usage.ru_stime - usage0.ru_stime
 peak = usage.ru_maxrss * 1024
 try:
     with open("/proc/self/status") as status:
         peak = next(int(x.split()[1]) * 1024 for x in status if x.startswith("VmHWM:"))
 except (OSError, StopIteration):
     pass
-print(json.dumps({{"seconds": seconds, "cpu": cpu, "peak": peak, "result": result}}))
+print(json.dumps({{"seconds": seconds, "cpu": cpu, "kernel": kernel, "peak": peak,
+                  "result": result}}))
 """
 
 
@@ -61,6 +64,7 @@ class Sample:
     cpu: float | None = None
     peak: int | None = None  # bytes
     result: Any = None
+    kernel: float | None = None  # the system part of ``cpu``
 
 
 def child(setup: str, body: str, warm: str = "", args: Sequence[object] = ()) -> Sample:
@@ -74,7 +78,7 @@ def child(setup: str, body: str, warm: str = "", args: Sequence[object] = ()) ->
     if out.returncode != 0:
         raise SystemExit(f"benchmark child failed:\n{out.stderr}")
     data = json.loads(out.stdout.strip().splitlines()[-1])
-    return Sample(data["seconds"], data["cpu"], data["peak"], data["result"])
+    return Sample(data["seconds"], data["cpu"], data["peak"], data["result"], data["kernel"])
 
 
 def in_process(fn: Callable[[], Any]) -> Sample:
