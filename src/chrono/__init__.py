@@ -4,6 +4,8 @@
 >>> events = chrono.load("events")            # doctest: +SKIP
 >>> chrono.list_datasets()                    # doctest: +SKIP
 ['russia-china-summits']
+>>> chrono.parse_date("-0043-03-15").earliest_date  # EDTF years are astronomical: 44 BCE
+'-0043-03-15'
 
 Attributes are imported lazily, so ``import chrono`` (and ``chrono --help``) stay fast and
 do not import pandas.
@@ -27,15 +29,17 @@ _LAZY = {
     "DatasetError": "chrono.package",
     "validate": "chrono.validation",
     "diff": "chrono.diffing",
+    "parse_date": "chrono.model.dates:parse",  # module:attribute when the names differ
 }
 
 __all__ = ["__version__", *_LAZY]
 
 
 def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
+    target = _LAZY.get(name)
+    if target is None:
         raise AttributeError(f"module 'chrono' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
+    module, _, attribute = target.partition(":")
+    value = getattr(importlib.import_module(module), attribute or name)
     globals()[name] = value
     return value
