@@ -64,16 +64,16 @@ participants:
 claims:
   - source: {source}
     property: occurrence
-    locator: p{para}
+    locator: paragraph {para}
     quote: "The delegations met, the synthetic report of event {i} says, as planned"
   - source: {source}
     property: date
     value: {date}
-    locator: p{para}
+    locator: paragraph {para}
   - source: {source}
     property: type
     value: {typ}
-    locator: p{para + 1}
+    locator: paragraph {para + 1}
     note: 'The type is the benchmark''s own reading of the report.'
 """
     return eid, text
