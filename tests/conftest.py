@@ -25,3 +25,40 @@ def mini(tmp_path: Path) -> Path:
     target = tmp_path / "mini"
     shutil.copytree(MINI, target)
     return target
+
+
+#: The far-dates dataset: the mini dataset with one event in 44 BCE and one that ends in the
+#: year 10000, beside an ordinary one (meeting-2020, 2-3 June 2020).
+FAR_DATES = {
+    "meeting-2019": "-0043-03-15",  # 15 March 44 BCE
+    "summit-2020": "9999-12/Y10000",  # December 9999 to the end of 10000
+}
+
+
+@pytest.fixture
+def far_dates(tmp_path: Path) -> Path:
+    """A built, valid copy of the mini dataset with a BCE event and a year-10000 event."""
+    from chrono import build
+
+    target = tmp_path / "far"
+    shutil.copytree(MINI, target)
+    events = target / "events"
+    text = (events / "meeting-2019.yaml").read_text()
+    text = text.replace("date: 2019\n", "date: -0043-03-15\n")
+    text = text.replace('value: "2019"', 'value: "-0043-03-15"')
+    (events / "meeting-2019.yaml").write_text(text)
+    text = (events / "summit-2020.yaml").read_text()
+    text = text.replace("date: 2020-06\n", "date: 9999-12/Y10000\n")
+    text = text.replace(
+        "{source: ministry-2020-06, property: date, value: 2020-06}",
+        "{source: ministry-2020-06, property: date, value: 9999-12/Y10000, mode: announced}",
+    )
+    text = text.replace(
+        "{source: ministry-2020-06, property: occurrence}",
+        "{source: ministry-2020-06, property: occurrence, mode: announced}",
+    )
+    (events / "summit-2020.yaml").write_text(text)
+    text = (events / "meeting-2020.yaml").read_text()
+    (events / "meeting-2020.yaml").write_text(text.replace("parent: summit-2020\n", ""))
+    build.write(target, build.build(target))
+    return target

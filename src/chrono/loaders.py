@@ -1,10 +1,29 @@
 """Loading tables as pandas DataFrames or Arrow tables.
 
 dtypes (docs/data-model.md lists every column):
-  text                -> ``string`` (pandas ``StringDtype``, missing = ``pd.NA``)
-  vocabulary columns  -> ``category`` whose categories are the whole vocabulary, in order
-  dates               -> ``date32[day][pyarrow]``: real dates, any year (no datetime64 limit)
-  flags               -> ``boolean``;  coordinates -> ``Float64``
+
+==================  ===========================================================================
+text                ``string`` (pandas ``StringDtype``, missing = ``pd.NA``)
+vocabulary columns  ``category`` whose categories are the whole vocabulary, in order;
+                    ``precision`` is *ordered*, coarsest to finest (``century`` < ... < ``day``)
+dates (derived)     ``datetime64[s]``: any year the model allows (BCE, beyond 9999), missing =
+                    ``NaT``; the EDTF string beside it stays the canonical value
+flags               ``boolean``;  coordinates: ``Float64``
+==================  ===========================================================================
+
+The Parquet files keep Arrow ``date32`` (what other readers get): :func:`load_arrow` returns
+the columns as stored.
+
+>>> import chrono
+>>> events = chrono.load("events")
+>>> events["earliest"].dtype, events["precision"].cat.ordered
+(dtype('<M8[s]'), True)
+>>> xi = events[events["id"] == "xi-state-visit-russia-2023"]
+>>> xi[["earliest", "latest", "precision"]].to_dict("records")
+[{'earliest': Timestamp('2023-03-20 00:00:00'), 'latest': Timestamp('2023-03-22 00:00:00'), \
+'precision': 'day'}]
+>>> int((events["earliest"] >= "2023-01-01").sum()) > 0
+True
 """
 
 from __future__ import annotations
@@ -17,7 +36,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from chrono.model import dates
-from chrono.model.tables import TABLE_NAMES, TABLES, vocabulary_terms
+from chrono.model.tables import TABLE_NAMES, TABLES, pandas_categories
 from chrono.package import DEFAULT_DATASET, DatasetError, read_descriptor, read_table, resolve
 
 if TYPE_CHECKING:
@@ -52,36 +71,56 @@ def load_dataset(dataset: str | Path = DEFAULT_DATASET) -> dict[str, pd.DataFram
 
 
 def to_pandas(table: str, data: pa.Table) -> pd.DataFrame:
-    """Convert an Arrow table of the model to a DataFrame with chrono's dtypes."""
+    """Convert an Arrow table of the model to a DataFrame with chrono's dtypes.
+
+    Derived date columns (``date32`` in Arrow) become ``datetime64[s]``, which holds every
+    ``date32`` day (about ±5.9 million years; seconds resolution spans ±2.9e11 years), so
+    BCE and far-future dates print, sort, compare and export like any other date.
+
+    >>> import chrono
+    >>> frame = chrono.to_pandas("events", chrono.load_arrow("events"))
+    >>> str(frame["earliest"].dtype), str(frame["precision"].dtype)
+    ('datetime64[s]', 'category')
+    """
     import pandas as pd
 
-    spec = TABLES[table]
+    spec = TABLES.get(table)
 
     def mapper(typ: pa.DataType) -> object:
         if pa.types.is_string(typ) or pa.types.is_large_string(typ):
             return pd.StringDtype()
-        if pa.types.is_date32(typ):
-            return pd.ArrowDtype(pa.date32())
         if pa.types.is_boolean(typ):
             return pd.BooleanDtype()
         if pa.types.is_floating(typ):
             return pd.Float64Dtype()
         return None
 
+    dates_at = [i for i, f in enumerate(data.schema) if pa.types.is_date(f.type)]
+    for i in dates_at:
+        # days -> seconds since the epoch: exact for every date32 value (|days| < 2**31)
+        column = data.column(i).cast(pa.date32()).cast(pa.timestamp("s"))
+        data = data.set_column(i, data.schema.field(i).name, column)
     frame: pd.DataFrame = data.to_pandas(types_mapper=mapper)
-    for col in spec.columns:
+    for col in spec.columns if spec is not None else ():
         if col.kind == "vocab" and col.name in frame.columns:
-            terms = list(vocabulary_terms(col))
+            terms, ordered = pandas_categories(col)
             values = frame[col.name].astype("object").where(frame[col.name].notna(), None)
             # a value outside the vocabulary is kept (as an extra category), never dropped:
-            # chrono validate reports it
+            # chrono validate reports it. In an ordered vocabulary it ranks lowest (it
+            # cannot be said to be at least any precision).
             unknown = sorted(set(values.dropna()) - set(terms))
-            frame[col.name] = pd.Categorical(values, categories=terms + unknown)
+            categories = unknown + list(terms) if ordered else list(terms) + unknown
+            frame[col.name] = pd.Categorical(values, categories=categories, ordered=ordered)
     return frame
 
 
 def _day(value: DateLike, end: bool) -> int:
+    if hasattr(value, "to_datetime64"):  # pandas.Timestamp: any year
+        seconds = int(value.to_datetime64().astype("datetime64[s]").astype("int64"))
+        return seconds // 86400
     if isinstance(value, _dt.date):
+        if isinstance(value, _dt.datetime):
+            value = value.date()
         return (value - _dt.date(1970, 1, 1)).days
     bounds = dates.parse(value)
     return bounds.latest if end else bounds.earliest

@@ -248,3 +248,15 @@ TABLE_NAMES: Final = tuple(TABLES)
 def vocabulary_terms(column: Column) -> tuple[str, ...]:
     assert column.vocabulary is not None
     return tuple(vocab.VOCABULARIES[column.vocabulary])
+
+
+def pandas_categories(column: Column) -> tuple[tuple[str, ...], bool]:
+    """The categories of a vocabulary column in pandas, and whether they are ordered.
+
+    ``precision`` is ordered from coarsest to finest (``century`` < ... < ``day``), so
+    ``frame["precision"] >= "month"`` selects month and day precision; every other
+    vocabulary is unordered, its categories in vocabulary order.
+    """
+    if column.vocabulary == "precision":
+        return tuple(reversed(vocab.PRECISION_ORDER)), True
+    return vocabulary_terms(column), False

@@ -18,20 +18,21 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
-import pyarrow
 
-from chrono.model.tables import TABLES, Column, vocabulary_terms
+from chrono.model.tables import TABLES, Column, pandas_categories, vocabulary_terms
 
 
 def _dtype(col: Column) -> Any:
     if col.kind == "string":
         return pd.StringDtype()
     if col.kind == "vocab":
-        return pd.CategoricalDtype(list(vocabulary_terms(col)), ordered=False)
+        terms, ordered = pandas_categories(col)
+        return pd.CategoricalDtype(list(terms), ordered=ordered)
     if col.kind == "date":
-        return pd.ArrowDtype(pyarrow.date32())
+        return np.dtype("datetime64[s]")
     if col.kind == "bool":
         return pd.BooleanDtype()
     return pd.Float64Dtype()
