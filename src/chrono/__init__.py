@@ -23,6 +23,7 @@ _LAZY = {
     "to_pandas": "chrono.loaders",
     "events_between": "chrono.loaders",
     "events_with_actor": "chrono.loaders",
+    "provenance": "chrono.trail",
     "list_datasets": "chrono.package",
     "DatasetError": "chrono.package",
     "validate": "chrono.validation",
