@@ -318,9 +318,9 @@ def test_apply_replays_renames_and_changes(
 def _plain_rows(table: pa.Table) -> list[dict[str, Any]]:
     import numpy as np
 
-    from chrono.diffing.dataset import _rows
+    from chrono.diffing.report import rows_at
 
-    return _rows(table, np.arange(table.num_rows, dtype=np.int64), table.column_names)
+    return rows_at(table, np.arange(table.num_rows, dtype=np.int64), table.column_names)
 
 
 def test_same_duplicate_on_both_sides_is_an_error(diff: Differ, mini_src: Path) -> None:
