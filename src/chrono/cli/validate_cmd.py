@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 import textwrap
+from pathlib import Path
 
 import click
 
@@ -58,6 +59,12 @@ def _explain(code: str) -> str:
     help="Also append the markdown summary to this file (e.g. $GITHUB_STEP_SUMMARY).",
 )
 @click.option("--explain", metavar="CODE", default=None, help="Explain one rule and exit.")
+@click.option(
+    "--discover",
+    is_flag=True,
+    help="Validate every dataset found under PATH (default: the current folder): each folder "
+    "holding a dataset.yaml or datapackage.json. Fails when there is none.",
+)
 def validate(
     paths: tuple[str, ...],
     fmt: str,
@@ -66,28 +73,31 @@ def validate(
     sources: str | None,
     summary: str | None,
     explain: str | None,
+    discover: bool,
 ) -> None:
     """Check datasets against the data model; report every problem with its location.
 
     PATH is a dataset directory, a datapackage.json, or a folder of datasets; with none,
-    every bundled dataset. Exit codes: 0 valid (warnings allowed), 1 errors found
-    (--strict: warnings too), 2 usage error, 3 an input could not be read.
+    every bundled dataset. With --discover, every dataset under each PATH (or the current
+    folder) as git sees it, skipping hidden folders, node_modules and virtual environments.
+    Exit codes: 0 valid (warnings allowed), 1 errors found (--strict: warnings too),
+    2 usage error, 3 an input could not be read (or --discover found no dataset).
     """
     if explain is not None:
         if paths:
             fail(f"--explain {explain} takes no PATH (got {' '.join(paths)})", EXIT_USAGE)
         click.echo(_explain(explain), nl=False)
         return
-    from pathlib import Path
-
     from chrono.package import DatasetError
     from chrono.validation import expand, render
     from chrono.validation import validate as run
 
     if sources is not None and not Path(sources).is_dir():
         fail(f"--sources {sources}: no such directory", EXIT_UNREADABLE)
-    if paths:
-        dirs: list[Path] = []
+    dirs: list[Path] = []
+    if discover:
+        dirs = _discovered(paths, fmt, summary)
+    elif paths:
         for p in paths:
             try:
                 dirs += expand(p)
@@ -131,6 +141,33 @@ def validate(
         fail(fatal, EXIT_UNREADABLE)
     code = EXIT_OK if all(r.ok(strict) for r in reports) else EXIT_FINDINGS
     raise SystemExit(code)
+
+
+def _discovered(roots: tuple[str, ...], fmt: str, summary: str | None) -> list[Path]:
+    from chrono.discover import find_datasets
+
+    dirs: list[Path] = []
+    for root in roots or (".",):
+        if not Path(root).is_dir():
+            fail(f"--discover {root}: no such folder", EXIT_UNREADABLE)
+        dirs += find_datasets(root)
+    if not dirs:
+        where = ", ".join(roots) if roots else "the current folder"
+        message = (
+            f"no dataset found in {where}: no folder holds a dataset.yaml or datapackage.json "
+            "(searched as git sees it, skipping hidden folders, node_modules and virtual "
+            "environments); name the dataset folders to validate"
+        )
+        if fmt == "github":
+            click.echo(f"::error title=chrono validate::{message}")
+        if summary is not None:
+            try:
+                with open(summary, "a", encoding="utf-8") as fh:
+                    fh.write(f"## chrono validate\n\n❌ {message}\n")
+            except OSError:
+                pass  # the error below says what matters
+        fail(message, EXIT_UNREADABLE)
+    return dirs
 
 
 @click.command("rules")
