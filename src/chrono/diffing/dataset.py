@@ -5,17 +5,22 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from chrono.diffing.arrays import Index, from_np
 from chrono.diffing.core import DiffError, TableDiff, match_arrow, table_spec
-from chrono.diffing.inputs import DEFAULT_GIT_DATASET, Snapshot, TableSource, load, open_side
+from chrono.diffing.inputs import Snapshot, TableSource, is_revision, load
+from chrono.diffing.metadata import MetadataChange, metadata_changes
 from chrono.diffing.renames import finish
 from chrono.diffing.report import apply_report, py_values, table_dict
+from chrono.diffing.sides import find_dataset, open_side
 from chrono.model.tables import TABLE_NAMES, TABLES
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FORMAT_VERSION = 1
 
@@ -48,6 +53,12 @@ class EventProvenance:
 
 @dataclass
 class DatasetDiff:
+    """What changed between two versions: dataset metadata first, then each table.
+
+    ``d["events"]`` is a table's :class:`TableDiff`; :meth:`to_dict` is the JSON report,
+    :meth:`to_pandas` one row per change; in a notebook the diff displays as a summary.
+    """
+
     old_label: str
     new_label: str
     tables: list[TableDiff]
@@ -55,10 +66,14 @@ class DatasetDiff:
     #: the full claims tables (old, new) for finding the events a changed source supports
     claims: tuple[TableSource | None, TableSource | None] = (None, None)
     _provenance: list[EventProvenance] | None = None
+    #: descriptor properties that changed (version, title, licences...), in citation order
+    metadata: list[MetadataChange] = field(default_factory=list)
+    #: how a side was read when it was not its Parquet as is (stale: built from its YAML)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
-        return all(t.is_empty for t in self.tables)
+        return not self.metadata and all(t.is_empty for t in self.tables)
 
     def table(self, name: str) -> TableDiff:
         for t in self.tables:
@@ -86,6 +101,8 @@ class DatasetDiff:
             "new": self.new_label,
             "is_empty": self.is_empty,
             "ignored": self.ignored,
+            "notes": list(self.notes),
+            "metadata": [m.to_dict() for m in self.metadata],
             "tables": [table_dict(t, limit) for t in self.tables],
             "provenance": [p.to_dict() for p in self.provenance],
         }
@@ -96,6 +113,33 @@ class DatasetDiff:
         Value changes only: columns added or removed by a schema change are not rebuilt.
         """
         return apply_report(self.to_dict(), old)
+
+    def to_pandas(self, limit: int | None = None) -> pd.DataFrame:
+        """One row per change: metadata, schema, added, removed, changed (one row per field)
+        and renamed rows, in report order (see :func:`chrono.diffing.notebook.changes_frame`).
+        """
+        from chrono.diffing.notebook import changes_frame
+
+        frame: pd.DataFrame = changes_frame(self.to_dict(limit=limit))
+        return frame
+
+    def _repr_markdown_(self) -> str:
+        from chrono.diffing.render import markdown
+
+        text: str = markdown(self.to_dict(limit=20))
+        return text
+
+    def _repr_html_(self) -> str:
+        from chrono.diffing.notebook import html
+
+        return html(self.to_dict(limit=20))
+
+    def __repr__(self) -> str:
+        counts = {t.name: t.counts() for t in self.tables if not t.is_empty}
+        return (
+            f"<DatasetDiff {self.old_label} -> {self.new_label}: "
+            f"{len(self.metadata)} metadata changes, changed tables {sorted(counts)}>"
+        )
 
 
 # --------------------------------------------------------------------------- provenance
@@ -195,7 +239,11 @@ def _provenance(d: DatasetDiff) -> list[EventProvenance]:
 
 
 def _snapshot(
-    side: Source, label: str, tables: tuple[str, ...] | None, dataset: str | Path, cwd: Path | None
+    side: Source,
+    label: str,
+    tables: tuple[str, ...] | None,
+    dataset: str | Path | None,
+    cwd: Path | None,
 ) -> Snapshot:
     if isinstance(side, Snapshot):
         return side
@@ -204,23 +252,44 @@ def _snapshot(
     return open_side(side, dataset=dataset, tables=tables, cwd=cwd)
 
 
+def _revisions(sides: Iterable[Source], cwd: Path | None) -> list[str]:
+    """The sides that name a git revision (not an existing path)."""
+    out = []
+    for side in sides:
+        if isinstance(side, str | Path):
+            path = Path(side) if cwd is None or Path(side).is_absolute() else cwd / side
+            if not path.exists() and is_revision(str(side), cwd):
+                out.append(str(side))
+    return out
+
+
 def diff(
     old: Source,
     new: Source,
     *,
     tables: Iterable[str] | None = None,
     ignore: Iterable[str] = (),
-    dataset: str | Path = DEFAULT_GIT_DATASET,
+    dataset: str | Path | None = None,
     cwd: Path | None = None,
     engine: str = "auto",
 ) -> DatasetDiff:
     """Compare two versions of a chronology.
 
     ``old`` and ``new`` are each a dataset directory or its ``datapackage.json``, a single
-    Parquet table, a git revision (of the repository at ``cwd``; the dataset at ``dataset``
-    inside it), or a mapping of table name to Arrow table. ``ignore`` names columns as
+    Parquet table, a git revision of the repository at ``cwd`` (the dataset at ``dataset``
+    inside it; by default the one dataset the revisions hold), or a mapping of table name to
+    Arrow table. A curated dataset whose Parquet is stale is compared as its YAML sources
+    say (built in memory; :attr:`DatasetDiff.notes` says so). ``ignore`` names columns as
     ``table.column`` or ``column`` (every table). Raises :class:`DiffError` for an input that
-    cannot be read or a primary key that is not unique.
+    cannot be read or a primary key that is not unique, and :class:`ValueError` for a usage
+    error (revisions holding several datasets and no ``dataset``).
+
+    >>> import chrono
+    >>> old = {"events": chrono.load_arrow("events")}
+    >>> new = {"events": old["events"].slice(1)}      # the first event removed
+    >>> d = chrono.diff(old, new)
+    >>> d.is_empty, d["events"].counts()["removed"]
+    (False, 1)
 
     ``engine``: ``duckdb`` (a parallel full outer join; the default when DuckDB is
     installed), ``arrow`` (Arrow compute and numpy), or ``auto``. Both give the same report.
@@ -239,6 +308,10 @@ def diff(
     needs_events = wanted is not None and "events" not in wanted
     needs_events = needs_events and any(t in ("claims", "participants") for t in wanted or ())
     read = (*wanted, "events") if wanted and needs_events else wanted
+    if dataset is None:
+        revisions = _revisions((old, new), cwd)
+        if revisions:
+            dataset = find_dataset(revisions, working_tree=False, cwd=cwd)
     a = _snapshot(old, "old", read, dataset, cwd)
     b = _snapshot(new, "new", read, dataset, cwd)
     ignore = tuple(ignore)
@@ -294,7 +367,15 @@ def diff(
     if wanted:
         results = [t for t in results if t.name in wanted]
     claims = (a.tables.get("claims"), b.tables.get("claims"))
-    return DatasetDiff(a.label, b.label, results, sorted(ignore), claims)
+    return DatasetDiff(
+        a.label,
+        b.label,
+        results,
+        sorted(ignore),
+        claims,
+        metadata=[] if wanted else metadata_changes(a.descriptor, b.descriptor),
+        notes=[n for n in (a.note, b.note) if n],
+    )
 
 
 __all__ = ["DatasetDiff", "DiffError", "EventProvenance", "TableDiff", "diff"]

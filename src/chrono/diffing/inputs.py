@@ -34,6 +34,8 @@ class Snapshot:
     label: str
     tables: dict[str, TableSource]
     single: bool = False  # one table read from a Parquet file
+    descriptor: dict[str, Any] | None = None  # the dataset's datapackage.json, when read
+    note: str | None = None  # how the side was read, when that is not its Parquet as is
 
 
 def load(src: TableSource) -> pa.Table:
