@@ -46,22 +46,48 @@ DateLike = str | _dt.date
 
 
 def load_arrow(table: str, dataset: str | Path = DEFAULT_DATASET) -> pa.Table:
-    """One table as an Arrow table (dictionary and date32 types as stored)."""
+    """One table as an Arrow table, as stored: dictionary columns and ``date32`` dates.
+
+    Work from Arrow where exact days of any year matter to your code (the Parquet's own
+    types, readable by any Arrow or Parquet tool).
+
+    >>> import chrono
+    >>> events = chrono.load_arrow("events")
+    >>> str(events.schema.field("earliest").type), events.schema.field("type").type.value_type
+    ('date32[day]', DataType(string))
+    """
     _check_table(table)
     return read_table(resolve(dataset), table)
 
 
 def load(table: str, dataset: str | Path = DEFAULT_DATASET) -> pd.DataFrame:
-    """One table as a typed pandas DataFrame.
+    """One table as a typed pandas DataFrame (the dtypes: see this module's docstring).
 
     ``dataset`` is a bundled dataset's name (see :func:`list_datasets`), a dataset
     directory, or a ``datapackage.json`` path.
+
+    >>> import chrono
+    >>> claims = chrono.load("claims")
+    >>> contradicting = claims[claims["stance"] == "contradicts"]
+    >>> sorted(set(contradicting["property"].astype(str)))[:1]
+    ['type']
+    >>> bool((claims["precision"].dropna() >= "year").all())   # ordered, coarsest first
+    True
     """
     return to_pandas(table, load_arrow(table, dataset))
 
 
 def load_dataset(dataset: str | Path = DEFAULT_DATASET) -> dict[str, pd.DataFrame]:
-    """Every table of a dataset, keyed by table name."""
+    """Every table of a dataset as DataFrames, keyed by table name (in model order).
+
+    >>> import chrono
+    >>> tables = chrono.load_dataset()
+    >>> list(tables)
+    ['places', 'actors', 'sources', 'events', 'participants', 'claims']
+    >>> joined = tables["claims"].merge(tables["events"], left_on="event_id", right_on="id")
+    >>> len(joined) == len(tables["claims"])
+    True
+    """
     directory = resolve(dataset)
     descriptor = read_descriptor(directory)
     return {
@@ -129,11 +155,16 @@ def _day(value: DateLike, end: bool) -> int:
 def events_between(
     start: DateLike, end: DateLike, dataset: str | Path = DEFAULT_DATASET
 ) -> pd.DataFrame:
-    """Events whose date interval overlaps [start, end] (EDTF strings or dates).
+    """Events whose date interval overlaps [start, end]: EDTF strings, dates or Timestamps.
 
     ``events_between("2022", "2022")`` gives every event that may fall in 2022, using the
     stored bounds: an event dated ``2022~`` or ``2021/2023`` overlaps, one dated ``2023``
-    does not.
+    does not. A ``pd.Timestamp`` of any year works (``events.earliest.min()``, say).
+
+    >>> import chrono
+    >>> march = chrono.events_between("2023-03-20", "2023-03-22")
+    >>> "xi-state-visit-russia-2023" in set(march["id"])
+    True
     """
     lo, hi = _day(start, end=False), _day(end, end=True)
     data = load_arrow("events", dataset)
@@ -147,7 +178,13 @@ def events_between(
 def events_with_actor(
     actor_id: str, dataset: str | Path = DEFAULT_DATASET, role: str | None = None
 ) -> pd.DataFrame:
-    """Events in which ``actor_id`` takes part (optionally in ``role``)."""
+    """Events in which ``actor_id`` takes part (optionally in ``role``).
+
+    >>> import chrono
+    >>> hosted = chrono.events_with_actor("vladimir-putin", role="host")
+    >>> "xi-state-visit-russia-2023" in set(hosted["id"])
+    True
+    """
     directory = resolve(dataset)
     descriptor = read_descriptor(directory)
     parts = read_table(directory, "participants", descriptor=descriptor)

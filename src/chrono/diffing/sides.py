@@ -34,7 +34,7 @@ from chrono.diffing.inputs import (
     repo_root,
 )
 from chrono.discover import dataset_dirs_in, find_datasets
-from chrono.package import DESCRIPTOR, DatasetError, read_descriptor
+from chrono.package import DESCRIPTOR, DatasetError, bundled_root, list_datasets, read_descriptor
 
 WORKING_TREE = "the working tree"
 
@@ -208,7 +208,8 @@ def open_side(
     tables: tuple[str, ...] | None = None,
     cwd: Path | None = None,
 ) -> Snapshot:
-    """A path if it exists, else a git revision (of ``dataset``), else an error."""
+    """A path if it exists, else a git revision (of ``dataset``), else a bundled dataset's
+    name, else an error."""
     path = Path(spec)
     if not path.is_absolute() and cwd is not None:
         path = cwd / path
@@ -219,6 +220,8 @@ def open_side(
         if dataset is None:
             dataset = find_dataset([text], working_tree=False, cwd=cwd)
         return open_revision(text, dataset, tables, cwd)
+    if text in list_datasets():
+        return open_path(bundled_root() / text, tables)
     raise DiffError(f"{text}: neither a path nor a git revision")
 
 
