@@ -198,7 +198,7 @@ def test_no_dataset_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
 def test_an_unbuilt_yaml_edit_is_a_difference(curated: Path) -> None:
     assert invoke("HEAD") == (
         0,
-        f"--- HEAD:{DATASET}\n+++ {curated / DATASET}\nNo differences.\n",
+        f"--- HEAD:{DATASET}\n+++ {DATASET}\nNo differences.\n",
         "",
     )
     retitle(curated, "Regional summit of three states")
@@ -206,8 +206,8 @@ def test_an_unbuilt_yaml_edit_is_a_difference(curated: Path) -> None:
     assert (code, err) == (1, "")
     assert out.splitlines() == [
         f"--- HEAD:{DATASET}",
-        f"+++ {curated / DATASET}",
-        f"note: {curated / DATASET}: its Parquet is stale (the YAML sources changed since "
+        f"+++ {DATASET}",
+        f"note: {DATASET}: its Parquet is stale (the YAML sources changed since "
         "chrono build): compared what its YAML sources say (built in memory)",
         "events: 1 changed",
         "  ~ summit-2020",
@@ -250,7 +250,7 @@ def test_sources_that_do_not_compile_stop_the_diff(curated: Path) -> None:
     code, out, err = invoke("HEAD")
     assert (code, out) == (3, "")
     assert err.startswith(
-        f"Error: {curated / DATASET}: its Parquet is stale (the YAML sources changed since "
+        f"Error: {DATASET}: its Parquet is stale (the YAML sources changed since "
         "chrono build), and its YAML sources do not compile: "
     )
     assert "2020-13" in err and err.count("\n") == 1
@@ -268,7 +268,7 @@ def test_metadata_and_added_events_in_markdown(curated: Path) -> None:
     )
     code, out, err = invoke("v1", "-f", "markdown", "-t", "events")
     assert (code, err) == (1, "")
-    assert "- `talks-bce`: 15 March 44 BCE, Talks \\| in \\*antiquity\\*" in out.splitlines()
+    assert "- `talks-bce` (15 March 44 BCE): Talks \\| in \\*antiquity\\*" in out.splitlines()
     code, out, err = invoke("v1", "-f", "markdown")
     lines = out.splitlines()
     assert lines[lines.index("Dataset metadata:") + 4] == "| version | 1.0.0 | 1.1.0 |"

@@ -107,8 +107,13 @@ def diff(
     old, new = _sides(revisions)
     try:
         if new is None:
+            from chrono.diffing.inputs import is_revision
             from chrono.diffing.sides import find_dataset, working_tree
 
+            if not is_revision(old):
+                if Path(old).exists():
+                    fail(f"{old}: compare it with what? Give OLD and NEW", EXIT_USAGE)
+                fail(f"{old}: neither a path nor a git revision", EXIT_UNREADABLE)
             if dataset is None:
                 dataset = str(find_dataset([old], working_tree=True))
             new_side: Any = working_tree(dataset, tables or None, None)

@@ -149,15 +149,10 @@ def _md_text(text: str) -> str:
 
 
 def _what(row: dict[str, Any]) -> str:
-    """An added or removed row for people: its date and title, when it has them."""
-    parts = []
-    if isinstance(row.get("date"), str):
-        parts.append(human(row["date"]))
-    for col in ("title", "name"):
-        if isinstance(row.get(col), str):
-            parts.append(row[col])
-            break
-    return f": {_md_text(', '.join(parts))}" if parts else ""
+    """An added or removed row for people: `` (its date): its title``, when it has them."""
+    date = f" ({_md_text(human(row['date']))})" if isinstance(row.get("date"), str) else ""
+    name = next((row[c] for c in ("title", "name") if isinstance(row.get(c), str)), None)
+    return date + (f": {_md_text(name)}" if name else "")
 
 
 def markdown(report: dict[str, Any]) -> str:

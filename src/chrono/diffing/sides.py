@@ -126,7 +126,7 @@ def _why(descriptor: dict[str, Any] | None) -> str:
     return "its Parquet is stale (the YAML sources changed since chrono build)"
 
 
-def open_path(path: Path, tables: tuple[str, ...] | None) -> Snapshot:
+def open_path(path: Path, tables: tuple[str, ...] | None, label: str | None = None) -> Snapshot:
     """A dataset directory, descriptor or Parquet file; curated sources win over stale Parquet."""
     directory = path.parent if path.name == DESCRIPTOR else path
     descriptor: dict[str, Any] | None = None
@@ -137,9 +137,11 @@ def open_path(path: Path, tables: tuple[str, ...] | None) -> Snapshot:
             if (directory / DESCRIPTOR).exists() or not (directory / "dataset.yaml").is_file():
                 raise DiffError(str(exc)) from None
         if (directory / "dataset.yaml").is_file() and is_stale(directory, descriptor):
-            return compiled(directory, str(path), _why(descriptor), tables)
+            return compiled(directory, label or str(path), _why(descriptor), tables)
     snapshot = read_path(path, tables)
     snapshot.descriptor = descriptor
+    if label is not None:
+        snapshot.label = label
     return snapshot
 
 
@@ -226,6 +228,8 @@ def open_side(
 
 
 def working_tree(dataset: str | Path, tables: tuple[str, ...] | None, cwd: Path | None) -> Snapshot:
-    """The dataset as it is in the working tree (its sources, if the Parquet is stale)."""
+    """The dataset as it is in the working tree (its sources, if the Parquet is stale),
+    labelled with its path inside the repository."""
     root = repo_root(cwd)
-    return open_path(root / repo_relative(dataset, root, cwd), tables)
+    rel = repo_relative(dataset, root, cwd)
+    return open_path(root / rel, tables, label=rel)
