@@ -9,6 +9,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "data" / "mini"
+WESTPHALIA = ROOT / "tests" / "data" / "westphalia"
 BUNDLED = ROOT / "datasets" / "russia-china-summits"
 SHARED_SOURCES = ROOT.parent / "shared" / "sources"
 
@@ -24,6 +25,15 @@ def mini(tmp_path: Path) -> Path:
     """A private, built copy of the mini dataset to mutate freely."""
     target = tmp_path / "mini"
     shutil.copytree(MINI, target)
+    return target
+
+
+@pytest.fixture
+def westphalia(tmp_path: Path) -> Path:
+    """A private, built copy of the fixture from another field (declared terms, BCE dates,
+    page locators, a parent event) to mutate freely."""
+    target = tmp_path / "westphalia"
+    shutil.copytree(WESTPHALIA, target)
     return target
 
 

@@ -36,72 +36,122 @@ BAD_INPUTS = [
         "events/meeting-2019.yaml",
         "title: Earlier meeting",
         "title: [unclosed",
-        "events/meeting-2019.yaml:3: malformed YAML: expected ',' or ']', but got ':'",
+        ["events/meeting-2019.yaml:3:8: CHR110 malformed YAML: expected ',' or ']', but got ':'"],
     ),
     (
         "events/meeting-2019.yaml",
         "status: confirmed",
         "status: confirmed\ncolour: red",
-        "events/meeting-2019.yaml:6: record 'meeting-2019': field 'colour': unknown field "
-        "(allowed: id, title, summary, type, status, date, place, parent, participants, claims)",
+        [
+            "events/meeting-2019.yaml:6:1: CHR105 field 'colour': unknown field (allowed: id, "
+            "title, summary, type, status, date, place, parent, participants, claims)"
+        ],
     ),
     (
         "events/meeting-2019.yaml",
         "date: 2019",
         "date: 2019-02-30",
-        "events/meeting-2019.yaml:6: record 'meeting-2019': field 'date': invalid EDTF: "
-        "'2019-02-30': 2019-02 has no day 30",
+        [
+            "events/meeting-2019.yaml:6:7: CHR301 field 'date': invalid EDTF: '2019-02-30': "
+            "2019-02 has no day 30"
+        ],
     ),
     (
         "events/meeting-2019.yaml",
         "source: gazette-2020-05-01",
         "source: gazette-1999",
-        "events/meeting-2019.yaml:11: record 'meeting-2019': field 'source': unknown id "
-        "'gazette-1999' (not in sources.yaml)",
+        [
+            "events/meeting-2019.yaml:11:13: CHR202 field 'source': unknown id 'gazette-1999' "
+            "(not in sources.yaml)"
+        ],
     ),
     (
         "events/meeting-2019.yaml",
         "{actor: leader-a, role: participant}",
         "{actor: leader-z, role: participant}",
-        "events/meeting-2019.yaml:8: record 'meeting-2019': field 'actor': unknown id "
-        "'leader-z' (not in actors.yaml)",
+        [
+            "events/meeting-2019.yaml:8:13: CHR202 field 'actor': unknown id 'leader-z' "
+            "(not in actors.yaml)"
+        ],
     ),
     (
         "actors.yaml",
         "id: leader-b,",
         "id: leader-a,",
-        "actors.yaml:2: record 'leader-a': field 'id': duplicate actors id",
+        [
+            "actors.yaml:2:8: CHR201 field 'id': duplicate actors id 'leader-a' "
+            "(first at actors.yaml:1)",
+            "events/meeting-2019.yaml:9:13: CHR202 field 'actor': unknown id 'leader-b' "
+            "(not in actors.yaml)",
+            "events/meeting-2020.yaml:10:13: CHR202 field 'actor': unknown id 'leader-b' "
+            "(not in actors.yaml)",
+        ],
     ),
     (
         "events/meeting-2019.yaml",
         "type: bilateral_meeting",
         "type: picnic",
-        "events/meeting-2019.yaml:4: record 'meeting-2019': field 'type': 'picnic' is not a "
-        "term of the event_type vocabulary (state_visit, official_visit, working_visit, visit, "
-        "bilateral_meeting, "
-        "summit_sideline_meeting, trilateral_meeting, multilateral_summit, joint_statement, "
-        "video_call, phone_call, announcement, policy_paper, military_action, press_statement)",
+        [
+            "events/meeting-2019.yaml:4:7: CHR501 field 'type': 'picnic' is not a term of the "
+            "event_type vocabulary (state_visit, official_visit, working_visit, visit, "
+            "bilateral_meeting, summit_sideline_meeting, trilateral_meeting, "
+            "multilateral_summit, joint_statement, video_call, phone_call, announcement, "
+            "policy_paper, military_action, press_statement); declare a new term in "
+            "dataset.yaml under vocabularies: event_type:"
+        ],
     ),
     (
         "events/meeting-2019.yaml",
         "id: meeting-2019",
         "id: meeting-2018",
-        "events/meeting-2019.yaml:1: record 'meeting-2018': field 'id': must equal the file "
-        "name 'meeting-2019'",
+        [
+            "events/meeting-2019.yaml:1:5: CHR113 field 'id': 'meeting-2018' must equal the "
+            "file name 'meeting-2019'"
+        ],
     ),
 ]
 
 
-@pytest.mark.parametrize(("file", "old", "new", "message"), BAD_INPUTS)
-def test_bad_input_stops_with_one_line_and_keeps_previous_output(
-    mini: Path, file: str, old: str, new: str, message: str
+@pytest.mark.parametrize(("file", "old", "new", "messages"), BAD_INPUTS)
+def test_bad_input_lists_every_problem_and_keeps_previous_output(
+    mini: Path, file: str, old: str, new: str, messages: list[str]
 ) -> None:
     before = snapshot(mini)
     edit(mini / file, old, new)
     code, out, err = run_build(mini)
     assert code == 1
     assert out == ""
-    assert err == f"Error: {mini}: {message}\n"
+    n = len(messages)
+    listed = "".join(f"{mini}/{m}\n" for m in messages)
+    assert err == listed + f"Error: {mini}: {n} problem{'s' * (n > 1)}; nothing written\n"
+    assert snapshot(mini) == before
+
+
+def test_every_problem_at_once_capped_with_an_exact_count(mini: Path) -> None:
+    """Two wrong dates and a wrong term in three places: all three, at their fields."""
+    edit(mini / "events/meeting-2019.yaml", "date: 2019", "date: 2019-13")
+    edit(mini / "events/meeting-2019.yaml", "type: bilateral_meeting", "type: picnic")
+    edit(mini / "events/meeting-2020.yaml", "value: 2020-06\n", "value: June 2020\n")
+    before = snapshot(mini)
+    code, out, err = run_build(mini)
+    assert (code, out) == (1, "")
+    lines = err.splitlines()
+    assert [line.split(": ")[0].removeprefix(f"{mini}/") for line in lines] == [
+        "events/meeting-2019.yaml:4:7",
+        "events/meeting-2019.yaml:6:7",
+        "events/meeting-2020.yaml:25:12",
+        "Error",
+    ]
+    assert [line.split(": ")[1].split()[0] for line in lines[:3]] == [
+        "CHR501",
+        "CHR301",
+        "CHR301",
+    ]
+    code, _, err = run_build(mini, "--max-errors", "1")
+    assert err.splitlines()[1:] == [
+        "... and 2 more (--max-errors 0 lists all)",
+        f"Error: {mini}: 3 problems; nothing written",
+    ]
     assert snapshot(mini) == before
 
 
@@ -109,7 +159,9 @@ def test_duplicate_yaml_key_is_an_error(mini: Path) -> None:
     edit(mini / "events/meeting-2019.yaml", "status: confirmed", "status: confirmed\nstatus: x")
     code, _, err = run_build(mini)
     assert code == 1
-    assert err.endswith("events/meeting-2019.yaml:6: field 'status': duplicate key\n")
+    assert (
+        err.splitlines()[0] == f"{mini}/events/meeting-2019.yaml:6:1: CHR110 duplicate key 'status'"
+    )
 
 
 def test_dates_stay_text_in_yaml(mini: Path) -> None:
@@ -129,53 +181,63 @@ def test_dates_stay_text_in_yaml(mini: Path) -> None:
 INVARIANTS = [
     (
         "events/meeting-2019.yaml",
-        "  - {source: gazette-2020-05-01, property: occurrence, locator: p2}\n",
+        "  - {source: gazette-2020-05-01, property: occurrence, locator: paragraph 2}\n",
         "",
-        "events/meeting-2019.yaml:1: record 'meeting-2019': event 'meeting-2019' has no "
-        "supporting occurrence claim [CHR401]",
+        [
+            "events/meeting-2019.yaml:1:1: CHR401 event 'meeting-2019' has no supporting "
+            "occurrence claim"
+        ],
     ),
     (
         "events/summit-2020.yaml",
         "  - {source: ministry-2020-06, property: date, value: 2020-06}\n",
         "",
-        "events/summit-2020.yaml:1: record 'summit-2020': event 'summit-2020' has no supporting "
-        "date claim [CHR402] (1 more: run chrono validate)",
+        ["events/summit-2020.yaml:1:1: CHR402 event 'summit-2020' has no supporting date claim"],
     ),
     (
         "events/meeting-2019.yaml",
         "date: 2019",
         "date: 2018/2019",
-        "events/meeting-2019.yaml:1: record 'meeting-2019/meeting-2019/date/gazette-2020-05-01/p2'",
+        [
+            "events/meeting-2019.yaml:11:5: CHR403 event interval 2018-01-01..2019-12-31 is not "
+            "inside supporting date claim 'meeting-2019/date/gazette-2020-05-01/paragraph-2' "
+            "(2019-01-01..2019-12-31): narrow the date, or mark the event disputed"
+        ],
     ),
     (
         "events/meeting-2019.yaml",
         "date: 2019",
         "date: 2019-05-01",
-        "events/meeting-2019.yaml:1: record 'meeting-2019': field 'precision': precision day is "
-        "finer than its most precise supporting date claim (year) [CHR404]",
+        [
+            "events/meeting-2019.yaml:6:7: CHR404 precision day is finer than its most precise "
+            "supporting date claim (year)"
+        ],
     ),
     (
         "events/summit-2020.yaml",
         "date: 2020-06\n",
         "date: 2020-06-10/2020-06-30\n",
-        "events/meeting-2020.yaml:1: record 'meeting-2020': field 'parent_id': interval "
-        "2020-06-02..2020-06-03 lies outside its parent 'summit-2020' (2020-06-10..2020-06-30) "
-        "[CHR304]",
+        [
+            "events/meeting-2020.yaml:8:9: CHR304 interval 2020-06-02..2020-06-03 lies outside "
+            "its parent 'summit-2020' (2020-06-10..2020-06-30)"
+        ],
     ),
 ]
 
 
-@pytest.mark.parametrize(("file", "old", "new", "message"), INVARIANTS)
+@pytest.mark.parametrize(("file", "old", "new", "messages"), INVARIANTS)
 def test_invariant_violations_stop_the_build(
-    mini: Path, file: str, old: str, new: str, message: str
+    mini: Path, file: str, old: str, new: str, messages: list[str]
 ) -> None:
+    """The model's rules, checked on the compiled tables, are reported at the YAML field."""
     edit(mini / file, old, new)
     if "2020-06-10" in new:  # keep the summit's own claims consistent with its new date
         edit(mini / file, "value: 2020-06}", "value: 2020-06-10/2020-06-30}")
-    code, _, err = run_build(mini)
-    assert code == 1
-    assert message in err
-    assert err.count("\n") == 1
+    code, out, err = run_build(mini)
+    assert (code, out) == (1, "")
+    n = len(messages)
+    listed = "".join(f"{mini}/{m}\n" for m in messages)
+    assert err == listed + f"Error: {mini}: {n} problem{'s' * (n > 1)}; nothing written\n"
 
 
 def test_disputed_event_may_lie_outside_a_date_claim(mini: Path) -> None:

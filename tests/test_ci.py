@@ -59,7 +59,7 @@ def scratch_repo(path: Path, *datasets: str, broken: str | None = None) -> Path:
 
 def _dangling_source(rows: dict[str, list[dict[str, Any]]]) -> None:
     for claim in rows["claims"]:
-        if claim["id"] == "meeting-2019/date/gazette-2020-05-01/p2":
+        if claim["id"] == "meeting-2019/date/gazette-2020-05-01/paragraph-2":
             claim["source_id"] = "no-such-source"
 
 
@@ -169,7 +169,7 @@ def test_action_fails_on_a_broken_dataset_with_annotations(tmp_path: Path) -> No
     assert (code, err) == (1, "")
     assert out.splitlines() == [
         "::error file=datasets/bad/data/claims.parquet,title=CHR202::mini: "
-        "claims[meeting-2019/date/gazette-2020-05-01/p2].source_id: "
+        "claims[meeting-2019/date/gazette-2020-05-01/paragraph-2].source_id: "
         "source_id 'no-such-source' is not an id in sources",
     ]
     assert "### ❌ mini: invalid: 1 error, 0 warnings" in summary
@@ -238,7 +238,7 @@ def test_hook_fails_on_a_broken_dataset(tmp_path: Path) -> None:
         "mini (datasets/bad): invalid: 1 error, 0 warnings",
         "  note: 1 quote not checked against their sources (pass --sources DIR)",
         "  CHR202 error foreign key does not resolve (1)",
-        '    claims[meeting-2019/date/gazette-2020-05-01/p2].source_id = "no-such-source": '
+        '    claims[meeting-2019/date/gazette-2020-05-01/paragraph-2].source_id = "no-such-source": '
         "source_id 'no-such-source' is not an id in sources",
         "mini (datasets/good): valid: 0 errors, 0 warnings",
     ]

@@ -48,9 +48,9 @@ def test_info(mini_src: Path) -> None:
         "license     CC0-1.0\n"
         f"location    {mini_src}\n"
         f"curated     sha256:{desc['chrono']['curated_sha256']}\n"
-        "checksums\n" + sums + "cite as\n"
-        "  chrono developers (2026). Mini test chronology (dataset mini, version 1.0.0) "
-        f"[Data set]. chrono-data {__version__}.\n",
+        "checksums\n" + sums + "cite as (chrono cite --format bibtex|cff for the others)\n"
+        "  Mini test chronology (n.d.) (version 1.0.0) [Data set]. "
+        f"Built with chrono-data {__version__}.\n",
         "",
     )
 
@@ -70,9 +70,9 @@ def test_show_prints_the_provenance_trail(mini_src: Path) -> None:
         "  Leader B (leader-b): guest\n"
         "claims (4)\n"
         "  occurrence  [supports, announced]\n"
-        "    source  gazette-2020-05-01: Test Gazette, 1 May 2020, Leaders to meet, p1\n"
+        "    source  gazette-2020-05-01: Test Gazette, 1 May 2020, Leaders to meet, paragraph 1\n"
         "  date = 2 June 2020 – 3 June 2020 (2020-06-02/2020-06-03)  [supports, announced]\n"
-        "    source  gazette-2020-05-01: Test Gazette, 1 May 2020, Leaders to meet, p1\n"
+        "    source  gazette-2020-05-01: Test Gazette, 1 May 2020, Leaders to meet, paragraph 1\n"
         '    quote   "from June 2 to June 3"\n'
         "  date = June 2020 (2020-06)  [supports, reported]\n"
         "    source  ministry-2020-06: Test Ministry, June 2020, (title unknown)\n"

@@ -127,8 +127,8 @@ def test_rename_is_followed_by_claims_and_participants(
         {"old_key": {"id": "meeting-2019"}, "new_key": {"id": "meeting-2019-b"}, "fields": {}}
     ]
     claim = report["tables"][5]["renamed"][0]
-    assert claim["old_key"] == {"id": "meeting-2019/date/gazette-2020-05-01/p2"}
-    assert claim["new_key"] == {"id": "meeting-2019-b/date/gazette-2020-05-01/p2"}
+    assert claim["old_key"] == {"id": "meeting-2019/date/gazette-2020-05-01/paragraph-2"}
+    assert claim["new_key"] == {"id": "meeting-2019-b/date/gazette-2020-05-01/paragraph-2"}
     assert claim["fields"] == {"event_id": {"old": "meeting-2019", "new": "meeting-2019-b"}}
 
 
@@ -137,12 +137,17 @@ def test_rename_with_a_changed_claim_reports_the_claim_as_changed(
 ) -> None:
     def change(rows: Rows) -> None:
         _rename(rows)
-        edit(rows, "claims", "meeting-2019-b/date/gazette-2020-05-01/p2", quote="in the year 2019")
+        edit(
+            rows,
+            "claims",
+            "meeting-2019-b/date/gazette-2020-05-01/paragraph-2",
+            quote="in the year 2019",
+        )
 
     claims = diff(base, _version(tmp_path, mini_src, "b", change)).to_dict()["tables"][5]
     assert claims["counts"]["renamed"] == 1
     [entry] = claims["changed"]
-    assert entry["old_key"] == {"id": "meeting-2019/date/gazette-2020-05-01/p2"}
+    assert entry["old_key"] == {"id": "meeting-2019/date/gazette-2020-05-01/paragraph-2"}
     assert entry["fields"]["quote"] == {"old": "in 2019", "new": "in the year 2019"}
 
 
@@ -311,7 +316,12 @@ def test_apply_replays_renames_and_changes(
 ) -> None:
     def change(rows: Rows) -> None:
         _rename(rows)
-        edit(rows, "claims", "meeting-2019-b/date/gazette-2020-05-01/p2", quote="in the year 2019")
+        edit(
+            rows,
+            "claims",
+            "meeting-2019-b/date/gazette-2020-05-01/paragraph-2",
+            quote="in the year 2019",
+        )
         edit(rows, "events", "summit-2020", date="2020-06-01/2020-06-05")
 
     b = _version(tmp_path, mini_src, "b", change)

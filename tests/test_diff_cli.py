@@ -68,8 +68,8 @@ participants: 2 renamed
 claims: 1 changed, 2 renamed
   ~ meeting-2020/date/ministry-2020-06
       note: "The ministry gives only the month." → "Month only."
-  > meeting-2019/date/gazette-2020-05-01/p2 → meeting-2019-b/date/gazette-2020-05-01/p2
-  > meeting-2019/occurrence/gazette-2020-05-01/p2 → meeting-2019-b/occurrence/gazette-2020-05-01/p2
+  > meeting-2019/date/gazette-2020-05-01/paragraph-2 → meeting-2019-b/date/gazette-2020-05-01/paragraph-2
+  > meeting-2019/occurrence/gazette-2020-05-01/paragraph-2 → meeting-2019-b/occurrence/gazette-2020-05-01/paragraph-2
 provenance (claims and sources, by the event they support):
   meeting-2020: 1 claim changed (provenance only)
 """
@@ -142,7 +142,7 @@ Changed (1):
 
 Renamed (2):
 
-- `meeting-2019/date/gazette-2020-05-01/p2` → `meeting-2019-b/date/gazette-2020-05-01/p2`
+- `meeting-2019/date/gazette-2020-05-01/paragraph-2` → `meeting-2019-b/date/gazette-2020-05-01/paragraph-2`
 
 _… and 1 more renamed (not listed)_
 

@@ -127,7 +127,7 @@ def test_null_dates_are_nat(far_dates: Path) -> None:
     occurrence = claims[claims["property"] == "occurrence"]
     assert occurrence["earliest"].isna().all() and len(occurrence) == 3
     dated = claims[claims["property"] == "date"].set_index("id")
-    assert dated.loc["meeting-2019/date/gazette-2020-05-01/p2", "earliest"].year == -43
+    assert dated.loc["meeting-2019/date/gazette-2020-05-01/paragraph-2", "earliest"].year == -43
     assert dated.loc["summit-2020/date/ministry-2020-06", "latest"].year == 10000
 
 
@@ -150,7 +150,16 @@ def test_the_whole_date32_range_fits() -> None:
 def test_precision_is_ordered_coarsest_to_finest(events: pd.DataFrame, far_dates: Path) -> None:
     precision = events["precision"]
     assert precision.cat.ordered
-    assert list(precision.cat.categories) == ["century", "decade", "year", "season", "month", "day"]
+    assert list(precision.cat.categories) == [
+        "unknown",
+        "millennium",
+        "century",
+        "decade",
+        "year",
+        "season",
+        "month",
+        "day",
+    ]
     assert events[precision >= "month"]["id"].tolist() == ["meeting-2019", "meeting-2020"]
     assert events.sort_values("precision")["id"].tolist() == ["summit-2020", *IDS[:2]]
     claims = chrono.load("claims", far_dates)
@@ -163,7 +172,7 @@ def test_an_unknown_precision_is_kept_and_ranks_lowest() -> None:
     table = pa.table({"precision": pa.array(["day", "fortnight", None]).dictionary_encode()})
     frame = chrono.to_pandas("events", table)
     assert frame["precision"].astype("object").tolist()[:2] == ["day", "fortnight"]
-    assert list(frame["precision"].cat.categories[:2]) == ["fortnight", "century"]
+    assert list(frame["precision"].cat.categories[:2]) == ["fortnight", "unknown"]
     assert (frame["precision"] >= "century").tolist() == [True, False, False]
 
 

@@ -32,7 +32,8 @@ def test_dir_lists_the_api_without_importing_pandas() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.splitlines() == [
         "['DatasetError', 'diff', 'events_between', 'events_with_actor', 'list_datasets', "
-        "'load', 'load_arrow', 'load_dataset', 'provenance', 'to_pandas', 'validate']",
+        "'load', 'load_arrow', 'load_dataset', 'parse_date', 'provenance', 'to_pandas', "
+        "'validate']",
         "[]",
     ]
     assert set(PUBLIC) <= set(dir(chrono))

@@ -10,9 +10,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from click.testing import CliRunner
 
 import chrono
 from chrono.build import write_dataset
+from chrono.cli import main
+from chrono.model import dates
 from chrono.package import DatasetError
 
 EXPECTED_EVENT_DTYPES = {
@@ -82,6 +85,42 @@ def test_events_between_uses_the_bounds(mini_src: Path) -> None:
         "id"
     ].tolist() == ["meeting-2019"]
     assert chrono.events_between("2021", "2022", mini_src).empty
+
+
+def test_events_between_treats_open_and_unknown_ends_as_reaching_the_range_end(
+    mini: Path,
+) -> None:
+    """An open or unknown end overlaps every period on its side; it is never a real day."""
+    for name, old, new in [
+        ("meeting-2019", "2019", "../2019"),  # open start
+        ("summit-2020", "2020-06", "2020-06/"),  # unknown end
+    ]:
+        path = mini / "events" / f"{name}.yaml"
+        text = path.read_text().replace(f"date: {old}\n", f"date: {new}\n")
+        for given, end in ((old, "\n"), (f'"{old}"', "\n"), (old, "}")):
+            text = text.replace(f"value: {given}{end}", f'value: "{new}"{end}')
+        if new.endswith("/"):  # its sources report it as under way, not as past
+            text = text.replace(
+                "ministry-2020-06, property:", "ministry-2020-06, mode: ongoing, property:"
+            )
+        path.write_text(text)
+    result = CliRunner().invoke(main, ["build", str(mini)])
+    assert result.exit_code == 0, result.output
+
+    def between(start: str, end: str) -> list[str]:
+        ids: list[str] = chrono.events_between(start, end, mini)["id"].tolist()
+        return ids
+
+    assert between("1000", "1000") == ["meeting-2019"]
+    assert between("-0043", "-0043") == ["meeting-2019"]
+    assert between("2030", "2030") == ["summit-2020"]
+    assert between("2020", "2020") == ["meeting-2020", "summit-2020"]
+    assert between("2019-06", "2019-06") == ["meeting-2019"]
+    assert between("../1500", "1500") == ["meeting-2019"]  # a query may be open too
+    events = chrono.load_arrow("events", mini)
+    latest = events["latest"].cast(pa.int32()).to_pylist()
+    assert latest[events["id"].to_pylist().index("summit-2020")] == dates.MAX_DAY
+    assert [dates.parse(d).end for d in events["date"].to_pylist()] == ["known", "known", "unknown"]
 
 
 def test_events_with_actor(mini_src: Path) -> None:

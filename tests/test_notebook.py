@@ -64,7 +64,7 @@ def test_provenance_keeps_a_claim_whose_source_is_missing(tmp_path: Path, mini_s
 @pytest.fixture
 def hostile_report(tmp_path: Path, mini_src: Path) -> chrono.validation.Report:
     def cite_nothing(rows: Rows) -> None:
-        edit(rows, "claims", "meeting-2019/date/gazette-2020-05-01/p2", source_id=HOSTILE)
+        edit(rows, "claims", "meeting-2019/date/gazette-2020-05-01/paragraph-2", source_id=HOSTILE)
 
     return chrono.validate(mutate(mini_src, tmp_path / "bad", cite_nothing))
 
@@ -80,7 +80,7 @@ def test_report_to_pandas(hostile_report: Any) -> None:
             "foreign key does not resolve",
             1,
             "claims",
-            "meeting-2019/date/gazette-2020-05-01/p2",
+            "meeting-2019/date/gazette-2020-05-01/paragraph-2",
             "source_id",
             HOSTILE,
             f"source_id {HOSTILE!r} is not an id in sources",

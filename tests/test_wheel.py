@@ -26,6 +26,17 @@ def test_wheel_installs_and_loads_events_outside_the_checkout(tmp_path: Path) ->
         capture_output=True,
     )
     (wheel,) = dist.glob("chrono_data-*.whl")
+    import zipfile
+
+    with zipfile.ZipFile(wheel) as zf:
+        meta = next(n for n in zf.namelist() if n.endswith(".dist-info/METADATA"))
+        headers = zf.read(meta).decode().split("\n\n", 1)[0].splitlines()
+    # both licences: the code's and the bundled data's
+    assert "License-Expression: MIT AND CC-BY-4.0" in headers
+    assert {h for h in headers if h.startswith("License-File:")} == {
+        "License-File: LICENSE",
+        "License-File: LICENSE-DATA",
+    }
 
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=False)

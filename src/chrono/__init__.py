@@ -10,6 +10,7 @@ Loading (pandas DataFrames with chrono's dtypes; dates are ``datetime64[s]``, an
     events_with_actor(actor_id)     events an actor takes part in (optionally in a role)
     provenance(event_id)            an event's claims joined with their sources
     list_datasets()                 the names of the bundled datasets
+    parse_date(edtf)                an EDTF date's bounds, precision and qualifiers
 
 Checking and comparing::
 
@@ -25,6 +26,8 @@ True
 >>> events = chrono.load("events")
 >>> str(events["earliest"].dtype), str(events["precision"].dtype)
 ('datetime64[s]', 'category')
+>>> chrono.parse_date("-0043-03-15").earliest_date  # EDTF years are astronomical: 44 BCE
+'-0043-03-15'
 
 Attributes are imported lazily, so ``import chrono`` (and ``chrono --help``) stay fast and
 do not import pandas; ``dir(chrono)`` and ``help(chrono)`` list them all.
@@ -49,16 +52,18 @@ _LAZY = {
     "DatasetError": "chrono.package",
     "validate": "chrono.validation",
     "diff": "chrono.diffing",
+    "parse_date": "chrono.model.dates:parse",  # module:attribute when the names differ
 }
 
 __all__ = ["__version__", *_LAZY]
 
 
 def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
+    target = _LAZY.get(name)
+    if target is None:
         raise AttributeError(f"module 'chrono' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
+    module, _, attribute = target.partition(":")
+    value = getattr(importlib.import_module(module), attribute or name)
     globals()[name] = value
     return value
 

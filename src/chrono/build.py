@@ -12,7 +12,6 @@ import hashlib
 import io
 import json
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,10 +20,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from chrono.curation import Curated, CurationError, curated_sha256, read_curated
+from chrono.curation import Curated, CurationError, Problem, curated_sha256, read_curated
 from chrono.model.derive import PARTS, derive_dates
 from chrono.model.schema import arrow_schema, frictionless_schema
 from chrono.model.tables import TABLES, Table, vocabulary_terms
+from chrono.model.vocabularies import CORE, Vocabularies
 from chrono.package import DESCRIPTOR
 
 DATA_DIR = "data"
@@ -52,7 +52,9 @@ class BuildResult:
     written: list[str] = field(default_factory=list)
 
 
-def to_arrow(table: Table, rows: list[dict[str, Any]]) -> pa.Table:
+def to_arrow(
+    table: Table, rows: list[dict[str, Any]], vocabularies: Vocabularies = CORE
+) -> pa.Table:
     """Rows of plain values -> an Arrow table of the model's schema, sorted by primary key."""
     names = table.column_names
     data: dict[str, pa.Array] = {}
@@ -65,9 +67,11 @@ def to_arrow(table: Table, rows: list[dict[str, Any]]) -> pa.Table:
         if col.derived_from is None or col.name in data:
             continue
         source = col.derived_from
-        # only date claims hold EDTF in claims.value
-        where = pc.equal(data["property"], "date") if table.name == "claims" else None
-        derived = derive_dates(data[source], where=where)
+        # only date claims hold EDTF in claims.value, each in its own calendar
+        claims = table.name == "claims"
+        where = pc.equal(data["property"], "date") if claims else None
+        calendar = pc.fill_null(data["calendar"], "gregorian") if claims else None
+        derived = derive_dates(data[source], where=where, calendar=calendar)
         if derived.errors:
             row, msg = min(derived.errors.items())
             raise ValueError(f"{table.name} row {row}: {source}: {msg}")
@@ -81,16 +85,17 @@ def to_arrow(table: Table, rows: list[dict[str, Any]]) -> pa.Table:
         raise ValueError(f"{table.name}: unknown columns {sorted(unknown)}")
     result = pa.table([data[n] for n in names], names=list(names))
     result = result.sort_by([(k, "ascending") for k in table.primary_key])
-    return conform(table, result)
+    return conform(table, result, vocabularies)
 
 
-def conform(table: Table, data: pa.Table) -> pa.Table:
-    """Cast to the model's schema; vocabulary columns get the full, fixed dictionary."""
+def conform(table: Table, data: pa.Table, vocabularies: Vocabularies = CORE) -> pa.Table:
+    """Cast to the model's schema; vocabulary columns get the full, fixed dictionary
+    (the core terms, then the dataset's own)."""
     arrays = []
     for col in table.columns:
         arr = data.column(col.name).combine_chunks()
         if col.kind == "vocab":
-            terms = pa.array(vocabulary_terms(col), pa.string())
+            terms = pa.array(vocabulary_terms(col, vocabularies), pa.string())
             plain = arr.cast(pa.string()) if pa.types.is_dictionary(arr.type) else arr
             idx = pc.index_in(plain, value_set=terms).cast(pa.int32())
             lost = pc.and_(pc.is_null(idx), pc.is_valid(plain))
@@ -115,7 +120,10 @@ def parquet_bytes(data: pa.Table) -> bytes:
 
 def compile_curated(curated: Curated, curated_hash: str) -> BuildResult:
     """Compile checked curated content into Parquet bytes and a descriptor."""
-    tables = {name: to_arrow(spec, curated.rows[name]) for name, spec in TABLES.items()}
+    vocabularies = curated.vocabularies
+    tables = {
+        name: to_arrow(spec, curated.rows[name], vocabularies) for name, spec in TABLES.items()
+    }
     sources = sorted(curated.rows["sources"], key=lambda r: r["id"])
     listed = [
         {"title": s["title"] or s["publisher"] or s["id"], "path": s["url"]}
@@ -123,7 +131,13 @@ def compile_curated(curated: Curated, curated_hash: str) -> BuildResult:
         else {"title": s["title"] or s["publisher"] or s["id"]}
         for s in sources
     ]
-    return assemble(tables, curated.meta, curated_hash=curated_hash, sources=listed)
+    return assemble(
+        tables,
+        curated.meta,
+        curated_hash=curated_hash,
+        sources=listed,
+        vocabularies=vocabularies,
+    )
 
 
 def assemble(
@@ -132,11 +146,13 @@ def assemble(
     *,
     curated_hash: str | None = None,
     sources: list[dict[str, str]] | None = None,
+    vocabularies: Vocabularies = CORE,
 ) -> BuildResult:
     """Parquet bytes and descriptor for tables already in the model's schema.
 
-    ``meta`` needs ``name``, ``title``, ``version`` and ``license``; ``description`` and
-    ``keywords`` are optional.
+    ``meta`` needs ``name``, ``title``, ``version`` and ``license``; ``description``,
+    ``keywords``, ``creators``, ``released``, ``homepage``, ``repository`` and ``doi`` are
+    optional (see :mod:`chrono.model.curated`).
     """
     files: dict[str, bytes] = {}
     rows: dict[str, int] = {}
@@ -158,7 +174,7 @@ def assemble(
                 "hash": "sha256:" + hashlib.sha256(blob).hexdigest(),
                 "bytes": len(blob),
                 "rows": table.num_rows,
-                "schema": frictionless_schema(spec),
+                "schema": frictionless_schema(spec, vocabularies),
             }
         )
     descriptor: dict[str, Any] = {
@@ -171,16 +187,40 @@ def assemble(
         descriptor["description"] = meta["description"]
     descriptor["keywords"] = list(meta.get("keywords") or [])
     descriptor["licenses"] = [{"name": meta["license"]}]
+    creators = [{k: v for k, v in c.items() if v} for c in meta.get("creators") or []]
+    if creators:
+        descriptor["contributors"] = [contributor(c) for c in creators]
+    if meta.get("homepage"):
+        descriptor["homepage"] = meta["homepage"]
+    if meta.get("doi"):
+        descriptor["id"] = f"https://doi.org/{meta['doi']}"
     if sources is not None:
         descriptor["sources"] = sources
     descriptor["resources"] = resources
     chrono_meta: dict[str, Any] = {"format_version": FORMAT_VERSION}
+    if creators:
+        chrono_meta["creators"] = creators
+    for key in ("released", "repository", "doi"):
+        if meta.get(key):
+            chrono_meta[key] = meta[key]
+    if vocabularies.declared:
+        chrono_meta["vocabularies"] = vocabularies.to_descriptor()
     if curated_hash is not None:
         chrono_meta["curated_sha256"] = curated_hash
     chrono_meta["writer"] = f"pyarrow {pa.__version__}"
     descriptor["chrono"] = chrono_meta
     files[DESCRIPTOR] = descriptor_bytes(descriptor)
     return BuildResult(files=files, rows=rows, descriptor=descriptor)
+
+
+def contributor(creator: dict[str, str]) -> dict[str, str]:
+    """A creator as a Data Package ``contributors`` entry (title, role, path, organization)."""
+    out = {"title": creator["name"], "role": "author"}
+    if creator.get("orcid"):
+        out["path"] = f"https://orcid.org/{creator['orcid']}"
+    if creator.get("affiliation"):
+        out["organization"] = creator["affiliation"]
+    return out
 
 
 def write_dataset(directory: Path, tables: dict[str, pa.Table], meta: dict[str, Any]) -> Path:
@@ -204,49 +244,38 @@ def descriptor_bytes(descriptor: dict[str, Any]) -> bytes:
 def build(root: Path) -> BuildResult:
     """Read, check, compile and validate the dataset at ``root`` (nothing is written).
 
-    Raises :class:`CurationError` for the first problem: in the YAML itself, or found by
-    ``chrono validate`` in the compiled tables (the same rules users run in CI, so a build
-    never writes output that ``chrono validate`` rejects).
+    Raises :class:`CurationError` listing every problem: in the YAML itself, or, when the
+    YAML is sound, found by ``chrono validate`` in the compiled tables (the same rules users
+    run in CI, so a build never writes output that ``chrono validate`` rejects).
     """
     root = Path(root)
     curated = read_curated(root)
+    if curated.problems:
+        raise CurationError(curated.problems)
     result = compile_curated(curated, curated_sha256(root))
     verify(result, curated)
     return result
 
 
-def _locate(curated: Curated, table: str, key: tuple[str, ...]) -> tuple[str, int]:
-    """The curated file and line of a finding's row (or of the first record it names)."""
-    candidates = [(table, key), *((t, (k,)) for k in key for t in (table, "events", "claims"))]
-    for candidate in candidates:
-        if candidate in curated.locations:
-            return curated.locations[candidate]
-    return DESCRIPTOR, 0
+#: Examples kept per rule when the build validates its output: every problem is listed.
+ALL_EXAMPLES = 100_000
 
 
 def verify(result: BuildResult, curated: Curated) -> None:
-    """Validate compiled output in a scratch directory; raise on its first error."""
-    from chrono.validation import validate
+    """Validate compiled output; raise listing every error, each at its YAML field."""
+    from chrono.validation.sources import compiled_report
 
-    with tempfile.TemporaryDirectory(prefix="chrono-build-") as tmp:
-        for rel, blob in result.files.items():
-            target = Path(tmp, rel)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(blob)
-        report = validate(tmp, max_examples=1)
+    report = compiled_report(result, curated, ALL_EXAMPLES)
     if report.fatal is not None:  # pragma: no cover - compiled output is always readable
-        raise CurationError(DESCRIPTOR, None, None, None, report.fatal)
-    errors = [r for r in report.results.values() if r.severity == "error" and r.count]
-    if not errors:
-        return
-    first = errors[0].examples[0]
-    key = tuple(first.key or ())
-    file, line = _locate(curated, first.table or "", key)
-    total = sum(r.count for r in errors)
-    more = f" ({total - 1} more: run chrono validate)" if total > 1 else ""
-    record = "/".join(key) if key else None
-    raise CurationError(file, line or None, record, first.column,
-                        f"{first.message} [{first.code}]{more}")  # fmt: skip
+        raise CurationError([Problem(DESCRIPTOR, None, None, "CHR101", report.fatal)])
+    problems = [
+        Problem(f.file or DESCRIPTOR, f.line, f.col, f.code, f.message)
+        for res in report.results.values()
+        if res.severity == "error"
+        for f in res.examples
+    ]
+    if problems:
+        raise CurationError(problems)
 
 
 def write(root: Path, result: BuildResult) -> list[str]:

@@ -20,6 +20,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from chrono.model.vocabularies import Vocabularies, VocabularyError
 from chrono.package import DESCRIPTOR, DatasetError, read_descriptor, resolve, safe_path
 
 if TYPE_CHECKING:
@@ -84,6 +85,15 @@ class Dataset:
     def curated(self) -> bool:
         """The dataset has curated YAML sources (``dataset.yaml``) beside its descriptor."""
         return (self.root / "dataset.yaml").is_file()
+
+    @property
+    def vocabularies(self) -> Vocabularies:
+        """The core vocabularies and the terms the dataset declares (``chrono.vocabularies``
+        in the descriptor)."""
+        try:
+            return Vocabularies.from_descriptor(self.descriptor)
+        except VocabularyError as exc:
+            raise DatasetError(f"{self.descriptor_path}: chrono.{exc}") from None
 
     def resource(self, table: str) -> Resource:
         try:

@@ -35,9 +35,11 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from chrono.dataset import Dataset
 from chrono.model import dates
 from chrono.model.tables import TABLE_NAMES, TABLES, pandas_categories
-from chrono.package import DEFAULT_DATASET, DatasetError, read_descriptor, read_table, resolve
+from chrono.model.vocabularies import CORE, Vocabularies
+from chrono.package import DEFAULT_DATASET, DatasetError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -45,7 +47,7 @@ if TYPE_CHECKING:
 DateLike = str | _dt.date
 
 
-def load_arrow(table: str, dataset: str | Path = DEFAULT_DATASET) -> pa.Table:
+def load_arrow(table: str, dataset: str | Path | Dataset = DEFAULT_DATASET) -> pa.Table:
     """One table as an Arrow table, as stored: dictionary columns and ``date32`` dates.
 
     Work from Arrow where exact days of any year matter to your code (the Parquet's own
@@ -57,14 +59,15 @@ def load_arrow(table: str, dataset: str | Path = DEFAULT_DATASET) -> pa.Table:
     ('date32[day]', DataType(string))
     """
     _check_table(table)
-    return read_table(resolve(dataset), table)
+    return Dataset.open(dataset).read_table(table)
 
 
-def load(table: str, dataset: str | Path = DEFAULT_DATASET) -> pd.DataFrame:
+def load(table: str, dataset: str | Path | Dataset = DEFAULT_DATASET) -> pd.DataFrame:
     """One table as a typed pandas DataFrame (the dtypes: see this module's docstring).
 
     ``dataset`` is a bundled dataset's name (see :func:`list_datasets`), a dataset
-    directory, or a ``datapackage.json`` path.
+    directory, or a ``datapackage.json`` path. Vocabulary columns' categories are the core
+    terms and the terms the dataset declares.
 
     >>> import chrono
     >>> claims = chrono.load("claims")
@@ -74,10 +77,12 @@ def load(table: str, dataset: str | Path = DEFAULT_DATASET) -> pd.DataFrame:
     >>> bool((claims["precision"].dropna() >= "year").all())   # ordered, coarsest first
     True
     """
-    return to_pandas(table, load_arrow(table, dataset))
+    _check_table(table)
+    ds = Dataset.open(dataset)
+    return to_pandas(table, ds.read_table(table), ds.vocabularies)
 
 
-def load_dataset(dataset: str | Path = DEFAULT_DATASET) -> dict[str, pd.DataFrame]:
+def load_dataset(dataset: str | Path | Dataset = DEFAULT_DATASET) -> dict[str, pd.DataFrame]:
     """Every table of a dataset as DataFrames, keyed by table name (in model order).
 
     >>> import chrono
@@ -88,15 +93,12 @@ def load_dataset(dataset: str | Path = DEFAULT_DATASET) -> dict[str, pd.DataFram
     >>> len(joined) == len(tables["claims"])
     True
     """
-    directory = resolve(dataset)
-    descriptor = read_descriptor(directory)
-    return {
-        name: to_pandas(name, read_table(directory, name, descriptor=descriptor))
-        for name in TABLE_NAMES
-    }
+    ds = Dataset.open(dataset)
+    vocabularies = ds.vocabularies
+    return {name: to_pandas(name, ds.read_table(name), vocabularies) for name in TABLE_NAMES}
 
 
-def to_pandas(table: str, data: pa.Table) -> pd.DataFrame:
+def to_pandas(table: str, data: pa.Table, vocabularies: Vocabularies = CORE) -> pd.DataFrame:
     """Convert an Arrow table of the model to a DataFrame with chrono's dtypes.
 
     Derived date columns (``date32`` in Arrow) become ``datetime64[s]``, which holds every
@@ -129,7 +131,7 @@ def to_pandas(table: str, data: pa.Table) -> pd.DataFrame:
     frame: pd.DataFrame = data.to_pandas(types_mapper=mapper)
     for col in spec.columns if spec is not None else ():
         if col.kind == "vocab" and col.name in frame.columns:
-            terms, ordered = pandas_categories(col)
+            terms, ordered = pandas_categories(col, vocabularies)
             values = frame[col.name].astype("object").where(frame[col.name].notna(), None)
             # a value outside the vocabulary is kept (as an extra category), never dropped:
             # chrono validate reports it. In an ordered vocabulary it ranks lowest (it
@@ -153,13 +155,16 @@ def _day(value: DateLike, end: bool) -> int:
 
 
 def events_between(
-    start: DateLike, end: DateLike, dataset: str | Path = DEFAULT_DATASET
+    start: DateLike, end: DateLike, dataset: str | Path | Dataset = DEFAULT_DATASET
 ) -> pd.DataFrame:
     """Events whose date interval overlaps [start, end]: EDTF strings, dates or Timestamps.
 
     ``events_between("2022", "2022")`` gives every event that may fall in 2022, using the
     stored bounds: an event dated ``2022~`` or ``2021/2023`` overlaps, one dated ``2023``
-    does not. A ``pd.Timestamp`` of any year works (``events.earliest.min()``, say).
+    does not. A ``pd.Timestamp`` of any year works (``events.earliest.min()``, say). An open
+    or unknown end (``2019/..``, ``2019/``, ``../2019``) is stored as the extreme of the
+    supported range, so such an event overlaps every period on that side (docs/dates.md);
+    ``start``/``end`` of ``chrono.parse_date(date)`` tell it from a real day.
 
     >>> import chrono
     >>> march = chrono.events_between("2023-03-20", "2023-03-22")
@@ -167,16 +172,17 @@ def events_between(
     True
     """
     lo, hi = _day(start, end=False), _day(end, end=True)
-    data = load_arrow("events", dataset)
+    ds = Dataset.open(dataset)
+    data = ds.read_table("events")
     mask = pc.and_(
         pc.less_equal(data["earliest"].cast(pa.int32()), hi),
         pc.greater_equal(data["latest"].cast(pa.int32()), lo),
     )
-    return to_pandas("events", data.filter(mask))
+    return to_pandas("events", data.filter(mask), ds.vocabularies)
 
 
 def events_with_actor(
-    actor_id: str, dataset: str | Path = DEFAULT_DATASET, role: str | None = None
+    actor_id: str, dataset: str | Path | Dataset = DEFAULT_DATASET, role: str | None = None
 ) -> pd.DataFrame:
     """Events in which ``actor_id`` takes part (optionally in ``role``).
 
@@ -185,15 +191,16 @@ def events_with_actor(
     >>> "xi-state-visit-russia-2023" in set(hosted["id"])
     True
     """
-    directory = resolve(dataset)
-    descriptor = read_descriptor(directory)
-    parts = read_table(directory, "participants", descriptor=descriptor)
+    ds = Dataset.open(dataset)
+    parts = ds.read_table("participants")
     mask = pc.equal(parts["actor_id"], actor_id)
     if role is not None:
         mask = pc.and_(mask, pc.equal(parts["role"].cast(pa.string()), role))
     ids = pc.unique(parts.filter(mask)["event_id"])
-    events = read_table(directory, "events", descriptor=descriptor)
-    return to_pandas("events", events.filter(pc.is_in(events["id"], value_set=ids)))
+    events = ds.read_table("events")
+    return to_pandas(
+        "events", events.filter(pc.is_in(events["id"], value_set=ids)), ds.vocabularies
+    )
 
 
 def _check_table(table: str) -> None:

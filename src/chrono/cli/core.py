@@ -17,15 +17,39 @@ DATASET_OPTION = click.option(
 )
 
 
+MAX_ERRORS_OPTION = click.option(
+    "--max-errors",
+    type=click.IntRange(min=0),
+    default=50,
+    show_default=True,
+    help="Problems listed (0: all); the count is always exact.",
+)
+
+
+def print_problems(directory: Any, problems: list[Any], limit: int) -> None:
+    """Each problem as ``path:line:column: CODE message`` on stderr, at most ``limit``."""
+    shown = problems if limit == 0 else problems[:limit]
+    for p in shown:
+        click.echo(
+            f"{directory / p.file if p.file else directory}{str(p)[len(p.file) :]}", err=True
+        )
+    if len(problems) > len(shown):
+        rest = len(problems) - len(shown)
+        click.echo(f"... and {rest} more (--max-errors 0 lists all)", err=True)
+
+
 @click.command()
 @click.argument("datasets", nargs=-1, metavar="[DATASET_DIR]...")
 @click.option(
     "--check", is_flag=True, help="Write nothing; exit 1 if the committed output is stale."
 )
-def build(datasets: tuple[str, ...], check: bool) -> None:
+@MAX_ERRORS_OPTION
+def build(datasets: tuple[str, ...], check: bool, max_errors: int) -> None:
     """Compile curated YAML sources into Parquet tables and datapackage.json.
 
-    With no DATASET_DIR, every bundled dataset that has curated sources.
+    Every problem in the sources is listed, each at its file, line and column; nothing is
+    written while one remains. With no DATASET_DIR, every bundled dataset that has curated
+    sources.
     """
     from chrono import build as builder
     from chrono.curation import CurationError, has_curated_sources
@@ -39,7 +63,9 @@ def build(datasets: tuple[str, ...], check: bool) -> None:
         try:
             result = builder.build(directory)
         except CurationError as exc:
-            fail(f"{label}: {exc}", EXIT_FINDINGS)
+            print_problems(directory, exc.problems, max_errors)
+            n = len(exc.problems)
+            fail(f"{label}: {n} problem{'' if n == 1 else 's'}; nothing written", EXIT_FINDINGS)
         rows = sum(result.rows.values())
         summary = f"{len(result.rows)} tables, {rows} rows"
         if check:
@@ -198,19 +224,12 @@ def show(event_id: str, dataset: str) -> None:
             click.echo(f"    note    {c['note']}")
 
 
-def citation(desc: dict[str, Any], package_version: str) -> str:
-    return (
-        f"chrono developers (2026). {desc.get('title', desc.get('name'))} "
-        f"(dataset {desc.get('name')}, version {desc.get('version')}) "
-        f"[Data set]. chrono-data {package_version}."
-    )
-
-
 @click.command()
 @DATASET_OPTION
 def info(dataset: str) -> None:
     """Package and dataset versions, checksums, and how to cite."""
     from chrono._version import __version__
+    from chrono.citation import licence, plain
     from chrono.package import DatasetError, read_descriptor, resolve
 
     try:
@@ -218,7 +237,7 @@ def info(dataset: str) -> None:
         desc = read_descriptor(directory)
     except DatasetError as exc:
         fail(str(exc), EXIT_UNREADABLE)
-    licenses = ", ".join(x.get("name", "?") for x in desc.get("licenses", []))
+    licenses = licence(desc) or "none stated"
     click.echo(f"chrono-data {__version__}")
     click.echo(f"dataset     {desc.get('name')} {desc.get('version')}")
     click.echo(f"title       {desc.get('title')}")
@@ -233,8 +252,8 @@ def info(dataset: str) -> None:
             f"  {res.get('hash', '?')}  {res['path']}  ({res.get('bytes', '?')} bytes, "
             f"{res.get('rows', '?')} rows)"
         )
-    click.echo("cite as")
-    click.echo(f"  {citation(desc, __version__)}")
+    click.echo("cite as (chrono cite --format bibtex|cff for the others)")
+    click.echo(f"  {plain(desc, __version__)}")
 
 
 COMMANDS = [build, list_, show, info]

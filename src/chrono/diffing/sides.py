@@ -105,7 +105,10 @@ def compiled(directory: Path, label: str, why: str, tables: tuple[str, ...] | No
     from chrono.curation import CurationError, curated_sha256, read_curated
 
     try:
-        result = compile_curated(read_curated(directory), curated_sha256(directory))
+        curated = read_curated(directory)
+        if curated.problems:
+            raise CurationError(curated.problems)
+        result = compile_curated(curated, curated_sha256(directory))
     except (CurationError, ValueError) as exc:
         raise DiffError(
             f"{label}: {why}, and its YAML sources do not compile: {exc} "
@@ -154,7 +157,8 @@ def _materialise(rev: str, directory: str, root: Path, into: Path) -> bool:
     for name in revision_files(rev, root, directory):
         rel = PurePosixPath(name[len(prefix) :])
         top = len(rel.parts) == 1 and rel.name in CURATED_FILES
-        event = len(rel.parts) == 2 and rel.parts[0] == EVENTS_DIR and rel.suffix == ".yaml"
+        # every file of events/ (as curation.curated_files counts them), not only .yaml
+        event = len(rel.parts) == 2 and rel.parts[0] == EVENTS_DIR and rel.name[0] != "."
         if top or event:
             wanted.append(rel)
     if PurePosixPath("dataset.yaml") not in wanted:

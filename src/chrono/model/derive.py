@@ -2,11 +2,12 @@
 
 The one implementation, used by the build and by ``chrono validate``. The column is
 dictionary-encoded first, so the cost of parsing grows with the number of distinct strings,
-not with the number of rows. The distinct values of the plain forms (``YYYY``, ``YYYY-MM``,
-``YYYY-MM-DD`` and intervals of two days, the bulk of any large table) are computed with
-numpy; every other distinct value goes through :func:`chrono.model.dates.parse`, so results
-and error messages are those of the parser for every value (a test proves it). The per-row
-columns are gathered from the per-value results only when asked for.
+not with the number of rows. The distinct values of the plain Gregorian forms (``YYYY``,
+``YYYY-MM``, ``YYYY-MM-DD`` and intervals of two days, the bulk of any large table) are
+computed with numpy; every other distinct value, and every value of a row in the Julian
+calendar, goes through :func:`chrono.model.dates.parse`, so results and error messages are
+those of the parser for every value (a test proves it). The per-row columns are gathered from
+the per-value results only when asked for.
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from functools import cached_property
+from typing import TypeAlias
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from chrono.model import dates
+from chrono.model.calendars import CALENDARS
 from chrono.model.vocab import PRECISION_ORDER
 
 _DAY = r"[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
@@ -30,7 +33,12 @@ _FORMS = (
     ("month", r"^[0-9]{4}-(0[1-9]|1[0-2])$"),
 )
 _TERMS = pa.array(PRECISION_ORDER, pa.string())
+_ENDS = ("known", "open", "unknown")  # dates.Bounds.start / .end
+_END_TERMS = pa.array(_ENDS, pa.string())
+#: The derived columns a table stores.
 PARTS = ("earliest", "latest", "precision", "uncertain", "approximate")
+#: What else :class:`DerivedDates` gives: precision as its rank, and how each end is given.
+EXTRA_PARTS = ("precision_rank", "start", "end")
 
 
 def civil(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
@@ -150,27 +158,75 @@ class DerivedDates:
     def approximate(self) -> pa.Array:  # bool
         return self._take("approximate")
 
+    @cached_property
+    def start(self) -> pa.Array:  # string: known, open (..) or unknown (empty)
+        return self._take("start")
+
+    @cached_property
+    def end(self) -> pa.Array:  # string: known, open or unknown
+        return self._take("end")
+
     def part(self, name: str) -> pa.Array:
-        """One of :data:`PARTS` (or ``precision_rank``) by name."""
-        if name not in (*PARTS, "precision_rank"):
+        """One of :data:`PARTS` or :data:`EXTRA_PARTS` by name."""
+        if name not in (*PARTS, *EXTRA_PARTS):
             raise KeyError(name)
         out: pa.Array = getattr(self, name)
         return out
 
 
+Calendar: TypeAlias = str | pa.Array | pa.ChunkedArray | None
+
+
 def derive_dates(
-    values: pa.Array | pa.ChunkedArray, where: pa.Array | pa.ChunkedArray | None = None
+    values: pa.Array | pa.ChunkedArray,
+    where: pa.Array | pa.ChunkedArray | None = None,
+    calendar: Calendar = None,
 ) -> DerivedDates:
     """Bounds of every EDTF string in ``values`` (nulls stay null).
 
     ``where`` (boolean, aligned with ``values``): only those rows hold EDTF; the others are
     treated as null (e.g. the ``value`` of claims whose property is not ``date``).
+    ``calendar``: the calendar of every row (``"gregorian"``, the default, or ``"julian"``),
+    or per row an array aligned with ``values``: strings (null = gregorian; another string
+    is an error of that row) or booleans (true = julian).
     """
-    return derive_encoded(*encode(values), where=where)
+    return derive_encoded(*encode(values), where=where, calendar=calendar)
+
+
+def _julian_rows(calendar: Calendar, idx: pa.Array) -> tuple[np.ndarray | None, dict[int, str]]:
+    """Which rows are Julian, and the message of each row (holding EDTF) whose calendar is
+    not a calendar."""
+    if calendar is None or isinstance(calendar, str):
+        if calendar not in (None, *CALENDARS):
+            raise ValueError(f"unknown calendar {calendar!r} (one of: {', '.join(CALENDARS)})")
+        return (np.ones(len(idx), dtype=bool) if calendar == "julian" else None), {}
+    rows_cal: pa.Array = calendar
+    if isinstance(calendar, pa.ChunkedArray):
+        empty = pa.array([], pa.bool_())
+        rows_cal = calendar.combine_chunks() if calendar.num_chunks else empty
+    if len(rows_cal) != len(idx):
+        raise ValueError(f"calendar has {len(rows_cal)} rows, values {len(idx)}")
+    if pa.types.is_boolean(rows_cal.type):
+        return np.asarray(pc.fill_null(rows_cal, False).to_numpy(zero_copy_only=False)), {}
+    names_ = rows_cal.cast(pa.string())
+    is_julian = pc.fill_null(pc.equal(names_, "julian"), False)
+    julian = np.asarray(is_julian.to_numpy(zero_copy_only=False))
+    known = pc.is_in(names_, value_set=pa.array(CALENDARS, pa.string()))
+    odd = pc.and_(pc.and_(pc.invert(known), pc.is_valid(names_)), pc.is_valid(idx))
+    rows = pc.indices_nonzero(odd).to_numpy()
+    names = pc.take(names_, pa.array(rows, pa.int64())).to_pylist() if len(rows) else []
+    errors = {
+        int(r): f"unknown calendar {c!r} (one of: {', '.join(CALENDARS)})"
+        for r, c in zip(rows, names, strict=True)
+    }
+    return julian, errors
 
 
 def derive_encoded(
-    uniq: pa.Array, idx: pa.Array, where: pa.Array | pa.ChunkedArray | None = None
+    uniq: pa.Array,
+    idx: pa.Array,
+    where: pa.Array | pa.ChunkedArray | None = None,
+    calendar: Calendar = None,
 ) -> DerivedDates:
     """:func:`derive_dates` of a column already encoded by :func:`encode`."""
     if where is not None:
@@ -178,6 +234,17 @@ def derive_encoded(
         if isinstance(keep, pa.ChunkedArray):
             keep = keep.combine_chunks() if keep.num_chunks else pa.array([], pa.bool_())
         idx = pc.if_else(keep, idx, pa.scalar(None, pa.int32()))
+    julian, calendar_errors = _julian_rows(calendar, idx)
+    gregorian = len(uniq)  # values at positions >= this one are read as Julian
+    if julian is not None and julian.any():
+        # the distinct strings twice: the second copy read in the Julian calendar
+        uniq = pa.concat_arrays([uniq, uniq])
+        shifted = pc.add(idx, pa.scalar(gregorian, pa.int32()))
+        idx = pc.if_else(pa.array(julian), shifted, idx)
+    if calendar_errors:
+        odd = np.zeros(len(idx), dtype=bool)
+        odd[list(calendar_errors)] = True
+        idx = pc.if_else(pa.array(odd), pa.scalar(None, pa.int32()), idx)
     n = len(uniq)
     used = np.zeros(n, dtype=bool)
     if n:
@@ -188,10 +255,16 @@ def derive_encoded(
     prec = np.zeros(n, dtype=np.int64)
     unc = np.zeros(n, dtype=bool)
     app = np.zeros(n, dtype=bool)
+    start = np.zeros(n, dtype=np.int64)  # index in _ENDS
+    end = np.zeros(n, dtype=np.int64)
     done = ~used  # values no row uses are not parsed
+    head = uniq.slice(0, gregorian)  # fast paths: Gregorian values only
     for form, rx in _FORMS:
-        hit = pc.match_substring_regex(uniq, rx).to_numpy(zero_copy_only=False)
-        where_ = np.flatnonzero(np.asarray(hit, dtype=bool) & ~done)
+        hit = np.zeros(n, dtype=bool)
+        hit[:gregorian] = np.asarray(
+            pc.match_substring_regex(head, rx).to_numpy(zero_copy_only=False), dtype=bool
+        )
+        where_ = np.flatnonzero(hit & ~done)
         if len(where_) == 0:
             continue
         sub = uniq.take(pa.array(where_))
@@ -221,19 +294,22 @@ def derive_encoded(
         texts = uniq.take(pa.array(rest)).to_pylist()
         for i, text in zip(rest.tolist(), texts, strict=True):
             try:
-                bd = dates.parse(text)
+                bd = dates.parse(text, "julian" if i >= gregorian else "gregorian")
             except dates.EDTFError as exc:
                 bad[i] = str(exc)
                 valid[i] = False
                 continue
             lo[i], hi[i], prec[i] = bd.earliest, bd.latest, PRECISION_ORDER.index(bd.precision)
             unc[i], app[i] = bd.uncertain, bd.approximate
+            start[i], end[i] = _ENDS.index(bd.start), _ENDS.index(bd.end)
     errors: dict[int, str] = {}
     if bad:  # rows of the invalid strings: few, and each needs its message
         bad_idx = pa.array(sorted(bad), pa.int32())
         rows = pc.indices_nonzero(pc.is_in(idx, value_set=bad_idx)).to_numpy()
         codes = np.asarray(pc.take(idx, pa.array(rows)).to_numpy(zero_copy_only=False))
         errors = {int(r): bad[int(c)] for r, c in zip(rows, codes, strict=True)}
+    if calendar_errors:
+        errors = dict(sorted({**errors, **calendar_errors}.items()))
     invalid = ~valid
     uniq_parts = {
         "earliest": pa.array(lo, pa.int64(), mask=invalid).cast(pa.int32()).cast(pa.date32()),
@@ -242,5 +318,7 @@ def derive_encoded(
         "precision_rank": pa.array(prec, pa.int64(), mask=invalid).cast(pa.int32()),
         "uncertain": pa.array(unc, mask=invalid),
         "approximate": pa.array(app, mask=invalid),
+        "start": pc.take(_END_TERMS, pa.array(start, mask=invalid)),
+        "end": pc.take(_END_TERMS, pa.array(end, mask=invalid)),
     }
     return DerivedDates(uniq_parts, idx, errors)

@@ -7,6 +7,7 @@ from typing import Any
 import pyarrow as pa
 
 from chrono.model.tables import TABLES, Column, Table, vocabulary_terms
+from chrono.model.vocabularies import CORE, Vocabularies
 
 _FRICTIONLESS_TYPE = {
     "string": "string",
@@ -39,14 +40,14 @@ def arrow_schema(table: Table | str) -> pa.Schema:
     )
 
 
-def frictionless_schema(table: Table | str) -> dict[str, Any]:
-    """A Frictionless Table Schema (v1) for a table."""
+def frictionless_schema(table: Table | str, vocabularies: Vocabularies = CORE) -> dict[str, Any]:
+    """A Frictionless Table Schema (v1) for a table (enums include a dataset's own terms)."""
     spec = TABLES[table] if isinstance(table, str) else table
     fields: list[dict[str, Any]] = []
     for c in spec.columns:
         constraints: dict[str, Any] = {"required": not c.nullable}
         if c.vocabulary:
-            constraints["enum"] = list(vocabulary_terms(c))
+            constraints["enum"] = list(vocabulary_terms(c, vocabularies))
         if c.pattern:
             constraints["pattern"] = c.pattern
         if spec.primary_key == (c.name,):

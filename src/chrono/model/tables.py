@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Final
 
-from chrono.model import vocab
+from chrono.model.locators import LOCATOR
+from chrono.model.vocabularies import CORE, Vocabularies
 
 #: Column kinds and the Arrow type each is stored as.
 #:   string -> string; vocab -> dictionary<int32, string>; date -> date32; bool; float -> float64
@@ -56,7 +57,6 @@ class Table:
 
 SLUG: Final = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 COUNTRY: Final = r"^[A-Z]{2}$"
-LOCATOR: Final = r"^p[1-9][0-9]*$"
 
 
 def _id(description: str) -> Column:
@@ -130,6 +130,13 @@ CLAIMS = Table(
             "The value as the source states it (null for occurrence).",
             nullable=True,
         ),
+        Column(
+            "calendar",
+            "vocab",
+            "Calendar of a date value as the source gives it (null for other claims).",
+            nullable=True,
+            vocabulary="calendar",
+        ),
         *_bounds("value", "", True),
         Column(
             "precision",
@@ -142,7 +149,8 @@ CLAIMS = Table(
         Column(
             "locator",
             "string",
-            "Where in the source: paragraph N is `pN`.",
+            "Where in the source: `page 12`, `pages 12-15`, `paragraph 17`, `line 5`, "
+            "`section 2.3`, `folio 12r`, `time 0:01:05`.",
             nullable=True,
             pattern=LOCATOR,
         ),
@@ -245,18 +253,22 @@ TABLES: Final[dict[str, Table]] = {
 TABLE_NAMES: Final = tuple(TABLES)
 
 
-def vocabulary_terms(column: Column) -> tuple[str, ...]:
+def vocabulary_terms(column: Column, vocabularies: Vocabularies = CORE) -> tuple[str, ...]:
+    """The terms a vocabulary column may hold: the core ones, then a dataset's own."""
     assert column.vocabulary is not None
-    return tuple(vocab.VOCABULARIES[column.vocabulary])
+    return vocabularies.terms(column.vocabulary)
 
 
-def pandas_categories(column: Column) -> tuple[tuple[str, ...], bool]:
+def pandas_categories(
+    column: Column, vocabularies: Vocabularies = CORE
+) -> tuple[tuple[str, ...], bool]:
     """The categories of a vocabulary column in pandas, and whether they are ordered.
 
     ``precision`` is ordered from coarsest to finest (``century`` < ... < ``day``), so
     ``frame["precision"] >= "month"`` selects month and day precision; every other
-    vocabulary is unordered, its categories in vocabulary order.
+    vocabulary is unordered, its categories in vocabulary order (core terms, then the
+    dataset's own).
     """
     if column.vocabulary == "precision":
-        return tuple(reversed(vocab.PRECISION_ORDER)), True
-    return vocabulary_terms(column), False
+        return tuple(reversed(vocabulary_terms(column, vocabularies))), True
+    return vocabulary_terms(column, vocabularies), False

@@ -85,9 +85,16 @@ PRECISION: Final = _v(
     year="Known to the year.",
     decade="Known to the decade.",
     century="Known to the century.",
+    millennium="Known to the millennium (EDTF 1XXX).",
+    unknown="Not known even to the millennium (EDTF XXXX: some year 0000-9999).",
 )
 #: Precision names from finest to coarsest; rank = position.
 PRECISION_ORDER: Final = tuple(PRECISION)
+CALENDAR: Final = _v(
+    gregorian="The value is a date of the Gregorian calendar (proleptic before 1582).",
+    julian="The value is a Julian-calendar date, as the source gives it; its derived bounds "
+    "are the same days in the proleptic Gregorian calendar.",
+)
 
 VOCABULARIES: Final[Mapping[str, Vocabulary]] = MappingProxyType(
     {
@@ -101,5 +108,21 @@ VOCABULARIES: Final[Mapping[str, Vocabulary]] = MappingProxyType(
         "mode": MODE,
         "certainty": CERTAINTY,
         "precision": PRECISION,
+        "calendar": CALENDAR,
+    }
+)
+
+#: Vocabularies a dataset may extend with terms of its own (dataset.yaml ``vocabularies``).
+#: The others are closed: the validation rules give each of their terms a meaning.
+EXTENSIBLE: Final = frozenset({"event_type", "role", "actor_kind", "source_kind", "property"})
+#: Why each closed vocabulary is closed (the message a declaration gets).
+CLOSED_BECAUSE: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "status": "the rules read confirmed, disputed, planned and cancelled",
+        "stance": "the provenance rules read supports and contradicts",
+        "mode": "the publication-date rules read reported, announced and ongoing",
+        "certainty": "it records what the source registry marks partial",
+        "precision": "it is derived from the EDTF value, never written",
+        "calendar": "the date derivation knows only these calendars",
     }
 )

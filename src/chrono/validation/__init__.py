@@ -19,14 +19,19 @@ from chrono.validation.report import REPORT_VERSION, Finding, Report, RuleResult
 from chrono.validation.rules import ERROR, RULES, WARNING, Rule
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import pandera.pandas as pa_
 
+    from chrono.dataset import Dataset
 
-def pandera_schema(table: str) -> pa_.DataFrameSchema:
-    """The pandera schema of one table (see :mod:`chrono.validation.pandera_models`)."""
+
+def pandera_schema(table: str, dataset: str | Path | Dataset | None = None) -> pa_.DataFrameSchema:
+    """The pandera schema of one table (see :mod:`chrono.validation.pandera_models`); with
+    ``dataset``, its vocabulary columns accept that dataset's own terms too."""
     from chrono.validation.pandera_models import pandera_schema as make
 
-    return make(table)
+    return make(table, dataset)
 
 
 def __getattr__(name: str) -> Any:

@@ -19,13 +19,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from chrono.curation import has_curated_sources
 from chrono.model.tables import TABLES
+from chrono.model.vocabularies import CORE, Vocabularies, VocabularyError
 from chrono.package import DESCRIPTOR, DatasetError, read_descriptor, resolve, safe_path
 from chrono.validation.cross_rules import (
     _claim_rules,
@@ -38,6 +41,7 @@ from chrono.validation.cross_rules import (
 from chrono.validation.reading import _check_text, _freshness, _integrity, _load, _start_hashing
 from chrono.validation.report import Finding, Report
 from chrono.validation.rules import RULES
+from chrono.validation.sources import check_sources
 from chrono.validation.table import Loaded, _mask_count, _rel
 from chrono.validation.table_rules import _per_table
 
@@ -112,8 +116,10 @@ class _Checks:
 def expand(path: str | Path) -> list[Path]:
     """Dataset directories named by a path: a dataset, its descriptor, or a folder of them."""
     p = Path(path)
-    if p.is_dir() and not (p / DESCRIPTOR).is_file():
-        found = sorted(d for d in p.iterdir() if (d / DESCRIPTOR).is_file())
+    if p.is_dir() and not (p / DESCRIPTOR).is_file() and not has_curated_sources(p):
+        found = sorted(
+            d for d in p.iterdir() if (d / DESCRIPTOR).is_file() or has_curated_sources(d)
+        )
         if found:
             return found
     return [resolve(path)]
@@ -144,6 +150,24 @@ def validate(
     except DatasetError as exc:
         return Report(str(path), str(path), fatal=str(exc), max_examples=max_examples)
     report = Report(directory.name, str(directory), max_examples=max_examples)
+    if has_curated_sources(directory) and not (directory / DESCRIPTOR).exists():
+        report.add(
+            Finding(
+                "CHR604",
+                RULES["CHR604"].severity,
+                None,
+                None,
+                None,
+                None,
+                f"not built: no {DESCRIPTOR} beside the curated sources; run chrono build",
+                _rel(directory / "dataset.yaml"),
+                1,
+            )
+        )
+        say("checking the curated sources")
+        check_sources(report, directory)
+        report.finish()
+        return report
     try:
         descriptor = read_descriptor(directory)
     except DatasetError as exc:
@@ -152,6 +176,12 @@ def validate(
     name = descriptor.get("name")
     if isinstance(name, str) and name:
         report.dataset = name
+    if _freshness(report, directory, descriptor):
+        # the tables describe older sources: check what the sources say now
+        say("checking the curated sources")
+        check_sources(report, directory)
+        report.finish()
+        return report
     with ThreadPoolExecutor(max_workers=1) as hasher, ThreadPoolExecutor(_WORKERS) as pool:
         hashes = _start_hashing(hasher, directory, descriptor)
         checks = _Checks(pool, report.max_examples)
@@ -173,7 +203,6 @@ def validate(
     if report.fatal is not None:
         report.finish()
         return report
-    _freshness(report, directory, descriptor)
     if sources is None:
         _unchecked_quotes(report, loaded)
     else:
@@ -182,7 +211,7 @@ def validate(
 
         check_quotes(report, loaded, Path(sources))
     report.finish()
-    _locate(report, directory, loaded)
+    _locate(report, directory)
     return report
 
 
@@ -217,6 +246,7 @@ def _load_all(
     checks: _Checks,
 ) -> dict[str, Loaded]:
     by_name = {r["name"]: r for r in descriptor["resources"]}
+    vocabularies = _vocabularies(report, directory, descriptor)
     out: dict[str, Loaded] = {}
     for name, spec in TABLES.items():
         res = by_name.get(name)
@@ -236,12 +266,33 @@ def _load_all(
             continue
         path = safe_path(directory, res["path"])
         out[name], raw = _load(report, spec, res, path, quotes)
+        out[name].vocabularies = vocabularies
         checks.check_text(out[name], raw)
         checks.run(_per_table, out[name], needs=(out[name],))
         _cross(checks, out, name)
         if name == "sources" and _names_texts(out[name]):
             quotes = True  # the quotes are checked, or counted as not checked
     return out
+
+
+def _vocabularies(report: Report, directory: Path, descriptor: dict[str, Any]) -> Vocabularies:
+    """The dataset's vocabularies; CHR502 (and the core terms alone) for a bad declaration."""
+    try:
+        return Vocabularies.from_descriptor(descriptor)
+    except VocabularyError as exc:
+        report.add(
+            Finding(
+                "CHR502",
+                RULES["CHR502"].severity,
+                None,
+                None,
+                None,
+                None,
+                f"chrono.{exc} in {DESCRIPTOR}",
+                _rel(directory / DESCRIPTOR),
+            )
+        )
+        return CORE
 
 
 def _cross(checks: _Checks, loaded: dict[str, Loaded], arrived: str) -> None:
@@ -285,34 +336,24 @@ def _cross(checks: _Checks, loaded: dict[str, Loaded], arrived: str) -> None:
             )
 
 
-def _locate(report: Report, directory: Path, loaded: dict[str, Loaded]) -> None:
-    """Point examples at the curated YAML file and line, when the dataset has them."""
+def _locate(report: Report, directory: Path) -> None:
+    """Point examples at the curated YAML file, line and column, when the dataset has them."""
     if not report.results:
         return
-    from chrono.curation import CurationError, has_curated_sources, read_curated
+    from chrono.curation import has_curated_sources, read_curated
 
     if not has_curated_sources(directory):
         return
     try:
-        locations = read_curated(directory).locations
-    except (CurationError, OSError):
+        curated = read_curated(directory)
+    except OSError:
         return
     for res in report.results.values():
         located = []
         for f in res.examples:
-            where = locations.get((f.table, f.key)) if f.table and f.key else None
+            where = curated.locate(f.table, f.key, f.column)
             if where is not None:
-                file, line = where
-                f = Finding(
-                    f.code,
-                    f.severity,
-                    f.table,
-                    f.key,
-                    f.column,
-                    f.value,
-                    f.message,
-                    _rel(directory / file),
-                    line,
-                )
+                file, line, col = where
+                f = replace(f, file=_rel(directory / file), line=line, col=col)
             located.append(f)
         res.examples = located

@@ -1,12 +1,18 @@
 """``--sources DIR``: every quote is found verbatim in the local copy of its source.
 
-A source's ``text`` column names a file in DIR; paragraph N is line N. Claims are grouped
-by source file (one pass per file, not per claim); within a file, the containment tests
-are elementwise numpy string operations.
+A source's ``text`` column names a file in DIR (a plain file name: no folders, nothing
+outside DIR). A claim's locator says where in that text the quote stands: a paragraph, a
+line or a page (:mod:`chrono.sourcetext` cuts the text the same way). A quote whose locator
+cannot be counted in plain text (a section, folio or time) is looked for in the whole text.
+
+Only the claims that have a quote and cite a source with a local text are looked at, one
+text at a time; the search is ``str.find``, linear in the text, whatever its line lengths.
 """
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,17 +20,68 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from chrono.model.locators import LocatorError
+from chrono.model.locators import parse as parse_locator
+from chrono.sourcetext import SourceText
 from chrono.validation.report import Report
 
 if TYPE_CHECKING:
     from chrono.validation.table import Loaded
 
+#: Largest local source text read (bytes).
+MAX_TEXT_BYTES = 64 << 20
 
-def _read_lines(path: Path) -> list[str] | None:
+
+def read_text(directory: Path, name: str) -> SourceText | None:
+    """The text named ``name`` in ``directory``: a plain file name, a regular UTF-8 file
+    inside the folder; None otherwise (the caller reports it)."""
+    if (
+        not name
+        or name != os.path.basename(name)
+        or name in (".", "..")
+        or "\\" in name
+        or "\0" in name
+    ):
+        return None
+    path = directory / name
     try:
-        return path.read_text(encoding="utf-8").split("\n")
+        real, root = path.resolve(strict=True), directory.resolve(strict=True)
+        if root not in real.parents:
+            return None
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        fd = os.open(real, flags)
+    except (OSError, RuntimeError):
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_TEXT_BYTES:
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            data = fh.read(MAX_TEXT_BYTES + 1)
+        return SourceText(data.decode("utf-8"))
     except (OSError, UnicodeDecodeError):
         return None
+    finally:
+        os.close(fd)
+
+
+def _place(text: SourceText, quote: str, locator: str | None) -> tuple[int, str]:
+    """(0 found where the locator says, 1 not in the text, 2 elsewhere; where it is)."""
+    if not locator:
+        return (0, "") if text.find(quote, "text") else (1, "")
+    try:
+        loc = parse_locator(locator)
+    except LocatorError:
+        return (0, "")  # CHR106 reports the locator; the quote cannot be placed
+    segment = text.segment(loc) if text.countable(loc) else None
+    if segment is not None and quote in segment:
+        return (0, "")
+    where = text.find(quote, loc.kind)
+    if where is None:
+        return (1, "")
+    if not text.countable(loc):
+        return (0, "")
+    return (2, where)
 
 
 def check_quotes(report: Report, loaded: dict[str, Loaded], directory: Path) -> None:
@@ -35,11 +92,10 @@ def check_quotes(report: Report, loaded: dict[str, Loaded], directory: Path) -> 
         return
     if not claims.has("id", "quote", "source_id") or not sources.has("id", "text"):
         return
-    # sources whose local copy is missing
     text = _strings(sources.data["text"])
     names = [n for n in pc.unique(pc.drop_null(text)).to_pylist() if isinstance(n, str)]
-    lines_of = {n: _read_lines(directory / n) for n in names if not Path(n).is_absolute()}
-    missing = pa.array([n for n in names if lines_of.get(n) is None], pa.string())
+    texts = {n: read_text(directory, n) for n in names}
+    missing = pa.array([n for n in names if texts[n] is None], pa.string())
     emit(
         report,
         "CHR803",
@@ -55,39 +111,34 @@ def check_quotes(report: Report, loaded: dict[str, Loaded], directory: Path) -> 
     c_text = pc.take(text, s_idx)
     quote = _strings(claims.data["quote"])
     n = claims.rows
-    status = np.zeros(n, dtype=np.int8)  # 1 not found, 2 found at another line
-    where = np.zeros(n, dtype=np.int64)  # the line the quote is on (status 2)
     locator = (
         _strings(claims.data["locator"]) if claims.has("locator") else pa.nulls(n, pa.string())
     )
-    # the paragraph (line) a locator names: null without one or for a malformed one (its
-    # own rule reports it), -1 for a number no file has (it cannot be cast to int64)
-    number = pc.fill_null(pc.match_substring_regex(locator, r"^p[1-9][0-9]{0,17}$"), False)
-    huge = pc.fill_null(pc.match_substring_regex(locator, r"^p[1-9][0-9]{18,}$"), False)
-    digits = pc.if_else(number, pc.utf8_slice_codeunits(locator, 1), "1")
-    para = pc.if_else(number, pc.cast(digits, pa.int64()), None)
-    para = pc.if_else(huge, -1, para)
-    for name, lines in lines_of.items():
-        if lines is None:
-            continue
-        sel = pc.fill_null(pc.and_(pc.equal(c_text, name), pc.is_valid(quote)), False)
-        rows = pc.indices_nonzero(sel).to_numpy()
-        if len(rows) == 0:
-            continue
-        q = np.array(pc.take(quote, rows).to_pylist(), dtype=str)
-        p = pc.take(para, rows).to_numpy(zero_copy_only=False)
-        p = np.where(np.isnan(p.astype(float)), 0, p).astype(np.int64)
-        line_arr = np.array([*lines, ""], dtype=str)  # index len(lines): the empty line
-        at = np.where((p >= 1) & (p <= len(lines)), p - 1, len(lines))
-        at_line = np.char.find(line_arr[at], q) >= 0
-        whole = "\n".join(lines)
-        pos = np.char.find(np.full(len(q), whole, dtype=object).astype(str), q)
-        starts = np.cumsum([0] + [len(s) + 1 for s in lines[:-1]])
-        found_line = np.searchsorted(starts, pos, side="right")  # 1-based line of pos
-        no_loc = p == 0
-        ok = np.where(no_loc, pos >= 0, at_line)
-        status[rows] = np.where(ok, 0, np.where(pos >= 0, 2, 1))
-        where[rows] = found_line
+    status = np.zeros(n, dtype=np.int8)  # 1 not in the text, 2 found elsewhere
+    where: dict[int, str] = {}
+    readable = pa.array([k for k, v in texts.items() if v is not None], pa.string())
+    rows = pc.indices_nonzero(
+        pc.fill_null(pc.and_(pc.is_in(c_text, value_set=readable), pc.is_valid(quote)), False)
+    ).to_pylist()
+    if rows:
+        idx = pa.array(rows, pa.int64())
+        for row, name, q, loc in zip(
+            rows,
+            pc.take(c_text, idx).to_pylist(),
+            pc.take(quote, idx).to_pylist(),
+            pc.take(locator, idx).to_pylist(),
+            strict=True,
+        ):
+            source_text = texts[name]
+            assert source_text is not None
+            status[row], where[row] = _place(source_text, q, loc)
+
+    def extra() -> dict[str, pa.Array | pa.ChunkedArray]:
+        places = np.full(n, None, dtype=object)
+        for row, at in where.items():
+            places[row] = at
+        return {"_file": c_text, "_where": pa.array(places, pa.string())}
+
     for code, value in (("CHR801", 1), ("CHR802", 2)):
         emit(
             report,
@@ -104,9 +155,9 @@ def check_quotes(report: Report, loaded: dict[str, Loaded], directory: Path) -> 
             if value == 1
             else (
                 lambda r: (
-                    f"quote {r['quote']!r} is in {r['_file']} at p{r['_line']}, "
+                    f"quote {r['quote']!r} is in {r['_file']} at {r['_where']}, "
                     f"not at {r.get('locator')}: fix the locator"
                 )
             ),
-            extra={"_file": c_text, "_line": pa.array(where)},
+            extra=extra,
         )

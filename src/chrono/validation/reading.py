@@ -157,16 +157,17 @@ def _integrity(
             )
 
 
-def _freshness(report: Report, directory: Path, descriptor: dict[str, Any]) -> None:
+def _freshness(report: Report, directory: Path, descriptor: dict[str, Any]) -> bool:
+    """Report CHR604 when the curated sources changed since the build; True then."""
     from chrono.curation import curated_sha256, has_curated_sources
 
     if not has_curated_sources(directory):
-        return
+        return False
     meta = descriptor.get("chrono")
     recorded = meta.get("curated_sha256") if isinstance(meta, dict) else None
     actual = curated_sha256(directory)
     if recorded == actual:
-        return
+        return False
     why = (
         f"expected curated sha256 {recorded}, actual {actual}"
         if isinstance(recorded, str)
@@ -186,6 +187,7 @@ def _freshness(report: Report, directory: Path, descriptor: dict[str, Any]) -> N
             1,
         )
     )
+    return True
 
 
 def _unreadable(path: Path, exc: BaseException) -> str:

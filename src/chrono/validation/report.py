@@ -30,6 +30,7 @@ class Finding:
     message: str
     file: str | None = None  # where to point a curator: curated YAML or Parquet file
     line: int | None = None
+    col: int | None = None  # column in that line (1-based), for a curated YAML field
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -42,11 +43,18 @@ class Finding:
             "message": self.message,
             "file": self.file,
             "line": self.line,
+            "col": self.col,
         }
+
+    def position(self) -> str | None:
+        """``file:line:column`` of a curated YAML field, when known."""
+        if not self.file or not self.line:
+            return None
+        return f"{self.file}:{self.line}" + (f":{self.col}" if self.col else "")
 
     def where(self) -> str:
         if self.table is None:
-            return self.file or "dataset"
+            return self.position() or self.file or "dataset"
         if not self.key:
             return self.table
         return f"{self.table}[{', '.join(self.key)}]"
@@ -201,7 +209,8 @@ def render_text(reports: list[Report], color: bool = False) -> str:
             for f in res.examples:
                 val = "" if f.value is None else f" = {_value(f.value)}"
                 col = f".{f.column}" if f.column else ""
-                lines.append(f"    {f.where()}{col}{val}: {f.message}")
+                at = f" ({f.position()})" if f.table is not None and f.position() else ""
+                lines.append(f"    {f.where()}{col}{val}{at}: {f.message}")
     return "\n".join(lines) + "\n"
 
 
@@ -272,6 +281,8 @@ def render_github(reports: list[Report]) -> str:
                     props.append(f"file={_gh_escape(f.file, True)}")
                     if f.line:
                         props.append(f"line={f.line}")
+                        if f.col:
+                            props.append(f"col={f.col}")
                 props.append(f"title={f.code}")
                 col = f".{f.column}" if f.column else ""
                 msg = f"{rep.dataset}: {f.where()}{col}: {f.message}"

@@ -62,8 +62,43 @@ _RULES = (
         "CHR106",
         ERROR,
         "value does not match the column's pattern",
-        "Ids are lower-case slugs, country codes ISO 3166-1 alpha-2, locators pN, URLs "
-        "http(s), languages BCP 47 tags.",
+        "Ids are lower-case slugs, country codes ISO 3166-1 alpha-2, URLs http(s), languages "
+        "BCP 47 tags. Locators say what they point at: page 12, pages 12-15, paragraph 17, "
+        "paragraphs 3-4, line 5, lines 5-9, section 2.3, folio 12r, folios 12r-13v, time "
+        "0:01:05 or time 0:01:05-0:02:00; a range runs forwards.",
+    ),
+    Rule(
+        "CHR110",
+        ERROR,
+        "curated file unreadable or malformed",
+        "A curated YAML file (dataset.yaml, sources.yaml, actors.yaml, places.yaml, "
+        "events/<id>.yaml) is not UTF-8, is not well-formed YAML, repeats a key in a mapping "
+        "or has a key that is not text. Found by chrono build and by chrono validate of a "
+        "dataset whose Parquet is stale or not built.",
+    ),
+    Rule(
+        "CHR112",
+        ERROR,
+        "empty or padded text in a curated field",
+        "A curated field is empty or starts or ends with white space (a stray space makes "
+        "two different ids). Write the value without surrounding spaces, or leave the field "
+        "out (null).",
+    ),
+    Rule(
+        "CHR113",
+        ERROR,
+        "curated files not laid out as the model expects",
+        "A curated dataset has events/ with one <id>.yaml file per event, whose id equals the "
+        "file name; no other files (a .yml, a folder) and at least one event. A build that "
+        "would write no events is refused rather than publishing an empty chronology.",
+    ),
+    Rule(
+        "CHR116",
+        ERROR,
+        "claim value does not fit its property",
+        "An occurrence claim has no value; every other claim has one. A date claim's value "
+        "is EDTF and only a date claim has a calendar; a place claim's value is a place id; "
+        "a participants claim's value is actor ids separated by ';', each once, sorted.",
     ),
     Rule(
         "CHR201",
@@ -164,6 +199,17 @@ _RULES = (
         "(src/chrono/model/vocab.py, docs/data-model.md).",
     ),
     Rule(
+        "CHR502",
+        ERROR,
+        "vocabulary declaration not allowed",
+        "A dataset may add terms, each with a definition, to the open vocabularies "
+        "(event_type, role, actor_kind, source_kind, property) in dataset.yaml under "
+        "vocabularies. It cannot redefine a core term, extend a closed vocabulary (status, "
+        "stance, mode, certainty, precision, calendar: the rules give their terms a meaning), "
+        "or declare a term without a definition. chrono vocab lists every term a dataset may "
+        "use.",
+    ),
+    Rule(
         "CHR601",
         ERROR,
         "sha256 mismatch",
@@ -201,14 +247,17 @@ _RULES = (
         ERROR,
         "quote not found in its source",
         "With --sources DIR: a claim's quote must appear verbatim in the local copy of its "
-        "source (the file named by sources.text), at paragraph N (line N) for locator pN.",
+        "source (the file named by sources.text in that folder), in the paragraph, line or "
+        "page its locator names (paragraphs are separated by blank lines or page breaks, or "
+        "are the lines of a text without them; pages are separated by form feeds, as "
+        "pdftotext writes them). Quotes with other locators are looked for in the whole text.",
     ),
     Rule(
         "CHR802",
         WARNING,
-        "quote found at another paragraph",
-        "With --sources DIR: the quote is in the source, but not at the claim's locator. Fix "
-        "the locator to the paragraph named in the message.",
+        "quote found elsewhere in its source",
+        "With --sources DIR: the quote is in the source, but not in the paragraph, line or "
+        "page its locator names. Fix the locator to the place named in the message.",
     ),
     Rule(
         "CHR803",

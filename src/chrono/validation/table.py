@@ -20,6 +20,7 @@ from chrono.model import vocab
 from chrono.model.dates import format_day
 from chrono.model.derive import dictionary_id
 from chrono.model.tables import SLUG, Table
+from chrono.model.vocabularies import CORE, Vocabularies
 from chrono.validation.report import Finding, Report
 from chrono.validation.rules import RULES
 
@@ -38,6 +39,7 @@ class Loaded:
     data: pa.Table  # the columns rules can use, cast to the model's types
     rows: int
     usable: set[str] = field(default_factory=set)
+    vocabularies: Vocabularies = CORE  # the core terms and the dataset's own
     _combined: dict[str, pa.Array] = field(default_factory=dict)
     _codes: dict[str, pa.ChunkedArray] = field(default_factory=dict)
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from chrono.model import vocab
 from chrono.model.derive import PARTS, derive_dates, distinct_dictionaries
+from chrono.model.locators import LOCATOR, LocatorError
+from chrono.model.locators import is_valid as is_locator
+from chrono.model.locators import parse as parse_locator
 from chrono.model.tables import Column, vocabulary_terms
 from chrono.validation.report import Report
 from chrono.validation.table import (
@@ -44,7 +47,9 @@ def _per_table(report: Report, t: Loaded) -> None:
                 col.name,
                 _fixed(f"{col.name} is null but required"),
             )
-        if col.pattern and (ok := _pattern_ok(t, col.name, col.pattern)) is not None:
+        if col.pattern == LOCATOR:
+            _locators(report, t, col.name)
+        elif col.pattern and (ok := _pattern_ok(t, col.name, col.pattern)) is not None:
             emit(
                 report,
                 "CHR106",
@@ -71,8 +76,30 @@ def _per_table(report: Report, t: Loaded) -> None:
         )
 
 
+def _valid_locators(values: pa.Array) -> pa.Array:
+    """Whether each locator is well formed (once per distinct value)."""
+    encoded = pc.dictionary_encode(values)
+    ok = pa.array([is_locator(v) for v in encoded.dictionary.to_pylist()], pa.bool_())
+    out: pa.Array = pc.take(ok, encoded.indices)
+    return out
+
+
+def _locators(report: Report, t: Loaded, col: str) -> None:
+    """CHR106 for locators that are not one of the forms, or whose range runs backwards."""
+    ok = t.per_value(col, _valid_locators)
+
+    def message(row: dict[str, Any]) -> str:
+        try:
+            parse_locator(row[col])
+        except LocatorError as exc:
+            return str(exc)
+        return f"{row[col]!r} is not a locator"  # pragma: no cover
+
+    emit(report, "CHR106", t, pc.invert(pc.fill_null(ok, True)), col, message)
+
+
 def _vocab(report: Report, t: Loaded, col: Column, arr: pa.ChunkedArray) -> None:
-    terms = pa.array(vocabulary_terms(col), pa.string())
+    terms = pa.array(vocabulary_terms(col, t.vocabularies), pa.string())
     masks = []
     for chunk in arr.chunks:
         if pa.types.is_dictionary(chunk.type):
@@ -93,7 +120,7 @@ def _vocab(report: Report, t: Loaded, col: Column, arr: pa.ChunkedArray) -> None
             )
     mask = pa.chunked_array(masks, pa.bool_())
     assert col.vocabulary is not None
-    allowed = ", ".join(vocab.VOCABULARIES[col.vocabulary])
+    allowed = ", ".join(t.vocabularies.terms(col.vocabulary))
     emit(
         report,
         "CHR501",
@@ -257,7 +284,10 @@ def _dates(report: Report, t: Loaded) -> None:
 def _check_dates(report: Report, t: Loaded, src: str, prefix: str, rows: _Rows) -> None:
     """CHR301-303 on the rows that hold EDTF in ``src``; the derived columns of the other
     rows must be null."""
-    derived = derive_dates(rows.pick(t.data.column(src)))
+    calendar = None
+    if t.spec.name == "claims" and t.has("calendar"):  # a date claim without one: gregorian
+        calendar = pc.fill_null(rows.pick(t.data.column("calendar")).cast(pa.string()), "gregorian")
+    derived = derive_dates(rows.pick(t.data.column(src)), calendar=calendar)
     valid = None
     if derived.errors:
         at = np.array(sorted(derived.errors), dtype=np.int64)

@@ -1,0 +1,105 @@
+"""``chrono init``, ``chrono vocab`` and ``chrono cite``: starting, describing and citing a
+dataset of one's own. Only click is imported at module level."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from chrono.cli.common import EXIT_FINDINGS, EXIT_UNREADABLE, fail
+
+DATASET_ARGUMENT = click.argument("dataset", required=False, default="russia-china-summits")
+
+
+@click.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+def init(directory: Path) -> None:
+    """Start a new dataset in DIRECTORY (new or empty): a commented dataset.yaml, one
+    source, one actor, one place and one event, which build and validate at once."""
+    from chrono.scaffold import NEXT_STEPS, ScaffoldError, write
+
+    try:
+        written = write(directory)
+    except ScaffoldError as exc:
+        fail(str(exc), EXIT_FINDINGS)
+    for path in written:
+        click.echo(f"wrote {path}")
+    click.echo(NEXT_STEPS.format(dir=directory))
+
+
+@click.command()
+@DATASET_ARGUMENT
+@click.argument("vocabulary", required=False)
+def vocab(dataset: str, vocabulary: str | None) -> None:
+    """List every term a dataset may use, with its definition and where it comes from
+    (core, or declared by the dataset). DATASET is a bundled name, a dataset folder (built
+    or only curated) or a datapackage.json; VOCABULARY limits the list to one vocabulary."""
+    from chrono.model import vocab as core
+    from chrono.model.vocabularies import Vocabularies
+
+    vocabularies = _vocabularies(dataset)
+    if vocabulary is not None and vocabulary not in core.VOCABULARIES:
+        known = ", ".join(core.VOCABULARIES)
+        fail(f"no vocabulary {vocabulary!r} (vocabularies: {known})", EXIT_FINDINGS)
+    assert isinstance(vocabularies, Vocabularies)
+    names = [vocabulary] if vocabulary else list(vocabularies)
+    for name in names:
+        state = "open: a dataset may add terms" if name in core.EXTENSIBLE else "closed"
+        click.echo(click.style(f"{name} ({state})", bold=True))
+        terms = vocabularies[name]
+        width = max(len(t) for t in terms)
+        for term, definition in terms.items():
+            origin = vocabularies.origin(name, term)
+            click.echo(f"  {term:<{width}}  {origin:<7}  {definition}")
+
+
+def _vocabularies(dataset: str) -> object:
+    """A dataset's vocabularies: from its descriptor, or from dataset.yaml when not built."""
+    from chrono.curation import has_curated_sources
+    from chrono.dataset import Dataset
+    from chrono.package import DatasetError
+
+    path = Path(dataset)
+    if path.is_dir() and has_curated_sources(path):  # the sources say what the terms are
+        from chrono.records import Reader
+
+        reader = Reader(path)
+        reader.read_dataset()
+        problems = [p for p in reader.problems if p.code == "CHR502"]
+        if problems:
+            first = problems[0]
+            fail(f"{path / first.file}{str(first)[len(first.file) :]}", EXIT_FINDINGS)
+        return reader.vocabularies
+    try:
+        return Dataset.open(dataset).vocabularies
+    except DatasetError as exc:
+        fail(str(exc), EXIT_UNREADABLE)
+
+
+@click.command()
+@DATASET_ARGUMENT
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "bibtex", "cff"]),
+    default="text",
+    show_default=True,
+    help="Plain text, a BibTeX entry, or a CITATION.cff file.",
+)
+def cite(dataset: str, fmt: str) -> None:
+    """How to cite a dataset (its version, creators, licence and DOI where it has them)."""
+    from chrono._version import __version__
+    from chrono.citation import cite as citation
+    from chrono.dataset import Dataset
+    from chrono.package import DatasetError
+
+    try:
+        descriptor = Dataset.open(dataset).descriptor
+    except DatasetError as exc:
+        fail(str(exc), EXIT_UNREADABLE)
+    click.echo(citation(descriptor, fmt, __version__), nl=False)
+
+
+COMMANDS = [init, vocab, cite]

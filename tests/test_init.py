@@ -1,0 +1,53 @@
+"""`chrono init`: a scaffold that builds and validates at once, and never overwrites."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from chrono.cli import main
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_init_builds_and_validates_at_once(tmp_path: Path) -> None:
+    target = tmp_path / "My Chronology"
+    code, out, err = run("init", str(target))
+    assert (code, err) == (0, "")
+    assert out.splitlines()[:5] == [
+        f"wrote {target}/dataset.yaml",
+        f"wrote {target}/sources.yaml",
+        f"wrote {target}/actors.yaml",
+        f"wrote {target}/places.yaml",
+        f"wrote {target}/events/first-event.yaml",
+    ]
+    assert out.splitlines()[5] == "Next:"
+    assert "name: my-chronology\n" in (target / "dataset.yaml").read_text()
+    code, out, err = run("build", str(target))
+    assert (code, err) == (0, "")
+    assert run("validate", "--strict", str(target))[0] == 0
+
+
+def test_init_refuses_a_folder_that_is_not_empty(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine")
+    code, out, err = run("init", str(tmp_path))
+    assert (code, out) == (1, "")
+    assert err == (
+        f"Error: {tmp_path}: not empty; chrono init writes a new dataset into a new or empty "
+        "folder\n"
+    )
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+
+
+def test_init_refuses_a_file(tmp_path: Path) -> None:
+    target = tmp_path / "file"
+    target.write_text("x")
+    assert run("init", str(target)) == (
+        1,
+        "",
+        f"Error: {target}: exists and is not a folder\n",
+    )

@@ -1,0 +1,119 @@
+"""Locators that say what they point at, and quotes found by them in local texts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from chrono.model.locators import Locator, LocatorError, parse, roman, suggest
+from chrono.sourcetext import SourceText
+from chrono.validation import validate
+
+
+@pytest.mark.parametrize(
+    ("text", "locator"),
+    [
+        ("page 507", Locator("page", "507", "507")),
+        ("pages 12-15", Locator("page", "12", "15")),
+        ("page xiv", Locator("page", "xiv", "xiv")),
+        ("pages xii-3", Locator("page", "xii", "3")),
+        ("paragraph 17", Locator("paragraph", "17", "17")),
+        ("paragraphs 3-4", Locator("paragraph", "3", "4")),
+        ("line 5", Locator("line", "5", "5")),
+        ("lines 5-9", Locator("line", "5", "9")),
+        ("section IV.2", Locator("section", "IV.2", "IV.2")),
+        ("folio 12r", Locator("folio", "12r", "12r")),
+        ("folios 12r-12v", Locator("folio", "12r", "12v")),
+        ("time 1:02:03", Locator("time", "1:02:03", "1:02:03")),
+        ("time 0:01:05-0:02:00", Locator("time", "0:01:05", "0:02:00")),
+        ("time 0:01:05.250-0:01:05.500", Locator("time", "0:01:05.250", "0:01:05.500")),
+    ],
+)
+def test_forms(text: str, locator: Locator) -> None:
+    assert parse(text) == locator
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("p17", "'p17' is not a locator; write paragraph 17 for a paragraph or page 17 for a page"),
+        ("p. 507", "'p. 507' is not a locator; write page 507"),
+        ("pp. 12–15", "'pp. 12–15' is not a locator; write pages 12-15"),
+        ("¶ 17", "'¶ 17' is not a locator; write paragraph 17"),
+        ("ll. 5-9", "'ll. 5-9' is not a locator; write lines 5-9"),
+        ("fol. 12v", "'fol. 12v' is not a locator; write folio 12v"),
+        ("§ 3.2", "'§ 3.2' is not a locator; write section 3.2"),
+        ("pages 15-12", "'pages 15-12': a range runs forwards (15 is not before 12)"),
+        ("folios 12v-12r", "'folios 12v-12r': a range runs forwards (12v is not before 12r)"),
+        ("pages 3-3", "'pages 3-3': a range runs forwards (3 is not before 3)"),
+        ("time 0:75:00", "'time 0:75:00' is not a locator; " + suggest("")),
+        ("page 0", "'page 0' is not a locator; " + suggest("")),
+        ("Page 5", "'Page 5' is not a locator; write page 5"),
+        ("page 5\n", "'page 5\\n' is not a locator; write page 5"),
+    ],
+)
+def test_errors_suggest_the_form(text: str, message: str) -> None:
+    with pytest.raises(LocatorError) as err:
+        parse(text)
+    assert str(err.value) == message
+
+
+def test_roman_numerals() -> None:
+    assert [roman(r) for r in ("i", "iv", "ix", "xiv", "xl", "mcmxcix")] == [1, 4, 9, 14, 40, 1999]
+
+
+@given(st.integers(1, 10**6), st.integers(1, 10**6))
+def test_page_ranges_run_forwards(a: int, b: int) -> None:
+    text = f"pages {a}-{b}"
+    if a < b:
+        assert parse(text).numbers == (a, b)
+    else:
+        with pytest.raises(LocatorError):
+            parse(text)
+
+
+def test_source_text_cuts() -> None:
+    text = SourceText("One.\nTwo, on\nthree.\n\nFour.\fFive.\n\nSix.")
+    assert [text.segment(parse(f"line {i}")) for i in (1, 2, 4, 5)] == [
+        "One.",
+        "Two, on",
+        "",
+        "Four.\fFive.",
+    ]
+    assert text.segment(parse("paragraph 1")) == "One.\nTwo, on\nthree."
+    assert text.segment(parse("paragraph 3")) == "Five."
+    assert text.segment(parse("paragraphs 2-3")) == "Four.\fFive."
+    assert text.segment(parse("page 2")) == "Five.\n\nSix."
+    assert text.segment(parse("page 3")) is None
+    assert text.segment(parse("section 1")) is None
+    assert text.find("Six.", "paragraph") == "paragraph 4"
+    assert text.find("Six.", "page") == "page 2"
+    assert text.find("Six.", "line") == "line 7"
+    assert text.find("Seven.", "line") is None
+    lines = SourceText("a\nb\nc")  # no blank line: one paragraph per line
+    assert lines.segment(parse("paragraph 2")) == "b"
+
+
+def test_quotes_by_page_in_a_form_fed_text(westphalia: Path) -> None:
+    assert validate(westphalia, sources=westphalia).results == {}
+    path = westphalia / "events" / "treaty-of-munster-1648.yaml"
+    text = path.read_text().replace("locator: page 1", "locator: page 2", 1)
+    path.write_text(text)
+    from chrono import build
+
+    build.write(westphalia, build.build(westphalia))
+    res = validate(westphalia, sources=westphalia).results
+    assert list(res) == ["CHR802"]
+    assert res["CHR802"].examples[0].message == (
+        "quote 'The treaty was signed at Münster on 24 October 1648.' is in "
+        "example-monograph.txt at page 1, not at page 2: fix the locator"
+    )
+
+
+def test_a_long_line_costs_no_more_than_its_length(tmp_path: Path) -> None:
+    text = SourceText("x" * 2_000_000 + " needle")
+    assert text.find("needle", "line") == "line 1"
+    assert text.segment(parse("line 1")) is not None
