@@ -238,8 +238,8 @@ def test_hook_fails_on_a_broken_dataset(tmp_path: Path) -> None:
         "mini (datasets/bad): invalid: 1 error, 0 warnings",
         "  note: 1 quote not checked against their sources (pass --sources DIR)",
         "  CHR202 error foreign key does not resolve (1)",
-        '    claims[meeting-2019/date/gazette-2020-05-01/paragraph-2].source_id = "no-such-source": '
-        "source_id 'no-such-source' is not an id in sources",
+        "    claims[meeting-2019/date/gazette-2020-05-01/paragraph-2].source_id = "
+        "\"no-such-source\": source_id 'no-such-source' is not an id in sources",
         "mini (datasets/good): valid: 0 errors, 0 warnings",
     ]
 

@@ -264,7 +264,8 @@ def test_metadata_and_added_events_in_markdown(curated: Path) -> None:
         "id: talks-bce\ntitle: Talks | in *antiquity*\nsummary: Fictional.\n"
         "type: bilateral_meeting\nstatus: confirmed\ndate: -0043-03-15\n"
         "claims:\n  - {source: gazette-2020-05-01, property: occurrence, locator: paragraph 2}\n"
-        "  - {source: gazette-2020-05-01, property: date, value: -0043-03-15, locator: paragraph 2}\n"
+        "  - {source: gazette-2020-05-01, property: date, value: -0043-03-15,\n"
+        "     locator: paragraph 2}\n"
     )
     code, out, err = invoke("v1", "-f", "markdown", "-t", "events")
     assert (code, err) == (1, "")
