@@ -190,7 +190,8 @@ INVARIANTS = [
     ),
     (
         "events/summit-2020.yaml",
-        "  - {source: ministry-2020-06, property: date, value: 2020-06}\n",
+        "  - {source: ministry-2020-06, property: date, note: The ministry's June bulletin "
+        "reports it., value: 2020-06}\n",
         "",
         ["events/summit-2020.yaml:1:1: CHR402 event 'summit-2020' has no supporting date claim"],
     ),
@@ -310,3 +311,32 @@ def test_parquet_types_seen_by_an_independent_reader(mini_src: Path) -> None:
         "WHERE column_name IN ('earliest', 'latest', 'type')"
     ).fetchall()
     assert sorted(rows) == [("earliest", "DATE"), ("latest", "DATE"), ("type", "VARCHAR")]
+
+
+#: What Data Package v1 asks of each object in a descriptor's ``sources`` list: a string
+#: ``title`` (required); ``path`` and ``email`` strings when present.
+V1_SOURCE = {
+    "type": "object",
+    "required": ["title"],
+    "properties": {"title": {"type": "string"}, "path": {"type": "string"}},
+}
+
+
+def test_descriptor_sources_never_put_the_publisher_in_the_title(mini: Path) -> None:
+    import json
+
+    import jsonschema
+
+    edit(mini / "sources.yaml", "  url: null\n", "  url: https://example.org/gazette\n")
+    assert run_build(mini)[0] == 0
+    listed = json.loads((mini / "datapackage.json").read_text())["sources"]
+    assert listed == [
+        {
+            "title": "Leaders to meet",
+            "path": "https://example.org/gazette",
+            "chrono:publisher": "Test Gazette",
+        },
+        {"title": "", "chrono:publisher": "Test Ministry"},  # headline unknown: left empty
+    ]
+    for entry in listed:
+        jsonschema.validate(entry, V1_SOURCE)

@@ -215,6 +215,24 @@ def m_chr407(ds: Path) -> None:
     write(ds, "claims", setcell(read(ds, "claims"), "mode", key, "announced"))
 
 
+def m_chr408(ds: Path) -> None:
+    # the ministry (published 2020-06) dates the meeting 2020-06: the note that said why goes
+    key = "meeting-2020/date/ministry-2020-06"
+    write(ds, "claims", setcell(read(ds, "claims"), "note", key, None))
+
+
+def m_chr409(ds: Path) -> None:
+    # meeting-2020 (2020-06-02..03) left with the gazette's announcements only, status
+    # planned, while the ministry's bulletin (now July 2020) is newer than the meeting
+    write(ds, "events", setcell(read(ds, "events"), "status", "meeting-2020", "planned"))
+    claims = read(ds, "claims")
+    for key in ("meeting-2020/date/ministry-2020-06", "meeting-2020/type/ministry-2020-06"):
+        claims = drop_rows(claims, "id", key)
+    write(ds, "claims", claims)
+    src = setdate(read(ds, "sources"), "ministry-2020-06", "2020-07", "published", "published_")
+    write(ds, "sources", src)
+
+
 def m_chr406(ds: Path) -> None:
     t = setdate(read(ds, "sources"), "ministry-2020-06", "2027-01-01", "published", "published_")
     write(ds, "sources", t)
@@ -349,6 +367,24 @@ CASES = [
         "announced must be published before the event; fix the mode or the dates",
     ),
     ("CHR406", m_chr406, 1, ("ministry-2020-06",), "retrieved 2026-11-01 before it was published"),
+    (
+        "CHR408",
+        m_chr408,
+        1,
+        ("meeting-2020/date/ministry-2020-06",),
+        "date claim value '2020-06' equals the publication date of its source "
+        "'ministry-2020-06' (2020-06) and has no note: say how the source dates the event, "
+        "or fix the value",
+    ),
+    (
+        "CHR409",
+        m_chr409,
+        1,
+        ("meeting-2020",),
+        "event 'meeting-2020' is planned and ended by 2020-06-03, before the newest source of "
+        "the dataset (2020-07-01), yet every claim only announces it: find a report that it "
+        "took place (status confirmed, claims reported) or that it was cancelled",
+    ),
     ("CHR501", m_chr501, 1, ("meeting-2019",), "'picnic' is not a term of the event_type"),
     ("CHR601", m_chr601, 1, None, "sha256 mismatch: expected sha256:000"),
     ("CHR602", m_chr602, 1, None, "size mismatch: expected 1 bytes, actual"),
@@ -514,6 +550,68 @@ def test_far_future_reported_is_caught_and_printed(mini: Path) -> None:
     rep = validate(mini)
     assert rep.results["CHR405"].count == 2
     assert "it ends +12345-12-31" in rep.results["CHR405"].examples[0].message
+
+
+@pytest.mark.parametrize(
+    ("value", "note", "flagged"),
+    [
+        ("2020-06", None, True),  # the source's own EDTF value
+        ("2020-06-01/2020-06-30", None, True),  # the same interval written as days
+        ("2020-06?", None, True),  # the same bounds, qualified
+        ("2020-06", "The June bulletin reports it.", False),  # explained
+        ("2020", None, False),  # coarser than the publication date: not the same
+    ],
+)
+def test_chr408_compares_bounds_and_reads_notes(
+    mini: Path, value: str, note: str | None, flagged: bool
+) -> None:
+    key = "meeting-2020/date/ministry-2020-06"
+    claims = setdate(read(mini, "claims"), key, value, "value")
+    write(mini, "claims", setcell(claims, "note", key, note))
+    res = validate(mini).results.get("CHR408")
+    if not flagged:
+        assert res is None
+        return
+    assert res is not None and res.count == 1
+    assert res.examples[0].key == (key,) and res.examples[0].value == value
+
+
+def test_chr408_counts_every_claim(mini: Path) -> None:
+    claims = read(mini, "claims")
+    for key in ("meeting-2020/date/ministry-2020-06", "summit-2020/date/ministry-2020-06"):
+        claims = setcell(claims, "note", key, None)
+    write(mini, "claims", claims)
+    res = validate(mini).results["CHR408"]
+    assert res.count == 2
+    assert [f.key for f in res.examples] == [
+        ("meeting-2020/date/ministry-2020-06",),
+        ("summit-2020/date/ministry-2020-06",),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("status", "keep_reported", "published", "flagged"),
+    [
+        ("planned", False, "2020-07", True),
+        ("confirmed", False, "2020-07", False),  # not planned
+        ("planned", True, "2020-07", False),  # a claim reports it
+        ("planned", False, "2020-06-03", False),  # newest source: the meeting's last day
+        ("planned", False, "2020-06-04", True),  # the day after: past
+    ],
+)
+def test_chr409_needs_planned_past_and_only_announcements(
+    mini: Path, status: str, keep_reported: bool, published: str, flagged: bool
+) -> None:
+    write(mini, "events", setcell(read(mini, "events"), "status", "meeting-2020", status))
+    claims = read(mini, "claims")
+    claims = drop_rows(claims, "id", "meeting-2020/type/ministry-2020-06")
+    if not keep_reported:
+        claims = drop_rows(claims, "id", "meeting-2020/date/ministry-2020-06")
+    write(mini, "claims", claims)
+    src = setdate(read(mini, "sources"), "ministry-2020-06", published, "published", "published_")
+    write(mini, "sources", src)
+    res = validate(mini).results.get("CHR409")
+    assert (res is not None and res.count == 1) is flagged
 
 
 # --------------------------------------------------------------------------- CLI and formats

@@ -81,7 +81,7 @@ def test_wheel_installs_and_loads_events_outside_the_checkout(tmp_path: Path) ->
         capture_output=True, text=True,
     )  # fmt: skip
     assert cli.returncode == 0, cli.stderr
-    assert cli.stdout.startswith("russia-china-summits 0.1.0  Russia–China summit diplomacy\n")
+    assert cli.stdout.startswith("russia-china-summits 0.2.0  Russia–China summit diplomacy\n")
     valid = subprocess.run(
         [str(env_dir / "bin" / "chrono"), "validate"], cwd=outside, env=env,
         capture_output=True, text=True,

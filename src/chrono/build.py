@@ -125,19 +125,28 @@ def compile_curated(curated: Curated, curated_hash: str) -> BuildResult:
         name: to_arrow(spec, curated.rows[name], vocabularies) for name, spec in TABLES.items()
     }
     sources = sorted(curated.rows["sources"], key=lambda r: r["id"])
-    listed = [
-        {"title": s["title"] or s["publisher"] or s["id"], "path": s["url"]}
-        if s["url"]
-        else {"title": s["title"] or s["publisher"] or s["id"]}
-        for s in sources
-    ]
     return assemble(
         tables,
         curated.meta,
         curated_hash=curated_hash,
-        sources=listed,
+        sources=[listed(s) for s in sources],
         vocabularies=vocabularies,
     )
+
+
+def listed(source: dict[str, Any]) -> dict[str, str]:
+    """A source as the descriptor's ``sources`` list names it (Data Package v1).
+
+    v1 requires a string ``title`` on every source object. Where the headline is unknown it
+    is the empty string: never the publisher or the id, which a reader would take for the
+    headline. The publisher travels in its own namespaced property.
+    """
+    entry = {"title": source["title"] or ""}
+    if source["url"]:
+        entry["path"] = source["url"]
+    if source["publisher"]:
+        entry["chrono:publisher"] = source["publisher"]
+    return entry
 
 
 def assemble(

@@ -156,4 +156,5 @@ claims:
     property: date
     value: 2020-01-15       # as precise as the source is, no more
     locator: page 1
+    note: Reported on the day it happened.  # how the source dates it, in your words
 """

@@ -38,6 +38,7 @@ from chrono.validation.cross_rules import (
     _published,
     _ref_index,
 )
+from chrono.validation.publication_rules import echoed_publication_dates, stale_plans
 from chrono.validation.reading import _check_text, _freshness, _integrity, _load, _start_hashing
 from chrono.validation.report import Finding, Report
 from chrono.validation.rules import RULES
@@ -333,6 +334,10 @@ def _cross(checks: _Checks, loaded: dict[str, Loaded], arrived: str) -> None:
                 ev_idx,
                 src_idx,
                 needs=(events, claims, sources),
+            )
+            checks.run(echoed_publication_dates, claims, sources, src_idx, needs=(claims, sources))
+            checks.run(
+                stale_plans, events, claims, sources, ev_idx, needs=(events, claims, sources)
             )
 
 

@@ -192,6 +192,27 @@ _RULES = (
         "after the event's latest). Sources without a publication date are not checked.",
     ),
     Rule(
+        "CHR408",
+        WARNING,
+        "date claim equals its source's publication date, unexplained",
+        "A date claim whose value denotes exactly its source's publication date (the same "
+        "EDTF value, or the same day or interval) and has no note. That is right when the "
+        "source reports the event on the day it happened ('on Thursday' in Thursday's "
+        "paper), and wrong when the publication date was copied in where the source states "
+        "none. Say in the claim's note how the source dates the event, or fix the value.",
+    ),
+    Rule(
+        "CHR409",
+        WARNING,
+        "planned event long past, still only announced",
+        "An event with status planned whose interval ended before the newest publication date "
+        "of any source in the dataset (the largest published_earliest: a reference fixed by "
+        "the data, so every run gives the same result), and whose claims all have mode "
+        "announced. The dataset holds sources from after the event, but none reports it: "
+        "look for a report that it took place (status confirmed, claims reported) or that it "
+        "was called off (status cancelled).",
+    ),
+    Rule(
         "CHR501",
         ERROR,
         "unknown vocabulary term",

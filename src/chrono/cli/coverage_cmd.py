@@ -1,0 +1,38 @@
+"""``chrono coverage``: a curator's view of a dataset's weak spots (:mod:`chrono.coverage`)."""
+
+from __future__ import annotations
+
+import click
+
+from chrono.cli.common import EXIT_UNREADABLE, fail
+
+
+@click.command()
+@click.argument("dataset", default="russia-china-summits", metavar="[DATASET]")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown"]),
+    default="text",
+    show_default=True,
+)
+def coverage(dataset: str, fmt: str) -> None:
+    """Events by year and type, sources per event, and what to look at again.
+
+    DATASET is a bundled dataset's name, a dataset directory or its datapackage.json.
+    Lists events resting on a single source, date claims with neither quote nor note,
+    contradicting claims and planned events.
+    """
+    from chrono.coverage import coverage as measure
+    from chrono.coverage import render_markdown, render_text
+    from chrono.package import DatasetError
+
+    try:
+        report = measure(dataset)
+    except DatasetError as exc:
+        fail(str(exc), EXIT_UNREADABLE)
+    click.echo(render_markdown(report) if fmt == "markdown" else render_text(report), nl=False)
+
+
+COMMANDS = [coverage]
