@@ -52,23 +52,26 @@ def far_dates(tmp_path: Path) -> Path:
 
     target = tmp_path / "far"
     shutil.copytree(MINI, target)
-    events = target / "events"
-    text = (events / "meeting-2019.yaml").read_text()
-    text = text.replace("date: 2019\n", "date: -0043-03-15\n")
-    text = text.replace('value: "2019"', 'value: "-0043-03-15"')
-    (events / "meeting-2019.yaml").write_text(text)
-    text = (events / "summit-2020.yaml").read_text()
-    text = text.replace("date: 2020-06\n", "date: 9999-12/Y10000\n")
-    text = text.replace(
-        "{source: ministry-2020-06, property: date, value: 2020-06}",
-        "{source: ministry-2020-06, property: date, value: 9999-12/Y10000, mode: announced}",
+
+    def edit(event: str, *changes: tuple[str, str]) -> None:
+        path = target / "events" / f"{event}.yaml"
+        text = path.read_text()
+        for old, new in changes:
+            assert old in text, (event, old)  # the mini dataset changed: update the fixture
+            text = text.replace(old, new)
+        path.write_text(text)
+
+    edit(
+        "meeting-2019",
+        ("date: 2019\n", "date: -0043-03-15\n"),
+        ('value: "2019"', 'value: "-0043-03-15"'),
     )
-    text = text.replace(
-        "{source: ministry-2020-06, property: occurrence}",
-        "{source: ministry-2020-06, property: occurrence, mode: announced}",
+    edit(
+        "summit-2020",
+        ("date: 2020-06\n", "date: 9999-12/Y10000\n"),
+        ("value: 2020-06}", "value: 9999-12/Y10000, mode: announced}"),
+        ("property: occurrence}", "property: occurrence, mode: announced}"),
     )
-    (events / "summit-2020.yaml").write_text(text)
-    text = (events / "meeting-2020.yaml").read_text()
-    (events / "meeting-2020.yaml").write_text(text.replace("parent: summit-2020\n", ""))
+    edit("meeting-2020", ("parent: summit-2020\n", ""))
     build.write(target, build.build(target))
     return target
