@@ -226,15 +226,16 @@ def _event_chunk(
     out.write(
         "claims",
         {
-            "id": _join(c_eid, "/", pa.array(props), "/", sid, "/p1"),
+            "id": _join(c_eid, "/", pa.array(props), "/", sid, "/paragraph-1"),
             "event_id": c_eid,
             "source_id": sid,
             "property": pa.array(props),
             "value": value,
+            "calendar": pc.if_else(is_date, "gregorian", pa.nulls(m, pa.string())),
             "earliest": pc.if_else(is_date, _days(lo[ev]), none_day),
             "latest": pc.if_else(is_date, _days(hi[ev]), none_day),
             "precision": pc.if_else(is_date, "day", pa.nulls(m, pa.string())),
-            "locator": pa.array(np.full(m, "p1")),
+            "locator": pa.array(np.full(m, "paragraph 1")),
             "quote": pa.nulls(m, pa.string()),
             "stance": pa.array(np.full(m, "supports")),
             "mode": pa.array(np.full(m, "reported")),

@@ -87,3 +87,10 @@ def test_wheel_installs_and_loads_events_outside_the_checkout(tmp_path: Path) ->
         capture_output=True, text=True,
     )  # fmt: skip
     assert valid.returncode == 0, valid.stdout + valid.stderr
+    # the page's template, style and script travel in the wheel as package data
+    site = subprocess.run(
+        [str(env_dir / "bin" / "chrono"), "site", "-o", str(outside / "site")], cwd=outside,
+        env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    assert site.returncode == 0, site.stderr
+    assert "Content-Security-Policy" in (outside / "site" / "index.html").read_text()

@@ -53,6 +53,9 @@ _LAZY = {
     "validate": "chrono.validation",
     "diff": "chrono.diffing",
     "parse_date": "chrono.model.dates:parse",  # module:attribute when the names differ
+    "plot": "chrono.views.timeline",
+    "export": "chrono.views",
+    "write_site": "chrono.views.site",
 }
 
 __all__ = ["__version__", *_LAZY]

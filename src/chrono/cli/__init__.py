@@ -51,7 +51,7 @@ def _register() -> None:
 
     for command in core.COMMANDS:
         main.add_command(command)
-    for name in ("validate", "diff", "curate", "coverage"):
+    for name in ("validate", "diff", "curate", "coverage", "views"):
         try:
             module = __import__(f"chrono.cli.{name}_cmd", fromlist=["COMMANDS"])
         except ModuleNotFoundError:

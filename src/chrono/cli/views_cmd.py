@@ -1,0 +1,123 @@
+"""``chrono plot``, ``chrono site`` and ``chrono export``: a thin layer over :mod:`chrono.views`.
+
+Exit codes: 0 written; 2 usage (unknown format, an output path in a missing or
+unwritable directory, an existing output without ``--force``, an optional extra not
+installed, data the format cannot hold); 3 the dataset cannot be read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import click
+
+from chrono.cli.common import EXIT_UNREADABLE, EXIT_USAGE, fail
+
+DEFAULT = "russia-china-summits"
+DATASET = click.argument("dataset", required=False, default=DEFAULT, metavar="[DATASET]")
+FORCE = click.option("--force", is_flag=True, help="Replace an existing output.")
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """Every known failure as one line and its exit code."""
+    from chrono.package import DatasetError
+    from chrono.views.deps import MissingExtra
+    from chrono.views.export.common import ExportError
+    from chrono.views.output import OutputError
+
+    try:
+        yield
+    except DatasetError as exc:
+        fail(str(exc), EXIT_UNREADABLE)
+    except (OutputError, MissingExtra, ExportError) as exc:
+        fail(str(exc), EXIT_USAGE)
+    except ValueError as exc:  # a filter or lane that does not apply
+        fail(str(exc), EXIT_USAGE)
+
+
+def _output(help_text: str) -> Callable[[Any], Any]:
+    return click.option("-o", "--output", required=True, metavar="PATH", help=help_text)
+
+
+@click.command()
+@DATASET
+@_output("The figure: FILE.png, FILE.svg or FILE.pdf.")
+@click.option("--lane", default="type", show_default=True,
+              help="Lanes by: type, actor, place, or any events column.")  # fmt: skip
+@click.option("--from", "start", metavar="DATE", help="Period start: EDTF or '44 BCE'.")
+@click.option("--to", "end", metavar="DATE", help="Period end: EDTF or '10 CE'.")
+@click.option("--type", "types", multiple=True, help="Only events of this type (repeatable).")
+@click.option("--actor", "actors", multiple=True, help="Only events with this actor id.")
+@click.option("--labels/--no-labels", default=None, help="Label events (default: up to 500).")
+@click.option("--title", help="Figure title (default: the dataset's).")
+@click.option("--width", type=float, default=10.0, show_default=True, help="Inches.")
+@FORCE
+def plot(
+    dataset: str,
+    output: str,
+    lane: str,
+    start: str | None,
+    end: str | None,
+    types: tuple[str, ...],
+    actors: tuple[str, ...],
+    labels: bool | None,
+    title: str | None,
+    width: float,
+    force: bool,
+) -> None:
+    """Draw DATASET's events on a timeline, each at its true precision."""
+    if (start is None) != (end is None):
+        fail("give both --from and --to, or neither", EXIT_USAGE)
+    with _errors():
+        from chrono.views.output import check_target
+        from chrono.views.timeline import FORMATS, describe, figure_for, save
+
+        suffix = output.rsplit(".", 1)[-1].lower() if "." in output else ""
+        if suffix not in FORMATS:
+            fail(f"{output}: the file name must end in .png, .svg or .pdf", EXIT_USAGE)
+        from pathlib import Path
+
+        check_target(Path(output), force)
+        period = (start, end) if start is not None and end is not None else None
+        fig, notes = figure_for(
+            dataset, lane=lane, period=period, types=types or None, actors=actors or None,
+            labels=labels, title=title, width=width,
+        )  # fmt: skip
+        save(fig, output, force=force, description=describe(dataset))
+    click.echo(f"wrote {output}" + "".join(f"; {n}" for n in notes))
+
+
+@click.command()
+@DATASET
+@_output("The directory to write index.html into (created if missing).")
+@FORCE
+def site(dataset: str, output: str, force: bool) -> None:
+    """Write a self-contained web page of DATASET: timeline, filters, every claim."""
+    with _errors():
+        from chrono.views.site import write_site
+
+        path, count = write_site(dataset, output, force=force)
+    click.echo(f"wrote {path} ({count} events)")
+
+
+@click.command(name="export")
+@click.argument("fmt", metavar="FORMAT")
+@DATASET
+@_output("The file (or directory, for csv and ndjson) to write.")
+@FORCE
+def export_(fmt: str, dataset: str, output: str, force: bool) -> None:
+    """Write DATASET as FORMAT: csv, json, ndjson, xlsx, sqlite, timelinejs, jsonld, ics,
+    geojson (details: docs/views.md)."""
+    with _errors():
+        from chrono.views.export import FORMATS, export
+
+        if fmt not in FORMATS:
+            fail(f"unknown format {fmt!r} (formats: {', '.join(FORMATS)})", EXIT_USAGE)
+        result = export(fmt, dataset, output, force=force)
+    click.echo(f"wrote {result.summary()}")
+
+
+COMMANDS = [plot, site, export_]

@@ -1,0 +1,91 @@
+"""What every export shares: its result, its error, dates as text, the dataset's tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from chrono.model.dates import format_day
+from chrono.views.data import FIRST_COMMON_DAY, LAST_COMMON_DAY, read_tables
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from chrono.dataset import Dataset
+
+
+class ExportError(Exception):
+    """The data cannot be written in the format asked for; the message is one line."""
+
+
+@dataclass
+class ExportResult:
+    """What an export wrote: where, how many rows per table, and what it had to say."""
+
+    format: str
+    path: Path
+    rows: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        counts = ", ".join(f"{n} {t}" for t, n in self.rows.items())
+        return f"{self.path}: {self.format}, {counts}" + "".join(f"; {n}" for n in self.notes)
+
+
+def open_dataset(dataset: str | Path | Dataset) -> tuple[Dataset, dict[str, pa.Table]]:
+    from chrono.dataset import Dataset
+
+    ds = Dataset.open(dataset)
+    return ds, read_tables(ds)
+
+
+def metadata(ds: Dataset) -> dict[str, Any]:
+    """Name, title, version and licence of a dataset, for the formats that carry them."""
+    desc = ds.descriptor
+    licenses = [x.get("name") for x in desc.get("licenses", []) if isinstance(x, dict)]
+    return {
+        "name": ds.name,
+        "title": desc.get("title") or ds.name,
+        "version": ds.version,
+        "license": ", ".join(str(x) for x in licenses if x) or None,
+    }
+
+
+def in_common_years(days: int) -> bool:
+    """A day in years 1-9999: what ``datetime.date``, Excel and iCalendar can hold."""
+    return FIRST_COMMON_DAY <= days <= LAST_COMMON_DAY
+
+
+def all_common(arr: pa.ChunkedArray | pa.Array) -> bool:
+    """Every non-null date of a ``date32`` column is in years 1-9999."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    days = arr.cast(pa.int32())
+    if days.null_count == len(days):
+        return True
+    lo, hi = pc.min_max(days).values()
+    return bool(lo.as_py() >= FIRST_COMMON_DAY and hi.as_py() <= LAST_COMMON_DAY)
+
+
+def iso_dates(arr: pa.ChunkedArray | pa.Array) -> pa.Array | pa.ChunkedArray:
+    """``date32`` -> ISO 8601 text: ``2019-06-05``, ``-0043-03-15``, ``+12345-01-01``."""
+    import pyarrow as pa
+
+    if all_common(arr):
+        return arr.cast(pa.string())
+    return pa.array(
+        [None if d is None else format_day(d) for d in arr.cast(pa.int32()).to_pylist()],
+        pa.string(),
+    )
+
+
+def dates_as_text(table: pa.Table) -> pa.Table:
+    """Every ``date32`` column of ``table`` as ISO text (JSON, NDJSON)."""
+    import pyarrow as pa
+
+    for i, f in enumerate(table.schema):
+        if pa.types.is_date32(f.type):
+            table = table.set_column(i, f.name, iso_dates(table.column(i)))
+    return table

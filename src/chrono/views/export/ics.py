@@ -1,0 +1,145 @@
+"""iCalendar (RFC 5545) with the ``icalendar`` package: one all-day VEVENT per event.
+
+An event spans its bounds as all-day dates (``DTSTART`` the earliest day, ``DTEND`` the day
+after the latest): a day is one day, ``2022-09`` the whole month, ``2019~`` the whole year.
+Where the date is not a plain day, ``SUMMARY`` adds it as people read it
+(``League founded [circa 121 BCE]``) so a calendar never shows a precise date that the
+data does not have. ``X-CHRONO-EDTF`` keeps the EDTF value, ``X-CHRONO-PRECISION`` the
+precision, ``X-CHRONO-SOURCE`` each source (id and URL), and ``DESCRIPTION`` the date, the
+summary and every claim with its source, locator and quote.
+
+An open or unknown end (``2019/..``) cannot be a calendar span: the VEVENT covers the
+known end's own bounds (all of 2019) and ``SUMMARY`` says ``(begins …, open end)``.
+iCalendar dates have four-digit years and the library uses Python dates, so events
+outside years 1-9999 (BCE, ``Y12345``) are left out: each is listed in the calendar's
+``X-CHRONO-OMITTED`` property (``id EDTF``) and counted in the result's notes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from chrono._version import __version__
+from chrono.model.dates import human
+from chrono.views.data import drawn_bounds
+from chrono.views.deps import require
+from chrono.views.export.common import ExportResult, in_common_years, metadata, open_dataset
+from chrono.views.output import atomic_path
+from chrono.views.records import Record, by_id, event_records
+
+if TYPE_CHECKING:
+    from chrono.dataset import Dataset
+
+EPOCH = dt.date(1970, 1, 1)
+STATUS = {"confirmed": "CONFIRMED", "planned": "TENTATIVE", "cancelled": "CANCELLED"}
+
+
+def span(e: Record) -> tuple[int, int, str] | None:
+    """(first day, last day, summary suffix) of the VEVENT, or None when it cannot be one."""
+    start, end = e["start"], e["end"]
+    lo, hi = e["earliest"], e["latest"]
+    suffix = ""
+    if start and end:
+        return None
+    if start or end:
+        lo, hi = drawn_bounds(e["date"], lo, hi, start, end)
+        left, _, right = e["date"].partition("/")
+        if end:
+            suffix = f" (begins {human(left)}, {end} end)"
+        else:
+            suffix = f" ({start} start, ends {human(right)})"
+    elif e["precision"] != "day" or e["uncertain"] or e["approximate"]:
+        suffix = f" [{e['when']}]"
+    if not (in_common_years(lo) and in_common_years(hi + 1)):
+        return None
+    return lo, hi, suffix
+
+
+def _description(e: Record, sources: dict[str, Record]) -> str:
+    lines = [f"When: {e['when']} (EDTF {e['date']}, precision {e['precision']})"]
+    if e["place"]:
+        lines.append(f"Where: {e['place']['name']}")
+    lines += [e["summary"] or "", "", "Claims:"]
+    for c in e["claims"]:
+        s = sources.get(c["source_id"], {})
+        head = c["property"] + (f" = {c['value']}" if c["value"] else "")
+        src = ", ".join(
+            str(x)
+            for x in (s.get("title"), s.get("publisher"), s.get("published"), c["locator"])
+            if x
+        )
+        lines.append(f"- {head} ({c['stance']}, {c['mode']}, {c['certainty']}): {src}")
+        if s.get("url"):
+            lines.append(f"  {s['url']}")
+        if c["quote"]:
+            lines.append(f"  “{c['quote']}”")
+    return "\n".join(lines)
+
+
+def _stamp() -> dt.datetime:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def calendar(tables: dict[str, Any], meta: dict[str, Any]) -> tuple[Any, list[str]]:
+    """The ``icalendar.Calendar``, and the ids of the events left out."""
+    icalendar = require("icalendar")
+    sources = by_id(tables["sources"])
+    cal = icalendar.Calendar()
+    cal.add("prodid", f"-//chrono//chrono-data {__version__}//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", str(meta["title"]))
+    cal.add("x-chrono-dataset", f"{meta['name']} {meta['version'] or ''}".strip())
+    stamp, omitted = _stamp(), []
+    for e in event_records(tables):
+        when = span(e)
+        if when is None:
+            omitted.append(e["id"])
+            cal.add("x-chrono-omitted", f"{e['id']} {e['date']}")
+            continue
+        lo, hi, suffix = when
+        ev = icalendar.Event()
+        ev.add("uid", f"chrono:{meta['name']}:{e['id']}")
+        ev.add("dtstamp", stamp)
+        ev.add("dtstart", EPOCH + dt.timedelta(days=lo))
+        ev.add("dtend", EPOCH + dt.timedelta(days=hi + 1))
+        ev.add("summary", e["title"] + suffix)
+        ev.add("description", _description(e, sources))
+        ev.add("categories", [e["type"]])
+        if e["status"] in STATUS:
+            ev.add("status", STATUS[e["status"]])
+        place = e["place"]
+        if place:
+            ev.add("location", place["name"])
+            if place["latitude"] is not None and place["longitude"] is not None:
+                ev.add("geo", (place["latitude"], place["longitude"]))
+        if e["parent_id"]:
+            ev.add("related-to", f"chrono:{meta['name']}:{e['parent_id']}")
+        ev.add("x-chrono-edtf", e["date"])
+        ev.add("x-chrono-precision", e["precision"])
+        for sid in sorted({c["source_id"] for c in e["claims"]}):
+            url = sources.get(sid, {}).get("url")
+            ev.add("x-chrono-source", f"{sid} {url}" if url else sid)
+        cal.add_component(ev)
+    return cal, omitted
+
+
+def to_ics(dataset: str | Path | Dataset, path: str | Path, *, force: bool = False) -> ExportResult:
+    """An iCalendar file; events outside years 1-9999 are listed, not drawn (see above)."""
+    ds, tables = open_dataset(dataset)
+    cal, omitted = calendar(tables, metadata(ds))
+    result = ExportResult("ics", Path(path), {"events": tables["events"].num_rows - len(omitted)})
+    if omitted:
+        result.notes.append(
+            f"{len(omitted)} events outside iCalendar's years 1-9999 or with no known end "
+            "left out (listed in X-CHRONO-OMITTED)"
+        )
+    with atomic_path(path, force) as tmp:
+        tmp.write_bytes(cal.to_ical())
+    return result

@@ -1,0 +1,113 @@
+"""SQLite (stdlib ``sqlite3``): the six tables with their keys, useful views, the metadata.
+
+Ready for Datasette or sqlite-utils. Types: text and vocabulary columns ``TEXT``, dates
+``TEXT`` in ISO 8601 (``2019-06-05``, ``-0043-03-15``; an open or unknown end's bound is
+NULL, the EDTF column says which), booleans ``INTEGER`` 0/1, coordinates ``REAL``.
+Primary keys and foreign keys come from the model (foreign keys deferred, so the
+self-reference ``events.parent_id`` loads in any order). Values are bound as parameters,
+never pasted into SQL.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from chrono.model.tables import TABLE_NAMES, TABLES, Table
+from chrono.views.data import null_open_bounds
+from chrono.views.export.common import (
+    ExportError,
+    ExportResult,
+    dates_as_text,
+    metadata,
+    open_dataset,
+)
+from chrono.views.output import atomic_path
+
+if TYPE_CHECKING:
+    from chrono.dataset import Dataset
+
+_TYPES = {"string": "TEXT", "vocab": "TEXT", "date": "TEXT", "bool": "INTEGER", "float": "REAL"}
+
+VIEWS = {
+    "event_claims": """
+        SELECT e.id AS event_id, e.title AS event_title, e.type AS event_type,
+               e.date AS event_date, c.id AS claim_id, c.property, c.value, c.locator,
+               c.quote, c.stance, c.mode, c.certainty, c.note, s.id AS source_id,
+               s.title AS source_title, s.publisher AS source_publisher,
+               s.published AS source_published, s.url AS source_url
+        FROM claims c JOIN events e ON e.id = c.event_id JOIN sources s ON s.id = c.source_id""",
+    "event_participants": """
+        SELECT e.id AS event_id, e.title AS event_title, e.date AS event_date,
+               a.id AS actor_id, a.name AS actor_name, a.kind AS actor_kind, p.role
+        FROM participants p JOIN events e ON e.id = p.event_id
+        JOIN actors a ON a.id = p.actor_id""",
+    "event_places": """
+        SELECT e.id AS event_id, e.title AS event_title, e.date AS event_date,
+               pl.id AS place_id, pl.name AS place_name, pl.country, pl.latitude,
+               pl.longitude
+        FROM events e JOIN places pl ON pl.id = e.place_id""",
+    "contradicting_claims": """
+        SELECT * FROM event_claims WHERE stance = 'contradicts'""",
+    "source_usage": """
+        SELECT s.id AS source_id, s.title, s.publisher, s.published, s.url,
+               count(c.id) AS claims, count(DISTINCT c.event_id) AS events
+        FROM sources s LEFT JOIN claims c ON c.source_id = s.id GROUP BY s.id""",
+}
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def create_table_sql(spec: Table) -> str:
+    """``CREATE TABLE`` for a model table: types, NOT NULL, primary and foreign keys."""
+    lines = []
+    for c in spec.columns:
+        # a derived bound is NULL for an open or unknown end
+        null = c.nullable or c.kind == "date"
+        lines.append(f"{_quote(c.name)} {_TYPES[c.kind]}" + ("" if null else " NOT NULL"))
+    lines.append(f"PRIMARY KEY ({', '.join(map(_quote, spec.primary_key))})")
+    for fk in spec.foreign_keys:
+        lines.append(
+            f"FOREIGN KEY ({', '.join(map(_quote, fk.columns))}) REFERENCES "
+            f"{_quote(fk.table)} ({', '.join(map(_quote, fk.reference))}) "
+            "DEFERRABLE INITIALLY DEFERRED"
+        )
+    body = ",\n  ".join(lines)
+    return f"CREATE TABLE {_quote(spec.name)} (\n  {body}\n)"
+
+
+def to_sqlite(
+    dataset: str | Path | Dataset, path: str | Path, *, force: bool = False
+) -> ExportResult:
+    """One SQLite file: tables with keys, the views of :data:`VIEWS`, and ``dataset_info``."""
+    ds, tables = open_dataset(dataset)
+    result = ExportResult("sqlite", Path(path))
+    with atomic_path(path, force) as tmp:
+        con = sqlite3.connect(tmp)
+        try:
+            con.execute("PRAGMA foreign_keys = ON")
+            with con:
+                con.execute("CREATE TABLE dataset_info (key TEXT PRIMARY KEY, value TEXT)")
+                con.executemany(
+                    "INSERT INTO dataset_info VALUES (?, ?)", list(metadata(ds).items())
+                )
+                for name in TABLE_NAMES:
+                    spec = TABLES[name]
+                    con.execute(create_table_sql(spec))
+                    table = dates_as_text(null_open_bounds(tables[name]))
+                    marks = ", ".join("?" * len(spec.columns))
+                    con.executemany(
+                        f"INSERT INTO {_quote(name)} VALUES ({marks})",
+                        zip(*(table.column(c.name).to_pylist() for c in spec.columns), strict=True),
+                    )
+                    result.rows[name] = table.num_rows
+                for view, sql in VIEWS.items():
+                    con.execute(f"CREATE VIEW {_quote(view)} AS {sql.strip()}")
+        except sqlite3.IntegrityError as exc:
+            raise ExportError(f"the data breaks a key: {exc}") from None
+        finally:
+            con.close()
+    return result

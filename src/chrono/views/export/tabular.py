@@ -1,0 +1,152 @@
+"""CSV (a Frictionless CSV data package), JSON and NDJSON records.
+
+Every table is written, plus the flat ``event_claims`` table (CSV). Dates: the EDTF
+string is kept as it is; its bounds are ISO days (``2019-06-05``, ``-0043-03-15``,
+``+12345-01-01``), and an open or unknown end's bound is empty (null), never the extreme
+of the range. Text is written verbatim (no formula escaping: these are data files; see
+docs/views.md).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from chrono.model.schema import frictionless_schema
+from chrono.model.tables import TABLE_NAMES, TABLES, Table
+from chrono.views.data import FLAT, event_claims, flat_spec, null_open_bounds
+from chrono.views.export.common import (
+    ExportResult,
+    all_common,
+    dates_as_text,
+    iso_dates,
+    metadata,
+    open_dataset,
+)
+from chrono.views.output import atomic_files, atomic_path
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from chrono.dataset import Dataset
+
+DESCRIPTOR = "datapackage.json"
+
+
+def _csv_table(spec: Table, table: pa.Table) -> tuple[pa.Table, dict[str, Any]]:
+    """The table as written to CSV, and its Table Schema (from the model, then adjusted)."""
+    import pyarrow as pa
+
+    table = null_open_bounds(table)
+    schema = frictionless_schema(spec)
+    if not schema["primaryKey"]:
+        del schema["primaryKey"]
+    for i, fdesc in enumerate(schema["fields"]):
+        col = table.column(i)
+        if pa.types.is_date32(col.type):
+            if col.null_count:
+                # an open or unknown end: the EDTF column says which
+                fdesc["constraints"]["required"] = False
+            if not all_common(col):
+                # Table Schema's date holds years 1-9999 only: ISO text beyond
+                table = table.set_column(i, fdesc["name"], iso_dates(col))
+                fdesc["type"] = "string"
+                fdesc["chrono:type"] = "date"
+        if fdesc.get("format") == "edtf":
+            del fdesc["format"]
+            fdesc["chrono:edtf"] = True
+    return table, schema
+
+
+def to_csv(dataset: str | Path | Dataset, path: str | Path, *, force: bool = False) -> ExportResult:
+    """Every table and ``event_claims`` as CSV files in directory ``path``, with a
+    Frictionless ``datapackage.json`` (schemas from the model, keys, each file's size).
+    """
+    import pyarrow.csv as pacsv
+
+    ds, tables = open_dataset(dataset)
+    tables[FLAT] = event_claims(tables)
+    specs = {**{n: TABLES[n] for n in TABLE_NAMES}, FLAT: flat_spec()}
+    names = [f"{n}.csv" for n in specs]
+    result = ExportResult("csv", Path(path))
+    resources = []
+    with atomic_files(Path(path), [*names, DESCRIPTOR], force) as temps:
+        for (name, spec), tmp in zip(specs.items(), temps, strict=False):
+            table, schema = _csv_table(spec, tables[name])
+            pacsv.write_csv(table, tmp)
+            resources.append(
+                {
+                    "name": name,
+                    "path": f"{name}.csv",
+                    "profile": "tabular-data-resource",
+                    "format": "csv",
+                    "mediatype": "text/csv",
+                    "encoding": "utf-8",
+                    "description": spec.description,
+                    "bytes": tmp.stat().st_size,
+                    "schema": schema,
+                }
+            )
+            result.rows[name] = table.num_rows
+        temps[-1].write_bytes(_descriptor(ds, resources))
+    return result
+
+
+def _descriptor(ds: Dataset, resources: list[dict[str, Any]]) -> bytes:
+    meta = metadata(ds)
+    desc: dict[str, Any] = {
+        "profile": "tabular-data-package",
+        "name": meta["name"],
+        "title": meta["title"],
+    }
+    if meta["version"]:
+        desc["version"] = meta["version"]
+    if meta["license"]:
+        desc["licenses"] = [{"name": meta["license"]}]
+    desc["resources"] = resources
+    return (json.dumps(desc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _records(table: pa.Table) -> list[dict[str, Any]]:
+    records: list[dict[str, Any]] = dates_as_text(null_open_bounds(table)).to_pylist()
+    return records
+
+
+def to_json(
+    dataset: str | Path | Dataset, path: str | Path, *, force: bool = False
+) -> ExportResult:
+    """One JSON file: the dataset's metadata and every table as a list of records."""
+    ds, tables = open_dataset(dataset)
+    result = ExportResult("json", Path(path))
+    doc: dict[str, Any] = {**metadata(ds), "tables": {}}
+    for name in TABLE_NAMES:
+        doc["tables"][name] = _records(tables[name])
+        result.rows[name] = tables[name].num_rows
+    with atomic_path(path, force) as tmp, open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(doc, fh, ensure_ascii=False, indent=1)
+        fh.write("\n")
+    return result
+
+
+def one_line(value: Any) -> str:
+    """JSON on one line: U+2028 and U+2029 escaped too, as readers may split lines there."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def to_ndjson(
+    dataset: str | Path | Dataset, path: str | Path, *, force: bool = False
+) -> ExportResult:
+    """A directory with one ``<table>.ndjson`` per table: one JSON record per line."""
+    _, tables = open_dataset(dataset)
+    result = ExportResult("ndjson", Path(path))
+    names = [f"{n}.ndjson" for n in TABLE_NAMES]
+    with atomic_files(Path(path), names, force) as temps:
+        for name, tmp in zip(TABLE_NAMES, temps, strict=True):
+            with open(tmp, "w", encoding="utf-8") as fh:
+                for record in _records(tables[name]):
+                    fh.write(one_line(record))
+                    fh.write("\n")
+            result.rows[name] = tables[name].num_rows
+    return result

@@ -1,0 +1,376 @@
+"""The timeline figure: ``chrono.plot(events)`` returns a matplotlib ``Axes``.
+
+Each event is drawn at its true precision (docs/views.md shows the legend):
+
+- a day: a point; days known to the day (``2023-03-20/2023-03-22``): a solid bar;
+- a month, season, year, decade, century or an interval of those: a light bar with a solid
+  edge across everything the date may denote ("somewhere in here");
+- uncertain (``?``): a dashed edge and ``(?)`` after the label; approximate (``~``): a
+  dotted edge and ``c.`` before it;
+- an open end (``2019/..``): a line with an open arrow to the edge of the axis; an unknown
+  end (``/2019``): the same, dotted. Never a bar to year 5881579.
+
+The x axis is in day numbers (days since 1970-01-01, exact for any year) with a locator
+and formatter that label years as people read them (``44 BCE``). :func:`save` writes PNG,
+SVG or PDF; SVG output is byte-for-byte deterministic (fixed hash salt, no date, text as
+SVG text in DejaVu Sans, the font matplotlib bundles and measures labels with).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from chrono.views.axis import day_label, tick_days, tick_labels
+from chrono.views.deps import require
+from chrono.views.lanes import Item, Layout, as_rows, is_dataset_ref, lanes_of, layout, select
+from chrono.views.records import Record, rows
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+FONT = "DejaVu Sans"
+LABEL_SIZE = 7.0
+ROW_INCHES = 0.22
+FORMATS = ("png", "svg", "pdf")
+#: rcParams under which every figure is drawn and saved (deterministic SVG).
+RC: dict[str, Any] = {
+    "svg.hashsalt": "chrono",
+    "svg.fonttype": "none",  # text stays text: small, searchable, diffable
+    "font.family": [FONT, "sans-serif"],
+    "font.sans-serif": [FONT, "Arial", "Helvetica"],
+    "font.size": 8.0,
+    "axes.unicode_minus": False,
+    "path.simplify": False,
+}
+COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e",
+           "#17becf", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22")  # fmt: skip
+AUTO_LABELS = 500  # label every event up to this many
+
+
+def _ticks(mpl: Any) -> tuple[Any, Any]:
+    ticker = mpl.ticker
+
+    class DayLocator(ticker.Locator):  # type: ignore[misc,name-defined]
+        """Ticks on whole years, months or days of the view (any year)."""
+
+        unit = "year"
+
+        def __call__(self) -> list[int]:
+            vmin, vmax = self.axis.get_view_interval()
+            return self.tick_values(vmin, vmax)
+
+        def tick_values(self, vmin: float, vmax: float) -> list[int]:
+            self.unit, days = tick_days(min(vmin, vmax), max(vmin, vmax))
+            return days
+
+    class DayFormatter(ticker.Formatter):  # type: ignore[misc,name-defined]
+        """``44 BCE``, ``Mar 2023``, ``20 Mar``; a single position as a whole day."""
+
+        def __init__(self, locator: DayLocator) -> None:
+            self.locator = locator
+
+        def format_ticks(self, values: list[float]) -> list[str]:
+            return tick_labels(self.locator.unit, [round(v) for v in values])
+
+        def __call__(self, x: float, pos: int | None = None) -> str:
+            return day_label(x)
+
+    locator = DayLocator()
+    return locator, DayFormatter(locator)
+
+
+def _inputs(
+    data: Any, participants: Any, lane: str
+) -> tuple[list[Record], list[Record] | None, dict[str, str], str | None]:
+    """(events, participants, display names of actors and places, title)."""
+    if is_dataset_ref(data):
+        from chrono.dataset import Dataset
+        from chrono.views.data import read_tables
+
+        ds = Dataset.open(data)
+        tables = read_tables(ds)
+        names = {r["id"]: r["name"] for r in rows(tables["actors"])}
+        names.update({r["id"]: r["name"] for r in rows(tables["places"])})
+        title = ds.descriptor.get("title")
+        return rows(tables["events"]), rows(tables["participants"]), names, title
+    parts = None if participants is None else as_rows(participants)
+    return as_rows(data), parts, {}, None
+
+
+def _style(item: Item) -> tuple[str, str]:
+    """(fill, edge line style) of a bar."""
+    e = item.event
+    line = "--" if e["uncertain"] else (":" if e["approximate"] else "-")
+    return ("light" if item.kind == "imprecise" else "solid"), line
+
+
+def _draw(ax: Any, mpl: Any, lay: Layout, labels: bool) -> None:
+    colour = {name: COLOURS[i % len(COLOURS)] for i, (name, _, _) in enumerate(lay.lanes)}
+    bars: dict[tuple[str, str, str], list[Any]] = defaultdict(list)
+    points: dict[tuple[str, bool], list[tuple[float, float]]] = defaultdict(list)
+    lo, hi = lay.xlim
+    for it in lay.items:
+        y = it.row + 0.5
+        c = colour[it.lane]
+        if it.start or it.end:
+            for side, kind in (("start", it.start), ("end", it.end)):
+                if kind is None:
+                    continue
+                x_from = it.x0 if side == "start" else it.x1
+                x_to = lo if side == "start" else hi
+                ax.annotate(
+                    "", xy=(x_to, y), xytext=(x_from, y),
+                    arrowprops={"arrowstyle": "->", "color": c, "lw": 1.2,
+                                "linestyle": "-" if kind == "open" else ":"},
+                )  # fmt: skip
+        if it.kind == "point" and not (it.start or it.end):
+            points[(c, bool(it.event["uncertain"] or it.event["approximate"]))].append(
+                (it.x0 + 0.5, y)
+            )
+        else:
+            fill, line = _style(it)
+            bars[(c, fill, line)].append(
+                [(it.x0, y - 0.3), (it.x1, y - 0.3), (it.x1, y + 0.3), (it.x0, y + 0.3)]
+            )
+    for (c, fill, line), verts in sorted(bars.items()):
+        ax.add_collection(
+            mpl.collections.PolyCollection(
+                verts,
+                facecolors=c,
+                alpha=None,
+                edgecolors=c,
+                linestyles=line,
+                linewidths=0.8,
+            )
+        )
+        if fill == "light":
+            ax.collections[-1].set_facecolor(mpl.colors.to_rgba(c, 0.25))
+    for (c, hollow), xy in sorted(points.items()):
+        xs, ys = zip(*xy, strict=True)
+        ax.plot(xs, ys, linestyle="none", marker="o", markersize=4.5, color=c,
+                markerfacecolor="white" if hollow else c)  # fmt: skip
+    if labels:
+        for it in lay.items:
+            if not it.label:
+                continue
+            if it.label_left:
+                ax.text(it.x0, it.row + 0.5, it.label + " ", va="center", ha="right",
+                        fontsize=LABEL_SIZE, clip_on=True, parse_math=False)  # fmt: skip
+            else:
+                ax.text(it.x1, it.row + 0.5, " " + it.label, va="center", ha="left",
+                        fontsize=LABEL_SIZE, clip_on=True, parse_math=False)  # fmt: skip
+
+
+def _measure(dpi: float, size: float) -> Any:
+    """A function giving the width in pixels of a text drawn at ``size`` points."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    prop = FontProperties(family=FONT, size=size)
+    engine = TextToPath()
+
+    def width(text: str) -> float:
+        w, _, _ = engine.get_text_width_height_descent(" " + text, prop, ismath=False)
+        return float(w) * dpi / 72.0
+
+    return width
+
+
+def plot(
+    data: Any,
+    *,
+    lane: str = "type",
+    period: tuple[str, str] | None = None,
+    types: Iterable[str] | None = None,
+    actors: Iterable[str] | None = None,
+    participants: Any = None,
+    labels: bool | None = None,
+    title: str | None = None,
+    ax: Axes | None = None,
+    width: float = 10.0,
+) -> Axes:
+    """Draw events on a timeline and return the matplotlib ``Axes``.
+
+    ``data`` is an events DataFrame (``chrono.load("events")``), an Arrow table of events,
+    or a dataset (a bundled name, a directory or a :class:`~chrono.dataset.Dataset`).
+    ``lane`` groups events into lanes: ``"type"``, ``"actor"`` (an event appears in the
+    lane of each of its actors), ``"place"``, or any column. ``period`` is a pair of EDTF
+    values or years as people write them (``("44 BCE", "10 CE")``): events that may
+    overlap it are drawn, and the axis spans it. ``types`` and ``actors`` keep events of
+    those types or with those actors (actor ids). Actors need participants: pass a
+    dataset, or ``participants=chrono.load("participants")``. ``labels`` (default: when at
+    most 500 events) writes each event's title beside it without overlaps. Without
+    ``ax``, a new figure ``width`` inches wide is made, as tall as the rows need.
+    """
+    options = {"lane": lane, "period": period, "types": types, "actors": actors,
+               "participants": participants, "labels": labels, "title": title}  # fmt: skip
+    if ax is not None:
+        return _plot(data, ax, own=False, **options)[0]
+    mpl = require("matplotlib")
+    import matplotlib.pyplot as plt
+
+    with mpl.rc_context(RC):
+        fig = plt.figure(figsize=(width, 2.0))
+        new = fig.add_axes((0.16, 0.1, 0.8, 0.8))
+    return _plot(data, new, own=True, **options)[0]
+
+
+def _plot(
+    data: Any,
+    ax: Axes,
+    *,
+    own: bool,
+    lane: str,
+    period: tuple[str, str] | None,
+    types: Iterable[str] | None,
+    actors: Iterable[str] | None,
+    participants: Any,
+    labels: bool | None,
+    title: str | None,
+) -> tuple[Axes, list[str]]:
+    """Draw into ``ax`` (resizing its figure when ``own``); the axes and the notes."""
+    mpl = require("matplotlib")
+    import matplotlib.collections
+    import matplotlib.colors
+    import matplotlib.ticker  # noqa: F401
+
+    from chrono.views.lanes import parse_period_end
+
+    events, parts, names, data_title = _inputs(data, participants, lane)
+    span = None
+    if period is not None:
+        span = (parse_period_end(period[0], False), parse_period_end(period[1], True))
+    events = select(events, parts, period=span, types=types, actors=actors)
+    pairs = lanes_of(events, lane, parts, names)
+    if labels is None:
+        labels = len(pairs) <= AUTO_LABELS
+    with mpl.rc_context(RC):
+        fig: Any = ax.figure
+        if own:
+            _fit_width(fig, ax, [name for _, name in pairs])
+        box = ax.get_position()
+        width_px = box.width * fig.get_figwidth() * fig.dpi
+        measure = _measure(fig.dpi, LABEL_SIZE) if labels else None
+        xlim = (float(span[0]), float(span[1] + 1)) if span else None
+        lay = layout(pairs, xlim=xlim, width_px=width_px, measure=measure)
+        if own:
+            _fit_height(fig, ax, lay.rows)
+        _draw(ax, mpl, lay, bool(labels))
+        _decorate(ax, lay, title if title is not None else data_title)
+    return ax, lay.notes
+
+
+def lane_name(name: str, limit: int = 32) -> str:
+    """A lane's name as shown: words, not snake_case; long names cut with an ellipsis."""
+    text = name.replace("_", " ")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _fit_width(fig: Any, ax: Any, lanes: list[str]) -> None:
+    """A figure made here leaves room on the left for the longest lane name."""
+    measure = _measure(fig.dpi, float(RC["font.size"]))
+    widest = max((measure(lane_name(n)) for n in set(lanes)), default=0.0)
+    total = fig.get_figwidth() * fig.dpi
+    left = min(0.45, (widest + 14) / total)
+    box = ax.get_position()
+    ax.set_position((left, box.y0, 0.985 - left, box.height))
+
+
+def _fit_height(fig: Any, ax: Any, rows: float) -> None:
+    """A figure made here grows to the rows: fixed margins in inches, ROW_INCHES a row."""
+    top, bottom = 0.45, 0.75  # title; axis labels and legend
+    height = max(rows, 1) * ROW_INCHES + top + bottom
+    fig.set_figheight(height)
+    box = ax.get_position()
+    ax.set_position((box.x0, bottom / height, box.width, 1 - (top + bottom) / height))
+
+
+def _decorate(ax: Any, lay: Layout, title: str | None) -> None:
+    locator, formatter = _ticks(__import__("matplotlib"))
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(formatter)
+    ax.set_xlim(*lay.xlim)
+    ax.set_ylim(max(lay.rows, 1), 0)
+    ax.set_yticks([first + n / 2 for _, first, n in lay.lanes])
+    # text from the data is text: no mathtext ("$1 or $2" is no formula)
+    ax.set_yticklabels([lane_name(name) for name, _, _ in lay.lanes], parse_math=False)
+    ax.tick_params(axis="y", length=0)
+    for _, first, _ in lay.lanes[1:]:
+        ax.axhline(first, color="#cccccc", linewidth=0.6)
+    ax.grid(axis="x", color="#eeeeee", linewidth=0.6)
+    ax.set_axisbelow(True)
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+    if title:
+        ax.set_title(title, loc="left", fontsize=10, parse_math=False)
+    _legend(ax)
+
+
+def _legend(ax: Any) -> None:
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    grey = "#555555"
+    handles = [
+        Line2D([], [], linestyle="none", marker="o", color=grey, markersize=4.5),
+        Patch(facecolor=grey, edgecolor=grey),
+        Patch(facecolor=(0.33, 0.33, 0.33, 0.25), edgecolor=grey),
+        Patch(facecolor="white", edgecolor=grey, linestyle="--"),
+        Patch(facecolor="white", edgecolor=grey, linestyle=":"),
+        Line2D([0, 1], [0, 0], color=grey, marker=">", markerfacecolor="white", markevery=[1]),
+    ]
+    labels = ["a day", "days known", "somewhere within", "uncertain (?)",
+              "approximate (c.)", "open / unknown end"]  # fmt: skip
+    ax.legend(handles, labels, loc="lower left", bbox_to_anchor=(0.005, 0.0), ncol=6,
+              bbox_transform=ax.figure.transFigure, frameon=False, fontsize=7,
+              handlelength=1.6)  # fmt: skip
+
+
+def figure_for(data: Any, **options: Any) -> tuple[Any, list[str]]:
+    """A new ``Figure`` (no pyplot state) with the timeline drawn, and what was left out
+    (events with no known end); options as :func:`plot`."""
+    mpl = require("matplotlib")
+    from matplotlib.figure import Figure
+
+    width = options.pop("width", 10.0)
+    with mpl.rc_context(RC):
+        fig = Figure(figsize=(width, 2.0), dpi=100)
+        ax = fig.add_axes((0.16, 0.1, 0.8, 0.8))
+    defaults = {"lane": "type", "period": None, "types": None, "actors": None,
+                "participants": None, "labels": None, "title": None}  # fmt: skip
+    _, notes = _plot(data, ax, own=True, **{**defaults, **options})
+    return fig, notes
+
+
+def describe(dataset: Any) -> str:
+    """What a figure was drawn from, for its metadata: the dataset, version, events hash."""
+    from chrono.dataset import Dataset
+
+    ds = Dataset.open(dataset)
+    digest = ds.resource("events").spec.get("hash", "unknown")
+    return f"chrono plot of {ds.name} {ds.version or ''} (events {digest})".replace("  ", " ")
+
+
+def save(
+    fig: Any, path: str | Path, *, force: bool = False, description: str | None = None
+) -> Path:
+    """Write a figure as PNG, SVG or PDF (by suffix), atomically; SVG is deterministic.
+
+    ``description`` goes into the file's metadata (SVG ``dc:description``, PNG and PDF too).
+    """
+    mpl = require("matplotlib")
+    from chrono.views.output import OutputError, atomic_path
+
+    fmt = Path(path).suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise OutputError(f"{path}: the file name must end in .png, .svg or .pdf")
+    meta: dict[str, Any] = {"png": {"Software": None}, "svg": {"Date": None},
+                            "pdf": {"CreationDate": None, "ModDate": None}}[fmt]  # fmt: skip
+    if description:
+        meta["Subject" if fmt == "pdf" else "Description"] = description
+    with mpl.rc_context(RC), atomic_path(path, force) as tmp:
+        fig.savefig(tmp, format=fmt, metadata=meta)
+    return Path(path)

@@ -1,0 +1,221 @@
+"""chrono plot / site / export on the command line: outputs, bad input, nothing half-written."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from chrono.cli import main
+from chrono.dataset import Dataset
+from chrono.views import output
+
+BUNDLED = "russia-china-summits"
+FORMATS = "csv, json, ndjson, xlsx, sqlite, timelinejs, jsonld, ics, geojson"
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_export_writes_and_says_what(tmp_path: Path) -> None:
+    code, out, err = run("export", "json", "-o", str(tmp_path / "a.json"))
+    assert (code, err) == (0, "")
+    n = {name: r.spec["rows"] for name, r in Dataset.open(BUNDLED).resources.items()}
+    assert out == (
+        f"wrote {tmp_path / 'a.json'}: json, {n['places']} places, {n['actors']} actors, "
+        f"{n['sources']} sources, {n['events']} events, {n['participants']} participants, "
+        f"{n['claims']} claims\n"
+    )
+    assert json.loads((tmp_path / "a.json").read_text())["name"] == "russia-china-summits"
+
+
+def test_unknown_format_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    assert run("export", "docx", "-o", str(tmp_path / "x")) == (
+        2, "", f"Error: unknown format 'docx' (formats: {FORMATS})\n",
+    )  # fmt: skip
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "xlsx", "sqlite", "ics"])
+def test_missing_directory(fmt: str, tmp_path: Path) -> None:
+    target = tmp_path / "missing" / "out"
+    code, out, err = run("export", fmt, "-o", str(target))
+    assert (code, out) == (2, "")
+    assert err == f"Error: {target}: the directory {target.parent} does not exist\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_existing_file_needs_force(tmp_path: Path) -> None:
+    target = tmp_path / "out.json"
+    target.write_text("keep me")
+    assert run("export", "json", "-o", str(target)) == (
+        2, "", f"Error: {target}: already exists (use --force to replace it)\n",
+    )  # fmt: skip
+    assert target.read_text() == "keep me"
+    assert run("export", "json", "-o", str(target), "--force")[0] == 0
+    assert json.loads(target.read_text())["name"] == "russia-china-summits"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json"]
+
+
+def test_existing_csv_file_in_directory_needs_force(tmp_path: Path) -> None:
+    (tmp_path / "csv").mkdir()
+    (tmp_path / "csv" / "events.csv").write_text("mine")
+    code, _, err = run("export", "csv", "-o", str(tmp_path / "csv"))
+    assert code == 2
+    assert (
+        err
+        == f"Error: {tmp_path / 'csv' / 'events.csv'}: already exists (use --force to replace it)\n"
+    )
+    assert [p.name for p in (tmp_path / "csv").iterdir()] == ["events.csv"]
+    assert run("export", "csv", "-o", str(tmp_path / "csv"), "--force")[0] == 0
+    assert len(list((tmp_path / "csv").iterdir())) == 8
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write into a read-only directory")
+def test_read_only_directory(tmp_path: Path) -> None:
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o555)
+    try:
+        assert run("export", "json", "-o", str(ro / "a.json")) == (
+            2, "", f"Error: {ro}: not writable\n",
+        )  # fmt: skip
+        assert list(ro.iterdir()) == []
+    finally:
+        ro.chmod(0o755)
+
+
+def test_unwritable_directory_as_the_system_says_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same path as a read-only directory, for a root user too."""
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(output.tempfile, "mkstemp", refuse)
+    assert run("export", "sqlite", "-o", str(tmp_path / "a.db")) == (
+        2, "", f"Error: {tmp_path}: not writable\n",
+    )  # fmt: skip
+    assert run("export", "ndjson", "-o", str(tmp_path / "nd")) == (
+        2, "", f"Error: {tmp_path / 'nd'}: not writable\n",
+    )  # fmt: skip
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failure_while_writing_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pyarrow.csv
+
+    calls = []
+
+    def half(table: object, where: object) -> None:
+        calls.append(where)
+        Path(str(where)).write_text("partial")
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pyarrow.csv, "write_csv", half)
+    target = tmp_path / "csv"
+    code, _, err = run("export", "csv", "-o", str(target))
+    assert (code, err) == (2, f"Error: {target}: cannot write (No space left on device)\n")
+    assert list(tmp_path.iterdir()) == []  # not even the directory it made
+    (tmp_path / "a.json").write_text("old")
+    monkeypatch.setattr(json, "dump", lambda *a, **k: (_ for _ in ()).throw(OSError(5, "EIO")))
+    assert run("export", "json", "-o", str(tmp_path / "a.json"), "--force") == (
+        2, "", f"Error: {tmp_path / 'a.json'}: cannot write (EIO)\n",
+    )  # fmt: skip
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json"]
+    assert (tmp_path / "a.json").read_text() == "old"
+
+
+def test_unreadable_dataset_is_exit_3(tmp_path: Path) -> None:
+    code, out, err = run("export", "json", str(tmp_path / "nowhere"), "-o", str(tmp_path / "a"))
+    assert (code, out) == (3, "")
+    assert err == f"Error: {tmp_path / 'nowhere'}: no such dataset directory or datapackage.json\n"
+
+
+@pytest.mark.parametrize(
+    ("module", "args", "extra"),
+    [
+        ("openpyxl", ("export", "xlsx"), "export"),
+        ("icalendar", ("export", "ics"), "export"),
+        ("matplotlib", ("plot",), "plot"),
+    ],
+)
+def test_missing_extra_names_it(
+    module: str, args: tuple[str, ...], extra: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chrono.views import deps
+
+    real = deps.importlib.import_module
+
+    def without(name: str, *rest: object) -> object:
+        if name.split(".")[0] == module:
+            raise ModuleNotFoundError(f"No module named {module!r}")
+        return real(name, *rest)
+
+    monkeypatch.setattr(deps.importlib, "import_module", without)
+    suffix = ".svg" if args == ("plot",) else ""
+    code, out, err = run(*args, "-o", str(tmp_path / f"out{suffix}"))
+    assert (code, out) == (2, "")
+    assert err == f"Error: {module} is not installed: pip install 'chrono-data[{extra}]'\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_plot_bad_input(tmp_path: Path) -> None:
+    assert run("plot", "-o", str(tmp_path / "a.gif")) == (
+        2, "", f"Error: {tmp_path / 'a.gif'}: the file name must end in .png, .svg or .pdf\n",
+    )  # fmt: skip
+    assert run("plot", "-o", str(tmp_path / "a.svg"), "--from", "2019") == (
+        2, "", "Error: give both --from and --to, or neither\n",
+    )  # fmt: skip
+    assert run("plot", "-o", str(tmp_path / "a.svg"), "--lane", "colour") == (
+        2, "", "Error: no column 'colour' to make lanes of (type, actor, place or a column)\n",
+    )  # fmt: skip
+    assert run("plot", "-o", str(tmp_path / "a.svg"), "--from", "soon", "--to", "2020") == (
+        2, "", "Error: period: 'soon' is not an EDTF level 0/1 date\n",
+    )  # fmt: skip
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_site_writes_one_file(tmp_path: Path) -> None:
+    target = tmp_path / "site"
+    n = Dataset.open(BUNDLED).resource("events").spec["rows"]
+    assert run("site", "-o", str(target)) == (
+        0,
+        f"wrote {target / 'index.html'} ({n} events)\n",
+        "",
+    )
+    assert [p.name for p in target.iterdir()] == ["index.html"]
+    assert run("site", "-o", str(target)) == (
+        2, "", f"Error: {target / 'index.html'}: already exists (use --force to replace it)\n",
+    )  # fmt: skip
+
+
+def test_outputs_get_the_usual_file_mode(tmp_path: Path) -> None:
+    mask = os.umask(0o022)
+    try:
+        run("export", "geojson", "-o", str(tmp_path / "a.geojson"))
+    finally:
+        os.umask(mask)
+    assert (tmp_path / "a.geojson").stat().st_mode & 0o777 == 0o644
+
+
+def test_help_imports_nothing_heavy() -> None:
+    code = (
+        "import sys; from chrono.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('pandas', 'pyarrow', 'matplotlib', 'openpyxl', 'icalendar')"
+        " if m in sys.modules]\nprint(heavy)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
