@@ -12,6 +12,13 @@ Loading (pandas DataFrames with chrono's dtypes; dates are ``datetime64[s]``, an
     list_datasets()                 the names of the bundled datasets
     parse_date(edtf)                an EDTF date's bounds, precision and qualifiers
 
+Views (``pip install "chrono-data[all]"`` for the figure, Excel and iCalendar)::
+
+    plot(dataset)                   a timeline figure (matplotlib Axes)
+    write_site(dataset, directory)  one self-contained HTML page with a timeline
+    export                          the export module: export.export(format, dataset, path)
+                                    for csv, json, ndjson, xlsx, sqlite, jsonld, ics...
+
 Checking and comparing::
 
     validate(path)                  a Report of findings with rule codes (.to_pandas())
