@@ -305,3 +305,31 @@ def _steps(block: Any) -> list[dict[str, Any]]:
     if isinstance(block, list):
         return [s for s in block if isinstance(s, dict)]
     return [s for job in block.get("jobs", {}).values() for s in job.get("steps", [])]
+
+
+def test_the_schema_hook_checks_the_repository_s_curated_datasets(tmp_path: Path) -> None:
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    (schema,) = [h for h in hooks if h["id"] == "chrono-schema"]
+    assert "--discover" in schema["entry"]
+    env = {**os.environ, "PATH": os.pathsep.join([str(BIN), os.environ["PATH"]])}
+
+    def run(repo: Path) -> tuple[int, str, str]:
+        done = subprocess.run(
+            shlex.split(schema["entry"]), cwd=repo, env=env, capture_output=True, text=True
+        )
+        return done.returncode, done.stdout, done.stderr
+
+    empty = scratch_repo(tmp_path / "empty")
+    assert run(empty) == (
+        3,
+        "",
+        f"Error: {NO_DATASET.format(where='the current folder')}\n",
+    )
+    repo = scratch_repo(tmp_path / "repo", "mini")
+    code, out, err = run(repo)
+    assert (code, out) == (0, "")
+    assert err.startswith("schema check: ") and err.endswith(", no problems\n")
+    event = repo / "datasets" / "mini" / "events" / "meeting-2019.yaml"
+    event.write_text(event.read_text().replace("date: 2019\n", "date: 2019-13\n"))
+    code, out, _ = run(repo)
+    assert code == 1 and out.startswith("datasets/mini/events/meeting-2019.yaml:6:7: CHR301 ")

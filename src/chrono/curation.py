@@ -73,6 +73,10 @@ class _Loader(yaml.SafeLoader):
     pass
 
 
+#: The loader that keeps every scalar but null as text (public for the schema check).
+TextLoader = _Loader
+
+
 # Keep only the null resolver: every other plain scalar is text (dates, numbers, "no").
 _Loader.yaml_implicit_resolvers = {
     k: [(tag, rx) for tag, rx in v if tag == "tag:yaml.org,2002:null"]

@@ -65,6 +65,11 @@ def _explain(code: str) -> str:
     help="Validate every dataset found under PATH (default: the current folder): each folder "
     "holding a dataset.yaml or datapackage.json. Fails when there is none.",
 )
+@click.option(
+    "--schema-only",
+    is_flag=True,
+    help="Check only the curated YAML against its JSON Schemas (fast; for editors, pre-commit).",
+)
 def validate(
     paths: tuple[str, ...],
     fmt: str,
@@ -74,6 +79,7 @@ def validate(
     summary: str | None,
     explain: str | None,
     discover: bool,
+    schema_only: bool,
 ) -> None:
     """Check datasets against the data model; report every problem with its location.
 
@@ -82,28 +88,44 @@ def validate(
     folder) as git sees it, skipping hidden folders, node_modules and virtual environments.
     Exit codes: 0 valid (warnings allowed), 1 errors found (--strict: warnings too),
     2 usage error, 3 an input could not be read (or --discover found no dataset).
+
+    --schema-only checks only the curated YAML (PATH may also be one curated file), one
+    line per problem: FILE:LINE:COLUMN: CODE message (with --discover: the curated
+    datasets found).
     """
     if explain is not None:
         if paths:
             fail(f"--explain {explain} takes no PATH (got {' '.join(paths)})", EXIT_USAGE)
         click.echo(_explain(explain), nl=False)
         return
+    dirs: list[Path] = []
+    if discover:
+        dirs = _discovered(paths, fmt, summary)
+    if schema_only:
+        if fmt != "text" or sources or summary:
+            fail("--schema-only takes no --format, --sources or --summary", EXIT_USAGE)
+        from chrono.cli.schemas_cmd import schema_only as run_schema_only
+
+        if discover:
+            curated = tuple(str(d) for d in dirs if (d / "dataset.yaml").is_file())
+            if not curated:
+                where = ", ".join(paths) if paths else "the current folder"
+                fail(f"no curated dataset (dataset.yaml) found in {where}", EXIT_UNREADABLE)
+            paths = curated
+        run_schema_only(paths)
     from chrono.package import DatasetError
     from chrono.validation import expand, render
     from chrono.validation import validate as run
 
     if sources is not None and not Path(sources).is_dir():
         fail(f"--sources {sources}: no such directory", EXIT_UNREADABLE)
-    dirs: list[Path] = []
-    if discover:
-        dirs = _discovered(paths, fmt, summary)
-    elif paths:
+    if not discover and paths:
         for p in paths:
             try:
                 dirs += expand(p)
             except DatasetError as exc:
                 fail(str(exc), EXIT_UNREADABLE)
-    else:
+    elif not discover:
         from chrono.cli.common import dataset_dirs
 
         dirs = [d for _, d in dataset_dirs(())]
