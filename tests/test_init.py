@@ -7,6 +7,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from chrono.cli import main
+from chrono.model.curated_schema import KINDS
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -18,14 +19,20 @@ def test_init_builds_and_validates_at_once(tmp_path: Path) -> None:
     target = tmp_path / "My Chronology"
     code, out, err = run("init", str(target))
     assert (code, err) == (0, "")
-    assert out.splitlines()[:5] == [
+    assert out.splitlines()[:10] == [
         f"wrote {target}/dataset.yaml",
         f"wrote {target}/sources.yaml",
         f"wrote {target}/actors.yaml",
         f"wrote {target}/places.yaml",
         f"wrote {target}/events/first-event.yaml",
+        *(f"wrote {target}/schemas/{kind}.schema.json" for kind in KINDS),
     ]
-    assert out.splitlines()[5] == "Next:"
+    assert out.splitlines()[10] == "Next:"
+    assert (
+        (target / "events" / "first-event.yaml")
+        .read_text()
+        .startswith("# yaml-language-server: $schema=../schemas/event.schema.json\n")
+    )
     assert "name: my-chronology\n" in (target / "dataset.yaml").read_text()
     code, out, err = run("build", str(target))
     assert (code, err) == (0, "")

@@ -29,6 +29,7 @@ from chrono.model.schema import arrow_schema, frictionless_schema
 from chrono.model.tables import TABLES, Table, vocabulary_terms
 from chrono.model.vocabularies import CORE, Vocabularies
 from chrono.package import DESCRIPTOR
+from chrono.schemas import dataset_schemas
 
 DATA_DIR = "data"
 FORMAT_VERSION = 1
@@ -128,13 +129,15 @@ def compile_curated(curated: Curated, curated_hash: str) -> BuildResult:
         name: to_arrow(spec, curated.rows[name], vocabularies) for name, spec in TABLES.items()
     }
     sources = sorted(curated.rows["sources"], key=lambda r: r["id"])
-    return assemble(
+    result = assemble(
         tables,
         curated.meta,
         curated_hash=curated_hash,
         sources=[listed(s) for s in sources],
         vocabularies=vocabularies,
     )
+    result.files.update(dataset_schemas(vocabularies))  # for editors: docs/schemas.md
+    return result
 
 
 def listed(source: dict[str, Any]) -> dict[str, str]:
@@ -320,6 +323,7 @@ def write(root: Path, result: BuildResult) -> list[str]:
             target = root / rel
             if target.is_file() and target.read_bytes() == blob:
                 continue
+            target.parent.mkdir(exist_ok=True)
             tmp = target.with_name(f".{target.name}.tmp")
             with open(tmp, "wb") as fh:
                 fh.write(blob)

@@ -50,8 +50,15 @@ class ScaffoldError(Exception):
     """The folder cannot take a new dataset; the message says why."""
 
 
-def write(directory: Path, modelines: dict[str, str] | None = None) -> list[Path]:
-    """Write a new dataset into ``directory`` (new or empty); never overwrites a file."""
+def write(
+    directory: Path,
+    modelines: dict[str, str] | None = None,
+    extra: dict[str, bytes] | None = None,
+) -> list[Path]:
+    """Write a new dataset into ``directory`` (new or empty); never overwrites a file.
+
+    ``extra``: more files (path relative to the dataset -> bytes), such as the schemas the
+    modelines point at."""
     directory = Path(directory)
     if directory.exists() and not directory.is_dir():
         raise ScaffoldError(f"{directory}: exists and is not a folder")
@@ -63,13 +70,14 @@ def write(directory: Path, modelines: dict[str, str] | None = None) -> list[Path
     written = []
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        for rel, text in files(name, modelines).items():
+        texts = {rel: text.encode("utf-8") for rel, text in files(name, modelines).items()}
+        for rel, blob in {**texts, **(extra or {})}.items():
             path = directory / rel
             path.parent.mkdir(exist_ok=True)
             flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
             fd = os.open(path, flags, 0o644)
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(blob)
             written.append(path)
     except OSError as exc:
         raise ScaffoldError(f"{directory}: cannot write ({exc.strerror})") from None

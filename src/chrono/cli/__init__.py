@@ -51,7 +51,7 @@ def _register() -> None:
 
     for command in core.COMMANDS:
         main.add_command(command)
-    for name in ("validate", "diff", "curate", "coverage", "views"):
+    for name in ("validate", "diff", "curate", "coverage", "views", "schemas"):
         try:
             module = __import__(f"chrono.cli.{name}_cmd", fromlist=["COMMANDS"])
         except ModuleNotFoundError:

@@ -108,90 +108,123 @@ def list_(datasets: tuple[str, ...]) -> None:
             click.echo(f"  {res['name']:<{width}}  {res.get('rows', '?'):>6} rows")
 
 
-def _clean(value: Any) -> str | None:
-    if value is None:
-        return None
-    try:
-        import pandas as pd
+def _plain(table: Any) -> Any:
+    """An Arrow table with dictionary columns as text and dates as day numbers.
 
-        if value is pd.NA or (isinstance(value, float) and value != value):
-            return None
-    except ImportError:  # pragma: no cover
-        pass
-    return str(value)
+    (Python's ``datetime.date`` holds years 1 to 9999 only; the data holds any year.)
+    """
+    import pyarrow as pa
+
+    fields = []
+    for f in table.schema:
+        typ = f.type.value_type if pa.types.is_dictionary(f.type) else f.type
+        fields.append(pa.field(f.name, pa.int32() if pa.types.is_date32(typ) else typ))
+    return table.cast(pa.schema(fields))
+
+
+def _when(date: str, earliest: int | None, latest: int | None, precision: str | None) -> str:
+    """An EDTF date for people, with its bounds when they say more than the date itself."""
+    from chrono.model.dates import MAX_YEAR, MIN_YEAR, days_from_civil, human, human_day
+
+    def day(days: int) -> str:
+        if days <= days_from_civil(MIN_YEAR, 1, 1) or days >= days_from_civil(MAX_YEAR, 12, 31):
+            return ".."  # an open end (stored as the extreme of the supported range)
+        return human_day(days)
+
+    text = human(date)
+    if earliest is None or latest is None or precision is None:
+        return text
+    if precision == "day" and earliest == latest:
+        return f"{text}  ({date})"
+    span = day(earliest) if earliest == latest else f"{day(earliest)} to {day(latest)}"
+    if precision == "day":
+        return f"{text}  ({date}, day precision)"
+    return f"{text}  ({date}: {span}, {precision} precision)"
 
 
 @click.command()
 @click.argument("event_id")
 @DATASET_OPTION
 def show(event_id: str, dataset: str) -> None:
-    """Show an event with every claim and its source: the provenance trail."""
-    from chrono.loaders import load_dataset
+    """Show an event with every claim and its source: the provenance trail.
+
+    Dates are shown as people read them (``15 March 44 BCE``), with their EDTF form.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from chrono.dataset import Dataset
+    from chrono.model.dates import human
     from chrono.package import DatasetError
+    from chrono.trail import claims_of
+
+    def rows(table: pa.Table, column: str, value: str) -> list[dict[str, Any]]:
+        plain = table.column(column)
+        return list(table.filter(pc.equal(plain, value)).to_pylist())
 
     try:
-        tables = load_dataset(dataset)
+        ds = Dataset.open(dataset)
+        events = _plain(ds.read_table("events"))
+        found = rows(events, "id", event_id)
+        if not found:
+            fail(
+                f"no event {event_id!r} in {dataset} (chrono list shows the datasets)",
+                EXIT_FINDINGS,
+            )
+        ev = found[0]
+        claims = claims_of(event_id, ds)
+        claims = _plain(claims).to_pylist()
+        by_id = {
+            name: {r["id"]: r for r in _plain(ds.read_table(name)).to_pylist()}
+            for name in ("places", "actors", "sources")
+        }
+        parts = rows(_plain(ds.read_table("participants")), "event_id", event_id)
     except DatasetError as exc:
         fail(str(exc), EXIT_UNREADABLE)
-    events = tables["events"].set_index("id")
-    if event_id not in events.index:
-        fail(f"no event {event_id!r} in {dataset} (chrono list shows the datasets)", EXIT_FINDINGS)
-    ev = events.loc[event_id]
-    places = tables["places"].set_index("id")
-    actors = tables["actors"].set_index("id")
-    sources = tables["sources"].set_index("id")
+    titles = {r["id"]: r["title"] for r in events.select(["id", "title"]).to_pylist()}
     click.echo(click.style(f"{event_id}: {ev['title']}", bold=True))
-    click.echo(
-        f"  date      {ev['date']}  ({ev['earliest']} to {ev['latest']}, {ev['precision']}"
-        + (", uncertain" if ev["uncertain"] else "")
-        + (", approximate" if ev["approximate"] else "")
-        + ")"
-    )
+    flags = [f for f in ("uncertain", "approximate") if ev[f]]
+    when = _when(ev["date"], ev["earliest"], ev["latest"], ev["precision"])
+    click.echo(f"  date      {when}" + (f" [{', '.join(flags)}]" if flags else ""))
     click.echo(f"  type      {ev['type']}")
     click.echo(f"  status    {ev['status']}")
-    place = _clean(ev["place_id"])
-    if place:
-        click.echo(f"  place     {_clean(places.loc[place, 'name'])} ({place})")
-    parent = _clean(ev["parent_id"])
-    if parent:
-        click.echo(f"  part of   {_clean(events.loc[parent, 'title'])} ({parent})")
-    children = events[events["parent_id"] == event_id]
-    for cid, child in children.iterrows():
-        click.echo(f"  includes  {child['title']} ({cid})")
+    if ev["place_id"]:
+        place = by_id["places"].get(ev["place_id"], {}).get("name", "?")
+        click.echo(f"  place     {place} ({ev['place_id']})")
+    if ev["parent_id"]:
+        click.echo(f"  part of   {titles.get(ev['parent_id'], '?')} ({ev['parent_id']})")
+    for child in rows(events, "parent_id", event_id):
+        click.echo(f"  includes  {child['title']} ({child['id']})")
     click.echo(f"  summary   {ev['summary']}")
-    parts = tables["participants"]
-    parts = parts[parts["event_id"] == event_id]
-    if len(parts):
+    if parts:
         click.echo("participants")
-        for _, p in parts.iterrows():
-            click.echo(f"  {actors.loc[p['actor_id'], 'name']} ({p['actor_id']}): {p['role']}")
-    claims = tables["claims"]
-    claims = claims[claims["event_id"] == event_id]
+        for p in parts:
+            name = by_id["actors"].get(p["actor_id"], {}).get("name", "?")
+            click.echo(f"  {name} ({p['actor_id']}): {p['role']}")
     click.echo(f"claims ({len(claims)})")
-    for _, c in claims.sort_values(["property", "source_id", "id"]).iterrows():
-        src = sources.loc[c["source_id"]]
-        value = _clean(c["value"])
+    for c in claims:
+        src = by_id["sources"].get(c["source_id"], {})
+        value = c["value"]
+        if value is not None and c["property"] == "date":
+            value = f"{human(value)} ({value})" if human(value) != value else value
         flags = [str(c["stance"]), str(c["mode"])]
         if c["certainty"] == "uncertain":
             flags.append("uncertain")
         head = f"  {c['property']}" + (f" = {value}" if value else "")
         click.echo(f"{head}  [{', '.join(flags)}]")
-        where = f", {c['locator']}" if _clean(c["locator"]) else ""
-        title = _clean(src["title"]) or "(title unknown)"
-        published = _clean(src["published"]) or "date unknown"
+        where = f", {c['locator']}" if c["locator"] else ""
+        title = src.get("title") or "(title unknown)"
+        published = human(src["published"]) if src.get("published") else "date unknown"
         click.echo(
-            f"    source  {c['source_id']}: {_clean(src['publisher']) or '?'}, "
+            f"    source  {c['source_id']}: {src.get('publisher') or '?'}, "
             f"{published}, {title}{where}"
         )
-        url = _clean(src["url"])
-        if url:
-            click.echo(f"            {url}")
-        quote = _clean(c["quote"])
-        if quote:
-            click.echo(f'    quote   "{quote}"')
-        note = _clean(c["note"])
-        if note:
-            click.echo(f"    note    {note}")
+        if src.get("url"):
+            click.echo(f"            {src['url']}")
+        if c["quote"]:
+            click.echo(f'    quote   "{c["quote"]}"')
+        if c["note"]:
+            click.echo(f"    note    {c['note']}")
 
 
 @click.command()

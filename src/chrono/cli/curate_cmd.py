@@ -18,9 +18,11 @@ def init(directory: Path) -> None:
     """Start a new dataset in DIRECTORY (new or empty): a commented dataset.yaml, one
     source, one actor, one place and one event, which build and validate at once."""
     from chrono.scaffold import NEXT_STEPS, ScaffoldError, write
+    from chrono.schemas import KINDS, dataset_schemas, modeline
 
+    lines = {kind: modeline(kind, directory) for kind in KINDS}
     try:
-        written = write(directory)
+        written = write(directory, lines, dataset_schemas())
     except ScaffoldError as exc:
         fail(str(exc), EXIT_FINDINGS)
     for path in written:

@@ -6,6 +6,9 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from chrono.diffing.metadata import metadata_text
+from chrono.model.dates import human
+
 KINDS = ("added", "removed", "changed", "renamed")
 
 Style = Callable[[str, str], str]  # (text, role) -> text; role: add | remove | change | head
@@ -48,12 +51,24 @@ def _more(shown: int, total: int) -> str | None:
     return f"… and {total - shown} more" if total > shown else None
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def text(report: dict[str, Any], style: Style = plain) -> str:
     lines = [style(f"--- {report['old']}", "remove"), style(f"+++ {report['new']}", "add")]
+    lines += [f"note: {n}" for n in report.get("notes", [])]
+    meta = report.get("metadata", [])
     tables = _changed_tables(report)
-    if not tables:
+    if not tables and not meta:
         lines.append("No differences.")
         return "\n".join(lines) + "\n"
+    if meta:
+        lines.append(style(f"dataset: {_plural(len(meta), 'metadata change')}", "head"))
+        for m in meta:
+            lines.append(
+                "  " + style(f"~ {m['field']}: {value(m['old'])} → {value(m['new'])}", "change")
+            )
     for t in tables:
         lines.append(style(f"{t['name']}: {_counts_line(t['counts'])}", "head"))
         for s in t["schema_changes"]:
@@ -113,7 +128,11 @@ def stat(report: dict[str, Any]) -> str:
     totals = ("total", *(str(sum(int(r[i]) for r in rows)) for i in range(1, 6)))
     table = [header, *rows, totals]
     width = max(len(r[0]) for r in table)
-    return "".join(f"{r[0]:<{width}}" + "".join(f"  {c:>7}" for c in r[1:]) + "\n" for r in table)
+    meta = report.get("metadata", [])
+    head = f"metadata changed: {', '.join(m['field'] for m in meta)}\n" if meta else ""
+    return head + "".join(
+        f"{r[0]:<{width}}" + "".join(f"  {c:>7}" for c in r[1:]) + "\n" for r in table
+    )
 
 
 def _cell(v: Any) -> str:
@@ -121,17 +140,42 @@ def _cell(v: Any) -> str:
     return "`" + text.replace("|", "\\|").replace("`", "'").replace("\n", " ") + "`"
 
 
+def _md_text(text: str) -> str:
+    """Text from the data inside a markdown table cell or line: no markup, one line."""
+    out = text.replace("\\", "\\\\").replace("\n", " ").replace("\r", " ")
+    for ch in "|`*_[]<>#!~":
+        out = out.replace(ch, "\\" + ch)
+    return out
+
+
+def _what(row: dict[str, Any]) -> str:
+    """An added or removed row for people: `` (its date): its title``, when it has them."""
+    date = f" ({_md_text(human(row['date']))})" if isinstance(row.get("date"), str) else ""
+    name = next((row[c] for c in ("title", "name") if isinstance(row.get(c), str)), None)
+    return date + (f": {_md_text(name)}" if name else "")
+
+
 def markdown(report: dict[str, Any]) -> str:
     out = [
         "### chrono diff",
         "",
-        f"`{report['old']}` → `{report['new']}`",
+        f"{_cell(report['old'])} → {_cell(report['new'])}",
         "",
     ]
+    out += [f"> note: {_md_text(n)}\n" for n in report.get("notes", [])]
+    meta = report.get("metadata", [])
     tables = _changed_tables(report)
-    if not tables:
+    if not tables and not meta:
         out.append("No differences.")
         return "\n".join(out) + "\n"
+    if meta:
+        out += ["Dataset metadata:", "", "| field | old | new |", "|---|---|---|"]
+        for m in meta:
+            old, new = metadata_text(m["old"]), metadata_text(m["new"])
+            out.append(f"| {m['field']} | {_md_text(old)} | {_md_text(new)} |")
+        out.append("")
+    if not tables:
+        return "\n".join(out).rstrip("\n") + "\n"
     out += [
         "| table | added | removed | changed | renamed | schema changes |",
         "|---|--:|--:|--:|--:|--:|",
@@ -169,7 +213,7 @@ def markdown(report: dict[str, Any]) -> str:
         for kind in ("added", "removed"):
             if t[kind]:
                 out += ["", f"{kind.capitalize()} ({t['counts'][kind]}):", ""]
-                out += [f"- {_cell(key_text(e['key']))}" for e in t[kind]]
+                out += [f"- {_cell(key_text(e['key']))}{_what(e['row'])}" for e in t[kind]]
         for kind in KINDS:
             more = _more(len(t[kind]), t["counts"][kind])
             if more:

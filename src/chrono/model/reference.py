@@ -7,12 +7,13 @@
 from __future__ import annotations
 
 from chrono.model import vocab
-from chrono.model.tables import TABLES
+from chrono.model.schema import FRICTIONLESS_TYPE
+from chrono.model.tables import TABLES, pandas_categories
 
 _DTYPE = {
     "string": ("string", "string"),
     "vocab": ("dictionary<int32, string>", "category"),
-    "date": ("date32", "date32[day][pyarrow]"),
+    "date": ("date32", "datetime64[s]"),
     "bool": ("bool", "boolean"),
     "float": ("float64", "Float64"),
 }
@@ -28,14 +29,20 @@ def markdown() -> str:
                 f"Foreign key: `{', '.join(fk.columns)}` → `{fk.table}.{', '.join(fk.reference)}`."
             )
         out.append("")
-        out.append("| column | Arrow | pandas | null | description |")
-        out.append("|---|---|---|---|---|")
+        out.append("| column | Arrow | pandas | Table Schema | null | description |")
+        out.append("|---|---|---|---|---|---|")
         for c in table.columns:
             arrow, pandas = _DTYPE[c.kind]
+            if c.kind == "vocab" and pandas_categories(c)[1]:
+                pandas = "category (ordered)"
             extra = f" Vocabulary: `{c.vocabulary}`." if c.vocabulary else ""
             extra += f" Pattern: `{c.pattern}`." if c.pattern else ""
             null = "yes" if c.nullable else "no"
-            out.append(f"| `{c.name}` | {arrow} | {pandas} | {null} | {c.description}{extra} |")
+            frictionless = FRICTIONLESS_TYPE[c.kind] + (" (EDTF)" if c.edtf else "")
+            out.append(
+                f"| `{c.name}` | {arrow} | {pandas} | {frictionless} | {null} "
+                f"| {c.description}{extra} |"
+            )
         out.append("")
     out.append("### Vocabularies\n")
     for name, terms in vocab.VOCABULARIES.items():

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Final
 
 import pyarrow as pa
 
-from chrono.model.tables import TABLES, Column, Table, vocabulary_terms
+from chrono.model import patterns
+from chrono.model.patterns import SchemaError
+from chrono.model.tables import TABLES, Column, Table
 from chrono.model.vocabularies import CORE, Vocabularies
 
-_FRICTIONLESS_TYPE = {
+#: Table Schema type of each column kind.
+FRICTIONLESS_TYPE: Final = {
     "string": "string",
     "vocab": "string",
     "date": "date",
     "bool": "boolean",
     "float": "number",
 }
+#: How the terms of an ordered vocabulary are listed (``chrono:order``).
+ORDERED: Final = {"precision": "finest-first"}
 
 
 def arrow_type(column: Column) -> pa.DataType:
@@ -41,27 +47,60 @@ def arrow_schema(table: Table | str) -> pa.Schema:
 
 
 def frictionless_schema(table: Table | str, vocabularies: Vocabularies = CORE) -> dict[str, Any]:
-    """A Frictionless Table Schema (v1) for a table (enums include a dataset's own terms)."""
+    """A Frictionless Table Schema (v1) for a table: what the build writes into each resource.
+
+    Vocabulary enums hold the core terms, then the dataset's own (``vocabularies``). What
+    the specification has no property for is in ``chrono:``
+    properties: ``chrono:edtf`` (the string is EDTF), ``chrono:derivedFrom`` (computed from
+    that column), ``chrono:vocabulary`` with ``chrono:terms`` (each term's definition) and
+    ``chrono:order`` (how the enum is ordered). A column the schema cannot express raises
+    :class:`SchemaError` naming it.
+    """
     spec = TABLES[table] if isinstance(table, str) else table
     fields: list[dict[str, Any]] = []
     for c in spec.columns:
+        where = f"{spec.name}.{c.name}"
+        if c.kind not in FRICTIONLESS_TYPE:
+            raise SchemaError(f"{where}: column kind {c.kind!r} has no Table Schema type")
         constraints: dict[str, Any] = {"required": not c.nullable}
-        if c.vocabulary:
-            constraints["enum"] = list(vocabulary_terms(c, vocabularies))
+        terms = column_terms(spec, c, vocabularies)
+        if terms is not None:
+            constraints["enum"] = list(terms)
         if c.pattern:
-            constraints["pattern"] = c.pattern
+            if c.kind != "string":
+                raise SchemaError(
+                    f"{where}: a pattern on a {c.kind} column cannot be expressed "
+                    "(Table Schema patterns apply to strings)"
+                )
+            constraints["pattern"] = patterns.xsd(where, c.pattern)
+        elif c.edtf:
+            constraints["pattern"] = patterns.xsd(where, patterns.EDTF)
         if spec.primary_key == (c.name,):
             constraints["unique"] = True
         field: dict[str, Any] = {
             "name": c.name,
-            "type": _FRICTIONLESS_TYPE[c.kind],
+            "type": FRICTIONLESS_TYPE[c.kind],
             "description": c.description,
             "constraints": constraints,
         }
         if c.edtf:
-            field["format"] = "edtf"
+            field["chrono:edtf"] = True
+        if c.derived_from:
+            if c.derived_from not in spec.column_names:
+                raise SchemaError(
+                    f"{where}: derived from {c.derived_from!r}, which is not a column of "
+                    f"{spec.name}"
+                )
+            field["chrono:derivedFrom"] = c.derived_from
+        if terms is not None:
+            assert c.vocabulary is not None
+            field["chrono:vocabulary"] = c.vocabulary
+            field["chrono:terms"] = dict(terms)
+            if c.vocabulary in ORDERED:
+                field["chrono:order"] = ORDERED[c.vocabulary]
         fields.append(field)
     schema: dict[str, Any] = {"fields": fields, "primaryKey": list(spec.primary_key)}
+    _check_keys(spec)
     if spec.foreign_keys:
         schema["foreignKeys"] = [
             {
@@ -74,3 +113,34 @@ def frictionless_schema(table: Table | str, vocabularies: Vocabularies = CORE) -
             for fk in spec.foreign_keys
         ]
     return schema
+
+
+def column_terms(
+    spec: Table, column: Column, vocabularies: Vocabularies = CORE
+) -> Mapping[str, str] | None:
+    """A vocabulary column's terms with their definitions (core, then declared); else None."""
+    if column.kind != "vocab":
+        return None
+    name = column.vocabulary
+    if name is None or name not in vocabularies:
+        raise SchemaError(
+            f"{spec.name}.{column.name}: vocabulary {name!r} is not defined in chrono.model.vocab"
+        )
+    return vocabularies[name]
+
+
+def _check_keys(spec: Table) -> None:
+    for key in spec.primary_key:
+        if key not in spec.column_names:
+            raise SchemaError(f"{spec.name}: primary key {key!r} is not a column")
+    for fk in spec.foreign_keys:
+        target = spec if fk.table == spec.name else TABLES.get(fk.table)
+        for col in fk.columns:
+            if col not in spec.column_names:
+                raise SchemaError(f"{spec.name}: foreign key column {col!r} is not a column")
+        for ref in fk.reference:
+            if target is None or ref not in target.column_names:
+                raise SchemaError(
+                    f"{spec.name}.{', '.join(fk.columns)}: foreign key to {fk.table}.{ref}, "
+                    "which is not a column"
+                )
