@@ -1,15 +1,20 @@
-"""EDTF parsing: chrono's grammar against the edtf package, measured in one run.
+"""EDTF parsing: chrono's grammar against the edtf package, paired runs in one process.
 
-    python benchmarks/bench_edtf.py [--quick]
+    python benchmarks/bench_edtf.py [--quick] [--pairs 5]
 
-Prints the time per parse of each and the ratio. This measurement is why chrono parses
-EDTF itself at run time and keeps the edtf package as the test oracle (tests/test_dates.py).
+Both parsers are imported and run once before timing; then ``--pairs`` pairs of timed
+loops over the same samples, interleaved in alternating order (benchmarks/pairing.py).
+Printed: the median time per parse of each and the median of the paired ratios edtf /
+chrono with their spread. This measurement is why chrono parses EDTF itself at run time
+and keeps the edtf package as the test oracle (tests/test_dates.py).
 """
 
 from __future__ import annotations
 
 import argparse
-import time
+from collections.abc import Callable
+
+from pairing import rounds, warmed
 
 from chrono.model import dates
 
@@ -29,28 +34,31 @@ SAMPLES = [
 ]
 
 
-def per_parse(fn: object, n: int) -> float:
-    start = time.perf_counter()
-    for i in range(n):
-        fn(SAMPLES[i % len(SAMPLES)])  # type: ignore[operator]
-    return (time.perf_counter() - start) / n
+def loop(fn: Callable[[str], object], n: int) -> Callable[[], None]:
+    def run() -> None:
+        for i in range(n):
+            fn(SAMPLES[i % len(SAMPLES)])
+
+    return run
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repetitions (CI smoke)")
+    parser.add_argument("--pairs", type=int, default=5)
     args = parser.parse_args()
     n = 90 if args.quick else 900
-    ours = per_parse(dates.parse.__wrapped__, n * 10)  # uncached: the grammar itself
+    ours = loop(dates.parse.__wrapped__, n)  # uncached: the grammar itself
     try:
         import edtf
     except ImportError:
-        print(f"chrono: {ours * 1e6:.1f} us/parse; edtf package not installed")
+        print("edtf package not installed: nothing to compare")
         return
-    theirs = per_parse(edtf.parse_edtf, n)
-    print(f"chrono grammar: {ours * 1e6:9.1f} us/parse")
-    print(f"edtf package:   {theirs * 1e6:9.1f} us/parse")
-    print(f"ratio edtf/chrono: {theirs / ours:.0f}x")
+    r = rounds({"chrono": warmed(ours), "edtf": warmed(loop(edtf.parse_edtf, n))}, args.pairs)
+    print(f"chrono grammar: {r.side('chrono').median / n * 1e6:9.1f} us/parse")
+    print(f"edtf package:   {r.side('edtf').median / n * 1e6:9.1f} us/parse")
+    print(f"edtf / chrono:  {r.ratio('edtf', 'chrono')}")
+    print(r.load())
 
 
 if __name__ == "__main__":

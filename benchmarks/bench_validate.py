@@ -1,103 +1,105 @@
-"""chrono validate against pyarrow.parquet.read_table of the same files, in one run.
+"""chrono validate against pyarrow.parquet.read_table of the same files, paired runs.
 
-    python benchmarks/bench_validate.py [--sizes 1000000,10000000] [--workdir DIR] [--repeat N]
+    python benchmarks/bench_validate.py [--sizes 1000000,10000000] [--workdir DIR] [--pairs 5]
 
 For each N, a synthetic dataset of N events (benchmarks/synthetic.py: claims, sources,
-actors, participants, places) is generated (or reused from --workdir), then two
-measurements run, each in its own subprocess so its peak memory (ru_maxrss) is its own:
-reading every table with ``pq.read_table``, and ``chrono.validate``. Printed: seconds,
-the ratio validate / read, and peak memory; with ``--repeat N`` each is run N times,
-interleaved, and the fastest of each is kept (the machine this was written on is shared:
-single runs of either vary by up to 1.5x). Target at 10M events: ratio <= 2.
+actors, participants, places) is generated (or reused from --workdir). Then ``--pairs``
+pairs of runs, interleaved in alternating order (benchmarks/pairing.py), each run in its
+own fresh process so its peak memory is its own:
+reading every column of every table with ``pq.read_table``, and ``chrono.validate``. Both
+processes import the same libraries (pandas included: the first ``read_table`` would
+import it inside the timer) and warm up on the bundled dataset before their timer starts.
+Printed per N: each side's median seconds, CPU seconds (and their kernel part) and peak
+memory, the medians of the paired ratios validate / read (wall and CPU) with their spread,
+and the machine's load. Targets: ratio <= 2 at 1M events, 1.5 at 10M (issue 14).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
+
+from pairing import Sample, child, mib, rounds
 
 HERE = Path(__file__).resolve().parent
 
-READ = """
-import json, resource, sys, time
-import pyarrow.parquet as pq
-d = sys.argv[1]
-desc = json.load(open(d + "/datapackage.json"))
-t0 = time.perf_counter()
-for r in desc["resources"]:
-    pq.read_table(d + "/" + r["path"])
-t = time.perf_counter() - t0
-print(json.dumps({"seconds": t, "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+SETUP = """
+try:
+    import pandas  # pyarrow imports it on first use: never inside a timer
+except ImportError:
+    pass
+import json
+import numpy, pyarrow, pyarrow.compute, pyarrow.parquet as pq
+{extra}
+def read_all(d):
+    desc = json.load(open(d + "/datapackage.json"))
+    for r in desc["resources"]:
+        pq.read_table(d + "/" + r["path"])
 """
 
-VALIDATE = """
-import json, resource, sys, time
-import pyarrow.parquet
-from chrono.validation import validate
-t0 = time.perf_counter()
-rep = validate(sys.argv[1])
-t = time.perf_counter() - t0
-print(json.dumps({"seconds": t, "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-                  "valid": rep.valid, "counts": rep.counts, "fatal": rep.fatal}))
-"""
+READ = ("", "read_all(ARGS[1])", "read_all(ARGS[0])")
+VALIDATE = (
+    "from chrono.validation import validate",
+    "validate(ARGS[1])",
+    """
+    rep = validate(ARGS[0])
+    result = {"valid": rep.valid, "counts": rep.counts, "fatal": rep.fatal}
+    """,
+)
 
 
-def measure(code: str, directory: Path) -> dict[str, object]:
-    out = subprocess.run(
-        [sys.executable, "-c", code, str(directory)], check=True, capture_output=True, text=True
-    )
-    result: dict[str, object] = json.loads(out.stdout.strip().splitlines()[-1])
-    return result
+def measure(which: tuple[str, str, str], directory: Path, warm_on: Path) -> Sample:
+    extra, warm, body = which
+    return child(SETUP.format(extra=extra), body, warm, args=(directory, warm_on))
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="1000000,10000000")
     ap.add_argument("--workdir", type=Path, default=None, help="keep (and reuse) datasets here")
-    ap.add_argument(
-        "--repeat", type=int, default=1, help="runs of each, interleaved; the best is kept"
-    )
+    ap.add_argument("--pairs", type=int, default=5, help="paired runs per size")
     args = ap.parse_args(argv)
     sys.path.insert(0, str(HERE))
     from synthetic import generate
 
+    from chrono.package import DEFAULT_DATASET, bundled_root
+
+    warm_on = bundled_root() / DEFAULT_DATASET
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     with tempfile.TemporaryDirectory() as tmp:
         root = args.workdir or Path(tmp)
-        print(
-            f"{'events':>10} {'read s':>8} {'validate s':>10} {'ratio':>6} "
-            f"{'read MiB':>9} {'validate MiB':>12}  result",
-            flush=True,
-        )
         for n in sizes:
             d = root / f"synthetic-{n}"
             if not (d / "datapackage.json").is_file():
                 t0 = time.perf_counter()
                 generate(d, n)
-                print(
-                    f"  (generated {n} events in {time.perf_counter() - t0:.1f} s)",
-                    file=sys.stderr,
-                    flush=True,
-                )
-            reads, vals = [], []
-            for _ in range(args.repeat):  # interleaved: both see the same machine load
-                reads.append(measure(READ, d))
-                vals.append(measure(VALIDATE, d))
-            read = min(reads, key=lambda r: float(r["seconds"]))  # type: ignore[arg-type]
-            val = min(vals, key=lambda r: float(r["seconds"]))  # type: ignore[arg-type]
-            rs, vs = float(read["seconds"]), float(val["seconds"])  # type: ignore[arg-type]
-            rm = int(read["maxrss_kb"]) / 1024  # type: ignore[call-overload]
-            vm = int(val["maxrss_kb"]) / 1024  # type: ignore[call-overload]
-            print(
-                f"{n:>10} {rs:>8.2f} {vs:>10.2f} {vs / rs:>6.2f} {rm:>9.0f} {vm:>12.0f}  "
-                f"{'valid' if val['valid'] else 'INVALID'} {val['counts']}",
-                flush=True,
+                print(f"  (generated {n} events in {time.perf_counter() - t0:.1f} s)", flush=True)
+            r = rounds(
+                {
+                    "read": partial(measure, READ, d, warm_on),
+                    "validate": partial(measure, VALIDATE, d, warm_on),
+                },
+                args.pairs,
             )
+            val = r.samples["validate"][-1].result
+            print(f"{n:,} events, {r.load()}")
+            for side in ("read", "validate"):
+                peaks = sorted(s.peak or 0 for s in r.samples[side])
+                print(
+                    f"  {side:<9} median {r.side(side).median:7.2f} s, "
+                    f"cpu {r.side(side, 'cpu').median:7.2f} s "
+                    f"(kernel {r.side(side, 'kernel').median:.2f} s), "
+                    f"peak {mib(peaks[len(peaks) // 2])} MiB"
+                )
+            print(f"  validate / read, wall: {r.ratio('validate', 'read')}")
+            print(f"  validate / read, cpu:  {r.ratio('validate', 'read', 'cpu')}")
+            print(f"  validate: {'valid' if val['valid'] else 'INVALID'} {val['counts']}")
+            if val["fatal"]:
+                raise SystemExit(f"validate failed: {val['fatal']}")
     return 0
 
 

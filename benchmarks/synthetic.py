@@ -12,6 +12,13 @@ with the same type, host, guest and overlapping days).
 Generation is vectorised (numpy and Arrow compute) and streamed: each table is written in
 chunks of ``chunk`` events with ``pyarrow.parquet.ParquetWriter``, so 10M events never sit
 in memory at once; the descriptor's sha256, sizes and row counts are computed afterwards.
+
+``--revision 1`` writes the next version of the same dataset (same seed, same draws), for
+``chrono diff``: events renamed (every 500th: ``-r`` appended to the id, content and claims
+unchanged, so the claims and participants follow the rename), summaries changed (every
+1,000th), events removed with their claims and participants (every 2,000th), events added
+(N / 2,000, after the last), notes added to the claims of every 400th event, and the title
+of every 500th source changed (the events citing it get a provenance group).
 """
 
 from __future__ import annotations
@@ -66,9 +73,13 @@ class _Writers:
         self.writers: dict[str, pq.ParquetWriter] = {}
         self.rows: dict[str, int] = dict.fromkeys(TABLES, 0)
 
-    def write(self, name: str, columns: dict[str, pa.Array]) -> None:
+    def write(
+        self, name: str, columns: dict[str, pa.Array], keep: np.ndarray | None = None
+    ) -> None:
         spec = TABLES[name]
         table = conform(spec, pa.table(columns))
+        if keep is not None:
+            table = table.filter(pa.array(keep))
         w = self.writers.get(name)
         if w is None:
             opts = {k: v for k, v in self.options.items() if k not in ("row_group_size",)}
@@ -89,8 +100,12 @@ def generate(
     seed: int = 7,
     chunk: int = 1_000_000,
     options: dict[str, Any] | None = None,
+    revision: int = 0,
 ) -> Path:
-    """Write a valid synthetic dataset of ``n_events`` events to ``directory``."""
+    """Write a valid synthetic dataset of ``n_events`` events to ``directory``.
+
+    ``revision=1``: the next version of the same dataset (module docstring).
+    """
     directory = Path(directory)
     rng = np.random.default_rng(seed)
     out = _Writers(directory, {**WRITE_OPTIONS, "compression_level": 3, **(options or {})})
@@ -107,7 +122,7 @@ def generate(
         {
             "id": _ids("s", 0, n_sources, 7),
             "kind": pa.array(kinds[rng.integers(0, 3, n_sources)]),
-            "title": pa.nulls(n_sources, pa.string()),
+            "title": _revised_titles(n_sources, revision),
             "publisher": pa.array(np.full(n_sources, "Synthetic Press")),
             "published": _text(pub_days),
             "published_earliest": pub_days,
@@ -144,10 +159,18 @@ def generate(
     types = np.array(list(EVENT_TYPE))
     for start in range(0, n_events, chunk):
         n = min(chunk, n_events - start)
-        _event_chunk(out, rng, start, n, n_sources, n_actors, n_places, types)
+        _event_chunk(out, rng, start, n, n_sources, n_actors, n_places, types, revision)
+    if revision and n_events >= 2000:  # added events, after the last (ids sort after it)
+        _event_chunk(out, rng, n_events, n_events // 2000, n_sources, n_actors, n_places, types)
     out.close()
     _descriptor(directory, out.rows)
     return directory
+
+
+def _revised_titles(n: int, revision: int) -> pa.Array:
+    if not revision:
+        return pa.nulls(n, pa.string())
+    return pc.if_else(pa.array(np.arange(n) % 500 == 0), "Revised title", pa.nulls(n, pa.string()))
 
 
 def _event_chunk(
@@ -159,8 +182,17 @@ def _event_chunk(
     n_actors: int,
     n_places: int,
     types: np.ndarray,
+    revision: int = 0,
 ) -> None:
+    number = np.arange(start, start + n)
     eid = _ids("e", start, n, 9)
+    title = _join("Synthetic event ", eid)
+    summary = pa.array(np.full(n, "A synthetic event."))
+    keep = None
+    if revision:
+        eid = pc.if_else(pa.array(number % 500 == 1), _join(eid, "-r"), eid)
+        summary = pc.if_else(pa.array(number % 1000 == 2), "A revised synthetic event.", summary)
+        keep = number % 2000 != 3
     year = rng.integers(FIRST_YEAR, LAST_YEAR + 1, n)
     lo = _YEAR_START[year - FIRST_YEAR] + rng.integers(0, 360, n)
     length = np.where(rng.random(n) < 0.2, rng.integers(1, 3, n), 0)
@@ -174,8 +206,8 @@ def _event_chunk(
         "events",
         {
             "id": eid,
-            "title": _join("Synthetic event ", eid),
-            "summary": pa.array(np.full(n, "A synthetic event.")),
+            "title": title,
+            "summary": summary,
             "type": typ,
             "status": pa.array(np.full(n, "confirmed")),
             "date": date,
@@ -187,6 +219,7 @@ def _event_chunk(
             "place_id": pc.take(_ids("p", 0, n_places, 4), pa.array(rng.integers(0, n_places, n))),
             "parent_id": pa.nulls(n, pa.string()),
         },
+        keep,
     )
     # participants: host < guest by id, rows sorted by (event, actor)
     a = rng.integers(0, n_actors, n)
@@ -203,6 +236,7 @@ def _event_chunk(
     out.write(
         "participants",
         {"event_id": pe, "actor_id": pc.take(actors, pa.array(pa_idx)), "role": pa.array(roles)},
+        None if keep is None else np.repeat(keep, 2),
     )
     # claims: date, occurrence (and type for every third event), sorted by id
     src = _ids("s", 0, n_sources, 7)
@@ -223,6 +257,9 @@ def _event_chunk(
         pc.if_else(pa.array(prop_order == 2), pc.take(typ, ev_arr), None),
     )
     none_day = pa.nulls(m, pa.date32())
+    note = pa.nulls(m, pa.string())
+    if revision:
+        note = pc.if_else(pa.array(number[ev] % 400 == 7), "Revised reading.", note)
     out.write(
         "claims",
         {
@@ -240,8 +277,9 @@ def _event_chunk(
             "stance": pa.array(np.full(m, "supports")),
             "mode": pa.array(np.full(m, "reported")),
             "certainty": pa.array(np.full(m, "certain")),
-            "note": pa.nulls(m, pa.string()),
+            "note": note,
         },
+        None if keep is None else keep[ev],
     )
 
 
@@ -286,9 +324,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--events", type=int, default=1_000_000)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--chunk", type=int, default=1_000_000)
+    ap.add_argument("--revision", type=int, default=0, choices=(0, 1))
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
-    generate(args.directory, args.events, seed=args.seed, chunk=args.chunk)
+    generate(args.directory, args.events, seed=args.seed, chunk=args.chunk, revision=args.revision)
     print(f"{args.events} events in {time.perf_counter() - t0:.1f} s -> {args.directory}")
     desc = json.loads((args.directory / DESCRIPTOR).read_text())
     for r in desc["resources"]:

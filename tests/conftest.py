@@ -43,3 +43,43 @@ def westphalia(tmp_path: Path) -> Path:
     target = tmp_path / "westphalia"
     shutil.copytree(WESTPHALIA, target)
     return target
+
+
+#: The far-dates dataset: the mini dataset with one event in 44 BCE and one that ends in the
+#: year 10000, beside an ordinary one (meeting-2020, 2-3 June 2020).
+FAR_DATES = {
+    "meeting-2019": "-0043-03-15",  # 15 March 44 BCE
+    "summit-2020": "9999-12/Y10000",  # December 9999 to the end of 10000
+}
+
+
+@pytest.fixture
+def far_dates(tmp_path: Path) -> Path:
+    """A built, valid copy of the mini dataset with a BCE event and a year-10000 event."""
+    from chrono import build
+
+    target = tmp_path / "far"
+    shutil.copytree(MINI, target)
+
+    def edit(event: str, *changes: tuple[str, str]) -> None:
+        path = target / "events" / f"{event}.yaml"
+        text = path.read_text()
+        for old, new in changes:
+            assert old in text, (event, old)  # the mini dataset changed: update the fixture
+            text = text.replace(old, new)
+        path.write_text(text)
+
+    edit(
+        "meeting-2019",
+        ("date: 2019\n", "date: -0043-03-15\n"),
+        ('value: "2019"', 'value: "-0043-03-15"'),
+    )
+    edit(
+        "summit-2020",
+        ("date: 2020-06\n", "date: 9999-12/Y10000\n"),
+        ("value: 2020-06}", "value: 9999-12/Y10000, mode: announced}"),
+        ("property: occurrence}", "property: occurrence, mode: announced}"),
+    )
+    edit("meeting-2020", ("parent: summit-2020\n", ""))
+    build.write(target, build.build(target))
+    return target

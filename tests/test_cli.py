@@ -59,7 +59,7 @@ def test_show_prints_the_provenance_trail(mini_src: Path) -> None:
     assert invoke("show", "meeting-2020", "-d", str(mini_src)) == (
         0,
         "meeting-2020: Leaders A and B meet in Alpha City\n"
-        "  date      2020-06-02/2020-06-03  (2020-06-02 to 2020-06-03, day)\n"
+        "  date      2 June 2020 – 3 June 2020  (2020-06-02/2020-06-03, day precision)\n"
         "  type      state_visit\n"
         "  status    confirmed\n"
         "  place     Alpha City (alpha-city)\n"
@@ -70,15 +70,15 @@ def test_show_prints_the_provenance_trail(mini_src: Path) -> None:
         "  Leader B (leader-b): guest\n"
         "claims (4)\n"
         "  occurrence  [supports, announced]\n"
-        "    source  gazette-2020-05-01: Test Gazette, 2020-05-01, Leaders to meet, paragraph 1\n"
-        "  date = 2020-06-02/2020-06-03  [supports, announced]\n"
-        "    source  gazette-2020-05-01: Test Gazette, 2020-05-01, Leaders to meet, paragraph 1\n"
+        "    source  gazette-2020-05-01: Test Gazette, 1 May 2020, Leaders to meet, paragraph 1\n"
+        "  date = 2 June 2020 – 3 June 2020 (2020-06-02/2020-06-03)  [supports, announced]\n"
+        "    source  gazette-2020-05-01: Test Gazette, 1 May 2020, Leaders to meet, paragraph 1\n"
         '    quote   "from June 2 to June 3"\n'
-        "  date = 2020-06  [supports, reported]\n"
-        "    source  ministry-2020-06: Test Ministry, 2020-06, (title unknown)\n"
+        "  date = June 2020 (2020-06)  [supports, reported]\n"
+        "    source  ministry-2020-06: Test Ministry, June 2020, (title unknown)\n"
         "    note    The ministry gives only the month.\n"
         "  type = official_visit  [contradicts, reported]\n"
-        "    source  ministry-2020-06: Test Ministry, 2020-06, (title unknown)\n",
+        "    source  ministry-2020-06: Test Ministry, June 2020, (title unknown)\n",
         "",
     )
 
@@ -86,7 +86,27 @@ def test_show_prints_the_provenance_trail(mini_src: Path) -> None:
 def test_show_lists_children_of_a_parent(mini_src: Path) -> None:
     code, out, _ = invoke("show", "summit-2020", "-d", str(mini_src))
     assert code == 0
-    assert "  includes  Leaders A and B meet in Alpha City (meeting-2020)\n" in out
+    assert out.splitlines()[1:6] == [
+        "  date      June 2020  (2020-06: 1 June 2020 to 30 June 2020, month precision)",
+        "  type      multilateral_summit",
+        "  status    confirmed",
+        "  place     Alpha City (alpha-city)",
+        "  includes  Leaders A and B meet in Alpha City (meeting-2020)",
+    ]
+
+
+def test_show_dates_of_any_year(far_dates: Path) -> None:
+    code, out, err = invoke("show", "meeting-2019", "-d", str(far_dates))
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[1] == "  date      15 March 44 BCE  (-0043-03-15)"
+    assert "  date = 15 March 44 BCE (-0043-03-15)  [supports, reported]" in lines
+    code, out, err = invoke("show", "summit-2020", "-d", str(far_dates))
+    assert (code, err) == (0, "")
+    assert out.splitlines()[1] == (
+        "  date      December 9999 – 10000  (9999-12/Y10000: 1 December 9999 to "
+        "31 December 10000, year precision)"
+    )
 
 
 def test_show_unknown_event(mini_src: Path) -> None:

@@ -14,18 +14,20 @@ from chrono.dataset import Dataset
 from conftest import BUNDLED, ROOT
 
 CHANGELOG = ROOT / "docs" / "data-changelog.md"
-COMMAND = re.compile(r"^Command: `chrono diff (\S+) --format markdown --limit 0`\n\n", re.M)
+COMMAND = re.compile(
+    r"^Command: `chrono diff (\S+) --dataset (\S+) --format markdown --limit 0`\n\n", re.M
+)
 
 
-def entries() -> list[tuple[str, str, str]]:
-    """(version, revision range, entry body) for each ``## version`` of the changelog."""
+def entries() -> list[tuple[str, str, str, str]]:
+    """(version, revision range, dataset, entry body) for each ``## version``."""
     text = CHANGELOG.read_text(encoding="utf-8")
     out = []
     for section in re.split(r"^## ", text, flags=re.M)[1:]:
         version = section.split("\n", 1)[0].strip()
         match = COMMAND.search(section)
         assert match is not None, f"entry {version}: no 'Command: `chrono diff ...`' line"
-        out.append((version, match.group(1), section[match.end() :]))
+        out.append((version, match.group(1), match.group(2), section[match.end() :]))
     return out
 
 
@@ -51,10 +53,12 @@ def _history() -> None:
 @pytest.mark.parametrize("version", [e[0] for e in entries()])
 def test_entry_is_what_its_command_prints(version: str, monkeypatch: pytest.MonkeyPatch) -> None:
     _history()
-    (_, revisions, body), *_ = [e for e in entries() if e[0] == version]
+    (_, revisions, dataset, body), *_ = [e for e in entries() if e[0] == version]
     monkeypatch.chdir(ROOT)
-    result = CliRunner().invoke(main, ["diff", revisions, "--format", "markdown", "--limit", "0"])
+    args = ["diff", revisions, "--dataset", dataset, "--format", "markdown", "--limit", "0"]
+    result = CliRunner().invoke(main, args)
     assert result.exit_code == 1, result.stderr  # 1: the releases differ
     assert body.rstrip("\n") == result.stdout.rstrip("\n"), (
-        f"entry {version} is stale: chrono diff {revisions} --format markdown --limit 0"
+        f"entry {version} is stale: chrono diff {revisions} --dataset {dataset} "
+        "--format markdown --limit 0"
     )

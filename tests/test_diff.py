@@ -47,8 +47,15 @@ def test_same_input_is_empty(diff: Differ, mini_src: Path, base: Path) -> None:
         "participants",
         "claims",
     ]
-    # the same content written again (other bytes are allowed) is no difference either
-    assert diff(mini_src, base).is_empty
+    # the same content written again (other bytes are allowed) is no difference either,
+    # but the descriptor's metadata written with it is
+    again = diff(mini_src, base)
+    assert all(t.is_empty for t in again.tables) and not again.is_empty
+    assert [(m.field, m.old, m.new) for m in again.metadata] == [
+        ("version", "1.0.0", "1.0.1"),
+        ("description", "Fictional events used by chrono's tests.", None),
+        ("keywords", ["test"], None),  # none: the spec wants at least one, or no list
+    ]
 
 
 @pytest.mark.parametrize(
@@ -329,9 +336,9 @@ def test_apply_replays_renames_and_changes(
 def _plain_rows(table: pa.Table) -> list[dict[str, Any]]:
     import numpy as np
 
-    from chrono.diffing.dataset import _rows
+    from chrono.diffing.report import rows_at
 
-    return _rows(table, np.arange(table.num_rows, dtype=np.int64), table.column_names)
+    return rows_at(table, np.arange(table.num_rows, dtype=np.int64), table.column_names)
 
 
 def test_same_duplicate_on_both_sides_is_an_error(diff: Differ, mini_src: Path) -> None:

@@ -107,7 +107,7 @@ MARKDOWN = """\
 
 Added (1):
 
-- `gamma-port`
+- `gamma-port`: Gamma Port
 
 #### events
 
@@ -177,6 +177,8 @@ def test_json_whole_output(versions: Path) -> None:
         "new": "b",
         "is_empty": False,
         "ignored": [],
+        "notes": [],
+        "metadata": [],
         "tables": [
             {
                 "name": "places",
@@ -238,9 +240,44 @@ def test_schema_rejects_a_wrong_report() -> None:
 
 
 def test_no_differences_exits_0(versions: Path, mini_src: Path) -> None:
-    assert invoke("a", str(mini_src)) == (0, f"--- a\n+++ {mini_src}\nNo differences.\n", "")
+    mutate(mini_src, versions / "a2", lambda rows: None)  # same content, written again
+    assert invoke("a", "a2") == (0, "--- a\n+++ a2\nNo differences.\n", "")
     assert invoke("a", "b", "-i", "note", "-t", "claims", "-t", "participants", "--stat")[0] == 1
     assert invoke("a", "b", "-i", "claims.note", "-t", "claims", "-f", "markdown")[0] == 1
+
+
+def test_metadata_changes_come_first(versions: Path, mini_src: Path) -> None:
+    # the committed mini dataset: the same rows, another version and description
+    assert invoke("a", str(mini_src)) == (
+        1,
+        f"--- a\n+++ {mini_src}\n"
+        "dataset: 3 metadata changes\n"
+        '  ~ version: "1.0.1" → "1.0.0"\n'
+        '  ~ description: null → "Fictional events used by chrono\'s tests."\n'
+        '  ~ keywords: null → ["test"]\n',
+        "",
+    )
+    code, out, _ = invoke("a", str(mini_src), "-f", "markdown")
+    assert (code, out) == (
+        1,
+        "### chrono diff\n\n"
+        f"`a` → `{mini_src}`\n\n"
+        "Dataset metadata:\n\n"
+        "| field | old | new |\n"
+        "|---|---|---|\n"
+        "| version | 1.0.1 | 1.0.0 |\n"
+        "| description | (none) | Fictional events used by chrono's tests. |\n"
+        "| keywords | (none) | test |\n",
+    )
+    code, out, _ = invoke("a", str(mini_src), "--stat")
+    assert out.splitlines()[0] == "metadata changed: version, description, keywords"
+    code, out, _ = invoke("a", str(mini_src), "-f", "json")
+    assert json.loads(out)["metadata"] == [
+        {"field": "version", "old": "1.0.1", "new": "1.0.0"},
+        {"field": "description", "old": None, "new": "Fictional events used by chrono's tests."},
+        {"field": "keywords", "old": None, "new": ["test"]},
+    ]
+    assert invoke("a", str(mini_src), "-t", "events")[0] == 0  # --table: tables only
 
 
 def test_ignore_removes_the_only_change(versions: Path) -> None:

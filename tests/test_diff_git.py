@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -144,3 +145,145 @@ def test_textconv_output(mini_src: Path) -> None:
     )
     bad = CliRunner().invoke(main, ["textconv", str(mini_src / "dataset.yaml")])
     assert bad.exit_code == 3 and bad.stderr.startswith("Error: ")
+
+
+# --------------------------------------------------------------------------- honest sides
+
+
+@pytest.fixture
+def curated(tmp_path: Path, mini_src: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A repository whose one dataset is curated (YAML and built Parquet), tagged v1."""
+    repo = tmp_path / "curated"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    shutil.copytree(mini_src, repo / DATASET)
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "v1")
+    git(repo, "tag", "v1")
+    monkeypatch.chdir(repo)
+    return repo
+
+
+def retitle(repo: Path, title: str) -> None:
+    """Edit an event's title in its YAML source (without rebuilding)."""
+    event = repo / DATASET / "events" / "summit-2020.yaml"
+    event.write_text(event.read_text().replace("title: Regional summit", f"title: {title}"))
+
+
+def test_the_dataset_is_found_without_dataset_option(repo: Path) -> None:
+    code, out, err = invoke("v1..HEAD", "-t", "events")
+    assert (code, err) == (1, "")
+    assert out.splitlines()[:2] == [f"--- v1:{DATASET}", f"+++ HEAD:{DATASET}"]
+    code, out, err = invoke("v1", "-t", "events", "--stat")
+    assert (code, err) == (1, "")
+    assert out.splitlines()[1] == "events        0        0        1        0        0"
+
+
+def test_several_datasets_need_a_choice(repo: Path, mini_src: Path) -> None:
+    shutil.copytree(mini_src, repo / "other")
+    assert invoke("HEAD") == (
+        2,
+        "",
+        f"Error: 2 datasets to choose from: {DATASET} (HEAD, the working tree), other "
+        "(the working tree); name one with --dataset\n",
+    )
+    assert invoke("HEAD", "-d", DATASET)[0] == 0
+
+
+def test_no_dataset_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = tmp_path / "empty"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    (repo / "notes.txt").write_text("no data here\n")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "notes")
+    monkeypatch.chdir(repo)
+    assert invoke("HEAD") == (
+        3,
+        "",
+        "Error: no dataset in HEAD and the working tree: no folder holds a datapackage.json "
+        "or dataset.yaml (name one with --dataset)\n",
+    )
+
+
+def test_an_unbuilt_yaml_edit_is_a_difference(curated: Path) -> None:
+    assert invoke("HEAD") == (
+        0,
+        f"--- HEAD:{DATASET}\n+++ {DATASET}\nNo differences.\n",
+        "",
+    )
+    retitle(curated, "Regional summit of three states")
+    code, out, err = invoke("HEAD", "-t", "events")
+    assert (code, err) == (1, "")
+    assert out.splitlines() == [
+        f"--- HEAD:{DATASET}",
+        f"+++ {DATASET}",
+        f"note: {DATASET}: its Parquet is stale (the YAML sources changed since "
+        "chrono build): compared what its YAML sources say (built in memory)",
+        "events: 1 changed",
+        "  ~ summit-2020",
+        '      title: "Regional summit" → "Regional summit of three states"',
+    ]
+
+
+def test_a_committed_stale_revision_is_compared_by_its_sources(curated: Path) -> None:
+    retitle(curated, "Summit")
+    git(curated, "commit", "-q", "-am", "retitle without building")
+    code, out, err = invoke("v1..HEAD", "-t", "events", "-f", "json")
+    assert (code, err) == (1, "")
+    report = json.loads(out)
+    assert report["notes"] == [
+        f"HEAD:{DATASET}: its Parquet is stale (the YAML sources changed since chrono build): "
+        "compared what its YAML sources say (built in memory)"
+    ]
+    (events,) = report["tables"]
+    assert events["changed"] == [
+        {
+            "key": {"id": "summit-2020"},
+            "fields": {"title": {"old": "Regional summit", "new": "Summit"}},
+        }
+    ]
+    # a revision with YAML and no built files at all is compiled too
+    git(curated, "rm", "-q", "-r", f"{DATASET}/data", f"{DATASET}/datapackage.json")
+    git(curated, "commit", "-q", "-m", "drop the built files")
+    code, out, _ = invoke("v1..HEAD", "-t", "events")
+    assert code == 1
+    assert out.splitlines()[2] == (
+        f"note: HEAD:{DATASET}: not built (no datapackage.json): compared what its YAML "
+        "sources say (built in memory)"
+    )
+    assert '      title: "Regional summit" → "Summit"' in out.splitlines()
+
+
+def test_sources_that_do_not_compile_stop_the_diff(curated: Path) -> None:
+    event = curated / DATASET / "events" / "summit-2020.yaml"
+    event.write_text(event.read_text().replace("date: 2020-06\n", "date: 2020-13\n"))
+    code, out, err = invoke("HEAD")
+    assert (code, out) == (3, "")
+    assert err.startswith(
+        f"Error: {DATASET}: its Parquet is stale (the YAML sources changed since "
+        "chrono build), and its YAML sources do not compile: "
+    )
+    assert "2020-13" in err and err.count("\n") == 1
+
+
+def test_metadata_and_added_events_in_markdown(curated: Path) -> None:
+    meta = curated / DATASET / "dataset.yaml"
+    meta.write_text(meta.read_text().replace("version: 1.0.0", "version: 1.1.0"))
+    new = curated / DATASET / "events" / "talks-bce.yaml"
+    new.write_text(
+        "id: talks-bce\ntitle: Talks | in *antiquity*\nsummary: Fictional.\n"
+        "type: bilateral_meeting\nstatus: confirmed\ndate: -0043-03-15\n"
+        "claims:\n  - {source: gazette-2020-05-01, property: occurrence, locator: paragraph 2}\n"
+        "  - {source: gazette-2020-05-01, property: date, value: -0043-03-15,\n"
+        "     locator: paragraph 2}\n"
+    )
+    code, out, err = invoke("v1", "-f", "markdown", "-t", "events")
+    assert (code, err) == (1, "")
+    assert "- `talks-bce` (15 March 44 BCE): Talks \\| in \\*antiquity\\*" in out.splitlines()
+    code, out, err = invoke("v1", "-f", "markdown")
+    lines = out.splitlines()
+    assert lines[lines.index("Dataset metadata:") + 4] == "| version | 1.0.0 | 1.1.0 |"
+    assert lines.index("Dataset metadata:") < lines.index(
+        "| table | added | removed | changed | renamed | schema changes |"
+    )

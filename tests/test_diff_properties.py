@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import chrono
-from chrono.diffing.dataset import _rows
+from chrono.diffing.report import rows_at
 from chrono.model.tables import TABLES
 from test_diff_helpers import to_tables
 
@@ -84,7 +84,7 @@ def rows(table: pa.Table) -> list[str]:
     import numpy as np
 
     idx = np.arange(table.num_rows, dtype=np.int64)
-    return sorted(json.dumps(r, sort_keys=True) for r in _rows(table, idx, table.column_names))
+    return sorted(json.dumps(r, sort_keys=True) for r in rows_at(table, idx, table.column_names))
 
 
 SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -43,12 +43,25 @@ def test_committed_schemas_are_generated_from_the_model() -> None:
     assert schemas.check(SCHEMAS) == [], "run: chrono schemas --write"
 
 
-def test_generated_files_are_the_tables_the_curated_files_and_the_context() -> None:
+def test_generated_files_are_the_tables_the_curated_files_the_context_and_the_reports() -> None:
     assert list(schemas.generate()) == [
         "chrono.context.jsonld",
         *(f"curated/{k}.schema.json" for k in sorted(KINDS)),
+        "diff-report.schema.json",
         *(f"tables/{t}.schema.json" for t in sorted(TABLES)),
+        "validate-report.schema.json",
     ]
+
+
+def test_report_schemas_take_their_codes_and_classes_from_the_code() -> None:
+    from chrono.diffing.core import DATE_CLASSES
+    from chrono.validation.rules import RULES
+
+    report = json.loads(schemas.generate()["validate-report.schema.json"])
+    assert report["$defs"]["finding"]["properties"]["code"]["enum"] == sorted(RULES)
+    diff = json.loads(schemas.generate()["diff-report.schema.json"])
+    assert diff["$defs"]["date_class"]["enum"] == list(DATE_CLASSES[1:])
+    assert diff["$defs"]["table"]["properties"]["name"]["enum"] == list(TABLES)
 
 
 def test_generation_is_deterministic_json_ending_in_a_newline() -> None:

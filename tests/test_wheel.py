@@ -74,7 +74,7 @@ def test_wheel_installs_and_loads_events_outside_the_checkout(tmp_path: Path) ->
     assert out.stdout.splitlines() == [
         "True",
         "['russia-china-summits']",
-        "True date32[day][pyarrow]",
+        "True datetime64[s]",
     ]
     cli = subprocess.run(
         [str(env_dir / "bin" / "chrono"), "list"], cwd=outside, env=env,

@@ -9,9 +9,12 @@ killed build leaves the previous output whole.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import io
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -267,12 +270,31 @@ def build(root: Path) -> BuildResult:
     run in CI, so a build never writes output that ``chrono validate`` rejects).
     """
     root = Path(root)
-    curated = read_curated(root)
-    if curated.problems:
-        raise CurationError(curated.problems)
-    result = compile_curated(curated, curated_sha256(root))
-    verify(result, curated)
+    with _collector_paused():
+        curated = read_curated(root)
+        if curated.problems:
+            raise CurationError(curated.problems)
+        result = compile_curated(curated, curated_sha256(root))
+        verify(result, curated)
+        del curated  # freed before the collector resumes: it never walks the records
     return result
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while the curated records are read and used.
+
+    They are millions of small objects (at 50,000 events) that all stay alive until the
+    build is done: the collector would walk them again and again and free nothing (a fifth
+    of the reading time), and once more when it resumes unless they are freed first.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 #: Examples kept per rule when the build validates its output: every problem is listed.

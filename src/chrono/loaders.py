@@ -1,10 +1,29 @@
 """Loading tables as pandas DataFrames or Arrow tables.
 
 dtypes (docs/data-model.md lists every column):
-  text                -> ``string`` (pandas ``StringDtype``, missing = ``pd.NA``)
-  vocabulary columns  -> ``category`` whose categories are the whole vocabulary, in order
-  dates               -> ``date32[day][pyarrow]``: real dates, any year (no datetime64 limit)
-  flags               -> ``boolean``;  coordinates -> ``Float64``
+
+==================  ===========================================================================
+text                ``string`` (pandas ``StringDtype``, missing = ``pd.NA``)
+vocabulary columns  ``category`` whose categories are the whole vocabulary, in order;
+                    ``precision`` is *ordered*, coarsest to finest (``century`` < ... < ``day``)
+dates (derived)     ``datetime64[s]``: any year the model allows (BCE, beyond 9999), missing =
+                    ``NaT``; the EDTF string beside it stays the canonical value
+flags               ``boolean``;  coordinates: ``Float64``
+==================  ===========================================================================
+
+The Parquet files keep Arrow ``date32`` (what other readers get): :func:`load_arrow` returns
+the columns as stored.
+
+>>> import chrono
+>>> events = chrono.load("events")
+>>> events["earliest"].dtype, events["precision"].cat.ordered
+(dtype('<M8[s]'), True)
+>>> xi = events[events["id"] == "xi-state-visit-russia-2023"]
+>>> xi[["earliest", "latest", "precision"]].to_dict("records")
+[{'earliest': Timestamp('2023-03-20 00:00:00'), 'latest': Timestamp('2023-03-22 00:00:00'), \
+'precision': 'day'}]
+>>> int((events["earliest"] >= "2023-01-01").sum()) > 0
+True
 """
 
 from __future__ import annotations
@@ -18,7 +37,7 @@ import pyarrow.compute as pc
 
 from chrono.dataset import Dataset, opened
 from chrono.model import dates
-from chrono.model.tables import TABLE_NAMES, TABLES, vocabulary_terms
+from chrono.model.tables import TABLE_NAMES, TABLES, pandas_categories
 from chrono.model.vocabularies import CORE, Vocabularies
 from chrono.package import DEFAULT_DATASET, DatasetError
 
@@ -29,18 +48,35 @@ DateLike = str | _dt.date
 
 
 def load_arrow(table: str, dataset: str | Path | Dataset = DEFAULT_DATASET) -> pa.Table:
-    """One table as an Arrow table (dictionary and date32 types as stored)."""
+    """One table as an Arrow table, as stored: dictionary columns and ``date32`` dates.
+
+    Work from Arrow where exact days of any year matter to your code (the Parquet's own
+    types, readable by any Arrow or Parquet tool).
+
+    >>> import chrono
+    >>> events = chrono.load_arrow("events")
+    >>> str(events.schema.field("earliest").type), events.schema.field("type").type.value_type
+    ('date32[day]', DataType(string))
+    """
     _check_table(table)
     with opened(dataset) as ds:
         return ds.read_table(table)
 
 
 def load(table: str, dataset: str | Path | Dataset = DEFAULT_DATASET) -> pd.DataFrame:
-    """One table as a typed pandas DataFrame.
+    """One table as a typed pandas DataFrame (the dtypes: see this module's docstring).
 
     ``dataset`` is a bundled dataset's name (see :func:`list_datasets`), a dataset
     directory, a ``datapackage.json`` path, or an opened :class:`chrono.dataset.Dataset`.
     Vocabulary columns' categories are the core terms and the terms the dataset declares.
+
+    >>> import chrono
+    >>> claims = chrono.load("claims")
+    >>> contradicting = claims[claims["stance"] == "contradicts"]
+    >>> "type" in set(contradicting["property"].astype(str))   # "an official visit"
+    True
+    >>> bool((claims["precision"].dropna() >= "year").all())   # ordered, coarsest first
+    True
     """
     _check_table(table)
     with opened(dataset) as ds:
@@ -48,43 +84,72 @@ def load(table: str, dataset: str | Path | Dataset = DEFAULT_DATASET) -> pd.Data
 
 
 def load_dataset(dataset: str | Path | Dataset = DEFAULT_DATASET) -> dict[str, pd.DataFrame]:
-    """Every table of a dataset, keyed by table name."""
+    """Every table of a dataset as DataFrames, keyed by table name (in model order).
+
+    >>> import chrono
+    >>> tables = chrono.load_dataset()
+    >>> list(tables)
+    ['places', 'actors', 'sources', 'events', 'participants', 'claims']
+    >>> joined = tables["claims"].merge(tables["events"], left_on="event_id", right_on="id")
+    >>> len(joined) == len(tables["claims"])
+    True
+    """
     with opened(dataset) as ds:
         vocabularies = ds.vocabularies
         return {name: to_pandas(name, ds.read_table(name), vocabularies) for name in TABLE_NAMES}
 
 
 def to_pandas(table: str, data: pa.Table, vocabularies: Vocabularies = CORE) -> pd.DataFrame:
-    """Convert an Arrow table of the model to a DataFrame with chrono's dtypes."""
+    """Convert an Arrow table of the model to a DataFrame with chrono's dtypes.
+
+    Derived date columns (``date32`` in Arrow) become ``datetime64[s]``, which holds every
+    ``date32`` day (about ±5.9 million years; seconds resolution spans ±2.9e11 years), so
+    BCE and far-future dates print, sort, compare and export like any other date.
+
+    >>> import chrono
+    >>> frame = chrono.to_pandas("events", chrono.load_arrow("events"))
+    >>> str(frame["earliest"].dtype), str(frame["precision"].dtype)
+    ('datetime64[s]', 'category')
+    """
     import pandas as pd
 
-    spec = TABLES[table]
+    spec = TABLES.get(table)
 
     def mapper(typ: pa.DataType) -> object:
         if pa.types.is_string(typ) or pa.types.is_large_string(typ):
             return pd.StringDtype()
-        if pa.types.is_date32(typ):
-            return pd.ArrowDtype(pa.date32())
         if pa.types.is_boolean(typ):
             return pd.BooleanDtype()
         if pa.types.is_floating(typ):
             return pd.Float64Dtype()
         return None
 
+    dates_at = [i for i, f in enumerate(data.schema) if pa.types.is_date(f.type)]
+    for i in dates_at:
+        # days -> seconds since the epoch: exact for every date32 value (|days| < 2**31)
+        column = data.column(i).cast(pa.date32()).cast(pa.timestamp("s"))
+        data = data.set_column(i, data.schema.field(i).name, column)
     frame: pd.DataFrame = data.to_pandas(types_mapper=mapper)
-    for col in spec.columns:
+    for col in spec.columns if spec is not None else ():
         if col.kind == "vocab" and col.name in frame.columns:
-            terms = list(vocabulary_terms(col, vocabularies))
+            terms, ordered = pandas_categories(col, vocabularies)
             values = frame[col.name].astype("object").where(frame[col.name].notna(), None)
             # a value outside the vocabulary is kept (as an extra category), never dropped:
-            # chrono validate reports it
+            # chrono validate reports it. In an ordered vocabulary it ranks lowest (it
+            # cannot be said to be at least any precision).
             unknown = sorted(set(values.dropna()) - set(terms))
-            frame[col.name] = pd.Categorical(values, categories=terms + unknown)
+            categories = unknown + list(terms) if ordered else list(terms) + unknown
+            frame[col.name] = pd.Categorical(values, categories=categories, ordered=ordered)
     return frame
 
 
 def _day(value: DateLike, end: bool) -> int:
+    if hasattr(value, "to_datetime64"):  # pandas.Timestamp: any year
+        seconds = int(value.to_datetime64().astype("datetime64[s]").astype("int64"))
+        return seconds // 86400
     if isinstance(value, _dt.date):
+        if isinstance(value, _dt.datetime):
+            value = value.date()
         return (value - _dt.date(1970, 1, 1)).days
     bounds = dates.parse(value)
     return bounds.latest if end else bounds.earliest
@@ -93,13 +158,19 @@ def _day(value: DateLike, end: bool) -> int:
 def events_between(
     start: DateLike, end: DateLike, dataset: str | Path | Dataset = DEFAULT_DATASET
 ) -> pd.DataFrame:
-    """Events whose date interval overlaps [start, end] (EDTF strings or dates).
+    """Events whose date interval overlaps [start, end]: EDTF strings, dates or Timestamps.
 
     ``events_between("2022", "2022")`` gives every event that may fall in 2022, using the
     stored bounds: an event dated ``2022~`` or ``2021/2023`` overlaps, one dated ``2023``
-    does not. An open or unknown end (``2019/..``, ``2019/``, ``../2019``) is stored as the
-    extreme of the supported range, so such an event overlaps every period on that side
-    (docs/dates.md); ``start``/``end`` of ``chrono.parse_date(date)`` tell it from a real day.
+    does not. A ``pd.Timestamp`` of any year works (``events.earliest.min()``, say). An open
+    or unknown end (``2019/..``, ``2019/``, ``../2019``) is stored as the extreme of the
+    supported range, so such an event overlaps every period on that side (docs/dates.md);
+    ``start``/``end`` of ``chrono.parse_date(date)`` tell it from a real day.
+
+    >>> import chrono
+    >>> march = chrono.events_between("2023-03-20", "2023-03-22")
+    >>> "xi-state-visit-russia-2023" in set(march["id"])
+    True
     """
     lo, hi = _day(start, end=False), _day(end, end=True)
     with opened(dataset) as ds:
@@ -115,7 +186,13 @@ def events_between(
 def events_with_actor(
     actor_id: str, dataset: str | Path | Dataset = DEFAULT_DATASET, role: str | None = None
 ) -> pd.DataFrame:
-    """Events in which ``actor_id`` takes part (optionally in ``role``)."""
+    """Events in which ``actor_id`` takes part (optionally in ``role``).
+
+    >>> import chrono
+    >>> hosted = chrono.events_with_actor("vladimir-putin", role="host")
+    >>> "xi-state-visit-russia-2023" in set(hosted["id"])
+    True
+    """
     with opened(dataset) as ds:
         parts = ds.read_table("participants")
         events = ds.read_table("events")

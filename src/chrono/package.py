@@ -33,7 +33,12 @@ def bundled_root() -> Path:
 
 
 def list_datasets() -> list[str]:
-    """Names of the bundled datasets, sorted."""
+    """Names of the bundled datasets, sorted.
+
+    >>> import chrono
+    >>> "russia-china-summits" in chrono.list_datasets()
+    True
+    """
     root = bundled_root()
     if not root.is_dir():
         return []

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -110,11 +111,9 @@ class Reader:
         if value != value.strip() or value == "":
             bad("CHR112", "empty or padded with white space")
             return None
-        if f.vocabulary:
-            terms = self.vocabularies.terms(f.vocabulary)
-            if value not in terms:
-                bad("CHR501", self.not_a_term(value, f.vocabulary))
-                return None
+        if f.vocabulary and value not in self.vocabularies[f.vocabulary]:
+            bad("CHR501", self.not_a_term(value, f.vocabulary))
+            return None
         if f.edtf:
             try:
                 dates.parse(value)
@@ -130,7 +129,7 @@ class Reader:
         elif f.pattern == SLUG and not _SLUG.fullmatch(value):
             bad("CHR106", f"{value!r} is not a slug (lower-case letters, digits, '-')")
             return None
-        elif f.pattern and not re.fullmatch(f.pattern, value):
+        elif f.pattern and not _pattern(f.pattern).fullmatch(value):
             bad("CHR106", f"{value!r} does not match {f.pattern}")
             return None
         if f.shape == "number":
@@ -236,13 +235,11 @@ class Reader:
         """Remember where a record and each of its fields stand (derived columns stand
         where the EDTF value they come from does)."""
         self.locations[(table, key)] = (file, *rec.at)
-        for name, f in fields(_KIND[table]).items():
-            if name in rec.value_at:
-                at = (file, *rec.value_at[name])
-                column = f.column or name
+        columns = _COLUMNS[table]
+        for name, (line, col) in rec.value_at.items():
+            at = (file, line, col)
+            for column in columns.get(name, ()):
                 self.fields[(table, key, column)] = at
-                for derived in _DERIVED[table].get(column, ()):
-                    self.fields[(table, key, derived)] = at
 
     def event_files(self) -> list[Path]:
         folder = self.root / EVENTS_DIR
@@ -254,7 +251,7 @@ class Reader:
             self.problem(f"{EVENTS_DIR}/", None, "CHR113", f"not a folder ({hint})")
             return []
         files = []
-        for path in sorted(folder.iterdir()):
+        for path in sorted(folder.iterdir(), key=lambda p: p.name):  # (Paths compare slowly)
             if path.name.startswith("."):
                 continue
             if path.suffix != ".yaml" or not path.is_file():
@@ -308,6 +305,20 @@ _KIND = {
     "participants": "participant",
     "claims": "claim",
 }
+#: Table -> field of its records -> the columns whose findings point at the field's value:
+#: the column it fills, then the columns derived from that.
+_COLUMNS = {
+    table: {
+        name: (f.column or name, *_DERIVED[table].get(f.column or name, ()))
+        for name, f in fields(kind).items()
+    }
+    for table, kind in _KIND.items()
+}
+
+
+@cache
+def _pattern(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
 
 
 def source_row(rec: dict[str, Any]) -> dict[str, Any]:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Sequence
+from importlib.machinery import ModuleSpec
 from pathlib import Path
+from types import ModuleType
 from typing import Any, NoReturn
 
 import click
@@ -65,3 +69,38 @@ def dataset_dirs(names: tuple[str, ...]) -> list[tuple[str, Path]]:
         except DatasetError as exc:
             fail(str(exc), EXIT_UNREADABLE)
     return out
+
+
+class _HidePandas:
+    """An import finder under which ``import pandas`` fails as if it were not installed."""
+
+    def find_spec(
+        self, name: str, path: Sequence[str] | None = None, target: ModuleType | None = None
+    ) -> ModuleSpec | None:
+        if name == "pandas" or name.startswith("pandas."):
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+
+
+def without_pandas() -> None:
+    """Keep pyarrow from importing pandas in this process, for a command that never uses it.
+
+    pyarrow imports pandas (0.2-0.3 s) the first time it converts a Python value (a list
+    given to ``pa.array``, a Python scalar given to a compute function), only to ask whether
+    the value is a pandas object, and it asks once per process. Asked while pandas is
+    hidden, it goes on as if pandas were not installed. That changes how it converts pandas
+    objects made later (a Series' NaN stays NaN, a Categorical becomes plain values) until
+    something imports pandas through pyarrow (``to_pandas`` does): so only the commands
+    that handle no pandas object call this (validate, build), never the library. Nothing
+    to do when pandas is already imported.
+    """
+    if "pandas" in sys.modules:
+        return
+    import pyarrow as pa
+
+    finder = _HidePandas()
+    sys.meta_path.insert(0, finder)
+    try:
+        pa.scalar(0)  # pyarrow's first conversion: it tries to import pandas, and fails
+    finally:
+        sys.meta_path.remove(finder)

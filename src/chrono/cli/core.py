@@ -54,6 +54,9 @@ def build(datasets: tuple[str, ...], check: bool, max_errors: int) -> None:
     replaces the old one in one atomic step: a failed or killed build leaves the previous
     build whole.
     """
+    from chrono.cli.common import without_pandas
+
+    without_pandas()  # before anything converts a Python value with pyarrow
     from chrono import build as builder
     from chrono.curation import CurationError, has_curated_sources
     from chrono.safeio import InputError, OutputError
@@ -123,17 +126,38 @@ def list_(datasets: tuple[str, ...]) -> None:
                 click.echo(f"  {t(res.name):<{width}}  {'?' if rows is None else rows:>6} rows")
 
 
-def _clean(value: Any) -> str | None:
-    if value is None:
-        return None
-    try:
-        import pandas as pd
+def _plain(table: Any) -> Any:
+    """An Arrow table with dictionary columns as text and dates as day numbers.
 
-        if value is pd.NA or (isinstance(value, float) and value != value):
-            return None
-    except ImportError:  # pragma: no cover
-        pass
-    return str(value)
+    (Python's ``datetime.date`` holds years 1 to 9999 only; the data holds any year.)
+    """
+    import pyarrow as pa
+
+    fields = []
+    for f in table.schema:
+        typ = f.type.value_type if pa.types.is_dictionary(f.type) else f.type
+        fields.append(pa.field(f.name, pa.int32() if pa.types.is_date32(typ) else typ))
+    return table.cast(pa.schema(fields))
+
+
+def _when(date: str, earliest: int | None, latest: int | None, precision: str | None) -> str:
+    """An EDTF date for people, with its bounds when they say more than the date itself."""
+    from chrono.model.dates import MAX_YEAR, MIN_YEAR, days_from_civil, human, human_day
+
+    def day(days: int) -> str:
+        if days <= days_from_civil(MIN_YEAR, 1, 1) or days >= days_from_civil(MAX_YEAR, 12, 31):
+            return ".."  # an open end (stored as the extreme of the supported range)
+        return human_day(days)
+
+    text = human(date)
+    if earliest is None or latest is None or precision is None:
+        return text
+    if precision == "day" and earliest == latest:
+        return f"{text}  ({date})"
+    span = day(earliest) if earliest == latest else f"{day(earliest)} to {day(latest)}"
+    if precision == "day":
+        return f"{text}  ({date}, day precision)"
+    return f"{text}  ({date}: {span}, {precision} precision)"
 
 
 @click.command()
@@ -141,86 +165,90 @@ def _clean(value: Any) -> str | None:
 @DATASET_OPTION
 @MAX_FILE_SIZE
 def show(event_id: str, dataset: str) -> None:
-    """Show an event with every claim and its source: the provenance trail."""
-    from chrono.loaders import load_dataset
+    """Show an event with every claim and its source: the provenance trail.
+
+    Dates are shown as people read them (``15 March 44 BCE``), with their EDTF form.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from chrono.dataset import Dataset
+    from chrono.model.dates import human
     from chrono.package import DatasetError
+    from chrono.trail import claims_of
+
+    def rows(table: pa.Table, column: str, value: str) -> list[dict[str, Any]]:
+        plain = table.column(column)
+        return list(table.filter(pc.equal(plain, value)).to_pylist())
 
     try:
-        tables = load_dataset(dataset)
+        ds = Dataset.open(dataset)
+        events = _plain(ds.read_table("events"))
+        found = rows(events, "id", event_id)
+        if not found:
+            fail(
+                f"no event {event_id!r} in {dataset} (chrono list shows the datasets)",
+                EXIT_FINDINGS,
+            )
+        ev = found[0]
+        claims = claims_of(event_id, ds)
+        claims = _plain(claims).to_pylist()
+        by_id = {
+            name: {r["id"]: r for r in _plain(ds.read_table(name)).to_pylist()}
+            for name in ("places", "actors", "sources")
+        }
+        parts = rows(_plain(ds.read_table("participants")), "event_id", event_id)
     except DatasetError as exc:
         fail(str(exc), EXIT_UNREADABLE)
-    events = tables["events"].set_index("id")
-    if event_id not in events.index:
-        fail(f"no event {event_id!r} in {dataset} (chrono list shows the datasets)", EXIT_FINDINGS)
-    ev = events.loc[event_id]
-    if getattr(ev, "ndim", 1) != 1:
-        fail(f"event id {event_id!r} is not unique in {dataset} (run chrono validate)", 1)
-    places = tables["places"].drop_duplicates("id").set_index("id")
-    actors = tables["actors"].drop_duplicates("id").set_index("id")
-    sources = tables["sources"].drop_duplicates("id").set_index("id")
-    t = _text
-
-    def lookup(frame: Any, key: Any, column: str) -> str | None:
-        return _clean(frame.loc[key, column]) if key in frame.index else None
-
-    click.echo(click.style(f"{t(event_id)}: {t(ev['title'])}", bold=True))
-    click.echo(
-        f"  date      {t(ev['date'])}  ({t(ev['earliest'])} to {t(ev['latest'])}, "
-        f"{t(ev['precision'])}"
-        + (", uncertain" if str(ev["uncertain"]) == "True" else "")
-        + (", approximate" if str(ev["approximate"]) == "True" else "")
-        + ")"
-    )
-    click.echo(f"  type      {t(ev['type'])}")
-    click.echo(f"  status    {t(ev['status'])}")
-    place = _clean(ev["place_id"])
-    if place:
-        click.echo(f"  place     {t(lookup(places, place, 'name'))} ({t(place)})")
-    parent = _clean(ev["parent_id"])
-    if parent:
-        click.echo(f"  part of   {t(lookup(events, parent, 'title'))} ({t(parent)})")
-    children = events[events["parent_id"] == event_id]
-    for cid, child in children.iterrows():
-        click.echo(f"  includes  {t(child['title'])} ({t(cid)})")
-    click.echo(f"  summary   {t(ev['summary'])}")
-    parts = tables["participants"]
-    parts = parts[parts["event_id"] == event_id]
-    if len(parts):
-        click.echo("participants")
-        for _, p in parts.iterrows():
-            name = lookup(actors, p["actor_id"], "name")
-            click.echo(f"  {t(name)} ({t(p['actor_id'])}): {t(p['role'])}")
-    claims = tables["claims"]
-    claims = claims[claims["event_id"] == event_id]
-    click.echo(f"claims ({len(claims)})")
-    for _, c in claims.sort_values(["property", "source_id", "id"]).iterrows():
-        sid = c["source_id"]
-        value = _clean(c["value"])
-        flags = [t(c["stance"]), t(c["mode"])]
+    titles = {r["id"]: r["title"] for r in events.select(["id", "title"]).to_pylist()}
+    click.echo(click.style(terminal(f"{event_id}: {ev['title']}"), bold=True))
+    flags = [f for f in ("uncertain", "approximate") if ev[f]]
+    when = _when(ev["date"], ev["earliest"], ev["latest"], ev["precision"])
+    _echo(f"  date      {when}" + (f" [{', '.join(flags)}]" if flags else ""))
+    _echo(f"  type      {ev['type']}")
+    _echo(f"  status    {ev['status']}")
+    if ev["place_id"]:
+        place = by_id["places"].get(ev["place_id"], {}).get("name", "?")
+        _echo(f"  place     {place} ({ev['place_id']})")
+    if ev["parent_id"]:
+        _echo(f"  part of   {titles.get(ev['parent_id'], '?')} ({ev['parent_id']})")
+    for child in rows(events, "parent_id", event_id):
+        _echo(f"  includes  {child['title']} ({child['id']})")
+    _echo(f"  summary   {ev['summary']}")
+    if parts:
+        _echo("participants")
+        for p in parts:
+            name = by_id["actors"].get(p["actor_id"], {}).get("name", "?")
+            _echo(f"  {name} ({p['actor_id']}): {p['role']}")
+    _echo(f"claims ({len(claims)})")
+    for c in claims:
+        src = by_id["sources"].get(c["source_id"], {})
+        value = c["value"]
+        if value is not None and c["property"] == "date":
+            value = f"{human(value)} ({value})" if human(value) != value else value
+        flags = [str(c["stance"]), str(c["mode"])]
         if c["certainty"] == "uncertain":
             flags.append("uncertain")
-        head = f"  {t(c['property'])}" + (f" = {t(value)}" if value else "")
-        click.echo(f"{head}  [{', '.join(flags)}]")
-        where = f", {t(c['locator'])}" if _clean(c["locator"]) else ""
-        title = lookup(sources, sid, "title") or "(title unknown)"
-        published = lookup(sources, sid, "published") or "date unknown"
-        publisher = lookup(sources, sid, "publisher") or "?"
-        click.echo(f"    source  {t(sid)}: {t(publisher)}, {t(published)}, {t(title)}{where}")
-        url = lookup(sources, sid, "url")
-        if url:
-            click.echo(f"            {t(url)}")
-        quote = _clean(c["quote"])
-        if quote:
-            click.echo(f'    quote   "{t(quote)}"')
-        note = _clean(c["note"])
-        if note:
-            click.echo(f"    note    {t(note)}")
+        head = f"  {c['property']}" + (f" = {value}" if value else "")
+        _echo(f"{head}  [{', '.join(flags)}]")
+        where = f", {c['locator']}" if c["locator"] else ""
+        title = src.get("title") or "(title unknown)"
+        published = human(src["published"]) if src.get("published") else "date unknown"
+        _echo(
+            f"    source  {c['source_id']}: {src.get('publisher') or '?'}, "
+            f"{published}, {title}{where}"
+        )
+        if src.get("url"):
+            _echo(f"            {src['url']}")
+        if c["quote"]:
+            _echo(f'    quote   "{c["quote"]}"')
+        if c["note"]:
+            _echo(f"    note    {c['note']}")
 
 
-def _text(value: Any) -> str:
-    """A value from the data, for the terminal (missing: empty)."""
-    cleaned = _clean(value)
-    return "" if cleaned is None else terminal(cleaned)
+def _echo(text: str) -> None:
+    """A line from the data, for the terminal (control characters shown, not obeyed)."""
+    click.echo(terminal(text))
 
 
 @click.command()

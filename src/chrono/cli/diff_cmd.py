@@ -17,7 +17,7 @@ from chrono.cli.common import (
 )
 
 #: Rows listed per table and kind unless --limit says otherwise (counts are always exact).
-DEFAULT_LIMITS = {"text": 50, "markdown": 20, "json": 0}
+DEFAULT_LIMITS = {"text": 50, "markdown": 20, "json": 0, "latex": 0}
 _COLOURS = {"add": "green", "remove": "red", "change": "yellow", "head": None}
 
 
@@ -47,9 +47,9 @@ def _sides(args: tuple[str, ...]) -> tuple[str, str | None]:
 @click.option(
     "-d",
     "--dataset",
-    default="datasets/russia-china-summits",
-    show_default=True,
-    help="Dataset path inside the git repository, for git revisions.",
+    default=None,
+    help="For git revisions: the dataset's path inside the repository. Default: the one "
+    "dataset (datapackage.json or dataset.yaml) the revisions hold.",
 )
 @click.option("-t", "--table", "tables", multiple=True, help="Compare only this table.")
 @click.option(
@@ -63,9 +63,10 @@ def _sides(args: tuple[str, ...]) -> tuple[str, str | None]:
     "-f",
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "markdown"]),
+    type=click.Choice(["text", "json", "markdown", "latex"]),
     default="text",
     show_default=True,
+    help="latex: a booktabs longtable of the changes, for a paper's appendix.",
 )
 @click.option("--stat", is_flag=True, help="Counts per table only.")
 @click.option(
@@ -73,7 +74,8 @@ def _sides(args: tuple[str, ...]) -> tuple[str, str | None]:
     "--limit",
     type=click.IntRange(min=0),
     default=None,
-    help="Rows listed per table and kind (0: all). Default: text 50, markdown 20, json all.",
+    help="Rows listed per table and kind (0: all). Default: text 50, markdown 20, json and "
+    "latex all.",
 )
 @click.option(
     "--engine",
@@ -85,7 +87,7 @@ def _sides(args: tuple[str, ...]) -> tuple[str, str | None]:
 @MAX_FILE_SIZE
 def diff(
     revisions: tuple[str, ...],
-    dataset: str,
+    dataset: str | None,
     tables: tuple[str, ...],
     ignore: tuple[str, ...],
     fmt: str,
@@ -97,7 +99,9 @@ def diff(
 
     OLD and NEW are each a dataset directory or its datapackage.json, a single .parquet
     table, or a git revision. One revision compares it with the working tree; A..B compares
-    two revisions. Exit status: 0 no differences, 1 differences, 2 usage, 3 unreadable input.
+    two revisions. Dataset metadata changes (version, title, licence...) come first. A
+    curated dataset whose Parquet is stale is compared as its YAML sources say. Exit
+    status: 0 no differences, 1 differences, 2 usage, 3 unreadable input.
     """
     import json
 
@@ -112,8 +116,15 @@ def diff(
     old, new = _sides(revisions)
     try:
         if new is None:
-            from chrono.diffing.inputs import working_tree
+            from chrono.diffing.inputs import is_revision
+            from chrono.diffing.sides import find_dataset, working_tree
 
+            if not is_revision(old):
+                if Path(old).exists():
+                    fail(f"{old}: compare it with what? Give OLD and NEW", EXIT_USAGE)
+                fail(f"{old}: neither a path nor a git revision", EXIT_UNREADABLE)
+            if dataset is None:
+                dataset = str(find_dataset([old], working_tree=True))
             new_side: Any = working_tree(dataset, tables or None, None)
         else:
             new_side = new
@@ -134,6 +145,10 @@ def diff(
         click.echo(json_text(json.dumps(report, indent=2, ensure_ascii=False, default=str)))
     elif fmt == "markdown":
         click.echo(render.markdown(report), nl=False)
+    elif fmt == "latex":
+        from chrono.diffing.latex import latex
+
+        click.echo(latex(report), nl=False)
     else:
         click.echo(render.text(report, _style), nl=False)
     raise SystemExit(EXIT_OK if result.is_empty else EXIT_FINDINGS)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 import textwrap
+from pathlib import Path
 
 import click
 
@@ -66,6 +67,12 @@ def _explain(code: str) -> str:
 )
 @click.option("--explain", metavar="CODE", default=None, help="Explain one rule and exit.")
 @click.option(
+    "--discover",
+    is_flag=True,
+    help="Validate every dataset found under PATH (default: the current folder): each folder "
+    "holding a dataset.yaml or datapackage.json. Fails when there is none.",
+)
+@click.option(
     "--schema-only",
     is_flag=True,
     help="Check only the curated YAML against its JSON Schemas (fast; for editors, pre-commit).",
@@ -79,30 +86,44 @@ def validate(
     sources: str | None,
     summary: str | None,
     explain: str | None,
+    discover: bool,
     schema_only: bool,
 ) -> None:
     """Check datasets against the data model; report every problem with its location.
 
     PATH is a dataset directory, a datapackage.json, or a folder of datasets; with none,
-    every bundled dataset. Exit codes: 0 valid (warnings allowed), 1 errors found
-    (--strict: warnings too), 2 usage error, 3 an input could not be read.
+    every bundled dataset. With --discover, every dataset under each PATH (or the current
+    folder) as git sees it, skipping hidden folders, node_modules and virtual environments.
+    Exit codes: 0 valid (warnings allowed), 1 errors found (--strict: warnings too),
+    2 usage error, 3 an input could not be read (or --discover found no dataset).
 
     --schema-only checks only the curated YAML (PATH may also be one curated file), one
-    line per problem: FILE:LINE:COLUMN: CODE message.
+    line per problem: FILE:LINE:COLUMN: CODE message (with --discover: the curated
+    datasets found).
     """
     if explain is not None:
         if paths:
             fail(f"--explain {explain} takes no PATH (got {' '.join(paths)})", EXIT_USAGE)
         click.echo(_explain(explain), nl=False)
         return
+    from chrono.cli.common import without_pandas
+
+    without_pandas()  # before anything converts a Python value with pyarrow
+    dirs: list[Path] = []
+    if discover:
+        dirs = _discovered(paths, fmt, summary)
     if schema_only:
         if fmt != "text" or sources or summary:
             fail("--schema-only takes no --format, --sources or --summary", EXIT_USAGE)
         from chrono.cli.schemas_cmd import schema_only as run_schema_only
 
+        if discover:
+            curated = tuple(str(d) for d in dirs if (d / "dataset.yaml").is_file())
+            if not curated:
+                where = ", ".join(paths) if paths else "the current folder"
+                fail(f"no curated dataset (dataset.yaml) found in {where}", EXIT_UNREADABLE)
+            paths = curated
         run_schema_only(paths)
-    from pathlib import Path
-
     from chrono.escape import terminal
     from chrono.package import DatasetError
     from chrono.validation import expand, render
@@ -110,14 +131,13 @@ def validate(
 
     if sources is not None and ("\0" in sources or not Path(sources).is_dir()):
         fail(f"--sources {sources!r}: no such directory", EXIT_UNREADABLE)
-    if paths:
-        dirs: list[Path] = []
+    if not discover and paths:
         for p in paths:
             try:
                 dirs += expand(p)
             except DatasetError as exc:
                 fail(str(exc), EXIT_UNREADABLE)
-    else:
+    elif not discover:
         from chrono.cli.common import dataset_dirs
 
         dirs = [d for _, d in dataset_dirs(())]
@@ -155,6 +175,33 @@ def validate(
         fail(fatal, EXIT_UNREADABLE)
     code = EXIT_OK if all(r.ok(strict) for r in reports) else EXIT_FINDINGS
     raise SystemExit(code)
+
+
+def _discovered(roots: tuple[str, ...], fmt: str, summary: str | None) -> list[Path]:
+    from chrono.discover import find_datasets
+
+    dirs: list[Path] = []
+    for root in roots or (".",):
+        if not Path(root).is_dir():
+            fail(f"--discover {root}: no such folder", EXIT_UNREADABLE)
+        dirs += find_datasets(root)
+    if not dirs:
+        where = ", ".join(roots) if roots else "the current folder"
+        message = (
+            f"no dataset found in {where}: no folder holds a dataset.yaml or datapackage.json "
+            "(searched as git sees it, skipping hidden folders, node_modules and virtual "
+            "environments); name the dataset folders to validate"
+        )
+        if fmt == "github":
+            click.echo(f"::error title=chrono validate::{message}")
+        if summary is not None:
+            try:
+                with open(summary, "a", encoding="utf-8") as fh:
+                    fh.write(f"## chrono validate\n\n❌ {message}\n")
+            except OSError:
+                pass  # the error below says what matters
+        fail(message, EXIT_UNREADABLE)
+    return dirs
 
 
 @click.command("rules")

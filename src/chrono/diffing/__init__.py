@@ -1,8 +1,12 @@
 """``chrono diff``: what changed between two versions of a chronology.
 
 >>> import chrono
->>> d = chrono.diff("v0.1.0", "datasets/russia-china-summits")   # doctest: +SKIP
->>> d.is_empty, d["events"].counts()                            # doctest: +SKIP
+>>> d = chrono.diff("russia-china-summits", "russia-china-summits")
+>>> d.is_empty, d["events"].counts()["changed"]
+(True, 0)
+
+In a git repository, ``chrono.diff("v0.1.0", "HEAD")`` compares two revisions of the
+dataset the repository holds.
 
 Rows are matched by each table's primary key; see docs/diff.md for the semantics.
 """

@@ -2,31 +2,25 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from chrono.diffing.core import (
-    DATE_CLASSES,
-    DiffError,
-    Index,
-    Pairs,
-    TableDiff,
-    finish,
-    from_np,
-    match_arrow,
-    table_spec,
-    to_np,
-)
-from chrono.diffing.inputs import DEFAULT_GIT_DATASET, Snapshot, TableSource, load, open_side
-from chrono.model.dates import format_day
+from chrono.diffing.arrays import Index, from_np
+from chrono.diffing.core import DiffError, TableDiff, match_arrow, table_spec
+from chrono.diffing.inputs import Snapshot, TableSource, is_revision, load
+from chrono.diffing.metadata import MetadataChange, metadata_changes
+from chrono.diffing.renames import finish
+from chrono.diffing.report import apply_report, py_values, table_dict
+from chrono.diffing.sides import find_dataset, open_side
 from chrono.model.tables import TABLE_NAMES, TABLES
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FORMAT_VERSION = 1
 
@@ -59,6 +53,12 @@ class EventProvenance:
 
 @dataclass
 class DatasetDiff:
+    """What changed between two versions: dataset metadata first, then each table.
+
+    ``d["events"]`` is a table's :class:`TableDiff`; :meth:`to_dict` is the JSON report,
+    :meth:`to_pandas` one row per change; in a notebook the diff displays as a summary.
+    """
+
     old_label: str
     new_label: str
     tables: list[TableDiff]
@@ -66,10 +66,14 @@ class DatasetDiff:
     #: the full claims tables (old, new) for finding the events a changed source supports
     claims: tuple[TableSource | None, TableSource | None] = (None, None)
     _provenance: list[EventProvenance] | None = None
+    #: descriptor properties that changed (version, title, licences...), in citation order
+    metadata: list[MetadataChange] = field(default_factory=list)
+    #: how a side was read when it was not its Parquet as is (stale: built from its YAML)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
-        return all(t.is_empty for t in self.tables)
+        return not self.metadata and all(t.is_empty for t in self.tables)
 
     def table(self, name: str) -> TableDiff:
         for t in self.tables:
@@ -97,6 +101,8 @@ class DatasetDiff:
             "new": self.new_label,
             "is_empty": self.is_empty,
             "ignored": self.ignored,
+            "notes": list(self.notes),
+            "metadata": [m.to_dict() for m in self.metadata],
             "tables": [table_dict(t, limit) for t in self.tables],
             "provenance": [p.to_dict() for p in self.provenance],
         }
@@ -108,134 +114,32 @@ class DatasetDiff:
         """
         return apply_report(self.to_dict(), old)
 
+    def to_pandas(self, limit: int | None = None) -> pd.DataFrame:
+        """One row per change: metadata, schema, added, removed, changed (one row per field)
+        and renamed rows, in report order (see :func:`chrono.diffing.notebook.changes_frame`).
+        """
+        from chrono.diffing.notebook import changes_frame
 
-# --------------------------------------------------------------------------- values
+        frame: pd.DataFrame = changes_frame(self.to_dict(limit=limit))
+        return frame
 
+    def _repr_markdown_(self) -> str:
+        from chrono.diffing.render import markdown
 
-def _py(arr: pa.Array | pa.ChunkedArray) -> list[Any]:
-    typ = arr.type
-    if pa.types.is_dictionary(typ):
-        arr = arr.cast(typ.value_type)
-        typ = arr.type
-    if pa.types.is_date32(typ):
-        return [None if d is None else format_day(d) for d in arr.cast(pa.int32()).to_pylist()]
-    if pa.types.is_date64(typ) or pa.types.is_timestamp(typ):
-        return [None if v is None else v.isoformat() for v in arr.to_pylist()]
-    values = arr.to_pylist()
-    if pa.types.is_floating(typ):
-        return [None if v is None or math.isnan(v) else v for v in values]
-    if pa.types.is_binary(typ) or pa.types.is_large_binary(typ):
-        return [None if v is None else v.hex() for v in values]
-    return list(values)
+        text: str = markdown(self.to_dict(limit=20))
+        return text
 
+    def _repr_html_(self) -> str:
+        from chrono.diffing.notebook import html
 
-def _rows(table: pa.Table, idx: Index, columns: Iterable[str]) -> list[dict[str, Any]]:
-    take = from_np(idx)
-    cols = {c: _py(table.column(c).take(take)) for c in columns}
-    return [{c: cols[c][i] for c in cols} for i in range(len(idx))]
+        return html(self.to_dict(limit=20))
 
-
-def _order(table: pa.Table, idx: Index, keys: tuple[str, ...]) -> Index:
-    """``idx`` sorted by the key values of those rows."""
-    if len(idx) < 2:
-        return idx
-    sub = table.select(list(keys)).take(from_np(idx))
-    plain = pa.table(
-        [c.cast(c.type.value_type) if pa.types.is_dictionary(c.type) else c for c in sub.columns],
-        names=list(keys),
-    )
-    order = pc.sort_indices(plain, sort_keys=[(k, "ascending") for k in keys])
-    result: Index = idx[to_np(order)]
-    return result
-
-
-def _order_pairs(t: TableDiff, pairs: Pairs, by: str) -> Pairs:
-    """``pairs`` sorted by the key of their new (or old) row."""
-    if len(pairs) < 2:
-        return pairs
-    table, idx = (t.new, pairs.new_idx) if by == "new" else (t.old, pairs.old_idx)
-    sub = table.select(list(t.primary_key)).take(from_np(idx))
-    plain = pa.table(
-        [c.cast(c.type.value_type) if pa.types.is_dictionary(c.type) else c for c in sub.columns],
-        names=list(t.primary_key),
-    )
-    order = to_np(pc.sort_indices(plain, sort_keys=[(k, "ascending") for k in t.primary_key]))
-    return Pairs(
-        pairs.old_idx[order],
-        pairs.new_idx[order],
-        {c: m[order] for c, m in pairs.masks.items()},
-        {c: k[order] for c, k in pairs.date_classes.items()},
-    )
-
-
-def table_dict(t: TableDiff, limit: int | None) -> dict[str, Any]:
-    keys = t.primary_key
-
-    def cut(n: int) -> int:
-        return n if limit is None else min(n, limit)
-
-    added = _order(t.new, t.added, keys)[: cut(len(t.added))]
-    removed = _order(t.old, t.removed, keys)[: cut(len(t.removed))]
-    changed = _order_pairs(t, t.changed, "new")
-    n_changed = cut(len(changed))
-    renamed = _order_pairs(t, t.renamed, "old")
-    n_renamed = cut(len(renamed))
-
-    def keyed(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return [
-            {"key": {k: r[k] for k in keys}, "row": {c: v for c, v in r.items() if c not in keys}}
-            for r in rows
-        ]
-
-    def field_changes(p: Pairs, n: int) -> list[dict[str, Any]]:
-        out: list[dict[str, Any]] = []
-        cols = [c for c in t.old.column_names if c in p.masks and p.masks[c][:n].any()]
-        olds = _rows(t.old, p.old_idx[:n], [*keys, *cols])
-        news = _rows(t.new, p.new_idx[:n], [*keys, *cols])
-        for i in range(n):
-            entry: dict[str, Any] = {"key": {k: news[i][k] for k in keys}}
-            old_key = {k: olds[i][k] for k in keys}
-            if old_key != entry["key"]:
-                entry["old_key"] = old_key
-            entry["fields"] = {
-                c: {"old": olds[i][c], "new": news[i][c]} for c in cols if p.masks[c][i]
-            }
-            dates = {
-                c: DATE_CLASSES[int(codes[i])]
-                for c, codes in sorted(p.date_classes.items())
-                if codes[i]
-            }
-            if dates:
-                entry["date_changes"] = dates
-            out.append(entry)
-        return out
-
-    schema = [
-        {"column": s.column, "change": s.change, "old_type": s.old_type, "new_type": s.new_type}
-        for s in t.schema_changes
-    ]
-    counts = t.counts()
-    shown = {
-        "added": len(added),
-        "removed": len(removed),
-        "changed": n_changed,
-        "renamed": n_renamed,
-    }
-    return {
-        "name": t.name,
-        "primary_key": list(keys),
-        "counts": counts,
-        "date_changes": t.date_class_counts(),
-        "truncated": any(shown[k] < counts[k] for k in shown),
-        "schema_changes": schema,
-        "added": keyed(_rows(t.new, added, t.new.column_names)),
-        "removed": keyed(_rows(t.old, removed, t.old.column_names)),
-        "changed": field_changes(changed, n_changed),
-        "renamed": [
-            {"old_key": e.pop("old_key", e["key"]), "new_key": e.pop("key"), **e}
-            for e in field_changes(renamed, n_renamed)
-        ],
-    }
+    def __repr__(self) -> str:
+        counts = {t.name: t.counts() for t in self.tables if not t.is_empty}
+        return (
+            f"<DatasetDiff {self.old_label} -> {self.new_label}: "
+            f"{len(self.metadata)} metadata changes, changed tables {sorted(counts)}>"
+        )
 
 
 # --------------------------------------------------------------------------- provenance
@@ -261,7 +165,7 @@ def _event_changes(d: DatasetDiff) -> dict[str, str]:
 def _ids(table: pa.Table, idx: Index, column: str = "id") -> list[str]:
     if column not in table.column_names or not len(idx):
         return []
-    return [str(v) for v in _py(table.column(column).take(from_np(idx)))]
+    return [str(v) for v in py_values(table.column(column).take(from_np(idx)))]
 
 
 def _claim_links(src: TableSource) -> pa.Table | None:
@@ -317,7 +221,9 @@ def _provenance(d: DatasetDiff) -> list[EventProvenance]:
                     continue
                 sel = links.filter(pc.is_in(links.column("source_id"), pa.array(touched)))
                 for ev, sid in zip(
-                    _py(sel.column("event_id")), _py(sel.column("source_id")), strict=True
+                    py_values(sel.column("event_id")),
+                    py_values(sel.column("source_id")),
+                    strict=True,
                 ):
                     p = get(str(ev))
                     if sid not in p.sources:
@@ -329,49 +235,15 @@ def _provenance(d: DatasetDiff) -> list[EventProvenance]:
     return [events[k] for k in sorted(events)]
 
 
-# --------------------------------------------------------------------------- apply
-
-
-def apply_report(report: dict[str, Any], old: dict[str, pa.Table]) -> dict[str, pa.Table]:
-    """Rebuild the new tables from ``old`` and a full (unlimited) report."""
-    out: dict[str, pa.Table] = {}
-    for t in report["tables"]:
-        if t["truncated"]:
-            raise ValueError(f"{t['name']}: the report is truncated; apply needs a full report")
-        keys = t["primary_key"]
-        table = old.get(t["name"])
-        names = [] if table is None else table.column_names
-        rows: dict[tuple[Any, ...], dict[str, Any]] = {}
-        if table is not None:
-            for r in _rows(table, np.arange(table.num_rows, dtype=np.int64), names):
-                rows[tuple(r[k] for k in keys)] = r
-        for e in t["removed"]:
-            del rows[tuple(e["key"][k] for k in keys)]
-        for e in t["renamed"] + t["changed"]:
-            before = e["old_key"] if "old_key" in e else e["key"]
-            after = e["new_key"] if "new_key" in e else e["key"]
-            row = rows.pop(tuple(before[k] for k in keys))
-            row.update(after)
-            row.update({c: v["new"] for c, v in e["fields"].items()})
-            rows[tuple(after[k] for k in keys)] = row
-        for e in t["added"]:
-            row = {**e["key"], **e["row"]}
-            rows[tuple(row[k] for k in keys)] = row
-        ordered = [rows[k] for k in sorted(rows, key=lambda k: tuple(map(_sortable, k)))]
-        columns = names or (list(ordered[0]) if ordered else [])
-        out[t["name"]] = pa.table({c: [r.get(c) for r in ordered] for c in columns})
-    return out
-
-
-def _sortable(v: Any) -> tuple[int, Any]:
-    return (0, "") if v is None else (1, v)
-
-
 # --------------------------------------------------------------------------- entry point
 
 
 def _snapshot(
-    side: Source, label: str, tables: tuple[str, ...] | None, dataset: str | Path, cwd: Path | None
+    side: Source,
+    label: str,
+    tables: tuple[str, ...] | None,
+    dataset: str | Path | None,
+    cwd: Path | None,
 ) -> Snapshot:
     if isinstance(side, Snapshot):
         return side
@@ -380,23 +252,44 @@ def _snapshot(
     return open_side(side, dataset=dataset, tables=tables, cwd=cwd)
 
 
+def _revisions(sides: Iterable[Source], cwd: Path | None) -> list[str]:
+    """The sides that name a git revision (not an existing path)."""
+    out = []
+    for side in sides:
+        if isinstance(side, str | Path):
+            path = Path(side) if cwd is None or Path(side).is_absolute() else cwd / side
+            if not path.exists() and is_revision(str(side), cwd):
+                out.append(str(side))
+    return out
+
+
 def diff(
     old: Source,
     new: Source,
     *,
     tables: Iterable[str] | None = None,
     ignore: Iterable[str] = (),
-    dataset: str | Path = DEFAULT_GIT_DATASET,
+    dataset: str | Path | None = None,
     cwd: Path | None = None,
     engine: str = "auto",
 ) -> DatasetDiff:
     """Compare two versions of a chronology.
 
     ``old`` and ``new`` are each a dataset directory or its ``datapackage.json``, a single
-    Parquet table, a git revision (of the repository at ``cwd``; the dataset at ``dataset``
-    inside it), or a mapping of table name to Arrow table. ``ignore`` names columns as
+    Parquet table, a git revision of the repository at ``cwd`` (the dataset at ``dataset``
+    inside it; by default the one dataset the revisions hold), or a mapping of table name to
+    Arrow table. A curated dataset whose Parquet is stale is compared as its YAML sources
+    say (built in memory; :attr:`DatasetDiff.notes` says so). ``ignore`` names columns as
     ``table.column`` or ``column`` (every table). Raises :class:`DiffError` for an input that
-    cannot be read or a primary key that is not unique.
+    cannot be read or a primary key that is not unique, and :class:`ValueError` for a usage
+    error (revisions holding several datasets and no ``dataset``).
+
+    >>> import chrono
+    >>> old = {"events": chrono.load_arrow("events")}
+    >>> new = {"events": old["events"].slice(1)}      # the first event removed
+    >>> d = chrono.diff(old, new)
+    >>> d.is_empty, d["events"].counts()["removed"]
+    (False, 1)
 
     ``engine``: ``duckdb`` (a parallel full outer join; the default when DuckDB is
     installed), ``arrow`` (Arrow compute and numpy), or ``auto``. Both give the same report.
@@ -415,6 +308,10 @@ def diff(
     needs_events = wanted is not None and "events" not in wanted
     needs_events = needs_events and any(t in ("claims", "participants") for t in wanted or ())
     read = (*wanted, "events") if wanted and needs_events else wanted
+    if dataset is None:
+        revisions = _revisions((old, new), cwd)
+        if revisions:
+            dataset = find_dataset(revisions, working_tree=False, cwd=cwd)
     a = _snapshot(old, "old", read, dataset, cwd)
     b = _snapshot(new, "new", read, dataset, cwd)
     ignore = tuple(ignore)
@@ -470,7 +367,15 @@ def diff(
     if wanted:
         results = [t for t in results if t.name in wanted]
     claims = (a.tables.get("claims"), b.tables.get("claims"))
-    return DatasetDiff(a.label, b.label, results, sorted(ignore), claims)
+    return DatasetDiff(
+        a.label,
+        b.label,
+        results,
+        sorted(ignore),
+        claims,
+        metadata=[] if wanted else metadata_changes(a.descriptor, b.descriptor),
+        notes=[n for n in (a.note, b.note) if n],
+    )
 
 
 __all__ = ["DatasetDiff", "DiffError", "EventProvenance", "TableDiff", "diff"]

@@ -18,16 +18,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from chrono.diffing.core import (
-    DiffError,
-    Matched,
-    Pairs,
-    common_type,
-    conform_pair,
-    from_np,
-    key_codes,
-    to_np,
-)
+from chrono.diffing.arrays import common_type, from_np, to_np
+from chrono.diffing.core import DiffError, Matched, Pairs, conform_pair, key_codes
 
 TableSource: TypeAlias = "pa.Table | Path"
 

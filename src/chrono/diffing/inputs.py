@@ -1,7 +1,9 @@
 """Reading the two sides of a diff: dataset directories, single Parquet tables, git revisions.
 
 A git revision is read straight from the object store (``git ls-tree``/``git show``),
-never checked out. Every failure raises :class:`~chrono.diffing.core.DiffError` with one line.
+never checked out. :mod:`chrono.diffing.sides` decides which of these readers a side needs
+(and builds stale curated sources in memory instead). Every failure raises
+:class:`~chrono.diffing.core.DiffError` with one line.
 """
 
 from __future__ import annotations
@@ -21,10 +23,6 @@ from chrono.diffing.core import DiffError
 from chrono.model.tables import TABLE_NAMES
 from chrono.package import DESCRIPTOR, DatasetError, safe_path
 
-#: The dataset compared in git revision mode unless ``--dataset`` says otherwise.
-DEFAULT_GIT_DATASET = "datasets/russia-china-summits"
-
-
 #: A table in memory, or a Parquet file whose footer has been read (read lazily).
 TableSource: TypeAlias = "pa.Table | Path"
 
@@ -36,6 +34,8 @@ class Snapshot:
     label: str
     tables: dict[str, TableSource]
     single: bool = False  # one table read from a Parquet file
+    descriptor: dict[str, Any] | None = None  # the dataset's datapackage.json, when read
+    note: str | None = None  # how the side was read, when that is not its Parquet as is
 
 
 def load(src: TableSource) -> pa.Table:
@@ -192,27 +192,3 @@ def read_revision(
             path = f"{prefix}{resources[name]}"
             read[name] = parquet_from_bytes(_show(rev, path, root), f"{rev}:{path}")
     return Snapshot(label, read)
-
-
-def working_tree(dataset: str | Path, tables: tuple[str, ...] | None, cwd: Path | None) -> Snapshot:
-    root = repo_root(cwd)
-    return read_path(root / repo_relative(dataset, root, cwd), tables)
-
-
-def open_side(
-    spec: str | Path,
-    *,
-    dataset: str | Path = DEFAULT_GIT_DATASET,
-    tables: tuple[str, ...] | None = None,
-    cwd: Path | None = None,
-) -> Snapshot:
-    """A path if it exists, else a git revision, else an error."""
-    path = Path(spec)
-    if not path.is_absolute() and cwd is not None:
-        path = cwd / path
-    if path.exists():
-        return read_path(path, tables)
-    text = str(spec)
-    if is_revision(text, cwd):
-        return read_revision(text, dataset, tables, cwd)
-    raise DiffError(f"{text}: neither a path nor a git revision")

@@ -6,7 +6,9 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from chrono.diffing.metadata import metadata_text
 from chrono.escape import markdown_code, markdown_text, terminal
+from chrono.model.dates import human
 
 KINDS = ("added", "removed", "changed", "renamed")
 
@@ -51,15 +53,30 @@ def _more(shown: int, total: int) -> str | None:
     return f"… and {total - shown} more" if total > shown else None
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def text(report: dict[str, Any], style: Style = plain) -> str:
     lines = [
         style(f"--- {terminal(report['old'])}", "remove"),
         style(f"+++ {terminal(report['new'])}", "add"),
     ]
+    lines += [f"note: {terminal(n)}" for n in report.get("notes", [])]
+    meta = report.get("metadata", [])
     tables = _changed_tables(report)
-    if not tables:
+    if not tables and not meta:
         lines.append("No differences.")
         return "\n".join(lines) + "\n"
+    if meta:
+        lines.append(style(f"dataset: {_plural(len(meta), 'metadata change')}", "head"))
+        for m in meta:
+            lines.append(
+                "  "
+                + style(
+                    f"~ {terminal(m['field'])}: {value(m['old'])} → {value(m['new'])}", "change"
+                )
+            )
     for t in tables:
         lines.append(style(f"{t['name']}: {_counts_line(t['counts'])}", "head"))
         for s in t["schema_changes"]:
@@ -121,13 +138,29 @@ def stat(report: dict[str, Any]) -> str:
     totals = ("total", *(str(sum(int(r[i]) for r in rows)) for i in range(1, 6)))
     table = [header, *rows, totals]
     width = max(len(r[0]) for r in table)
-    return "".join(f"{r[0]:<{width}}" + "".join(f"  {c:>7}" for c in r[1:]) + "\n" for r in table)
+    meta = report.get("metadata", [])
+    head = f"metadata changed: {', '.join(m['field'] for m in meta)}\n" if meta else ""
+    return head + "".join(
+        f"{r[0]:<{width}}" + "".join(f"  {c:>7}" for c in r[1:]) + "\n" for r in table
+    )
 
 
 def _cell(v: Any, table: bool = True) -> str:
     """A value as an inert code span (in a table cell by default)."""
     text = json.dumps(v, ensure_ascii=False, default=str) if not isinstance(v, str) else v
     return markdown_code(text, table=table)
+
+
+def _md_text(text: str) -> str:
+    """Text from the data inside a markdown table cell or line: no markup, one line."""
+    return markdown_text(text)
+
+
+def _what(row: dict[str, Any]) -> str:
+    """An added or removed row for people: `` (its date): its title``, when it has them."""
+    date = f" ({_md_text(human(row['date']))})" if isinstance(row.get("date"), str) else ""
+    name = next((row[c] for c in ("title", "name") if isinstance(row.get(c), str)), None)
+    return date + (f": {_md_text(name)}" if name else "")
 
 
 def markdown(report: dict[str, Any]) -> str:
@@ -137,10 +170,20 @@ def markdown(report: dict[str, Any]) -> str:
         f"{_cell(report['old'], False)} → {_cell(report['new'], False)}",
         "",
     ]
+    out += [f"> note: {_md_text(n)}\n" for n in report.get("notes", [])]
+    meta = report.get("metadata", [])
     tables = _changed_tables(report)
-    if not tables:
+    if not tables and not meta:
         out.append("No differences.")
         return "\n".join(out) + "\n"
+    if meta:
+        out += ["Dataset metadata:", "", "| field | old | new |", "|---|---|---|"]
+        for m in meta:
+            old, new = metadata_text(m["old"]), metadata_text(m["new"])
+            out.append(f"| {_md_text(m['field'])} | {_md_text(old)} | {_md_text(new)} |")
+        out.append("")
+    if not tables:
+        return "\n".join(out).rstrip("\n") + "\n"
     out += [
         "| table | added | removed | changed | renamed | schema changes |",
         "|---|--:|--:|--:|--:|--:|",
@@ -167,7 +210,7 @@ def markdown(report: dict[str, Any]) -> str:
                 for col, ch in e["fields"].items():
                     note = f" ({dates[col]})" if col in dates else ""
                     out.append(
-                        f"| {_cell(key)} | {markdown_text(col)} | {_cell(ch['old'])} | "
+                        f"| {_cell(key)} | {_md_text(col)} | {_cell(ch['old'])} | "
                         f"{_cell(ch['new'])}{note} |"
                     )
         if t["renamed"]:
@@ -179,7 +222,7 @@ def markdown(report: dict[str, Any]) -> str:
         for kind in ("added", "removed"):
             if t[kind]:
                 out += ["", f"{kind.capitalize()} ({t['counts'][kind]}):", ""]
-                out += [f"- {_cell(key_text(e['key']), False)}" for e in t[kind]]
+                out += [f"- {_cell(key_text(e['key']), False)}{_what(e['row'])}" for e in t[kind]]
         for kind in KINDS:
             more = _more(len(t[kind]), t["counts"][kind])
             if more:
@@ -189,7 +232,7 @@ def markdown(report: dict[str, Any]) -> str:
         out += ["| event | claims and sources | event row |", "|---|---|---|"]
         for p in report["provenance"]:
             row = "unchanged (provenance only)" if p["provenance_only"] else p["event_change"]
-            prov = markdown_text(_prov_text(p).rsplit(" (", 1)[0])
+            prov = _md_text(_prov_text(p).rsplit(" (", 1)[0])
             out.append(f"| {_cell(p['event_id'])} | {prov} | {row} |")
     return "\n".join(out) + "\n"
 

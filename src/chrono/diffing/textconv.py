@@ -8,10 +8,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from chrono import safeio
-from chrono.diffing.core import DiffError, to_np
-from chrono.diffing.dataset import _rows
+from chrono.diffing.arrays import to_np
+from chrono.diffing.core import DiffError
 from chrono.diffing.inputs import parquet_from_bytes
 from chrono.diffing.render import table_text
+from chrono.diffing.report import rows_at
 from chrono.model.tables import TABLES
 
 
@@ -39,4 +40,4 @@ def render_file(path: Path) -> str:
     )
     order = pc.sort_indices(sortable, sort_keys=[(k, "ascending") for k in keys])
     idx = to_np(order)
-    return table_text(name, keys, _rows(table, idx, table.column_names))
+    return table_text(name, keys, rows_at(table, idx, table.column_names))

@@ -8,7 +8,10 @@ compiled table is pointed back at the field's line in the YAML.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
+from types import MappingProxyType
 from typing import Final
 
 from chrono.model.locators import LOCATOR
@@ -267,6 +270,7 @@ RANGES: Final = {"latitude": 90.0, "longitude": 180.0}
 CLAIM_DEFAULTS: Final = {"stance": "supports", "mode": "reported", "certainty": "certain"}
 
 
-def fields(kind: str) -> dict[str, Field]:
-    """The fields of a record kind by name."""
-    return {f.name: f for f in RECORDS[kind]}
+@cache
+def fields(kind: str) -> Mapping[str, Field]:
+    """The fields of a record kind by name (made once: checking a record asks for them)."""
+    return MappingProxyType({f.name: f for f in RECORDS[kind]})

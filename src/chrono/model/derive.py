@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from functools import cached_property
+from functools import cache, cached_property
 from typing import TypeAlias
 
 import numpy as np
@@ -32,9 +32,15 @@ _FORMS = (
     ("year", r"^[0-9]{4}$"),
     ("month", r"^[0-9]{4}-(0[1-9]|1[0-2])$"),
 )
-_TERMS = pa.array(PRECISION_ORDER, pa.string())
 _ENDS = ("known", "open", "unknown")  # dates.Bounds.start / .end
-_END_TERMS = pa.array(_ENDS, pa.string())
+
+
+@cache
+def _strings(terms: tuple[str, ...]) -> pa.Array:
+    """Terms as Arrow strings, made on first use (``pa.array`` imports pandas)."""
+    return pa.array(terms, pa.string())
+
+
 #: The derived columns a table stores.
 PARTS = ("earliest", "latest", "precision", "uncertain", "approximate")
 #: What else :class:`DerivedDates` gives: precision as its rank, and how each end is given.
@@ -314,11 +320,11 @@ def derive_encoded(
     uniq_parts = {
         "earliest": pa.array(lo, pa.int64(), mask=invalid).cast(pa.int32()).cast(pa.date32()),
         "latest": pa.array(hi, pa.int64(), mask=invalid).cast(pa.int32()).cast(pa.date32()),
-        "precision": pc.take(_TERMS, pa.array(prec, mask=invalid)),
+        "precision": pc.take(_strings(PRECISION_ORDER), pa.array(prec, mask=invalid)),
         "precision_rank": pa.array(prec, pa.int64(), mask=invalid).cast(pa.int32()),
         "uncertain": pa.array(unc, mask=invalid),
         "approximate": pa.array(app, mask=invalid),
-        "start": pc.take(_END_TERMS, pa.array(start, mask=invalid)),
-        "end": pc.take(_END_TERMS, pa.array(end, mask=invalid)),
+        "start": pc.take(_strings(_ENDS), pa.array(start, mask=invalid)),
+        "end": pc.take(_strings(_ENDS), pa.array(end, mask=invalid)),
     }
     return DerivedDates(uniq_parts, idx, errors)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final
 
 #: Singular and plural word of each kind.
@@ -110,7 +111,14 @@ def _order(kind: str, item: str) -> tuple[int, ...]:
 
 def parse(text: str) -> Locator:
     """A locator's kind and range; :class:`LocatorError` with a suggestion otherwise."""
-    if not isinstance(text, str) or not _LOCATOR.fullmatch(text):
+    if not isinstance(text, str):
+        raise LocatorError(f"{text!r} is not a locator; {suggest(text)}")
+    return _parse(text)
+
+
+@lru_cache(maxsize=65536)  # a dataset cites the same few locators again and again
+def _parse(text: str) -> Locator:
+    if not _LOCATOR.fullmatch(text):
         raise LocatorError(f"{text!r} is not a locator; {suggest(text)}")
     m = _SPLIT.fullmatch(text)
     assert m is not None

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from chrono.model import vocab
 from chrono.model.schema import FRICTIONLESS_TYPE
-from chrono.model.tables import TABLES
+from chrono.model.tables import TABLES, pandas_categories
 
 _DTYPE = {
     "string": ("string", "string"),
     "vocab": ("dictionary<int32, string>", "category"),
-    "date": ("date32", "date32[day][pyarrow]"),
+    "date": ("date32", "datetime64[s]"),
     "bool": ("bool", "boolean"),
     "float": ("float64", "Float64"),
 }
@@ -33,6 +33,8 @@ def markdown() -> str:
         out.append("|---|---|---|---|---|---|")
         for c in table.columns:
             arrow, pandas = _DTYPE[c.kind]
+            if c.kind == "vocab" and pandas_categories(c)[1]:
+                pandas = "category (ordered)"
             extra = f" Vocabulary: `{c.vocabulary}`." if c.vocabulary else ""
             extra += f" Pattern: `{c.pattern}`." if c.pattern else ""
             null = "yes" if c.nullable else "no"

@@ -257,3 +257,18 @@ def vocabulary_terms(column: Column, vocabularies: Vocabularies = CORE) -> tuple
     """The terms a vocabulary column may hold: the core ones, then a dataset's own."""
     assert column.vocabulary is not None
     return vocabularies.terms(column.vocabulary)
+
+
+def pandas_categories(
+    column: Column, vocabularies: Vocabularies = CORE
+) -> tuple[tuple[str, ...], bool]:
+    """The categories of a vocabulary column in pandas, and whether they are ordered.
+
+    ``precision`` is ordered from coarsest to finest (``century`` < ... < ``day``), so
+    ``frame["precision"] >= "month"`` selects month and day precision; every other
+    vocabulary is unordered, its categories in vocabulary order (core terms, then the
+    dataset's own).
+    """
+    if column.vocabulary == "precision":
+        return tuple(reversed(vocabulary_terms(column, vocabularies))), True
+    return vocabulary_terms(column, vocabularies), False

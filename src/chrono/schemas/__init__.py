@@ -5,7 +5,9 @@
 - ``tables/<table>.schema.json``: Frictionless Table Schemas, the same objects the build
   writes into each dataset's ``datapackage.json``;
 - ``curated/<kind>.schema.json``: JSON Schemas (draft 2020-12) of the curated YAML files;
-- ``chrono.context.jsonld``: the JSON-LD context of the tables.
+- ``chrono.context.jsonld``: the JSON-LD context of the tables;
+- ``validate-report.schema.json`` and ``diff-report.schema.json``: the JSON reports of
+  ``chrono validate`` and ``chrono diff`` (:mod:`chrono.schemas.reports`).
 
 :func:`generate` makes them, :func:`write` writes them, :func:`check` lists every difference.
 Each dataset gets its own copy of the curated schemas in ``<dataset>/schemas/``, written by
@@ -62,6 +64,9 @@ def generate() -> dict[str, bytes]:
     for kind in KINDS:
         files[f"curated/{kind}.schema.json"] = to_bytes(curated_schema(kind))
     files[CONTEXT] = to_bytes(context())
+    from chrono.schemas.reports import generate as reports
+
+    files.update({name: to_bytes(schema) for name, schema in reports().items()})
     return dict(sorted(files.items()))
 
 

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from chrono import safeio
-from chrono.curation import EVENTS_DIR, Problem, TextLoader, curated_files
+from chrono.curation import EVENTS_DIR, Problem, curated_files, yaml_loader
 from chrono.model import dates, locators, patterns, vocab
 from chrono.model.curated import fields
 from chrono.model.curated_schema import ACTOR_IDS, KINDS, curated_schema
@@ -73,27 +73,12 @@ def _walk(node: yaml.Node, path: Path_, doc: _Located) -> Any:
     return None if node.tag == "tag:yaml.org,2002:null" else node.value
 
 
-class _FastTextLoader(getattr(yaml, "CSafeLoader", TextLoader)):  # type: ignore[misc]
-    """The build's loader on libyaml's parser, when PyYAML has it (some 20 times faster)."""
-
-    yaml_implicit_resolvers = TextLoader.yaml_implicit_resolvers
-
-
 def load(text: str) -> _Located:
-    """Parse YAML text as the build does, keeping positions; malformed YAML is a problem."""
+    """Parse YAML text as the build does (its loader: libyaml's parser where PyYAML has it),
+    keeping positions; malformed YAML is a problem, in the build's words."""
     doc = _Located(None, {(): (1, 1)}, {}, [])
     try:
-        node = yaml.compose(text, Loader=_FastTextLoader)
-    except yaml.YAMLError:  # the build's own parser says what is wrong, in its words
-        return _load_slowly(text, doc)
-    if node is not None:
-        doc.value = _walk(node, (), doc)
-    return doc
-
-
-def _load_slowly(text: str, doc: _Located) -> _Located:
-    try:
-        node = yaml.compose(text, Loader=TextLoader)
+        node = yaml.compose(text, Loader=yaml_loader())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = (mark.line + 1, mark.column + 1) if mark else (1, 1)

@@ -1,9 +1,10 @@
 """``chrono validate``: check a dataset against the data model and report every problem.
 
 >>> import chrono
->>> report = chrono.validate("tests/data/mini")     # doctest: +SKIP
->>> report.valid, report.counts                     # doctest: +SKIP
-(True, {'error': 0, 'warning': 0})
+>>> report = chrono.validate("russia-china-summits")
+>>> report.valid, sorted(report.counts)
+(True, ['error', 'warning'])
+>>> frame = report.to_pandas()          # one row per finding listed
 
 ``pandera_schema(table)`` gives the per-table rules as a pandera ``DataFrameSchema`` for
 DataFrames loaded with :func:`chrono.load` (imported lazily: pandera is slow to import).

@@ -141,6 +141,13 @@ def validate(
 
     Never raises for bad or unreadable data: an input that cannot be read sets
     ``Report.fatal`` (the CLI exits 3), findings go to ``Report.results``.
+
+    >>> import chrono
+    >>> report = chrono.validate("russia-china-summits")
+    >>> report.valid, report.fatal
+    (True, None)
+    >>> chrono.validate("no/such/dataset").fatal
+    'no/such/dataset: no such dataset directory or datapackage.json'
     """
     say = progress or (lambda _msg: None)
     try:

@@ -19,11 +19,11 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
-import pyarrow
 
-from chrono.model.tables import TABLES, Column, vocabulary_terms
+from chrono.model.tables import TABLES, Column, pandas_categories, vocabulary_terms
 from chrono.model.vocabularies import CORE, Vocabularies
 
 if TYPE_CHECKING:
@@ -34,9 +34,10 @@ def _dtype(col: Column, vocabularies: Vocabularies) -> Any:
     if col.kind == "string":
         return pd.StringDtype()
     if col.kind == "vocab":
-        return pd.CategoricalDtype(list(vocabulary_terms(col, vocabularies)), ordered=False)
+        terms, ordered = pandas_categories(col, vocabularies)
+        return pd.CategoricalDtype(list(terms), ordered=ordered)
     if col.kind == "date":
-        return pd.ArrowDtype(pyarrow.date32())
+        return np.dtype("datetime64[s]")
     if col.kind == "bool":
         return pd.BooleanDtype()
     return pd.Float64Dtype()

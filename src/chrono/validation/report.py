@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chrono.escape import (
     github_data,
@@ -16,6 +16,9 @@ from chrono.escape import (
     terminal,
 )
 from chrono.validation.rules import ERROR, RULES, WARNING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: Version of the JSON report's shape (schemas/validate-report.schema.json).
 REPORT_VERSION = 1
@@ -142,6 +145,26 @@ class Report:
 
     def ok(self, strict: bool = False) -> bool:
         return self.valid and not (strict and self.counts[WARNING])
+
+    def to_pandas(self) -> pd.DataFrame:
+        """The findings listed (``max_examples`` per rule) as a DataFrame, one row each."""
+        from chrono.validation.notebook import findings_frame
+
+        frame: pd.DataFrame = findings_frame(self)
+        return frame
+
+    def _repr_html_(self) -> str:
+        from chrono.validation.notebook import html
+
+        return html(self)
+
+    def _repr_markdown_(self) -> str:
+        return render_markdown([self])
+
+    def __repr__(self) -> str:
+        from chrono.validation.notebook import summary
+
+        return f"<Report {self.dataset} ({self.path}): {summary(self)}>"
 
     def to_dict(self) -> dict[str, Any]:
         return {

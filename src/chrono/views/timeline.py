@@ -204,6 +204,12 @@ def plot(
     dataset, or ``participants=chrono.load("participants")``. ``labels`` (default: when at
     most 500 events) writes each event's title beside it without overlaps. Without
     ``ax``, a new figure ``width`` inches wide is made, as tall as the rows need.
+
+    >>> import chrono
+    >>> ax = chrono.plot("russia-china-summits", period=("2022", "2023"))
+    >>> type(ax).__name__
+    'Axes'
+    >>> ax.figure.savefig(__import__("io").BytesIO(), format="svg")   # or a file name
     """
     options = {"lane": lane, "period": period, "types": types, "actors": actors,
                "participants": participants, "labels": labels, "title": title}  # fmt: skip

@@ -54,7 +54,13 @@ FORMATS: dict[str, Format] = {
 def export(
     format: str, dataset: str | Path | Dataset, path: str | Path, *, force: bool = False
 ) -> ExportResult:
-    """Write ``dataset`` to ``path`` in ``format`` (a key of :data:`FORMATS`)."""
+    """Write ``dataset`` to ``path`` in ``format`` (a key of :data:`FORMATS`).
+
+    >>> import chrono, tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "csv"
+    >>> result = chrono.export.export("csv", "russia-china-summits", out)
+    >>> result.format, (out / "events.csv").is_file(), result.rows["events"] > 0
+    ('csv', True, True)"""
     fmt = FORMATS.get(format)
     if fmt is None:
         raise ExportError(f"unknown format {format!r} (formats: {', '.join(FORMATS)})")

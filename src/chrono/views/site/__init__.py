@@ -143,7 +143,13 @@ def write_site(
     dataset: str | Path | Dataset, directory: str | Path, *, force: bool = False
 ) -> tuple[Path, int]:
     """Write ``directory/index.html`` (the directory is created if missing; its parent
-    must exist). Returns the page's path and its number of events."""
+    must exist). Returns the page's path and its number of events.
+
+    >>> import chrono, tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp()) / "site"
+    >>> page, events = chrono.write_site("russia-china-summits", folder)
+    >>> page.name, events > 0
+    ('index.html', True)"""
     from chrono.dataset import Dataset
     from chrono.views.data import read_tables
     from chrono.views.export.common import metadata

@@ -1,0 +1,85 @@
+"""Dataset metadata changes: the descriptor's version, title, licences, creators...
+
+Reported before any table, because a citation names them. Every top-level property of
+``datapackage.json`` is compared except those that describe the files rather than the
+dataset (``resources``, the ``chrono`` build block, ``profile``, ``$schema``) and the
+descriptor's ``sources`` list, which the ``sources`` table already diffs.
+
+>>> old = {"name": "x", "version": "1.0.0", "licenses": [{"name": "CC0-1.0"}]}
+>>> new = {"name": "x", "version": "1.1.0", "licenses": [{"name": "CC-BY-4.0"}]}
+>>> [(c.field, c.old_text, c.new_text) for c in metadata_changes(old, new)]
+[('version', '1.0.0', '1.1.0'), ('licenses', 'CC0-1.0', 'CC-BY-4.0')]
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+#: Properties that describe the files, not the dataset.
+NOT_METADATA = frozenset({"resources", "chrono", "profile", "$schema", "sources"})
+#: Properties compared first, in this order (a citation's order); others follow by name.
+ORDER = (
+    "name",
+    "title",
+    "version",
+    "licenses",
+    "creators",
+    "contributors",
+    "description",
+    "keywords",
+    "homepage",
+)
+
+
+@dataclass(frozen=True)
+class MetadataChange:
+    """One descriptor property whose value differs (None: absent on that side)."""
+
+    field: str
+    old: Any
+    new: Any
+
+    @property
+    def old_text(self) -> str:
+        return metadata_text(self.old)
+
+    @property
+    def new_text(self) -> str:
+        return metadata_text(self.new)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"field": self.field, "old": self.old, "new": self.new}
+
+
+def metadata_text(value: Any) -> str:
+    """A descriptor value for people: licences and creators by name, lists joined."""
+    if value is None or value == []:
+        return "(none)"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return "; ".join(metadata_text(v) for v in value)
+    if isinstance(value, Mapping):
+        for key in ("title", "name", "path"):
+            if isinstance(value.get(key), str):
+                return str(value[key])
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def metadata_changes(
+    old: Mapping[str, Any] | None, new: Mapping[str, Any] | None
+) -> list[MetadataChange]:
+    """The metadata properties that differ; none when either side has no descriptor."""
+    if old is None or new is None:
+        return []
+    names = [n for n in (*old, *new) if n not in NOT_METADATA]
+    known = [n for n in ORDER if n in names]
+    others = sorted(set(names) - set(ORDER))
+    return [
+        MetadataChange(n, old.get(n), new.get(n))
+        for n in (*known, *others)
+        if old.get(n) != new.get(n)
+    ]

@@ -1,0 +1,239 @@
+"""What each side of a diff holds, honestly: which dataset, and what its sources say.
+
+- **Which dataset.** In git revision mode without ``--dataset``, the dataset is found in the
+  revisions' trees (and in the working tree) by its ``datapackage.json`` or ``dataset.yaml``
+  (:mod:`chrono.discover`'s rule): one is compared; several are a usage error listing them;
+  none is an error.
+- **What it says.** A curated dataset (one with ``dataset.yaml``) whose Parquet is stale
+  (its YAML sources changed since ``chrono build``: the descriptor's ``curated_sha256``
+  differs) or missing is compiled in memory from its sources, and that is what is
+  compared, with a note saying so. For a git revision, only the revision's curated files
+  are read from the object store into a temporary folder. Sources that do not compile
+  stop the diff with a one-line error: a diff never reports "no differences" for a change
+  it could not see.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import tempfile
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import pyarrow as pa
+
+from chrono.diffing.core import DiffError
+from chrono.diffing.inputs import (
+    Snapshot,
+    is_revision,
+    parquet_from_bytes,
+    read_path,
+    read_revision,
+    repo_relative,
+    repo_root,
+)
+from chrono.discover import dataset_dirs_in, find_datasets
+from chrono.package import DESCRIPTOR, DatasetError, bundled_root, list_datasets, read_descriptor
+
+WORKING_TREE = "the working tree"
+
+
+def _git(args: list[str], root: Path, stdin: bytes | None = None) -> bytes | None:
+    """git's standard output, or None when it fails."""
+    try:
+        out = subprocess.run(["git", *args], cwd=root, input=stdin, capture_output=True)
+    except OSError as exc:
+        raise DiffError(f"cannot run git: {exc.strerror}") from None
+    return out.stdout if out.returncode == 0 else None
+
+
+def revision_files(rev: str, root: Path, under: str = "") -> list[str]:
+    """Every file path of a revision's tree (under a folder), repository-relative."""
+    spec = [f"{under.rstrip('/')}/"] if under and under != "." else []
+    out = _git(["ls-tree", "-r", "-z", "--name-only", rev, "--", *spec], root)
+    if out is None:
+        raise DiffError(f"{rev}: cannot list the revision's files")
+    return [n for n in out.decode("utf-8", "surrogateescape").split("\0") if n]
+
+
+# --------------------------------------------------------------------------- which dataset
+
+
+def find_dataset(revisions: list[str], working_tree: bool, cwd: Path | None = None) -> Path:
+    """The one dataset the revisions (and the working tree) hold, as an absolute path.
+
+    Raises :class:`DiffError` when there is none and :class:`ValueError` (a usage error:
+    ``--dataset`` must choose) when there are several.
+    """
+    root = repo_root(cwd)
+    found: dict[str, list[str]] = {}
+    for rev in revisions:
+        for d in dataset_dirs_in(revision_files(rev, root)):
+            found.setdefault(d, []).append(rev)
+    if working_tree:
+        for path in find_datasets(root):
+            rel = path.relative_to(root).as_posix() if path != root else "."
+            found.setdefault(rel, []).append(WORKING_TREE)
+    where = " and ".join([*revisions, *([WORKING_TREE] if working_tree else [])])
+    if not found:
+        raise DiffError(
+            f"no dataset in {where}: no folder holds a datapackage.json or dataset.yaml "
+            "(name one with --dataset)"
+        )
+    if len(found) > 1:
+        listed = ", ".join(f"{d} ({', '.join(where)})" for d, where in sorted(found.items()))
+        raise ValueError(f"{len(found)} datasets to choose from: {listed}; name one with --dataset")
+    return root / next(iter(found))
+
+
+# --------------------------------------------------------------------------- what it says
+
+
+def is_stale(directory: Path, descriptor: dict[str, Any] | None) -> bool:
+    """The curated sources differ from what the descriptor says they were built from."""
+    from chrono.curation import curated_sha256
+
+    meta = (descriptor or {}).get("chrono")
+    recorded = meta.get("curated_sha256") if isinstance(meta, dict) else None
+    return recorded != curated_sha256(directory)
+
+
+def compiled(directory: Path, label: str, why: str, tables: tuple[str, ...] | None) -> Snapshot:
+    """A side built in memory from the curated YAML sources in ``directory``."""
+    from chrono.build import compile_curated
+    from chrono.curation import CurationError, curated_sha256, read_curated
+
+    try:
+        curated = read_curated(directory)
+        if curated.problems:
+            raise CurationError(curated.problems)
+        result = compile_curated(curated, curated_sha256(directory))
+    except (CurationError, ValueError) as exc:
+        raise DiffError(
+            f"{label}: {why}, and its YAML sources do not compile: {exc} "
+            "(chrono build lists every problem)"
+        ) from None
+    read: dict[str, pa.Table | Path] = {}
+    for res in result.descriptor["resources"]:
+        if not tables or res["name"] in tables:
+            blob = result.files[res["path"]]
+            read[res["name"]] = parquet_from_bytes(blob, f"{label}/{res['path']}")
+    note = f"{label}: {why}: compared what its YAML sources say (built in memory)"
+    return Snapshot(label, read, descriptor=result.descriptor, note=note)
+
+
+def _why(descriptor: dict[str, Any] | None) -> str:
+    if descriptor is None:
+        return f"not built (no {DESCRIPTOR})"
+    return "its Parquet is stale (the YAML sources changed since chrono build)"
+
+
+def open_path(path: Path, tables: tuple[str, ...] | None, label: str | None = None) -> Snapshot:
+    """A dataset directory, descriptor or Parquet file; curated sources win over stale Parquet."""
+    directory = path.parent if path.name == DESCRIPTOR else path
+    descriptor: dict[str, Any] | None = None
+    if directory.is_dir():
+        try:
+            descriptor = read_descriptor(directory)
+        except DatasetError as exc:
+            if (directory / DESCRIPTOR).exists() or not (directory / "dataset.yaml").is_file():
+                raise DiffError(str(exc)) from None
+        if (directory / "dataset.yaml").is_file() and is_stale(directory, descriptor):
+            return compiled(directory, label or str(path), _why(descriptor), tables)
+    snapshot = read_path(path, tables)
+    snapshot.descriptor = descriptor
+    if label is not None:
+        snapshot.label = label
+    return snapshot
+
+
+def _materialise(rev: str, directory: str, root: Path, into: Path) -> bool:
+    """Write the revision's curated files of ``directory`` into ``into``; False if none."""
+    from chrono.curation import CURATED_FILES, EVENTS_DIR
+
+    prefix = f"{directory}/" if directory and directory != "." else ""
+    wanted = []
+    for name in revision_files(rev, root, directory):
+        rel = PurePosixPath(name[len(prefix) :])
+        top = len(rel.parts) == 1 and rel.name in CURATED_FILES
+        # every file of events/ (as curation.curated_files counts them), not only .yaml
+        event = len(rel.parts) == 2 and rel.parts[0] == EVENTS_DIR and rel.name[0] != "."
+        if top or event:
+            wanted.append(rel)
+    if PurePosixPath("dataset.yaml") not in wanted:
+        return False
+    batch = "".join(f"{rev}:{prefix}{rel}\n" for rel in wanted).encode()
+    out = _git(["cat-file", "--batch"], root, stdin=batch)
+    if out is None:
+        raise DiffError(f"{rev}:{directory}: cannot read the curated files")
+    pos = 0
+    for rel in wanted:
+        header_end = out.index(b"\n", pos)
+        size = int(out[pos:header_end].split()[2])
+        target = into.joinpath(*rel.parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(out[header_end + 1 : header_end + 1 + size])
+        pos = header_end + 1 + size + 1
+    return True
+
+
+def open_revision(
+    rev: str, dataset: str | Path, tables: tuple[str, ...] | None, cwd: Path | None
+) -> Snapshot:
+    """A dataset at a git revision; its curated sources win over stale committed Parquet."""
+    root = repo_root(cwd)
+    rel = repo_relative(dataset, root, cwd)
+    if rel.endswith(".parquet"):
+        return read_revision(rev, dataset, tables, cwd)
+    directory = rel[: -len(DESCRIPTOR)].rstrip("/") if rel.endswith(DESCRIPTOR) else rel
+    directory = directory or "."
+    label = f"{rev}:{rel}"
+    prefix = f"{directory}/" if directory != "." else ""
+    raw = _git(["show", f"{rev}:{prefix}{DESCRIPTOR}"], root)
+    descriptor: dict[str, Any] | None = None
+    if raw is not None:
+        try:
+            descriptor = json.loads(raw)
+        except ValueError:
+            raise DiffError(f"{label}/{DESCRIPTOR}: not a valid descriptor") from None
+        if not isinstance(descriptor, dict):
+            raise DiffError(f"{label}/{DESCRIPTOR}: not a valid descriptor")
+    with tempfile.TemporaryDirectory(prefix="chrono-diff-") as tmp:
+        if _materialise(rev, directory, root, Path(tmp)) and is_stale(Path(tmp), descriptor):
+            return compiled(Path(tmp), label, _why(descriptor), tables)
+    snapshot = read_revision(rev, dataset, tables, cwd)
+    snapshot.descriptor = descriptor
+    return snapshot
+
+
+def open_side(
+    spec: str | Path,
+    *,
+    dataset: str | Path | None,
+    tables: tuple[str, ...] | None = None,
+    cwd: Path | None = None,
+) -> Snapshot:
+    """A path if it exists, else a git revision (of ``dataset``), else a bundled dataset's
+    name, else an error."""
+    path = Path(spec)
+    if not path.is_absolute() and cwd is not None:
+        path = cwd / path
+    if path.exists():
+        return open_path(path, tables)
+    text = str(spec)
+    if is_revision(text, cwd):
+        if dataset is None:
+            dataset = find_dataset([text], working_tree=False, cwd=cwd)
+        return open_revision(text, dataset, tables, cwd)
+    if text in list_datasets():
+        return open_path(bundled_root() / text, tables)
+    raise DiffError(f"{text}: neither a path nor a git revision")
+
+
+def working_tree(dataset: str | Path, tables: tuple[str, ...] | None, cwd: Path | None) -> Snapshot:
+    """The dataset as it is in the working tree (its sources, if the Parquet is stale),
+    labelled with its path inside the repository."""
+    root = repo_root(cwd)
+    rel = repo_relative(dataset, root, cwd)
+    return open_path(root / rel, tables, label=rel)
