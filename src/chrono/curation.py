@@ -9,6 +9,7 @@ the loader resolves no YAML scalar except null.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -158,6 +159,8 @@ def _convert(node: yaml.Node, file: str) -> Any:
 
 #: Deepest nesting of mappings and lists a curated file may use (an event is 3 deep).
 MAX_DEPTH = 32
+#: A line indented (or with "- " items) deep enough to nest past MAX_DEPTH in block style.
+_MAYBE_DEEP = re.compile(rf"^[ \t-]{{{MAX_DEPTH},}}", re.M)
 
 
 def check_nodes(node: yaml.Node, name: str) -> None:
@@ -222,7 +225,8 @@ def read_yaml(path: Path, name: str, root: Path | None = None) -> Any:
         raise CurationError([problem]) from None
     if node is None:
         return None
-    check_nodes(node, name)
+    if "*" in text or _MAYBE_DEEP.search(text) or text.count("[") + text.count("{") > MAX_DEPTH:
+        check_nodes(node, name)  # only where an alias or deep nesting can be: most files not
     return _convert(node, name)
 
 
