@@ -1322,3 +1322,14 @@ def test_findings_show_a_missing_bound_as_unbounded(mini: Path) -> None:
         "'meeting-2019/date/gazette-2020-05-01/paragraph-2' (2019-01-01..2019-12-31): narrow "
         "the date, or mark the event disputed"
     )
+
+
+def test_findings_give_a_bce_day_as_people_read_it_too(mini: Path) -> None:
+    t = setdate(read(mini, "events"), "meeting-2019", "-0043-03-15")
+    write(mini, "events", t)
+    res = validate(mini).results["CHR403"]
+    assert res.examples[0].message == (
+        "event interval -0043-03-15 (15 March 44 BCE)..-0043-03-15 (15 March 44 BCE) is not "
+        "inside supporting date claim 'meeting-2019/date/gazette-2020-05-01/paragraph-2' "
+        "(2019-01-01..2019-12-31): narrow the date, or mark the event disputed"
+    )

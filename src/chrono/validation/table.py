@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from chrono.model import vocab
-from chrono.model.dates import MAX_DAY, MIN_DAY, format_day
+from chrono.model.dates import MAX_DAY, MIN_DAY, civil_from_days, format_day, human_day
 from chrono.model.derive import dictionary_id
 from chrono.model.tables import SLUG, Table
 from chrono.model.vocabularies import CORE, Vocabularies
@@ -111,10 +111,15 @@ UNBOUNDED = "unbounded"
 
 
 def bound_text(day: int | None) -> str | None:
-    """A stored bound as findings show it: ISO text, or ``unbounded`` for a missing end."""
+    """A stored bound as findings show it: ISO text (a day before 1 CE also as people read
+    it: ``-0043-03-15 (15 March 44 BCE)``), or ``unbounded`` for a missing end."""
     if day is None:
         return None
-    return UNBOUNDED if day in (MIN_DAY, MAX_DAY) else format_day(day)
+    if day in (MIN_DAY, MAX_DAY):
+        return UNBOUNDED
+    if civil_from_days(day)[0] <= 0:
+        return f"{format_day(day)} ({human_day(day)})"
+    return format_day(day)
 
 
 def _pyvalue(arr: pa.Array) -> list[Any]:
