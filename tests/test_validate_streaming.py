@@ -180,3 +180,38 @@ def test_batches_report_what_whole_tables_report(tmp_path_factory: Any, data: An
 def test_batch_rows_must_be_positive(mini: Path) -> None:
     with pytest.raises(ValueError, match="batch_rows must be at least 1, not 0"):
         validate(mini, batch_rows=0)
+
+
+@pytest.mark.parametrize("batch_rows", [None, 1, 2])
+def test_a_reference_to_an_id_that_is_null_does_not_resolve(mini: Path, batch_rows: Any) -> None:
+    """Claims and participants of an event whose id was blanked name no event: each is a
+    CHR202 (a null id once matched them, the references sorted just like the events)."""
+    path = table_file(mini, "events")
+    events = pq.read_table(path)
+    events = events.cast(pa.schema([f.with_nullable(True) for f in events.schema]))
+    first = events["id"][0].as_py()
+    events = _set(events, "id", 0, None)
+    pq.write_table(events, path, **WRITE_OPTIONS)
+    desc = json.loads((mini / "datapackage.json").read_text())
+    blob = path.read_bytes()
+    for res in desc["resources"]:
+        if res["name"] == "events":
+            res.update(hash="sha256:" + hashlib.sha256(blob).hexdigest(), bytes=len(blob))
+    (mini / "datapackage.json").write_text(json.dumps(desc))
+    res = validate(mini, batch_rows=batch_rows, max_examples=10).results["CHR202"]
+    claims = pq.read_table(table_file(mini, "claims"))
+    parts = pq.read_table(table_file(mini, "participants"))
+    expected = [
+        ("claims", (key,))
+        for key in claims.filter(pc.equal(claims["event_id"], first))["id"].to_pylist()
+    ] + [
+        ("participants", (first, a, str(r)))
+        for a, r in zip(
+            parts.filter(pc.equal(parts["event_id"], first))["actor_id"].to_pylist(),
+            parts.filter(pc.equal(parts["event_id"], first))["role"].to_pylist(),
+            strict=True,
+        )
+    ]
+    assert res.count == len(expected) and len(expected) > 2
+    assert sorted((f.table, f.key) for f in res.examples) == sorted(expected)
+    assert all(f.message == f"event_id {first!r} is not an id in events" for f in res.examples)

@@ -81,18 +81,23 @@ def _flat(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
 
 
 def _sort_text(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
-    """A key column as findings compare keys: text, a null as ``None``."""
+    """A key column as findings compare keys: text (a null after every text)."""
     if pa.types.is_dictionary(arr.type):
         arr = arr.cast(arr.type.value_type)
     if not pa.types.is_string(arr.type):
         arr = arr.cast(pa.string())
-    return _flat(pc.fill_null(arr, "None"))
+    return _flat(arr)
+
+
+def rank(values: list[Any]) -> tuple[tuple[bool, str], ...]:
+    """How a key sorts among findings: per value (is null, text)."""
+    return tuple((v is None, "" if v is None else str(v)) for v in values)
 
 
 def first_rows(
     mask: pa.Array | pa.ChunkedArray, keys: list[pa.Array | pa.ChunkedArray], k: int
 ) -> np.ndarray:
-    """The first ``k`` rows ``mask`` selects, by key then row number (ascending)."""
+    """The first ``k`` rows ``mask`` selects, by key (nulls last) then row number."""
     mask = _flat(pc.fill_null(mask, False))
     picked: list[np.ndarray] = []
     for start in range(0, len(mask), _SLICE):
@@ -174,6 +179,7 @@ def emit(
                 message(row),
                 relative(t.path),
                 row=t.offset + r,
+                rank=rank([row[c] for c in keys]) if keys else None,
             )
         )
     report.add_many(code, count, examples)

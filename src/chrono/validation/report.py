@@ -43,6 +43,8 @@ class Finding:
     col: int | None = None  # column in that line (1-based), for a curated YAML field
     #: the row's number in its table (examples of one key are kept in row order)
     row: int | None = field(default=None, compare=False, repr=False)
+    #: how the key sorts: per value (is null, text), a null after every text
+    rank: tuple[tuple[bool, str], ...] | None = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -72,10 +74,12 @@ class Finding:
         return f"{self.table}[{', '.join(self.key)}]"
 
 
-def order(f: Finding) -> tuple[str, tuple[str, ...], str, int, str]:
-    """The order of a rule's examples: by table, key, column, then row and message. The
-    examples kept are the first in that order, however the rows were split into batches."""
-    return (f.table or "", f.key or (), f.column or "", -1 if f.row is None else f.row, f.message)
+def order(f: Finding) -> tuple[str, tuple[tuple[bool, str], ...], str, int, str]:
+    """The order of a rule's examples: by table, key (a null key value last), column, then
+    row and message. The examples kept are the first in that order, however the rows were
+    split into batches."""
+    rank = f.rank if f.rank is not None else tuple((False, k) for k in f.key or ())
+    return (f.table or "", rank, f.column or "", -1 if f.row is None else f.row, f.message)
 
 
 def _json_value(value: Any) -> Any:

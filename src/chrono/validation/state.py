@@ -101,7 +101,7 @@ class KeyIndex:
         if start + m > self.n:
             return None
         window = self.sorted.slice(start, m)
-        if not pc.all(pc.equal(window, values)).as_py():
+        if not pc.all(pc.equal(window, values), skip_nulls=False).as_py():
             return None
         return pa.array(np.arange(start, start + m), self.type)
 

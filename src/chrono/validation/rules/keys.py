@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 
 from chrono.model.tables import Table
 from chrono.validation.batch import Batch
-from chrono.validation.findings import Message, emit, primary_key, pyvalues, relative
+from chrono.validation.findings import Message, emit, primary_key, pyvalues, rank, relative
 from chrono.validation.kernels import (
     combine_hashes,
     hash_strings,
@@ -133,6 +133,7 @@ class DuplicateKeys:
                     f"({', '.join(str(row[k]) for k in keys)})",
                     relative(self.path),
                     row=row["_row_min"],
+                    rank=rank([row[k] for k in keys]),
                 )
             )
         examples.sort(key=order)
