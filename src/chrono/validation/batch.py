@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 from chrono.model import vocab
 from chrono.model.tables import Table
 from chrono.model.vocabularies import CORE, Vocabularies
-from chrono.validation.kernels import are_positions, per_dictionary, strings
+from chrono.validation.kernels import are_positions, dictionaries, per_dictionary, strings
 
 if TYPE_CHECKING:
     from chrono.validation.state import Run
@@ -96,8 +96,21 @@ class Batch:
         return out
 
     def is_term(self, col: str, term: str) -> pa.ChunkedArray:
-        """Rows whose (vocabulary) value in ``col`` is ``term``; null rows are null."""
-        return pc.equal(self.codes(col, TERMS[col]), term_code(col, term))
+        """Rows whose value in ``col`` is ``term`` (null rows are null), cached; for a
+        dictionary column, the chunk's indices compared with the term's."""
+
+        def make() -> pa.ChunkedArray:
+            arr = self.data.column(col)
+            if not pa.types.is_dictionary(arr.type):
+                return pc.equal(strings(arr), term)
+            out = []
+            for d, chunk in dictionaries(arr):
+                at = pc.index(d, term).as_py()
+                out.append(pc.equal(chunk.indices, pa.scalar(at, chunk.indices.type)))
+            return pa.chunked_array(out, pa.bool_())
+
+        out: pa.ChunkedArray = self.cached(f"is:{col}={term}", make)
+        return out
 
     def combined(self, col: str) -> pa.Array:
         """A string column as one array (cached: several rules look rows up by id)."""

@@ -44,21 +44,34 @@ class KeyIndex:
 
     A table sorted by id (as the build writes every table) is searched as it is: values
     that are a run of consecutive ids (a batch of claims, sorted by event) are matched by
-    one comparison of the run with the ids, others by binary search. An unsorted table is
-    sorted once (the ids and their row numbers). A small table is hashed at each lookup.
+    one comparison of the run with the ids. Other values are hashed with the ids (a table
+    with not many more ids than values looked up), or searched for in the ids sorted (once:
+    the ids and their row numbers, unless the table is sorted).
     """
 
     def __init__(self, ids: pa.ChunkedArray, sorted_unique: bool) -> None:
         self.ids = ids
         self.n = len(ids)
         self.type = pa.int32() if self.n < 2**31 else pa.int64()
-        self.small = ids.combine_chunks() if self.n <= _SMALL else None
-        self.sorted: pa.ChunkedArray = ids
-        self.order: pa.Array | None = None
-        if not sorted_unique and self.small is None:
-            order = pc.sort_indices(ids, null_placement="at_end")  # stable: first row first
-            self.sorted = pc.take(ids, order)
-            self.order = order.cast(self.type)
+        self.sorted_unique = sorted_unique
+        self._whole: pa.Array | None = None
+        self._sorted: pa.ChunkedArray | None = ids if sorted_unique else None
+        self._order: pa.Array | None = None
+
+    @property
+    def whole(self) -> pa.Array:
+        """The ids as one array (a hash lookup's value set), made on first use."""
+        if self._whole is None:
+            self._whole = strings(self.ids).combine_chunks()
+        return self._whole
+
+    def _by_value(self) -> tuple[pa.ChunkedArray, pa.Array | None]:
+        """The ids sorted, and their rows (None: the ids are sorted as they are)."""
+        if self._sorted is None:
+            order = pc.sort_indices(self.ids, null_placement="at_end")  # stable: first first
+            self._sorted = pc.take(self.ids, order)
+            self._order = order.cast(self.type)
+        return self._sorted, self._order
 
     def lookup(self, values: pa.ChunkedArray) -> pa.Array:
         """Row of each value (null for a null, or a value that is no id)."""
@@ -78,17 +91,23 @@ class KeyIndex:
         return self._flat(pc.take(self.find(uniq), pa.array(run_ids)))
 
     def find(self, values: pa.Array | pa.ChunkedArray) -> pa.Array:
-        """Row of each of ``values`` (typically distinct)."""
-        if self.small is not None:
-            return self._flat(pc.index_in(values, value_set=self.small, skip_nulls=True))
-        if self.order is None and (run := self._run(values)) is not None:
-            return run
+        """Row of each of ``values`` (typically distinct).
+
+        A run of consecutive ids of a sorted table is matched by one comparison; values
+        few beside the ids are looked up by binary search in the sorted ids; otherwise the
+        ids are hashed afresh (``index_in``: cheaper than a binary search per value).
+        """
         m = len(values)
-        pos = pc.search_sorted(self.sorted, values)
+        if self.sorted_unique and (run := self._run(values)) is not None:
+            return run
+        if self.n <= max(_SMALL, 4 * m):
+            return self._flat(pc.index_in(values, value_set=self.whole, skip_nulls=True))
+        ids, order = self._by_value()
+        pos = pc.search_sorted(ids, values)
         inside = pc.less(pos, self.n)
         at = pc.if_else(inside, pos, 0).cast(self.type)
-        hit = pc.and_(pc.fill_null(inside, False), pc.equal(pc.take(self.sorted, at), values))
-        rows = at if self.order is None else pc.take(self.order, at)
+        hit = pc.and_(pc.fill_null(inside, False), pc.equal(pc.take(ids, at), values))
+        rows = at if order is None else pc.take(order, at)
         out = pc.if_else(pc.fill_null(hit, False), rows, pa.nulls(m, self.type))
         return self._flat(out)
 
@@ -97,10 +116,10 @@ class KeyIndex:
         m = len(values)
         if m == 0 or values.null_count:
             return None
-        start = pc.search_sorted(self.sorted, values[0]).as_py()
-        if start + m > self.n:
+        start = pc.search_sorted(self.ids, values[0]).as_py()
+        if start + m > self.n or self.ids[start].as_py() != values[0].as_py():
             return None
-        window = self.sorted.slice(start, m)
+        window = self.ids.slice(start, m)
         if not pc.all(pc.equal(window, values), skip_nulls=False).as_py():
             return None
         return pa.array(np.arange(start, start + m), self.type)

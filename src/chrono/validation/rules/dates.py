@@ -16,10 +16,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from chrono.model.calendars import CALENDARS
 from chrono.model.derive import PARTS, DerivedDates, derive_dates
 from chrono.validation.batch import RANK, Batch
 from chrono.validation.findings import Message, emit
-from chrono.validation.kernels import differs, mask_count
+from chrono.validation.kernels import dictionaries, differs, mask_count
 from chrono.validation.registry import ERROR, per_batch
 from chrono.validation.report import Report
 
@@ -91,13 +92,32 @@ def derived(t: Batch, src: str) -> DerivedDates:
         rows = edtf_rows(t, src)
         calendar = None
         if t.spec.name == "claims" and t.has("calendar"):  # no calendar: gregorian
-            calendar = pc.fill_null(
-                rows.pick(t.data.column("calendar")).cast(pa.string()), "gregorian"
-            )
+            calendar = _julian(rows.pick(t.data.column("calendar")))
         return derive_dates(rows.pick(t.data.column(src)), calendar=calendar)
 
     out: DerivedDates = t.cached(f"derived:{src}", make)
     return out
+
+
+def _julian(calendar: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Each row's calendar as derive_dates takes it: whether it is Julian when every value
+    is a calendar (read from the dictionaries), else the names (an unknown one is an error
+    of its row)."""
+    if pa.types.is_dictionary(calendar.type):
+        known = pa.array(CALENDARS, pa.string())
+        if all(
+            pc.all(pc.is_in(d, value_set=known)).as_py() is not False
+            for d, _ in dictionaries(calendar)
+        ):
+            out = [
+                pc.fill_null(
+                    pc.equal(c.indices, pa.scalar(pc.index(d, "julian").as_py(), c.indices.type)),
+                    False,
+                )
+                for d, c in dictionaries(calendar)
+            ]
+            return pa.chunked_array(out, pa.bool_())
+    return pc.fill_null(calendar.cast(pa.string()), "gregorian")
 
 
 def _invalid(t: Batch, src: str) -> np.ndarray | None:

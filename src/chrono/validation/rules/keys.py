@@ -46,7 +46,10 @@ def key_hashes(t: Batch, keys: list[str]) -> np.ndarray:
 
 
 def _key_at(t: Batch, keys: list[str], row: int) -> tuple[Any, ...]:
-    return tuple(strings(t.data.column(k))[row].as_py() for k in keys)
+    values = (t.data.column(k)[row] for k in keys)  # a dictionary value: its text
+    return tuple(
+        v.as_py() if not isinstance(v, pa.DictionaryScalar) else v.value.as_py() for v in values
+    )
 
 
 @per_table("CHR201", ERROR, "duplicate primary key")

@@ -12,9 +12,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from chrono.model import vocab
 from chrono.model.tables import Table
-from chrono.validation.batch import RANK, TERMS, Batch
+from chrono.validation.batch import RANK, Batch
 from chrono.validation.findings import Extra, emit
 from chrono.validation.kernels import to_bools
 from chrono.validation.registry import ERROR, per_batch, per_table
@@ -35,8 +34,7 @@ def supporting(t: Batch, prop: str) -> pa.Array:
     """The claims supporting ``prop`` (occurrence or date) of their event (a null is not)."""
 
     def make() -> pa.Array:
-        codes = t.codes("property", TERMS["property"])
-        is_prop = pc.equal(codes, list(vocab.PROPERTY).index(prop))
+        is_prop = t.is_term("property", prop)
         out = pc.fill_null(pc.and_(is_prop, t.is_term("stance", "supports")), False)
         if isinstance(out, pa.ChunkedArray):
             out = out.combine_chunks() if out.num_chunks else pa.array([], pa.bool_())

@@ -11,10 +11,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from chrono.model import vocab
 from chrono.model.dates import format_day
 from chrono.model.tables import Table
-from chrono.validation.batch import TERMS, Batch, term_code
+from chrono.validation.batch import Batch
 from chrono.validation.findings import UNBOUNDED, Extra, emit
 from chrono.validation.kernels import mask_count, strings, to_bools
 from chrono.validation.registry import ERROR, WARNING, kept_column, per_batch, per_table
@@ -57,7 +56,7 @@ def _inputs(t: Batch) -> tuple[Batch, Batch, pa.Array, pa.Array] | None:
 
 
 def _mode(t: Batch, term: str) -> pa.ChunkedArray:
-    return pc.equal(t.codes("mode", TERMS["mode"]), term_code("mode", term))
+    return t.is_term("mode", term)
 
 
 @per_batch(
@@ -230,8 +229,7 @@ def echoed_publication_date(t: Batch, out: Report) -> None:
         return
     if not sources.has("published", "published_earliest", "published_latest"):
         return
-    prop = t.codes("property", TERMS["property"])
-    is_date = pc.fill_null(pc.equal(prop, list(vocab.PROPERTY).index("date")), False)
+    is_date = pc.fill_null(t.is_term("property", "date"), False)
     rows = pc.indices_nonzero(_flat(pc.and_(is_date, pc.is_valid(src_idx))))
     if len(rows) == 0:
         return
