@@ -8,6 +8,7 @@ batch: vocabulary codes, each dictionary's results, references looked up in thei
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,6 +59,7 @@ class Batch:
     #: the validation run: the tables kept for cross-table rules, and their keys
     run: Run | None = field(default=None, repr=False)
     cache: dict[str, Any] = field(default_factory=dict, repr=False)
+    locks: dict[str, threading.Lock] = field(default_factory=dict, repr=False)
 
     @property
     def name(self) -> str:
@@ -89,10 +91,10 @@ class Batch:
 
     def codes(self, col: str, terms: pa.Array) -> pa.ChunkedArray:
         """Each row's index in ``terms`` (a module constant), cached: several rules ask."""
-        key = f"codes:{col}#{id(terms)}"
-        if key not in self.cache:
-            self.cache[key] = self.per_value(col, lambda v: pc.index_in(v, value_set=terms))
-        out: pa.ChunkedArray = self.cache[key]
+        out: pa.ChunkedArray = self.cached(
+            f"codes:{col}#{id(terms)}",
+            lambda: self.per_value(col, lambda v: pc.index_in(v, value_set=terms)),
+        )
         return out
 
     def is_term(self, col: str, term: str) -> pa.ChunkedArray:
@@ -114,16 +116,19 @@ class Batch:
 
     def combined(self, col: str) -> pa.Array:
         """A string column as one array (cached: several rules look rows up by id)."""
-        key = f"combined:{col}"
-        if key not in self.cache:
-            self.cache[key] = strings(self.data.column(col)).combine_chunks()
-        out: pa.Array = self.cache[key]
+        out: pa.Array = self.cached(
+            f"combined:{col}", lambda: strings(self.data.column(col)).combine_chunks()
+        )
         return out
 
     def cached(self, key: str, make: Callable[[], Any]) -> Any:
-        """A value computed once per batch and shared by the rules that ask for it."""
-        if key not in self.cache:
-            self.cache[key] = make()
+        """A value computed once per batch and shared by the rules that ask for it (rules
+        running on two threads: the second to ask waits for the first)."""
+        if key in self.cache:
+            return self.cache[key]
+        with self.locks.setdefault(key, threading.Lock()):
+            if key not in self.cache:
+                self.cache[key] = make()
         return self.cache[key]
 
     # ------------------------------------------------------------------ cross-table
@@ -135,10 +140,10 @@ class Batch:
     def refs(self, col: str) -> pa.Array | None:
         """Row number in the referenced table of each row's ``col`` (int32 or int64; null
         when unset or when no row has that key); None when it cannot be looked up."""
-        key = f"refs:{col}"
-        if key not in self.cache:
-            self.cache[key] = None if self.run is None else self.run.lookup(self, col)
-        out: pa.Array | None = self.cache[key]
+        run = self.run
+        out: pa.Array | None = self.cached(
+            f"refs:{col}", lambda: None if run is None else run.lookup(self, col)
+        )
         return out
 
     def row_numbers(self) -> pa.Array:

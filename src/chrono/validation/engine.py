@@ -17,8 +17,8 @@ claims but a few bytes per event (docs/validate.md).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -29,6 +29,7 @@ from chrono.model.tables import TABLES
 from chrono.package import DESCRIPTOR, DatasetError, resolve
 from chrono.safeio import InputError
 from chrono.validation import schedule
+from chrono.validation.batch import Batch
 from chrono.validation.findings import relative
 from chrono.validation.reading import TableReader, check_text
 from chrono.validation.report import Report
@@ -134,10 +135,11 @@ def _validate(
         batch_rows=batch_rows,
     )
     found = Report("", "", max_examples=report.max_examples)  # the rules' findings
-    with ThreadPoolExecutor(1) as hasher, ThreadPoolExecutor(1) as reader:
+    with ThreadPoolExecutor(1) as hasher, Threads() as threads:
         hashes = integrity.start_hashing(hasher, ds)
         try:
-            _read_all(report, found, ds, run, reader, say)
+            _read_all(report, ds, run, threads, say)
+            found = threads.findings(report.max_examples)
         except DatasetError as exc:
             report.fatal = report.fatal or str(exc)
         say("checking files")
@@ -155,6 +157,43 @@ def _validate(
     return report
 
 
+class Threads:
+    """The threads of a run besides the main one, each with its own findings.
+
+    ``reader`` reads the next batch (and checks its text) while the rules run on the one
+    before; ``lane`` runs the rules without state on a batch while the main thread runs the
+    rules with state (which see the batches in order) and keeps what later tables need;
+    ``finisher`` finishes a table's rules with state while the next table is read. Arrow
+    compute and numpy release the GIL, so the threads share the two cores. Each thread
+    writes its own report, merged at the end: the findings do not depend on the timing
+    (``Report.finish`` orders the examples).
+    """
+
+    def __init__(self) -> None:
+        self.reader = ThreadPoolExecutor(1, thread_name_prefix="chrono-read")
+        self.lane = ThreadPoolExecutor(1, thread_name_prefix="chrono-rules")
+        self.finisher = ThreadPoolExecutor(1, thread_name_prefix="chrono-finish")
+        self.parts = {name: Report("", "") for name in ("main", "lane", "finisher")}
+        self.finishing: list[Future[None]] = []
+
+    def findings(self, max_examples: int) -> Report:
+        """Every finding of the run, once every table is finished."""
+        for fut in self.finishing:
+            fut.result()
+        out = Report("", "", max_examples=max_examples)
+        for part in self.parts.values():
+            out.merge(part)
+            out.notes.extend(part.notes)
+        return out
+
+    def __enter__(self) -> Threads:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for pool in (self.reader, self.lane, self.finisher):
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
 def _ahead(pool: ThreadPoolExecutor, items: Iterator[T]) -> Iterator[T]:
     """``items``, each read on ``pool`` while the one before is being used."""
     end = object()
@@ -164,15 +203,10 @@ def _ahead(pool: ThreadPoolExecutor, items: Iterator[T]) -> Iterator[T]:
         yield item  # type: ignore[misc]
 
 
-def _read_all(
-    report: Report,
-    found: Report,
-    ds: Dataset,
-    run: Run,
-    pool: ThreadPoolExecutor,
-    say: Progress,
-) -> None:
+def _read_all(report: Report, ds: Dataset, run: Run, threads: Threads, say: Progress) -> None:
     present = {name for name in TABLES if name in ds.resources}
+    for part in threads.parts.values():
+        part.max_examples = report.max_examples
     quotes = run.sources is not None
     for name, spec in TABLES.items():
         if name not in ds.resources:
@@ -184,16 +218,20 @@ def _read_all(
             continue  # the text of a table before is not UTF-8: footers only
         say(f"checking {name}")
         checks = schedule.checks(run, spec, present)
+        stateless = [c for c in checks if isinstance(c, schedule.PerBatch)]
+        stateful = [c for c in checks if not isinstance(c, schedule.PerBatch)]
         keeper = schedule.keeper(run, reader)
-        for offset, raw in _ahead(pool, reader.raw(run.batch_rows)):
-            if (fatal := _text(reader, raw, offset, pool)) is not None:
+        main, lane = threads.parts["main"], threads.parts["lane"]
+        for offset, raw, fatal in _ahead(threads.reader, _checked(reader, run.batch_rows)):
+            if fatal is not None:
                 report.fatal = fatal
                 break
             batch = reader.batch(raw, offset, run)
-            for check in checks:
-                check.batch(batch, found)
+            done = threads.lane.submit(_run_checks, stateless, batch, lane)
+            _run_checks(stateful, batch, main)
             if keeper is not None:
                 keeper.add(batch)
+            done.result()
             del batch, raw
         if report.fatal is not None:
             continue
@@ -205,13 +243,29 @@ def _read_all(
                     refs = keeper.self_references(column, index)
                     if refs is not None:
                         run.references[(name, column)] = refs
-        for check in checks:
-            check.finish(found)
+        part = threads.parts["finisher"]
+        threads.finishing.append(threads.finisher.submit(_finish, stateful, part))
         if name == "sources" and _names_texts(run):
             quotes = True  # the quotes are checked, or counted as not checked
 
 
-def _text(reader: TableReader, raw: Any, offset: int, pool: ThreadPoolExecutor) -> str | None:
+def _run_checks(checks: Sequence[schedule.Check], batch: Batch, out: Report) -> None:
+    for check in checks:
+        check.batch(batch, out)
+
+
+def _finish(checks: Sequence[schedule.Check], out: Report) -> None:
+    for check in checks:
+        check.finish(out)
+
+
+def _checked(reader: TableReader, batch_rows: int | None) -> Iterator[tuple[int, Any, str | None]]:
+    """(first row, columns as read, why its text cannot be read or None) per batch."""
+    for offset, raw in reader.raw(batch_rows):
+        yield offset, raw, _text(reader, raw, offset)
+
+
+def _text(reader: TableReader, raw: Any, offset: int) -> str | None:
     """Why a batch's text cannot be read, or None. A failure is reported as validating the
     table whole would: the first column (in the table's order) that fails in any batch, at
     its first failing batch; a batch that cannot be read at all wins."""

@@ -23,7 +23,9 @@ class Check(Protocol):
 
 
 @dataclass
-class _PerBatch:
+class PerBatch:
+    """A rule without state: run on each batch, in any order."""
+
     fn: Callable[[Batch, Report], None]
 
     def batch(self, t: Batch, out: Report) -> None:
@@ -48,7 +50,7 @@ def checks(run: Run, spec: Table, present: set[str]) -> list[Check]:
         if not _applies(rule, spec.name, present):
             continue
         if rule.kind == "batch":
-            out.append(_PerBatch(rule.check))
+            out.append(PerBatch(rule.check))
         else:
             out.append(rule.check(run, spec))
     return out
