@@ -120,15 +120,16 @@ def drawn_bounds(
     return known.earliest, known.latest
 
 
-def read_tables(dataset: Dataset) -> dict[str, pa.Table]:
-    """The six tables, vocabulary columns decoded to plain strings, dates as ``date32``."""
+def read_tables(dataset: Dataset, *, decode: bool = True) -> dict[str, pa.Table]:
+    """The six tables, dates as ``date32``; vocabulary columns decoded to plain strings
+    (``decode=False``: kept as Arrow dictionaries, which CSV writers decode themselves)."""
     import pyarrow as pa
 
     out = {}
     for name in TABLE_NAMES:
         table = dataset.read_table(name)
         for i, field in enumerate(table.schema):
-            if pa.types.is_dictionary(field.type):
+            if decode and pa.types.is_dictionary(field.type):
                 table = table.set_column(i, field.name, table.column(i).cast(pa.string()))
         out[name] = table
     return out
@@ -152,26 +153,40 @@ def null_open_bounds(table: pa.Table) -> pa.Table:
 
 
 def _gathered(table: pa.Table, column: str, index: pa.Array) -> pa.Array:
-    """``table[column]`` at ``index``: strings as a dictionary over the column (no copy of
-    the text; writers decode it), fixed-width values taken."""
+    """``table[column]`` at ``index``, without copying text: a string column becomes a
+    dictionary over it, a dictionary column keeps its dictionary (writers decode both);
+    fixed-width values are taken."""
     import pyarrow as pa
 
     values = table[column].combine_chunks()
+    if pa.types.is_dictionary(values.type):
+        return pa.DictionaryArray.from_arrays(values.indices.take(index), values.dictionary)
     if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
         return pa.DictionaryArray.from_arrays(index.cast(pa.int32()), values)
     return values.take(index)
 
 
+def _plain(field: pa.Field) -> pa.Field:
+    import pyarrow as pa
+
+    return field.with_type(field.type.value_type) if pa.types.is_dictionary(field.type) else field
+
+
 def event_claims(tables: dict[str, pa.Table]) -> pa.Table:
-    """The flat table: each claim with its event's and source's fields, in claim order."""
+    """The flat table: each claim with its event's and source's fields, in claim order;
+    then the events no claim cites, in event order, their claim and source fields empty.
+
+    Built with Arrow kernels (a hash lookup of each claim's event and source, then gathers
+    that share the text of the event and source columns), no loop over rows.
+    """
+    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
     events, claims, sources = tables["events"], tables["claims"], tables["sources"]
-    claim_ids = claims["event_id"].combine_chunks()
     index = {
-        "events": pc.index_in(claim_ids, value_set=events["id"]),
-        "sources": pc.index_in(claims["source_id"].combine_chunks(), value_set=sources["id"]),
+        "events": pc.index_in(_text(claims["event_id"]), value_set=_text(events["id"])),
+        "sources": pc.index_in(_text(claims["source_id"]), value_set=_text(sources["id"])),
     }
     columns = {}
     for table, column, name in FLAT_COLUMNS:
@@ -181,20 +196,28 @@ def event_claims(tables: dict[str, pa.Table]) -> pa.Table:
             columns[name] = _gathered(tables[table], column, index[table])
     with_claims = pa.table(columns)
     # events without any claim keep one row, their claim and source fields empty
-    lonely = events.filter(pc.invert(pc.is_in(events["id"], value_set=claim_ids)))
-    if lonely.num_rows:
-        n = lonely.num_rows
-        rest = pa.table(
-            {
-                name: lonely[column]
-                if table == "events"
-                else pa.nulls(n, tables[table].schema.field(column).type)
-                for table, column, name in FLAT_COLUMNS
-            }
-        )
-        plain = pa.schema(
-            [f.with_type(f.type.value_type) if pa.types.is_dictionary(f.type) else f
-             for f in with_claims.schema]
-        )  # fmt: skip
-        with_claims = pa.concat_tables([with_claims.cast(plain), rest.cast(plain)])
-    return with_claims
+    cited = np.zeros(events.num_rows, dtype=bool)
+    found = index["events"].drop_null().to_numpy(zero_copy_only=False)
+    cited[found] = True
+    if cited.all():
+        return with_claims
+    lonely = events.filter(pa.array(~cited))
+    n = lonely.num_rows
+    plain = pa.schema([_plain(f) for f in with_claims.schema])
+    rest = pa.table(
+        {
+            name: lonely[column] if table == "events" else pa.nulls(n, plain.field(name).type)
+            for table, column, name in FLAT_COLUMNS
+        }
+    )
+    return pa.concat_tables([with_claims.cast(plain), rest.cast(plain)])
+
+
+def _text(column: pa.ChunkedArray) -> pa.Array:
+    """A column as one plain string array (a dictionary column decoded)."""
+    import pyarrow as pa
+
+    values = column.combine_chunks()
+    if pa.types.is_dictionary(values.type):
+        return values.cast(values.type.value_type)
+    return values
