@@ -17,6 +17,8 @@ DATASET_ARGUMENT = click.argument("dataset", required=False, default="russia-chi
 def init(directory: Path) -> None:
     """Start a new dataset in DIRECTORY (new or empty): a commented dataset.yaml, one
     source, one actor, one place and one event, which build and validate at once."""
+    from chrono.escape import terminal
+    from chrono.safeio import OutputError
     from chrono.scaffold import NEXT_STEPS, ScaffoldError, write
     from chrono.schemas import KINDS, dataset_schemas, modeline
 
@@ -25,9 +27,11 @@ def init(directory: Path) -> None:
         written = write(directory, lines, dataset_schemas())
     except ScaffoldError as exc:
         fail(str(exc), EXIT_FINDINGS)
+    except OutputError as exc:  # nothing of the scaffold is left behind
+        fail(str(exc), EXIT_UNREADABLE)
     for path in written:
-        click.echo(f"wrote {path}")
-    click.echo(NEXT_STEPS.format(dir=directory))
+        click.echo(f"wrote {terminal(path)}")
+    click.echo(NEXT_STEPS.format(dir=terminal(directory)))
 
 
 @click.command()

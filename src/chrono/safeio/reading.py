@@ -41,6 +41,11 @@ class OutputError(Exception):
     """Output that could not be written; what was there before is intact (exit 3)."""
 
 
+class UnusableOutput(OutputError):
+    """The output path cannot be used (its folder missing or not writable, a folder where a
+    file is expected, an existing output without ``force``); nothing was written."""
+
+
 # --------------------------------------------------------------------------- size caps
 
 

@@ -368,15 +368,15 @@ def save(
     ``description`` goes into the file's metadata (SVG ``dc:description``, PNG and PDF too).
     """
     mpl = require("matplotlib")
-    from chrono.views.output import OutputError, atomic_path
+    from chrono.safeio import UnusableOutput, output_file
 
     fmt = Path(path).suffix.lower().lstrip(".")
     if fmt not in FORMATS:
-        raise OutputError(f"{path}: the file name must end in .png, .svg or .pdf")
+        raise UnusableOutput(f"{path}: the file name must end in .png, .svg or .pdf")
     meta: dict[str, Any] = {"png": {"Software": None}, "svg": {"Date": None},
                             "pdf": {"CreationDate": None, "ModDate": None}}[fmt]  # fmt: skip
     if description:
         meta["Subject" if fmt == "pdf" else "Description"] = description
-    with mpl.rc_context(RC), atomic_path(path, force) as tmp:
-        fig.savefig(tmp, format=fmt, metadata=meta)
+    with mpl.rc_context(RC), output_file(path, force=force) as fh:
+        fig.savefig(fh, format=fmt, metadata=meta)
     return Path(path)
