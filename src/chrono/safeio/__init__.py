@@ -22,7 +22,15 @@ from __future__ import annotations
 
 import os  # noqa: F401 (tests reach the os functions chrono.safeio uses through it)
 
-from chrono.safeio.outputs import check_file, check_folder, output_file, output_files, write_file
+from chrono.safeio.outputs import (
+    OutputFile,
+    check_file,
+    check_folder,
+    output_file,
+    output_files,
+    sync,
+    write_file,
+)
 from chrono.safeio.reading import (
     DEFAULT_LIMITS,
     KINDS,
@@ -56,6 +64,7 @@ __all__ = [
     "Opened",
     "OutputDir",
     "OutputError",
+    "OutputFile",
     "UnusableOutput",
     "check_file",
     "check_folder",
@@ -74,5 +83,6 @@ __all__ = [
     "reason",
     "resolve_inside",
     "set_limits",
+    "sync",
     "write_file",
 ]

@@ -27,6 +27,7 @@ from typing import BinaryIO
 from chrono.safeio.reading import OutputError, UnusableOutput, check_name, reason
 from chrono.safeio.writing import OutputDir
 
+_PROC_FD = Path("/proc/self/fd")
 #: OS errors that say the folder refuses new files (not a failure of the write itself).
 _REFUSED = (errno.EACCES, errno.EPERM, errno.EROFS)
 
@@ -92,14 +93,34 @@ def _open_folder(folder: Path) -> OutputDir:
         raise UnusableOutput(f"{folder}: cannot open the folder to write into") from None
 
 
+class OutputFile(io.BufferedWriter):
+    """A temporary output file being written; :attr:`target` is where it will be placed."""
+
+    target: Path
+
+    def sink(self) -> str | OutputFile:
+        """What a writer in C that takes a path (pyarrow) should write to: a path that
+        opens this very file (Linux: ``/proc/self/fd/N``, the inode, whatever its name),
+        so it writes without the GIL; else this file object. Nothing may have been
+        written through this object (the writer truncates)."""
+        self.flush()
+        fd_path = _PROC_FD / str(self.fileno())
+        return str(fd_path) if _PROC_FD.is_dir() else self
+
+    def size(self) -> int:
+        """The bytes in the file now (whichever way they were written)."""
+        self.flush()
+        return os.fstat(self.fileno()).st_size
+
+
 class _Pending:
     """The temporary files of one output, placed together or discarded together."""
 
     def __init__(self, into: OutputDir, force: bool) -> None:
         self.into, self.force = into, force
-        self.files: list[tuple[str, str, io.BufferedWriter[io.FileIO]]] = []  # target, temp, file
+        self.files: list[tuple[str, str, OutputFile]] = []  # target, temp, file
 
-    def new(self, target: str) -> BinaryIO:
+    def new(self, target: str) -> OutputFile:
         try:
             temp, fd = self.into.create_temp(target)
         except OSError as exc:
@@ -107,7 +128,8 @@ class _Pending:
                 raise UnusableOutput(f"{self.into.path}: not writable") from None
             raise OutputError(f"{self.into.path / target}: cannot write ({reason(exc)})") from None
         try:
-            fh = io.BufferedWriter(io.FileIO(fd, "wb", closefd=True), 1 << 20)
+            fh = OutputFile(io.FileIO(fd, "wb", closefd=True), 1 << 20)
+            fh.target = self.into.path / target
         except BaseException:
             os.close(fd)
             self.into.discard(temp)
@@ -141,7 +163,7 @@ class _Pending:
 
 
 @contextlib.contextmanager
-def output_file(path: str | os.PathLike[str], *, force: bool = False) -> Iterator[BinaryIO]:
+def output_file(path: str | os.PathLike[str], *, force: bool = False) -> Iterator[OutputFile]:
     """A binary file to write ``path`` with; it replaces ``path`` when the block ends
     without an exception, else nothing changes.
 
@@ -167,7 +189,7 @@ def output_file(path: str | os.PathLike[str], *, force: bool = False) -> Iterato
 @contextlib.contextmanager
 def output_files(
     path: str | os.PathLike[str], names: Sequence[str], *, force: bool = False
-) -> Iterator[dict[str, BinaryIO]]:
+) -> Iterator[dict[str, OutputFile]]:
     """Files ``names`` of folder ``path`` (created if missing; its parent must exist), as a
     mapping name -> binary file, placed in the order of ``names`` when the block ends
     without an exception (the last one is the commit point: a descriptor). On failure
@@ -204,6 +226,19 @@ def output_files(
         if created and not done:
             with contextlib.suppress(OSError):
                 os.rmdir(folder)
+
+
+def sync(file: BinaryIO) -> None:
+    """Flush a file of :func:`output_file` / :func:`output_files` and ``fsync`` it now.
+
+    Every file is synced before it is placed anyway; a writer calls this from a worker
+    thread as soon as a file is complete, so the disk works while the next one is made."""
+    try:
+        file.flush()
+        os.fsync(file.fileno())
+    except OSError as exc:
+        where = getattr(file, "target", "an output file")
+        raise OutputError(f"{where}: cannot write ({reason(exc)})") from None
 
 
 def write_file(path: str | os.PathLike[str], data: bytes, *, force: bool = False) -> Path:

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import io
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chrono.model.schema import frictionless_schema
 from chrono.model.tables import TABLE_NAMES, TABLES, Table
-from chrono.safeio import output_file, output_files
+from chrono.safeio import output_file, output_files, sync
 from chrono.views.data import FLAT, event_claims, flat_spec, null_open_bounds, read_tables
 from chrono.views.export.common import (
     ExportResult,
@@ -65,8 +66,10 @@ def to_csv(dataset: str | Path | Dataset, path: str | Path, *, force: bool = Fal
     Frictionless ``datapackage.json`` (schemas from the model, keys, each file's size).
 
     Every table is written by ``pyarrow.csv.write_csv`` (vocabulary columns stay Arrow
-    dictionaries, which it decodes as it writes); the flat table is built with Arrow
-    kernels (:func:`~chrono.views.data.event_claims`).
+    dictionaries, which it decodes as it writes) straight into its checked temporary file
+    (:meth:`~chrono.safeio.OutputFile.sink`: no Python in the write path). The six tables
+    are written and synced by a worker thread while the flat table is built with Arrow
+    kernels (:func:`~chrono.views.data.event_claims`) and written here.
     """
     import pyarrow.csv as pacsv
 
@@ -74,29 +77,46 @@ def to_csv(dataset: str | Path | Dataset, path: str | Path, *, force: bool = Fal
 
     ds = Dataset.open(dataset)
     tables = read_tables(ds, decode=False)
-    tables[FLAT] = event_claims(tables)
     specs = {**{n: TABLES[n] for n in TABLE_NAMES}, FLAT: flat_spec()}
     result = ExportResult("csv", Path(path))
-    resources = []
-    with output_files(path, [*(f"{n}.csv" for n in specs), DESCRIPTOR], force=force) as files:
-        for name, spec in specs.items():
-            table, schema = _csv_table(spec, tables.pop(name))
+    names = [*(f"{n}.csv" for n in specs), DESCRIPTOR]
+    with output_files(path, names, force=force) as files, ThreadPoolExecutor(1) as pool:
+        schemas, rows = {}, {}
+
+        def write(name: str, table: pa.Table) -> None:
+            table, schemas[name] = _csv_table(specs[name], table)
+            rows[name] = table.num_rows
             out = files[f"{name}.csv"]
-            pacsv.write_csv(table, out)
-            resources.append(
-                {
-                    "name": name,
-                    "path": f"{name}.csv",
-                    "profile": "tabular-data-resource",
-                    "format": "csv",
-                    "mediatype": "text/csv",
-                    "encoding": "utf-8",
-                    "description": spec.description,
-                    "bytes": out.tell(),
-                    "schema": schema,
-                }
-            )
-            result.rows[name] = table.num_rows
+            pacsv.write_csv(table, out.sink())
+            sync(out)
+
+        def write_tables() -> None:
+            for name in TABLE_NAMES:
+                write(name, tables[name])
+
+        written = pool.submit(write_tables)
+        try:
+            write(FLAT, event_claims(tables))
+        except BaseException:
+            if (first := written.exception()) is not None:
+                raise first from None  # the failure of an earlier file, as a sequence would
+            raise
+        written.result()
+        resources = [
+            {
+                "name": name,
+                "path": f"{name}.csv",
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "description": spec.description,
+                "bytes": files[f"{name}.csv"].size(),
+                "schema": schemas[name],
+            }
+            for name, spec in specs.items()
+        ]
+        result.rows.update((name, rows[name]) for name in specs)
         files[DESCRIPTOR].write(_descriptor(ds, resources))
     return result
 
