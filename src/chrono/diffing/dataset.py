@@ -170,14 +170,12 @@ def _ids(table: pa.Table, idx: Index, column: str = "id") -> list[str]:
 
 def _claim_links(src: TableSource) -> pa.Table | None:
     """The event_id and source_id columns of a whole claims table."""
-    import pyarrow.parquet as pq
-
     columns = ["event_id", "source_id"]
     if isinstance(src, pa.Table):
         return src.select(columns) if set(columns) <= set(src.column_names) else None
     try:
-        return pq.read_table(src, columns=columns)
-    except (pa.ArrowException, OSError, ValueError, KeyError):
+        return src.read(columns)
+    except (DiffError, KeyError):
         return None
 
 
