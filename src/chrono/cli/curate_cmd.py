@@ -48,15 +48,17 @@ def vocab(dataset: str, vocabulary: str | None) -> None:
     if vocabulary is not None and vocabulary not in core.VOCABULARIES:
         known = ", ".join(core.VOCABULARIES)
         fail(f"no vocabulary {vocabulary!r} (vocabularies: {known})", EXIT_FINDINGS)
+    from chrono.escape import terminal
+
     assert isinstance(vocabularies, Vocabularies)
     names = [vocabulary] if vocabulary else list(vocabularies)
     for name in names:
         state = "open: a dataset may add terms" if name in core.EXTENSIBLE else "closed"
         click.echo(click.style(f"{name} ({state})", bold=True))
-        terms = vocabularies[name]
-        width = max(len(t) for t in terms)
-        for term, definition in terms.items():
-            origin = vocabularies.origin(name, term)
+        terms = [(terminal(t), vocabularies.origin(name, t), terminal(d))
+                 for t, d in vocabularies[name].items()]  # fmt: skip
+        width = max(len(t) for t, _, _ in terms)
+        for term, origin, definition in terms:
             click.echo(f"  {term:<{width}}  {origin:<7}  {definition}")
 
 
