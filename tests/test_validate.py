@@ -1272,3 +1272,64 @@ def test_id_pattern_failures_found_after_the_byte_check(mini: Path) -> None:
     assert res.count == 1
     assert res.examples[0].key == ("alpha--city",)
     assert res.examples[0].message == "'alpha--city' does not match ^[a-z0-9]+(-[a-z0-9]+)*$"
+
+
+# --------------------------------------------------------------------------- missing ends
+
+
+def _meeting_2019(ds: Path, date: str, mode: str = "reported") -> Path:
+    """meeting-2019 re-dated (event and its gazette claim), built."""
+    from chrono import build as builder
+
+    path = ds / "events" / "meeting-2019.yaml"
+    text = path.read_text().replace("date: 2019\n", f"date: {date}\n")
+    text = text.replace('value: "2019"', f'value: "{date}"\n    mode: {mode}')
+    text = text.replace("locator: paragraph 2}", f"locator: paragraph 2, mode: {mode}}}")
+    path.write_text(text)
+    builder.write(ds, builder.build(ds))
+    return ds
+
+
+def test_a_source_may_report_an_event_whose_end_is_unknown(mini: Path) -> None:
+    """2019/ may have ended before the gazette: CHR405 cannot judge it."""
+    assert validate(_meeting_2019(mini, "2019/")).results == {}
+
+
+def test_reporting_an_open_interval_as_past_names_it_open(mini: Path) -> None:
+    from chrono import build as builder
+
+    with pytest.raises(builder.CurationError) as err:
+        _meeting_2019(mini, "2019/..")
+    assert [p.code for p in err.value.problems] == ["CHR405", "CHR405"]
+    assert err.value.problems[0].message == (
+        "source 'gazette-2020-05-01' (published by 2020-05-01) reports event 'meeting-2019' as "
+        "past, but it has not ended (open interval): use mode announced or ongoing, or fix the "
+        "dates"
+    )
+
+
+def test_an_announcement_of_an_event_whose_start_is_unknown(mini: Path) -> None:
+    """/2021 began at no known day: "published after it began" cannot be judged."""
+    assert validate(_meeting_2019(mini, "/2021", mode="announced")).results == {}
+
+
+def test_findings_show_a_missing_bound_as_unbounded(mini: Path) -> None:
+    t = setdate(read(mini, "events"), "meeting-2019", "2019/..")
+    write(mini, "events", t)
+    res = validate(mini).results["CHR403"]
+    assert res.examples[0].message == (
+        "event interval 2019-01-01..unbounded is not inside supporting date claim "
+        "'meeting-2019/date/gazette-2020-05-01/paragraph-2' (2019-01-01..2019-12-31): narrow "
+        "the date, or mark the event disputed"
+    )
+
+
+def test_findings_give_a_bce_day_as_people_read_it_too(mini: Path) -> None:
+    t = setdate(read(mini, "events"), "meeting-2019", "-0043-03-15")
+    write(mini, "events", t)
+    res = validate(mini).results["CHR403"]
+    assert res.examples[0].message == (
+        "event interval -0043-03-15 (15 March 44 BCE)..-0043-03-15 (15 March 44 BCE) is not "
+        "inside supporting date claim 'meeting-2019/date/gazette-2020-05-01/paragraph-2' "
+        "(2019-01-01..2019-12-31): narrow the date, or mark the event disputed"
+    )

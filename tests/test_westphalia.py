@@ -125,3 +125,38 @@ def test_diff_between_two_versions(westphalia: Path, tmp_path: Path) -> None:
     code, out, _ = run("diff", str(old), str(westphalia), "--table", "events")
     assert code == 1
     assert "battle-of-lutzen-1632" in out and "refined" in out
+
+
+def test_show_gives_a_julian_date_in_both_calendars_and_bce_as_people_read_it(
+    westphalia: Path,
+) -> None:
+    code, out, _ = run("show", "treaty-of-munster-1648", "-d", str(westphalia))
+    assert code == 0
+    assert (
+        "  date = 14 October 1648 (Julian) = 24 October 1648 (1648-10-14)  [supports, reported]\n"
+        in out
+    )
+    code, out, _ = run("show", "assassination-of-caesar", "-d", str(westphalia))
+    assert (code, out.splitlines()[1]) == (0, "  date      15 March 44 BCE  (-0043-03-15)")
+    code, out, _ = run("show", "swedish-garrison-1631", "-d", str(westphalia))
+    assert out.splitlines()[1] == (
+        "  date      from 1631 (open)  (1631/..: 1 January 1631 to .., year precision)"
+    )
+
+
+def test_diff_reads_a_bce_date_for_people(westphalia: Path, tmp_path: Path) -> None:
+    old = tmp_path / "old"
+    shutil.copytree(westphalia, old)
+    path = westphalia / "events" / "assassination-of-caesar.yaml"
+    path.write_text(path.read_text().replace("-0043-03-15", "-0043-03"))
+    builder.write(westphalia, builder.build(westphalia))
+    code, out, _ = run("diff", str(old), str(westphalia), "--table", "events")
+    assert code == 1
+    assert out.splitlines()[2:] == [
+        "events: 1 changed",
+        "  ~ assassination-of-caesar",
+        '      date: "-0043-03-15" (15 March 44 BCE) → "-0043-03" (March 44 BCE)  (coarsened)',
+        '      earliest: "-0043-03-15" (15 March 44 BCE) → "-0043-03-01" (1 March 44 BCE)',
+        '      latest: "-0043-03-15" (15 March 44 BCE) → "-0043-03-31" (31 March 44 BCE)',
+        '      precision: "day" → "month"',
+    ]

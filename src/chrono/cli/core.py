@@ -225,7 +225,9 @@ def show(event_id: str, dataset: str) -> None:
         src = by_id["sources"].get(c["source_id"], {})
         value = c["value"]
         if value is not None and c["property"] == "date":
-            value = f"{human(value)} ({value})" if human(value) != value else value
+            calendar = c.get("calendar") or "gregorian"
+            shown = human(value, calendar)
+            value = f"{shown} ({value})" if shown != value else value
         flags = [str(c["stance"]), str(c["mode"])]
         if c["certainty"] == "uncertain":
             flags.append("uncertain")

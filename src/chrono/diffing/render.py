@@ -24,6 +24,16 @@ def value(v: Any) -> str:
     return terminal(json.dumps(v, ensure_ascii=False, default=str))
 
 
+def bce(v: Any) -> str:
+    """`` (44 BCE)``-style reading of a date value before 1 CE (EDTF years are astronomical:
+    ``-0043`` is 44 BCE), else nothing: a person should not have to do the arithmetic."""
+    if isinstance(v, str) and v.startswith("-"):
+        shown = human(v)
+        if shown != v:
+            return f" ({shown})"
+    return ""
+
+
 def key_text(key: dict[str, Any]) -> str:
     return ", ".join("null" if v is None else terminal(v) for v in key.values())
 
@@ -90,8 +100,9 @@ def text(report: dict[str, Any], style: Style = plain) -> str:
             dates = e.get("date_changes", {})
             for col, ch in e["fields"].items():
                 note = f"  ({dates[col]})" if col in dates else ""
+                old, new = ch["old"], ch["new"]
                 lines.append(
-                    f"      {terminal(col)}: {value(ch['old'])} → {value(ch['new'])}{note}"
+                    f"      {terminal(col)}: {value(old)}{bce(old)} → {value(new)}{bce(new)}{note}"
                 )
         for e in t["renamed"]:
             lines.append(
@@ -210,8 +221,8 @@ def markdown(report: dict[str, Any]) -> str:
                 for col, ch in e["fields"].items():
                     note = f" ({dates[col]})" if col in dates else ""
                     out.append(
-                        f"| {_cell(key)} | {_md_text(col)} | {_cell(ch['old'])} | "
-                        f"{_cell(ch['new'])}{note} |"
+                        f"| {_cell(key)} | {_md_text(col)} | {_cell(ch['old'])}{bce(ch['old'])} "
+                        f"| {_cell(ch['new'])}{bce(ch['new'])}{note} |"
                     )
         if t["renamed"]:
             out += ["", f"Renamed ({t['counts']['renamed']}):", ""]

@@ -18,6 +18,7 @@ from chrono.validation.table import (
     _RANK,
     _TERMS,
     _TYPES,
+    UNBOUNDED,
     Extra,
     Loaded,
     _mask_count,
@@ -247,7 +248,15 @@ def _published(
     reported = pc.equal(modes, _MODE_TERMS.index("reported"))
     e_hi = pc.take(events.data["latest"], ev_idx)
     s_hi = pc.take(sources.data["published_latest"], src_idx)
+    # an event whose end is unknown (2019/) may have ended before the source: not judged
+    start_unknown, end_unknown = _unknown_ends(events)
     mask = pc.and_(reported, pc.greater(e_hi, s_hi))
+    if end_unknown is not None:
+        mask = pc.and_(mask, pc.invert(pc.take(end_unknown, ev_idx)))
+
+    def ends(r: dict[str, object]) -> str:
+        return "has not ended (open interval)" if r["_ehi"] == UNBOUNDED else f"ends {r['_ehi']}"
+
     emit(
         report,
         "CHR405",
@@ -256,8 +265,8 @@ def _published(
         "mode",
         lambda r: (
             f"source {r['source_id']!r} (published by {r['_shi']}) reports event "
-            f"{r['event_id']!r} as past, but it ends {r['_ehi']}: use mode announced, or fix "
-            "the dates"
+            f"{r['event_id']!r} as past, but it {ends(r)}: use mode announced or ongoing, or "
+            "fix the dates"
         ),
         extra={"_ehi": e_hi, "_shi": s_hi},
     )
@@ -271,6 +280,8 @@ def _published(
     e_lo = pc.take(events.data["earliest"], ev_idx)
     s_lo = pc.take(sources.data["published_earliest"], src_idx)
     after_start = pc.fill_null(pc.greater(s_lo, e_lo), False)
+    if start_unknown is not None:  # when an event began is not known, nor is "after it began"
+        after_start = pc.and_(after_start, pc.invert(pc.take(start_unknown, ev_idx)))
     before_start = pc.fill_null(pc.less(s_hi, e_lo), False)
     after_end = pc.fill_null(pc.greater(s_lo, e_hi), False)
     mask = pc.or_(
@@ -303,6 +314,23 @@ def _published(
         ),
         extra=extra,
     )
+
+
+def _unknown_ends(events: Loaded) -> tuple[pa.Array | None, pa.Array | None]:
+    """Per event: the start, and the end, is missing (EDTF ``/2019``, ``../2019``; ``2019/``).
+
+    An open end (``..``) of an interval is a known fact (no end); an unknown end (blank) is
+    not: a rule comparing a bound with a publication date cannot judge it. The start of
+    ``../2019`` is open, and like an unknown one it gives no day the event began.
+    """
+    if not events.has("date"):
+        return None, None
+
+    def test(pattern: str) -> pa.Array:
+        col = events.per_value("date", lambda v: pc.match_substring_regex(v, pattern))
+        return pc.fill_null(col, False).combine_chunks()
+
+    return test(r"^(\.\.)?/"), test(r"/$")
 
 
 def _mix(x: np.ndarray) -> np.ndarray:

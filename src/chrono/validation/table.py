@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from chrono.model import vocab
-from chrono.model.dates import format_day
+from chrono.model.dates import MAX_DAY, MIN_DAY, civil_from_days, format_day, human_day
 from chrono.model.derive import dictionary_id
 from chrono.model.tables import SLUG, Table
 from chrono.model.vocabularies import CORE, Vocabularies
@@ -105,10 +105,28 @@ def _pk(t: Loaded) -> list[str] | None:
     return list(t.spec.primary_key) if t.has(*t.spec.primary_key) else None
 
 
+#: How a finding shows the bound of an open or unknown interval end (stored as the extreme
+#: day of the supported range): never as a real year.
+UNBOUNDED = "unbounded"
+
+
+def bound_text(day: int | None) -> str | None:
+    """A stored bound as findings show it: ISO text (a day before 1 CE also as people read
+    it: ``-0043-03-15 (15 March 44 BCE)``), or ``unbounded`` for a missing end."""
+    if day is None:
+        return None
+    if day in (MIN_DAY, MAX_DAY):
+        return UNBOUNDED
+    if civil_from_days(day)[0] <= 0:
+        return f"{format_day(day)} ({human_day(day)})"
+    return format_day(day)
+
+
 def _pyvalue(arr: pa.Array) -> list[Any]:
-    """Python values; dates as ISO text (Python dates cannot hold years before 1)."""
+    """Python values; dates as ISO text (Python dates cannot hold years before 1), the
+    bound of an open or unknown end as ``unbounded``."""
     if pa.types.is_date32(arr.type):
-        return [None if d is None else format_day(d) for d in arr.cast(pa.int32()).to_pylist()]
+        return [bound_text(d) for d in arr.cast(pa.int32()).to_pylist()]
     if pa.types.is_dictionary(arr.type):
         return list(arr.cast(arr.type.value_type).to_pylist())
     if pa.types.is_string(arr.type):
