@@ -125,7 +125,7 @@ def test_a_failure_while_writing_leaves_nothing(
     def half(table: object, where: object) -> None:
         calls.append(where)
         real(table, where)
-        if len(calls) == 3:
+        if len(calls) >= 3:  # from the third table on (two threads write)
             raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(pyarrow.csv, "write_csv", half)

@@ -156,6 +156,7 @@ def coverage(ref: str | Path | Dataset) -> Coverage:
 
 # --------------------------------------------------------------------------- rendering
 
+
 def _plain(text: str | None) -> str:
     """Text from the data for a terminal: one line, controls shown (:func:`terminal`)."""
     return terminal(text or "")

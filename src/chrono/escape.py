@@ -28,8 +28,8 @@ Ids, titles, values, column names and file names come from untrusted datasets
 '\\\\[x\\\\](http\\\\://e) \\\\<b\\\\>'
 >>> github_data("100%\\n::error::x")
 '100%25%0A::error::x'
->>> latex("50% of #1 & {x} ~ $y_2$ \\\\ ^")
-'50\\\\% of \\\\#1 \\\\& \\\\{x\\\\} \\\\textasciitilde{} \\\\$y\\\\_2\\\\$ \\\\textbackslash{} \\\\textasciicircum{}'
+>>> print(latex("50% of #1 & {x} ~ $y_2$ \\\\ ^"))
+50\\% of \\#1 \\& \\{x\\} \\textasciitilde{} \\$y\\_2\\$ \\textbackslash{} \\textasciicircum{}
 """
 
 from __future__ import annotations
