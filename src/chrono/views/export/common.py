@@ -33,10 +33,12 @@ class ExportResult:
 
 
 def open_dataset(dataset: str | Path | Dataset) -> tuple[Dataset, dict[str, pa.Table]]:
-    from chrono.dataset import Dataset
+    """The dataset and its six tables, read from the files it holds (a dataset opened here
+    is closed once they are read; its descriptor stays)."""
+    from chrono.dataset import opened
 
-    ds = Dataset.open(dataset)
-    return ds, read_tables(ds)
+    with opened(dataset) as ds:
+        return ds, read_tables(ds)
 
 
 def metadata(ds: Dataset) -> dict[str, Any]:

@@ -73,10 +73,10 @@ def to_csv(dataset: str | Path | Dataset, path: str | Path, *, force: bool = Fal
     """
     import pyarrow.csv as pacsv
 
-    from chrono.dataset import Dataset
+    from chrono.dataset import opened
 
-    ds = Dataset.open(dataset)
-    tables = read_tables(ds, decode=False)
+    with opened(dataset) as ds:
+        tables = read_tables(ds, decode=False)
     specs = {**{n: TABLES[n] for n in TABLE_NAMES}, FLAT: flat_spec()}
     result = ExportResult("csv", Path(path))
     names = [*(f"{n}.csv" for n in specs), DESCRIPTOR]

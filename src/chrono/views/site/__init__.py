@@ -150,14 +150,14 @@ def write_site(
     >>> page, events = chrono.write_site("russia-china-summits", folder)
     >>> page.name, events > 0
     ('index.html', True)"""
-    from chrono.dataset import Dataset
+    from chrono.dataset import opened
     from chrono.views.data import read_tables
     from chrono.views.export.common import metadata
 
     target = Path(directory) / PAGE
     check_folder(directory, [PAGE], force=force)
-    ds = Dataset.open(dataset)
-    tables = read_tables(ds)
+    with opened(dataset) as ds:
+        tables = read_tables(ds)
     text = render(page_data(tables, metadata(ds)))
     with output_files(directory, [PAGE], force=force) as files:
         files[PAGE].write(text.encode("utf-8"))
