@@ -145,10 +145,12 @@ def null_open_bounds(table: pa.Table) -> pa.Table:
             continue
         col = table.column(i)
         days = col.cast(pa.int32())
+        lo, hi = (x.as_py() for x in pc.min_max(days).values())
+        if lo is None or (lo > MIN_DAY and hi < MAX_DAY):
+            continue  # one pass, no mask: the usual case
         extreme = pc.or_(pc.less_equal(days, MIN_DAY), pc.greater_equal(days, MAX_DAY))
-        if pc.any(extreme).as_py():
-            col = pc.if_else(extreme, pa.scalar(None, pa.date32()), col)
-            table = table.set_column(i, field.name, col)
+        col = pc.if_else(extreme, pa.scalar(None, pa.date32()), col)
+        table = table.set_column(i, field.name, col)
     return table
 
 
