@@ -77,7 +77,12 @@ def check_folder(
     check_name(path)
     folder = Path(path)
     st = _exists(folder)
-    if st is not None and not stat.S_ISDIR(os.stat(folder).st_mode):
+    if st is not None and stat.S_ISLNK(st.st_mode):
+        try:
+            st = os.stat(folder)  # a folder named through a symlink is the user's choice
+        except OSError as exc:
+            raise UnusableOutput(f"{folder}: {reason(exc)}") from None
+    if st is not None and not stat.S_ISDIR(st.st_mode):
         raise UnusableOutput(f"{folder}: exists and is not a directory")
     if st is None:
         _folder_of(folder)
@@ -178,9 +183,7 @@ def output_file(path: str | os.PathLike[str], *, force: bool = False) -> Iterato
         try:
             yield pending.new(target.name)
             pending.place()
-        except OSError as exc:
-            if isinstance(exc, OutputError):
-                raise
+        except OSError as exc:  # raised by the writer in the block
             raise OutputError(f"{target}: cannot write ({reason(exc)})") from None
         finally:
             pending.discard()
@@ -192,8 +195,10 @@ def output_files(
 ) -> Iterator[dict[str, OutputFile]]:
     """Files ``names`` of folder ``path`` (created if missing; its parent must exist), as a
     mapping name -> binary file, placed in the order of ``names`` when the block ends
-    without an exception (the last one is the commit point: a descriptor). On failure
-    nothing is placed, and a folder this call created is removed."""
+    without an exception (the last one is the commit point: a descriptor). A failure
+    while writing or syncing places nothing and removes a folder this call created; a
+    rename that fails once others were done (rare: same folder, files complete) leaves
+    those done, and without ``force`` removes them again."""
     folder = Path(path)
     check_folder(folder, names, force=force)
     created = False
@@ -216,9 +221,7 @@ def output_files(
                 yield {name: pending.new(name) for name in names}
                 pending.place()
                 done = True
-            except OSError as exc:
-                if isinstance(exc, OutputError):
-                    raise
+            except OSError as exc:  # raised by a writer in the block
                 raise OutputError(f"{folder}: cannot write ({reason(exc)})") from None
             finally:
                 pending.discard()
