@@ -88,7 +88,7 @@ def parquet_from_bytes(blob: bytes, where: str) -> pa.Table:
     if not blob:
         raise DiffError(f"{where}: empty file (0 bytes), not Parquet")
     try:
-        return pq.read_table(pa.BufferReader(blob))
+        return safeio.parquet_from_memory(blob)
     except (pa.ArrowException, OSError, ValueError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise DiffError(f"{where}: unreadable Parquet: {reason}") from None

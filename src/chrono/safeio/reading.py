@@ -8,6 +8,10 @@ import os
 import stat
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 #: Size caps per kind of input file, in bytes: generous for real data, small enough that a
 #: hostile file cannot exhaust a CI runner. ``--max-file-size KIND=SIZE`` raises them.
@@ -268,3 +272,21 @@ def read_text(
         return blob.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: not UTF-8 (byte {exc.start})") from None
+
+
+def parquet_from_memory(blob: bytes) -> pa.Table:
+    """A Parquet file held in memory (a git blob, a rebuilt table), read as Arrow.
+
+    The bytes are copied into memory Arrow owns before the read: when Arrow's decoding
+    threads hold a buffer that wraps a Python object, pyarrow 26 aborts the process at
+    interpreter exit in about one run in ten ("terminate called without an active
+    exception"), after the command has printed its result. Errors are Arrow's
+    (``ArrowException``, ``OSError``) for the caller to word.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    owned = pa.allocate_buffer(len(blob))
+    with pa.FixedSizeBufferWriter(owned) as out:
+        out.write(blob)
+    return pq.read_table(pa.BufferReader(owned))
