@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 import chrono
 from chrono.cli import main
-from chrono.diffing.latex import latex_escape
+from chrono.escape import latex as latex_escape
 from chrono.package import DatasetError
 from test_diff_helpers import Rows, edit, mutate
 

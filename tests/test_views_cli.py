@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from chrono import safeio
 from chrono.cli import main
 from chrono.dataset import Dataset
-from chrono.views import output
 
 BUNDLED = "russia-china-summits"
 FORMATS = "csv, json, ndjson, xlsx, sqlite, timelinejs, jsonld, ics, geojson"
@@ -96,11 +96,14 @@ def test_unwritable_directory_as_the_system_says_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The same path as a read-only directory, for a root user too."""
+    real = os.open
 
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise PermissionError(13, "Permission denied")
+    def refuse(path: object, flags: int, *args: object, **kwargs: object) -> int:
+        if flags & os.O_CREAT:
+            raise PermissionError(13, "Permission denied")
+        return real(path, flags, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(output.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(safeio.os, "open", refuse)
     assert run("export", "sqlite", "-o", str(tmp_path / "a.db")) == (
         2, "", f"Error: {tmp_path}: not writable\n",
     )  # fmt: skip
@@ -113,25 +116,27 @@ def test_unwritable_directory_as_the_system_says_it(
 def test_a_failure_while_writing_leaves_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """A write that fails (a full disk, an I/O error) is exit 3, and leaves what was there."""
     import pyarrow.csv
 
+    real = pyarrow.csv.write_csv
     calls = []
 
     def half(table: object, where: object) -> None:
         calls.append(where)
-        Path(str(where)).write_text("partial")
-        if len(calls) == 3:
+        real(table, where)
+        if len(calls) >= 3:  # from the third table on (two threads write)
             raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(pyarrow.csv, "write_csv", half)
     target = tmp_path / "csv"
     code, _, err = run("export", "csv", "-o", str(target))
-    assert (code, err) == (2, f"Error: {target}: cannot write (No space left on device)\n")
+    assert (code, err) == (3, f"Error: {target}: cannot write (no space left on device)\n")
     assert list(tmp_path.iterdir()) == []  # not even the directory it made
     (tmp_path / "a.json").write_text("old")
     monkeypatch.setattr(json, "dump", lambda *a, **k: (_ for _ in ()).throw(OSError(5, "EIO")))
     assert run("export", "json", "-o", str(tmp_path / "a.json"), "--force") == (
-        2, "", f"Error: {tmp_path / 'a.json'}: cannot write (EIO)\n",
+        3, "", f"Error: {tmp_path / 'a.json'}: cannot write (EIO)\n",
     )  # fmt: skip
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json"]
     assert (tmp_path / "a.json").read_text() == "old"

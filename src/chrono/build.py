@@ -380,7 +380,7 @@ def check(root: Path, result: BuildResult) -> Staleness:
 
 def _same_content(a: bytes, b: bytes) -> bool:
     try:
-        ta, tb = pq.read_table(pa.BufferReader(a)), pq.read_table(pa.BufferReader(b))
+        ta, tb = safeio.parquet_from_memory(a), safeio.parquet_from_memory(b)
     except (pa.ArrowException, OSError):
         return False
     return bool(ta.schema.equals(tb.schema, check_metadata=False) and ta.equals(tb))

@@ -15,6 +15,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from chrono.escape import bibtex as bib
+from chrono.escape import bibtex_url, json_text, terminal
+
 FORMATS = ("text", "bibtex", "cff")
 
 
@@ -99,25 +102,6 @@ def plain(descriptor: Mapping[str, Any], package_version: str) -> str:
     return f"{out} Built with chrono-data {package_version}."
 
 
-#: BibTeX specials and what each becomes.
-_BIB_ESCAPES = {
-    "\\": "\\textbackslash{}",
-    "{": "\\{",
-    "}": "\\}",
-    "&": "\\&",
-    "%": "\\%",
-    "$": "\\$",
-    "#": "\\#",
-    "_": "\\_",
-}
-_BIB_SPECIAL = re.compile(r"[\\{}&%$#_]")
-
-
-def _bib(text: str) -> str:
-    """BibTeX-safe text: braces and the other specials escaped, in one pass."""
-    return _BIB_SPECIAL.sub(lambda m: _BIB_ESCAPES[m.group()], text)
-
-
 def bibtex(descriptor: Mapping[str, Any], package_version: str) -> str:
     """A ``@misc`` entry (what BibTeX styles know; biblatex reads it too)."""
     name = _text(descriptor, "name") or "dataset"
@@ -126,30 +110,31 @@ def bibtex(descriptor: Mapping[str, Any], package_version: str) -> str:
     people = []
     for c in creators(descriptor):
         if c.get("family"):
-            people.append(_bib(f"{c['family']}, {c.get('given', '')}".rstrip(", ")))
+            people.append(bib(f"{c['family']}, {c.get('given', '')}".rstrip(", ")))
         else:
-            people.append("{" + _bib(c["name"]) + "}")  # one name, not split by BibTeX
+            people.append("{" + bib(c["name"]) + "}")  # one name, not split by BibTeX
     fields = []
     if people:
         fields.append(("author", " and ".join(people)))
-    fields.append(("title", "{" + _bib(_text(descriptor, "title") or name) + "}"))
+    fields.append(("title", "{" + bib(_text(descriptor, "title") or name) + "}"))
     if (y := year(descriptor)) is not None:
         fields.append(("year", y))
-    fields.append(("version", _bib(version)))
+    fields.append(("version", bib(version)))
     if (doi := _meta(descriptor, "doi")) is not None:
-        fields.append(("doi", _bib(doi)))
+        fields.append(("doi", bib(doi)))
     if (url := link(descriptor)) is not None:
-        fields.append(("url", url.replace("%", "\\%")))
-    fields.append(("note", f"Data set. Built with chrono-data {_bib(package_version)}"))
+        fields.append(("url", bibtex_url(url)))
+    fields.append(("note", f"Data set. Built with chrono-data {bib(package_version)}"))
     body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields)
     return f"@misc{{{key},\n{body}\n}}"
 
 
 def _yaml_text(text: str) -> str:
-    """A YAML double-quoted scalar (valid JSON string: escapes everything needed)."""
+    """A YAML double-quoted scalar: a JSON string (escapes everything needed), terminal
+    controls too (:func:`chrono.escape.json_text`; YAML reads ``\\uXXXX`` alike)."""
     import json
 
-    return json.dumps(text, ensure_ascii=False)
+    return json_text(json.dumps(text, ensure_ascii=False))
 
 
 def cff(descriptor: Mapping[str, Any], package_version: str) -> str:
@@ -192,9 +177,11 @@ def cff(descriptor: Mapping[str, Any], package_version: str) -> str:
 
 
 def cite(descriptor: Mapping[str, Any], fmt: str, package_version: str) -> str:
-    """The citation in one of :data:`FORMATS`."""
+    """The citation in one of :data:`FORMATS`, ready to print: every text from the data
+    escaped for its format (:mod:`chrono.escape`), so none can drive a terminal or end a
+    field; plain text on one line."""
     if fmt == "bibtex":
         return bibtex(descriptor, package_version) + "\n"
     if fmt == "cff":
         return cff(descriptor, package_version)
-    return plain(descriptor, package_version) + "\n"
+    return terminal(plain(descriptor, package_version)) + "\n"

@@ -13,13 +13,13 @@ contradict their event, and events still planned. :func:`render_text` and
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from chrono.dataset import Dataset
+from chrono.escape import markdown_text, terminal
 from chrono.model import vocab
 from chrono.model.dates import civil_from_days, human, human_year
 
@@ -156,18 +156,15 @@ def coverage(ref: str | Path | Dataset) -> Coverage:
 
 # --------------------------------------------------------------------------- rendering
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
 
 def _plain(text: str | None) -> str:
-    """Text from the data, safe on a terminal: no control characters, one line."""
-    return _CONTROL.sub("", " ".join((text or "").split()))
+    """Text from the data for a terminal: one line, controls shown (:func:`terminal`)."""
+    return terminal(text or "")
 
 
 def _md(text: str | None) -> str:
-    """Text from the data as one markdown table cell."""
-    out = _plain(text).replace("\\", "\\\\").replace("|", "\\|")
-    return out.replace("<", "&lt;").replace(">", "&gt;").replace("`", "\\`")
+    """Text from the data as inert markdown in a table cell (:func:`markdown_text`)."""
+    return markdown_text(text or "")
 
 
 def _sections(report: Coverage) -> list[tuple[str, list[str], list[list[str]]]]:

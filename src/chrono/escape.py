@@ -16,6 +16,10 @@ Ids, titles, values, column names and file names come from untrusted datasets
 - :func:`json_text`: JSON is safe by construction (``json.dumps`` escapes what would break
   it); this also writes the controls a terminal would obey (DEL, C1, bidi) as ``\\uXXXX``,
   which any JSON reader decodes to the same text.
+- :func:`latex` and :func:`bibtex`: text LaTeX (``chrono diff --format latex``) and BibTeX
+  (``chrono cite -f bibtex``) print literally: no command, group, math or comment can be
+  made by the data, line breaks are spaces and other controls are shown as escapes;
+  :func:`bibtex_url` keeps a URL one URL (percent-encoded where it must be).
 
 >>> from chrono.escape import terminal, markdown_text, github_data
 >>> terminal("a\\nb\\x1b[31m")
@@ -24,6 +28,8 @@ Ids, titles, values, column names and file names come from untrusted datasets
 '\\\\[x\\\\](http\\\\://e) \\\\<b\\\\>'
 >>> github_data("100%\\n::error::x")
 '100%25%0A::error::x'
+>>> print(latex("50% of #1 & {x} ~ $y_2$ \\\\ ^"))
+50\\% of \\#1 \\& \\{x\\} \\textasciitilde{} \\$y\\_2\\$ \\textbackslash{} \\textasciicircum{}
 """
 
 from __future__ import annotations
@@ -104,3 +110,61 @@ def one_line(text: object) -> str:
     """A message for stderr: white space runs (newlines included) folded to one space, then
     any other control character shown as an escape."""
     return terminal(" ".join(str(text).split()))
+
+
+#: Line breaks of any kind: a space in LaTeX and BibTeX (as their own line breaks are).
+_BREAKS = {code: " " for code in (0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x2028, 0x2029)}
+
+_LATEX = {
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    "<": r"\textless{}",
+    ">": r"\textgreater{}",
+    "|": r"\textbar{}",
+}
+_LATEX_SPECIAL = re.compile("[" + re.escape("".join(_LATEX)) + "]")
+
+
+def latex(text: object) -> str:
+    """``text`` as LaTeX prints it literally, on one line: its specials escaped, line
+    breaks as spaces, other control characters shown as escapes (``\\x1b``)."""
+    shown = terminal(str(text).translate(_BREAKS))
+    return _LATEX_SPECIAL.sub(lambda m: _LATEX[m.group()], shown)
+
+
+_BIBTEX = {k: _LATEX[k] for k in "\\{}&%$#_"}
+_BIBTEX_SPECIAL = re.compile("[" + re.escape("".join(_BIBTEX)) + "]")
+
+
+def bibtex(text: object) -> str:
+    """``text`` for a BibTeX field: braces and the other specials escaped (a field cannot
+    be closed, nor a command made), line breaks as spaces, other controls shown."""
+    shown = terminal(str(text).translate(_BREAKS))
+    return _BIBTEX_SPECIAL.sub(lambda m: _BIBTEX[m.group()], shown)
+
+
+#: Characters a URL may hold as they are (RFC 3986 unreserved, reserved, and ``%``);
+#: letters beyond ASCII stay too (an IRI).
+_URL_KEEP = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]|[^\x00-\x7f]")
+
+
+def bibtex_url(url: object) -> str:
+    """A URL for BibTeX's ``url`` field: anything a URL cannot hold (spaces, braces,
+    backslashes, quotes, control characters, line and bidi controls) percent-encoded, so
+    the field stays one URL; ``%`` escaped for LaTeX."""
+    out = []
+    for ch in str(url):
+        control = ord(ch) in _TERMINAL
+        if _URL_KEEP.fullmatch(ch) and not control:
+            out.append(ch)
+        else:
+            out.extend(f"%{b:02X}" for b in ch.encode("utf-8"))
+    return "".join(out).replace("%", "\\%")

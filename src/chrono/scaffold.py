@@ -6,6 +6,7 @@ The example source is on example.org: a placeholder to replace, never a real cit
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from pathlib import Path
@@ -58,7 +59,13 @@ def write(
     """Write a new dataset into ``directory`` (new or empty); never overwrites a file.
 
     ``extra``: more files (path relative to the dataset -> bytes), such as the schemas the
-    modelines point at."""
+    modelines point at. Each file goes through :mod:`chrono.safeio` (an exclusive, no-follow
+    temporary file, ``fsync``, then a hard link, which fails rather than replace a file).
+    When one cannot be written, what this call made is removed again and
+    :class:`~chrono.safeio.OutputError` says why: a scaffold is written whole or not at all.
+    """
+    from chrono import safeio
+
     directory = Path(directory)
     if directory.exists() and not directory.is_dir():
         raise ScaffoldError(f"{directory}: exists and is not a folder")
@@ -67,20 +74,40 @@ def write(
             f"{directory}: not empty; chrono init writes a new dataset into a new or empty folder"
         )
     name = slug(directory.resolve().name)
-    written = []
+    created = [p for p in (directory, *directory.parents) if not p.exists()]
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        texts = {rel: text.encode("utf-8") for rel, text in files(name, modelines).items()}
-        for rel, blob in {**texts, **(extra or {})}.items():
-            path = directory / rel
-            path.parent.mkdir(exist_ok=True)
-            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-            fd = os.open(path, flags, 0o644)
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(blob)
-            written.append(path)
     except OSError as exc:
-        raise ScaffoldError(f"{directory}: cannot write ({exc.strerror})") from None
+        raise safeio.OutputError(f"{directory}: cannot create ({safeio.reason(exc)})") from None
+    texts = {rel: text.encode("utf-8") for rel, text in files(name, modelines).items()}
+    written: list[Path] = []
+    placed: list[tuple[safeio.OutputDir, str]] = []
+    with safeio.OutputDir.open(directory) as top:
+        folders: dict[str, safeio.OutputDir] = {"": top}
+        try:
+            for rel, blob in {**texts, **(extra or {})}.items():
+                folder, _, file = rel.rpartition("/")
+                if folder not in folders:
+                    folders[folder] = top.subdir(folder)
+                into = folders[folder]
+                into.place(into.write_temp(file, blob), file, replace=False)
+                placed.append((into, file))
+                written.append(directory / rel)
+        except BaseException:
+            for into, file in placed:
+                into.discard(file)
+            for folder in folders:
+                if folder:
+                    with contextlib.suppress(OSError):
+                        os.rmdir(folder, dir_fd=top.fd)
+            for path in created:
+                with contextlib.suppress(OSError):
+                    path.rmdir()
+            raise
+        finally:
+            for folder, into in folders.items():
+                if folder:
+                    into.close()
     return written
 
 

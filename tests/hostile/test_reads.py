@@ -252,3 +252,35 @@ def test_textconv_on_a_fifo_or_a_device_does_not_hang(tmp_path: Path) -> None:
     )
     chrono("textconv", "/dev/zero", timeout=20).clean(3, "/dev/zero: not a regular file")
     chrono("diff", str(tmp_path / "x.parquet"), "/dev/zero", timeout=20).clean(3)
+
+
+@pytest.mark.parametrize("engine", ["arrow", "duckdb"])
+def test_diff_of_folders_reads_the_files_it_opened(tmp_path: Path, engine: str) -> None:
+    """A build that replaces a dataset while ``chrono diff`` compares it (its old tables
+    removed) changes nothing in the comparison: each side reads the tables and the metadata
+    of the descriptor it read first, from the files it holds open."""
+    import chrono
+    from chrono import build as builder
+    from chrono.diffing.render import text
+    from chrono.diffing.sides import open_side
+
+    old, new = copy_mini(tmp_path, "old"), copy_mini(tmp_path, "new")
+
+    def retitle(before: str, after: str) -> None:
+        ev = new / "events" / "meeting-2019.yaml"
+        ev.write_text(ev.read_text().replace(f"title: {before}", f"title: {after}"))
+        builder.write(new, builder.build(new))
+
+    retitle("Earlier meeting", "Earlier talks")
+    a, b = open_side(old, dataset=None), open_side(new, dataset=None)
+    listed = table_file(new, "events")
+    retitle("Earlier talks", "Later talks")
+    assert not listed.exists()  # the build removed the table the diff holds
+    report = chrono.diff(a, b, engine=engine).to_dict()
+    assert text(report) == (
+        f"--- {old}\n"
+        f"+++ {new}\n"
+        "events: 1 changed\n"
+        "  ~ meeting-2019\n"
+        '      title: "Earlier meeting" → "Earlier talks"\n'
+    )

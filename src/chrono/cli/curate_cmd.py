@@ -17,6 +17,8 @@ DATASET_ARGUMENT = click.argument("dataset", required=False, default="russia-chi
 def init(directory: Path) -> None:
     """Start a new dataset in DIRECTORY (new or empty): a commented dataset.yaml, one
     source, one actor, one place and one event, which build and validate at once."""
+    from chrono.escape import terminal
+    from chrono.safeio import OutputError
     from chrono.scaffold import NEXT_STEPS, ScaffoldError, write
     from chrono.schemas import KINDS, dataset_schemas, modeline
 
@@ -25,9 +27,11 @@ def init(directory: Path) -> None:
         written = write(directory, lines, dataset_schemas())
     except ScaffoldError as exc:
         fail(str(exc), EXIT_FINDINGS)
+    except OutputError as exc:  # nothing of the scaffold is left behind
+        fail(str(exc), EXIT_UNREADABLE)
     for path in written:
-        click.echo(f"wrote {path}")
-    click.echo(NEXT_STEPS.format(dir=directory))
+        click.echo(f"wrote {terminal(path)}")
+    click.echo(NEXT_STEPS.format(dir=terminal(directory)))
 
 
 @click.command()
@@ -44,15 +48,17 @@ def vocab(dataset: str, vocabulary: str | None) -> None:
     if vocabulary is not None and vocabulary not in core.VOCABULARIES:
         known = ", ".join(core.VOCABULARIES)
         fail(f"no vocabulary {vocabulary!r} (vocabularies: {known})", EXIT_FINDINGS)
+    from chrono.escape import terminal
+
     assert isinstance(vocabularies, Vocabularies)
     names = [vocabulary] if vocabulary else list(vocabularies)
     for name in names:
         state = "open: a dataset may add terms" if name in core.EXTENSIBLE else "closed"
         click.echo(click.style(f"{name} ({state})", bold=True))
-        terms = vocabularies[name]
-        width = max(len(t) for t in terms)
-        for term, definition in terms.items():
-            origin = vocabularies.origin(name, term)
+        terms = [(terminal(t), vocabularies.origin(name, t), terminal(d))
+                 for t, d in vocabularies[name].items()]  # fmt: skip
+        width = max(len(t) for t, _, _ in terms)
+        for term, origin, definition in terms:
             click.echo(f"  {term:<{width}}  {origin:<7}  {definition}")
 
 

@@ -25,7 +25,9 @@ def schemas(directory: str, mode: str | None) -> None:
     list the files generated from the model. Exit codes: 0 up to date (or written),
     1 a file differs or the model cannot be expressed, 3 a file cannot be written.
     """
+    from chrono import safeio
     from chrono import schemas as gen
+    from chrono.escape import terminal
 
     try:
         if mode == "check":
@@ -36,20 +38,22 @@ def schemas(directory: str, mode: str | None) -> None:
             names = list(gen.generate())
     except gen.SchemaError as exc:
         fail(f"the model cannot be expressed as a schema: {exc}", EXIT_FINDINGS)
+    except (safeio.InputError, safeio.OutputError) as exc:
+        fail(str(exc), EXIT_UNREADABLE)
     except OSError as exc:
-        fail(f"{directory}: cannot write ({exc.strerror})", EXIT_UNREADABLE)
+        fail(f"{directory}: {safeio.reason(exc)}", EXIT_UNREADABLE)
     if mode == "check":
         for line in problems:
-            click.echo(line)
+            click.echo(terminal(line))
         if problems:
             raise SystemExit(EXIT_FINDINGS)
-        click.echo(f"{directory}: up to date ({len(gen.generate())} files)")
+        click.echo(terminal(f"{directory}: up to date ({len(gen.generate())} files)"))
     elif mode == "write":
         what = f"wrote {', '.join(changed)}" if changed else "unchanged"
-        click.echo(f"{directory}: {what}")
+        click.echo(terminal(f"{directory}: {what}"))
     else:
         for name in names:
-            click.echo(f"{Path(directory, name).as_posix()}")
+            click.echo(terminal(Path(directory, name).as_posix()))
 
 
 def schema_only(paths: tuple[str, ...]) -> None:
@@ -74,8 +78,10 @@ def schema_only(paths: tuple[str, ...]) -> None:
             problems += found
     except UnreadableError as exc:
         fail(str(exc), EXIT_UNREADABLE)
+    from chrono.escape import terminal
+
     for problem in problems:
-        click.echo(str(problem))
+        click.echo(terminal(problem))
     bad = len({p.file for p in problems})
     summary = f"{_count(len(problems), 'problem')} in {bad} of {files} files"
     click.echo(

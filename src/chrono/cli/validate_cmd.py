@@ -192,12 +192,14 @@ def _discovered(roots: tuple[str, ...], fmt: str, summary: str | None) -> list[P
             "(searched as git sees it, skipping hidden folders, node_modules and virtual "
             "environments); name the dataset folders to validate"
         )
+        from chrono.escape import github_data, markdown_text
+
         if fmt == "github":
-            click.echo(f"::error title=chrono validate::{message}")
+            click.echo(f"::error title=chrono validate::{github_data(message)}")
         if summary is not None:
             try:
                 with open(summary, "a", encoding="utf-8") as fh:
-                    fh.write(f"## chrono validate\n\n❌ {message}\n")
+                    fh.write(f"## chrono validate\n\n❌ {markdown_text(message)}\n")
             except OSError:
                 pass  # the error below says what matters
         fail(message, EXIT_UNREADABLE)

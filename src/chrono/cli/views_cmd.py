@@ -2,7 +2,10 @@
 
 Exit codes: 0 written; 2 usage (unknown format, an output path in a missing or
 unwritable directory, an existing output without ``--force``, an optional extra not
-installed, data the format cannot hold); 3 the dataset cannot be read.
+installed, data the format cannot hold); 3 the dataset cannot be read, or writing failed
+(a full disk: what was there before is intact). Each command opens its dataset once and
+works from the files it holds; messages print data and paths through
+:func:`chrono.escape.terminal`.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from typing import Any
 import click
 
 from chrono.cli.common import EXIT_UNREADABLE, EXIT_USAGE, fail
+from chrono.escape import terminal
 
 DEFAULT = "russia-china-summits"
 DATASET = click.argument("dataset", required=False, default=DEFAULT, metavar="[DATASET]")
@@ -24,18 +28,29 @@ FORCE = click.option("--force", is_flag=True, help="Replace an existing output."
 def _errors() -> Iterator[None]:
     """Every known failure as one line and its exit code."""
     from chrono.package import DatasetError
+    from chrono.safeio import OutputError, UnusableOutput
     from chrono.views.deps import MissingExtra
     from chrono.views.export.common import ExportError
-    from chrono.views.output import OutputError
 
     try:
         yield
     except DatasetError as exc:
         fail(str(exc), EXIT_UNREADABLE)
-    except (OutputError, MissingExtra, ExportError) as exc:
+    except (UnusableOutput, MissingExtra, ExportError) as exc:
         fail(str(exc), EXIT_USAGE)
+    except OutputError as exc:  # writing failed: the previous output is intact
+        fail(str(exc), EXIT_UNREADABLE)
     except ValueError as exc:  # a filter or lane that does not apply
         fail(str(exc), EXIT_USAGE)
+
+
+@contextmanager
+def _opened(dataset: str) -> Iterator[Any]:
+    """The dataset, opened once: every table a view reads comes from the files it holds."""
+    from chrono.dataset import Dataset
+
+    with Dataset.open(dataset) as ds:
+        yield ds
 
 
 def _output(help_text: str) -> Callable[[Any], Any]:
@@ -72,22 +87,21 @@ def plot(
     if (start is None) != (end is None):
         fail("give both --from and --to, or neither", EXIT_USAGE)
     with _errors():
-        from chrono.views.output import check_target
+        from chrono.safeio import check_file
         from chrono.views.timeline import FORMATS, describe, figure_for, save
 
         suffix = output.rsplit(".", 1)[-1].lower() if "." in output else ""
         if suffix not in FORMATS:
             fail(f"{output}: the file name must end in .png, .svg or .pdf", EXIT_USAGE)
-        from pathlib import Path
-
-        check_target(Path(output), force)
+        check_file(output, force=force)
         period = (start, end) if start is not None and end is not None else None
-        fig, notes = figure_for(
-            dataset, lane=lane, period=period, types=types or None, actors=actors or None,
-            labels=labels, title=title, width=width,
-        )  # fmt: skip
-        save(fig, output, force=force, description=describe(dataset))
-    click.echo(f"wrote {output}" + "".join(f"; {n}" for n in notes))
+        with _opened(dataset) as ds:
+            fig, notes = figure_for(
+                ds, lane=lane, period=period, types=types or None, actors=actors or None,
+                labels=labels, title=title, width=width,
+            )  # fmt: skip
+            save(fig, output, force=force, description=describe(ds))
+    click.echo(terminal(f"wrote {output}" + "".join(f"; {n}" for n in notes)))
 
 
 @click.command()
@@ -97,10 +111,13 @@ def plot(
 def site(dataset: str, output: str, force: bool) -> None:
     """Write a self-contained web page of DATASET: timeline, filters, every claim."""
     with _errors():
-        from chrono.views.site import write_site
+        from chrono.safeio import check_folder
+        from chrono.views.site import PAGE, write_site
 
-        path, count = write_site(dataset, output, force=force)
-    click.echo(f"wrote {path} ({count} events)")
+        check_folder(output, [PAGE], force=force)
+        with _opened(dataset) as ds:
+            path, count = write_site(ds, output, force=force)
+    click.echo(terminal(f"wrote {path} ({count} events)"))
 
 
 @click.command(name="export")
@@ -116,8 +133,9 @@ def export_(fmt: str, dataset: str, output: str, force: bool) -> None:
 
         if fmt not in FORMATS:
             fail(f"unknown format {fmt!r} (formats: {', '.join(FORMATS)})", EXIT_USAGE)
-        result = export(fmt, dataset, output, force=force)
-    click.echo(f"wrote {result.summary()}")
+        with _opened(dataset) as ds:
+            result = export(fmt, ds, output, force=force)
+    click.echo(terminal(f"wrote {result.summary()}"))
 
 
 COMMANDS = [plot, site, export_]

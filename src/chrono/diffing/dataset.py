@@ -171,8 +171,6 @@ def _ids(table: pa.Table, idx: Index, column: str = "id") -> list[str]:
 def _claim_links(src: TableSource, sources: pa.Array) -> pa.Table | None:
     """The event_id and source_id of the claims that cite one of ``sources``, read a row
     group at a time (a claims table of hundreds of millions of rows is never held whole)."""
-    import pyarrow.parquet as pq
-
     columns = ["event_id", "source_id"]
     if isinstance(src, pa.Table):
         if not set(columns) <= set(src.column_names):
@@ -182,12 +180,12 @@ def _claim_links(src: TableSource, sources: pa.Array) -> pa.Table | None:
     try:
         parts = [
             batch.filter(pc.is_in(batch.column("source_id"), sources))
-            for batch in pq.ParquetFile(src).iter_batches(columns=columns)
+            for batch in src.batches(columns)
         ]
         if parts and parts[0].num_columns != len(columns):
             return None
         return pa.Table.from_batches(parts) if parts else None
-    except (pa.ArrowException, OSError, ValueError, KeyError):
+    except (DiffError, KeyError):
         return None
 
 

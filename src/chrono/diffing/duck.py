@@ -17,17 +17,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from chrono.diffing.arrays import common_type, from_np, to_np
 from chrono.diffing.core import DiffError, Matched, Pairs, conform_pair, key_codes
-
-TableSource: TypeAlias = "pa.Table | Path"
+from chrono.diffing.inputs import TableSource
 
 #: Environment variables for DuckDB's memory cap and spill folder (``chrono diff
 #: --memory-limit``, ``--temp-dir`` take precedence).
@@ -117,15 +115,11 @@ def available() -> bool:
 
 
 def schema_of(src: TableSource) -> pa.Schema:
-    if isinstance(src, pa.Table):
-        return src.schema
-    return pq.read_schema(src)
+    return src.schema if isinstance(src, pa.Table) else src.schema()
 
 
 def rows_of(src: TableSource) -> int:
-    if isinstance(src, pa.Table):
-        return int(src.num_rows)
-    return int(pq.ParquetFile(src).metadata.num_rows)
+    return int(src.num_rows) if isinstance(src, pa.Table) else src.rows()
 
 
 def _sql_type(typ: pa.DataType) -> str:
@@ -155,11 +149,12 @@ def _expr(side: str, col: str, a: pa.DataType, b: pa.DataType, in_memory: bool) 
 
 
 def _source(con: Any, name: str, src: TableSource) -> str:
-    """A FROM item for the table: Parquet scanned by DuckDB, or Arrow registered zero-copy."""
+    """A FROM item for the table: Arrow registered zero-copy, or the Parquet file chrono
+    holds open, scanned by DuckDB through its descriptor's path (never reopened by name)."""
     if isinstance(src, pa.Table):
         con.register(name, src)
         return name
-    return "read_parquet('" + str(src).replace("'", "''") + "')"
+    return "read_parquet('" + src.source.replace("'", "''") + "')"
 
 
 def _typed(table: pa.Table, schema: pa.Schema) -> pa.Table:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import subprocess
-from dataclasses import dataclass
+import weakref
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeAlias
 
@@ -23,8 +25,46 @@ from chrono.diffing.core import DiffError
 from chrono.model.tables import TABLE_NAMES
 from chrono.package import DESCRIPTOR, DatasetError, safe_path
 
-#: A table in memory, or a Parquet file whose footer has been read (read lazily).
-TableSource: TypeAlias = "pa.Table | Path"
+
+@dataclass(frozen=True, eq=False)
+class HeldTable:
+    """A Parquet table in a file chrono checked and holds open; every read goes through
+    that open file, so a build that replaces the dataset meanwhile (its old files
+    renamed or removed) changes nothing that is read (docs/threat-model.md)."""
+
+    shown: Path  # where the file was, for messages
+    source: str  # a path that opens this very file (Linux: /proc/self/fd/N), for Arrow and DuckDB
+    keep: object = field(repr=False)  # what holds the file open: a Dataset or a safeio.Opened
+
+    def _read(self, what: Callable[[], Any]) -> Any:
+        try:
+            return what()
+        except (pa.ArrowException, OSError, ValueError) as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise DiffError(f"{self.shown}: unreadable Parquet: {reason}") from None
+
+    def read(self, columns: list[str] | None = None) -> pa.Table:
+        table: pa.Table = self._read(lambda: pq.read_table(self.source, columns=columns))
+        return table
+
+    def batches(self, columns: list[str]) -> Iterator[pa.RecordBatch]:
+        """The table's ``columns`` a row group at a time (DiffError when unreadable)."""
+        try:
+            yield from pq.ParquetFile(self.source).iter_batches(columns=columns)
+        except (pa.ArrowException, OSError, ValueError) as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise DiffError(f"{self.shown}: unreadable Parquet: {reason}") from None
+
+    def schema(self) -> pa.Schema:
+        schema: pa.Schema = self._read(lambda: pq.read_schema(self.source))
+        return schema
+
+    def rows(self) -> int:
+        return int(self._read(lambda: pq.ParquetFile(self.source).metadata.num_rows))
+
+
+#: A table in memory, or a Parquet file held open (read lazily).
+TableSource: TypeAlias = "pa.Table | HeldTable"
 
 
 @dataclass
@@ -40,37 +80,23 @@ class Snapshot:
 
 def load(src: TableSource) -> pa.Table:
     """The whole table in memory."""
-    if isinstance(src, pa.Table):
-        return src
-    try:
-        return pq.read_table(src)
-    except (pa.ArrowException, OSError, ValueError) as exc:
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise DiffError(f"{src}: unreadable Parquet: {reason}") from None
+    return src if isinstance(src, pa.Table) else src.read()
 
 
-def parquet_schema(path: Path) -> pa.Schema:
-    """The schema in a Parquet file's footer; a clear error when it is not Parquet (or not
-    a regular file under the size cap: :mod:`chrono.safeio` checks it first)."""
-    try:
-        with safeio.open_input(path, kind="parquet") as f:
-            size = f.size
-    except safeio.InputError as exc:
-        raise DiffError(str(exc)) from None
-    if size == 0:
-        raise DiffError(f"{path}: empty file (0 bytes), not Parquet")
-    try:
-        return pq.read_schema(path)
-    except (pa.ArrowException, OSError, ValueError) as exc:
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise DiffError(f"{path}: unreadable Parquet: {reason}") from None
+def _held(opened: safeio.Opened, keep: object) -> HeldTable:
+    """A checked, open file as a table source (an empty file is refused: not Parquet)."""
+    if opened.size == 0:
+        raise DiffError(f"{opened.path}: empty file (0 bytes), not Parquet")
+    held = HeldTable(opened.path, opened.source, keep)
+    held.schema()  # its footer: a clear error now when it is not Parquet
+    return held
 
 
 def parquet_from_bytes(blob: bytes, where: str) -> pa.Table:
     if not blob:
         raise DiffError(f"{where}: empty file (0 bytes), not Parquet")
     try:
-        return pq.read_table(pa.BufferReader(blob))
+        return safeio.parquet_from_memory(blob)
     except (pa.ArrowException, OSError, ValueError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise DiffError(f"{where}: unreadable Parquet: {reason}") from None
@@ -89,26 +115,35 @@ def table_name(table: pa.Table | pa.Schema, path: str) -> str:
 
 
 def read_parquet_file(path: Path) -> Snapshot:
-    schema = parquet_schema(path)
-    return Snapshot(str(path), {table_name(schema, str(path)): path}, single=True)
+    """One Parquet table, checked (:mod:`chrono.safeio`: a regular file under the size
+    cap) and held open while the diff reads it."""
+    try:
+        opened = safeio.open_input(path, kind="parquet")
+    except safeio.InputError as exc:
+        raise DiffError(str(exc)) from None
+    try:
+        held = _held(opened, opened)
+    except BaseException:
+        opened.close()
+        raise
+    weakref.finalize(held, opened.close)  # closed when the diff no longer needs it
+    return Snapshot(str(path), {table_name(held.schema(), str(path)): held}, single=True)
 
 
 def read_directory(path: Path, tables: tuple[str, ...] | None) -> Snapshot:
     """A dataset folder, opened once (:class:`~chrono.dataset.Dataset` checks every path:
-    inside the dataset, a regular file); its tables are read by their checked paths."""
+    inside the dataset, a regular file) and held open: its tables and its metadata are
+    read from the files that one reading of its descriptor listed."""
     directory = path.parent if path.name == DESCRIPTOR else path
     read: dict[str, TableSource] = {}
     try:
-        with Dataset.open(directory) as ds:
-            for t in TABLE_NAMES:
-                if t in ds.resources and (not tables or t in tables):
-                    ds.opened(t)  # not found, or refused: one line
-                    file = ds.resource(t).file
-                    parquet_schema(file)
-                    read[t] = file
+        ds = Dataset.open(directory)
+        for t in TABLE_NAMES:
+            if t in ds.resources and (not tables or t in tables):
+                read[t] = _held(ds.opened(t), ds)  # not found, or refused: one line
     except DatasetError as exc:
         raise DiffError(str(exc)) from None
-    return Snapshot(str(path), read)
+    return Snapshot(str(path), read, descriptor=dict(ds.descriptor))
 
 
 def read_path(path: Path, tables: tuple[str, ...] | None = None) -> Snapshot:

@@ -5,12 +5,10 @@ used"): one ``longtable`` (it breaks across pages) with booktabs rules, dataset 
 first, then each table's added, removed, renamed and changed rows; an added or removed
 event shows its date as people read it and its title. Derived columns (bounds and
 precision) are left out: the EDTF value they derive from is shown. Every text from the
-data is escaped, so any title or quote is printed as written and cannot inject commands.
+data is escaped (:func:`chrono.escape.latex`), so any title or quote is printed as
+written and cannot inject commands.
 
 The preamble needs ``\usepackage{booktabs}`` and ``\usepackage{longtable}``.
-
->>> latex_escape("50% of #1 & {x} ~ $y_2$ \\ ^")
-'50\\% of \\#1 \\& \\{x\\} \\textasciitilde{} \\$y\\_2\\$ \\textbackslash{} \\textasciicircum{}'
 """
 
 from __future__ import annotations
@@ -18,54 +16,25 @@ from __future__ import annotations
 from typing import Any
 
 from chrono.diffing.render import key_text
+from chrono.escape import latex as latex_text
 from chrono.model.dates import human
 from chrono.model.tables import TABLES
 
-_SPECIAL = {
-    "\\": r"\textbackslash{}",
-    "&": r"\&",
-    "%": r"\%",
-    "$": r"\$",
-    "#": r"\#",
-    "_": r"\_",
-    "{": r"\{",
-    "}": r"\}",
-    "~": r"\textasciitilde{}",
-    "^": r"\textasciicircum{}",
-    "<": r"\textless{}",
-    ">": r"\textgreater{}",
-    "|": r"\textbar{}",
-}
 ARROW = r"$\rightarrow$"
-
-
-def latex_escape(text: str) -> str:
-    """Text as LaTeX prints it literally: special characters escaped, one line."""
-    out = []
-    for ch in text:
-        if ch in _SPECIAL:
-            out.append(_SPECIAL[ch])
-        elif ch in "\n\r\t":
-            out.append(" ")
-        elif ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0:
-            continue  # control characters print nothing useful
-        else:
-            out.append(ch)
-    return "".join(out)
 
 
 def _value(v: Any) -> str:
     if v is None:
         return r"\emph{none}"
     if isinstance(v, list):
-        return latex_escape("; ".join(str(x) for x in v)) or r"\emph{none}"
+        return latex_text("; ".join(str(x) for x in v)) or r"\emph{none}"
     if isinstance(v, dict):
-        return latex_escape(", ".join(f"{k}: {x}" for k, x in v.items()))
-    return latex_escape(str(v))
+        return latex_text(", ".join(f"{k}: {x}" for k, x in v.items()))
+    return latex_text(str(v))
 
 
 def _key(key: dict[str, Any]) -> str:
-    return r"\texttt{" + latex_escape(key_text(key)) + "}"
+    return r"\texttt{" + latex_text(key_text(key)) + "}"
 
 
 def _derived(table: str) -> set[str]:
@@ -81,7 +50,7 @@ def _what(row: dict[str, Any]) -> str:
         if isinstance(row.get(col), str):
             parts.append(row[col])
             break
-    return latex_escape(": ".join(parts))
+    return latex_text(": ".join(parts))
 
 
 def _rows(t: dict[str, Any]) -> list[tuple[str, str, str]]:
@@ -89,7 +58,7 @@ def _rows(t: dict[str, Any]) -> list[tuple[str, str, str]]:
     derived = _derived(t["name"])
     for s in t["schema_changes"]:
         types = f"{s['old_type'] or ''} {ARROW} {s['new_type'] or ''}".strip()
-        rows.append((f"column {s['change']}", latex_escape(s["column"]), latex_escape(types)))
+        rows.append((f"column {s['change']}", latex_text(s["column"]), latex_text(types)))
     for kind in ("added", "removed"):
         rows += [(kind, _key(e["key"]), _what(e["row"])) for e in t[kind]]
     for e in t["renamed"]:
@@ -101,7 +70,7 @@ def _rows(t: dict[str, Any]) -> list[tuple[str, str, str]]:
             if col in derived:
                 continue
             note = f" ({dates[col]})" if col in dates else ""
-            detail = f"{latex_escape(col)}: {_value(ch['old'])} {ARROW} {_value(ch['new'])}{note}"
+            detail = f"{latex_text(col)}: {_value(ch['old'])} {ARROW} {_value(ch['new'])}{note}"
             rows.append(("changed" if first else "", _key(e["key"]) if first else "", detail))
             first = False
     for kind in ("added", "removed", "renamed", "changed"):
@@ -112,8 +81,18 @@ def _rows(t: dict[str, Any]) -> list[tuple[str, str, str]]:
 
 
 def latex(report: dict[str, Any]) -> str:
-    """The report as a LaTeX ``longtable`` with booktabs rules."""
-    old, new = latex_escape(report["old"]), latex_escape(report["new"])
+    r"""The report as a LaTeX ``longtable`` with booktabs rules.
+
+    >>> import chrono
+    >>> old = {"events": chrono.load_arrow("events")}
+    >>> new = {"events": old["events"].slice(1)}
+    >>> table = latex(chrono.diff(old, new).to_dict())
+    >>> table.splitlines()[3]
+    '\\caption{Changes from \\texttt{old} to \\texttt{new}.}\\\\'
+    >>> [line.split(" & ")[0] for line in table.splitlines() if line.startswith("removed")]
+    ['removed']
+    """
+    old, new = latex_text(report["old"]), latex_text(report["new"])
     head = r"Change & Record & Details \\"
     out = [
         f"% chrono diff --format latex: {old} -> {new}",
@@ -137,11 +116,11 @@ def latex(report: dict[str, Any]) -> str:
         body.append(r"\multicolumn{3}{@{}l}{\emph{dataset}} \\")
         for m in meta:
             detail = f"{_value(m['old'])} {ARROW} {_value(m['new'])}"
-            body.append(rf"changed & {latex_escape(m['field'])} & {detail} \\")
+            body.append(rf"changed & {latex_text(m['field'])} & {detail} \\")
     for t in report["tables"]:
         rows = _rows(t)
         if rows:
-            body.append(rf"\multicolumn{{3}}{{@{{}}l}}{{\emph{{{latex_escape(t['name'])}}}}} \\")
+            body.append(rf"\multicolumn{{3}}{{@{{}}l}}{{\emph{{{latex_text(t['name'])}}}}} \\")
             body += [rf"{a} & {b} & {c} \\" for a, b, c in rows]
     if not body:
         body.append(r"\multicolumn{3}{@{}l}{No differences.} \\")

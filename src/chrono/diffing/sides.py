@@ -21,11 +21,10 @@ import tempfile
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-import pyarrow as pa
-
 from chrono.diffing.core import DiffError
 from chrono.diffing.inputs import (
     Snapshot,
+    TableSource,
     is_revision,
     parquet_from_bytes,
     read_path,
@@ -114,7 +113,7 @@ def compiled(directory: Path, label: str, why: str, tables: tuple[str, ...] | No
             f"{label}: {why}, and its YAML sources do not compile: {exc} "
             "(chrono build lists every problem)"
         ) from None
-    read: dict[str, pa.Table | Path] = {}
+    read: dict[str, TableSource] = {}
     for res in result.descriptor["resources"]:
         if not tables or res["name"] in tables:
             blob = result.files[res["path"]]
@@ -142,7 +141,8 @@ def open_path(path: Path, tables: tuple[str, ...] | None, label: str | None = No
         if (directory / "dataset.yaml").is_file() and is_stale(directory, descriptor):
             return compiled(directory, label or str(path), _why(descriptor), tables)
     snapshot = read_path(path, tables)
-    snapshot.descriptor = descriptor
+    if snapshot.descriptor is None:  # a dataset's is the one its tables were listed in
+        snapshot.descriptor = descriptor
     if label is not None:
         snapshot.label = label
     return snapshot

@@ -6,7 +6,9 @@ given root; the file is opened with ``O_NOFOLLOW | O_NONBLOCK`` and must be a re
 (``fstat``), so a FIFO, a device, a directory or a socket is refused without blocking; its
 size must be under the cap for its kind, which ``--max-file-size`` raises; reads stop at the
 cap. Writes go through :class:`OutputDir`: exclusive, no-follow temporary files (random
-names, fsync) renamed into place, so a planted symlink is never followed.
+names, fsync) renamed into place, so a planted symlink is never followed; a user's output
+files (views, ``chrono init``, schemas) through :func:`output_file` and
+:func:`output_files`, which check the path first (:class:`UnusableOutput`).
 
 Every refusal raises :class:`InputError` (or :class:`OutputError`) whose ``str()`` is one
 line naming the file; the CLI exits 3.
@@ -20,6 +22,15 @@ from __future__ import annotations
 
 import os  # noqa: F401 (tests reach the os functions chrono.safeio uses through it)
 
+from chrono.safeio.outputs import (
+    OutputFile,
+    check_file,
+    check_folder,
+    output_file,
+    output_files,
+    sync,
+    write_file,
+)
 from chrono.safeio.reading import (
     DEFAULT_LIMITS,
     KINDS,
@@ -27,11 +38,13 @@ from chrono.safeio.reading import (
     InputError,
     Opened,
     OutputError,
+    UnusableOutput,
     check_name,
     human_size,
     limit,
     limits,
     open_input,
+    parquet_from_memory,
     parse_limit,
     parse_size,
     read_bytes,
@@ -52,12 +65,19 @@ __all__ = [
     "Opened",
     "OutputDir",
     "OutputError",
+    "OutputFile",
+    "UnusableOutput",
+    "check_file",
+    "check_folder",
     "check_name",
     "checkpoint",
     "human_size",
     "limit",
     "limits",
     "open_input",
+    "output_file",
+    "output_files",
+    "parquet_from_memory",
     "parse_limit",
     "parse_size",
     "read_bytes",
@@ -65,4 +85,6 @@ __all__ = [
     "reason",
     "resolve_inside",
     "set_limits",
+    "sync",
+    "write_file",
 ]

@@ -8,6 +8,10 @@ import os
 import stat
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 #: Size caps per kind of input file, in bytes: generous for real data, small enough that a
 #: hostile file cannot exhaust a CI runner. ``--max-file-size KIND=SIZE`` raises them.
@@ -39,6 +43,11 @@ class FileMissing(InputError):
 
 class OutputError(Exception):
     """Output that could not be written; what was there before is intact (exit 3)."""
+
+
+class UnusableOutput(OutputError):
+    """The output path cannot be used (its folder missing or not writable, a folder where a
+    file is expected, an existing output without ``force``); nothing was written."""
 
 
 # --------------------------------------------------------------------------- size caps
@@ -263,3 +272,21 @@ def read_text(
         return blob.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: not UTF-8 (byte {exc.start})") from None
+
+
+def parquet_from_memory(blob: bytes) -> pa.Table:
+    """A Parquet file held in memory (a git blob, a rebuilt table), read as Arrow.
+
+    The bytes are copied into memory Arrow owns before the read: when Arrow's decoding
+    threads hold a buffer that wraps a Python object, pyarrow 26 aborts the process at
+    interpreter exit in about one run in ten ("terminate called without an active
+    exception"), after the command has printed its result. Errors are Arrow's
+    (``ArrowException``, ``OSError``) for the caller to word.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    owned = pa.allocate_buffer(len(blob))
+    with pa.FixedSizeBufferWriter(owned) as out:
+        out.write(blob)
+    return pq.read_table(pa.BufferReader(owned))

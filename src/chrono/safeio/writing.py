@@ -10,6 +10,7 @@ import secrets
 import stat
 import time
 from pathlib import Path
+from typing import BinaryIO
 
 from chrono.safeio.reading import (
     CLOEXEC,
@@ -19,6 +20,7 @@ from chrono.safeio.reading import (
     InputError,
     Opened,
     OutputError,
+    UnusableOutput,
     check_name,
     reason,
 )
@@ -46,7 +48,7 @@ class OutputDir:
     """A directory to write into, opened once: every name is relative to its descriptor.
 
     Temporary files are created exclusively (``O_EXCL``), never through a symlink
-    (``ONOFOLLOW``), with a random name; :meth:`replace` renames one over its target in one
+    (``O_NOFOLLOW``), with a random name; :meth:`replace` renames one over its target in one
     atomic step (a symlink planted at the target is replaced, never followed).
     """
 
@@ -82,12 +84,6 @@ class OutputDir:
             raise OutputError(f"{self.path / name}: not a folder to write into ({what})") from None
         return OutputDir(self.path / name, fd)
 
-    def _os(self, fn: object, name: str, *args: object, **kw: object) -> object:
-        try:
-            return fn(name, *args, **kw)  # type: ignore[operator]
-        except OSError as exc:
-            raise OutputError(f"{self.path / name}: cannot write ({reason(exc)})") from None
-
     def lock(self, timeout: float = 60.0) -> None:
         """Hold an exclusive lock on this folder (released on :meth:`close`): one writer."""
         import fcntl  # POSIX
@@ -108,12 +104,20 @@ class OutputDir:
                     return
                 raise OutputError(f"{self.path}: cannot lock ({reason(exc)})") from None
 
-    def write_temp(self, target: str, data: bytes) -> str:
-        """Write ``data`` to a new temporary file beside ``target``; returns its name."""
+    def create_temp(self, target: str) -> tuple[str, int]:
+        """A new, empty temporary file beside ``target``: its name and a descriptor open
+        for writing. Created exclusively, never through a symlink, with the usual mode
+        (0666 less the umask). Raises the ``OSError`` (the caller names the output)."""
         name = f".{target}.{secrets.token_hex(8)}{TEMP_SUFFIX}"
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | NOFOLLOW | CLOEXEC
-        fd = self._os(os.open, name, flags, 0o666, dir_fd=self.fd)
-        assert isinstance(fd, int)
+        return name, os.open(name, flags, 0o666, dir_fd=self.fd)
+
+    def write_temp(self, target: str, data: bytes) -> str:
+        """Write ``data`` to a new temporary file beside ``target``; returns its name."""
+        try:
+            name, fd = self.create_temp(target)
+        except OSError as exc:
+            raise OutputError(f"{self.path / target}: cannot write ({reason(exc)})") from None
         try:
             view = memoryview(data)
             while view:
@@ -133,6 +137,42 @@ class OutputDir:
         except OSError as exc:
             self.discard(temp)
             raise OutputError(f"{self.path / target}: cannot write ({reason(exc)})") from None
+        self.sync()
+
+    def finish(self, file: BinaryIO, target: str) -> None:
+        """Flush, ``fsync`` and close a file made by :meth:`create_temp` for ``target``."""
+        try:
+            file.flush()
+            os.fsync(file.fileno())
+            file.close()
+        except OSError as exc:
+            raise OutputError(f"{self.path / target}: cannot write ({reason(exc)})") from None
+
+    def place(self, temp: str, target: str, *, replace: bool) -> None:
+        """Give ``temp`` the name ``target`` in one atomic step. ``replace``: over whatever
+        is there (:meth:`replace`); else only if ``target`` does not exist (a hard link,
+        then the temporary name removed), so a file that appeared meanwhile is kept."""
+        if replace:
+            self.replace(temp, target)
+            return
+        try:
+            os.link(temp, target, src_dir_fd=self.fd, dst_dir_fd=self.fd, follow_symlinks=False)
+        except FileExistsError:
+            raise UnusableOutput(
+                f"{self.path / target}: already exists (use --force to replace it)"
+            ) from None
+        except OSError as exc:
+            if exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EMLINK):
+                raise OutputError(f"{self.path / target}: cannot write ({reason(exc)})") from None
+            # a file system without hard links: check, then rename (not atomic against a
+            # file appearing in between)
+            if os.path.lexists(self.path / target):
+                raise UnusableOutput(
+                    f"{self.path / target}: already exists (use --force to replace it)"
+                ) from None
+            self.replace(temp, target)
+            return
+        self.discard(temp)
         self.sync()
 
     def sync(self) -> None:

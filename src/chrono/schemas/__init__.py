@@ -72,6 +72,8 @@ def generate() -> dict[str, bytes]:
 
 def check(directory: str | Path) -> list[str]:
     """One line per generated file that is missing, differs, or is no longer generated."""
+    from chrono import safeio
+
     directory = Path(directory)
     fresh = generate()
     out = []
@@ -79,7 +81,7 @@ def check(directory: str | Path) -> list[str]:
         path = directory / rel
         if not path.is_file():
             out.append(f"{path}: missing (run: chrono schemas --write)")
-        elif path.read_bytes() != blob:
+        elif safeio.read_bytes(path, kind="descriptor") != blob:
             out.append(f"{path}: differs from the model (run: chrono schemas --write)")
     for sub in _GENERATED_DIRS:
         for path in sorted((directory / sub).glob("*")):
@@ -89,19 +91,36 @@ def check(directory: str | Path) -> list[str]:
 
 
 def write(directory: str | Path) -> list[str]:
-    """Write every generated file whose bytes differ; returns their paths, relative."""
+    """Write every generated file whose bytes differ; returns their paths, relative.
+
+    Each file is replaced whole through :mod:`chrono.safeio` (an exclusive, no-follow
+    temporary file beside it, ``fsync``, an atomic rename; a symlink is replaced, never
+    followed); a failure raises :class:`~chrono.safeio.OutputError` and leaves the file
+    as it was."""
+    from chrono import safeio
+
     directory = Path(directory)
-    fresh = generate()
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise safeio.OutputError(f"{directory}: cannot create ({safeio.reason(exc)})") from None
     changed = []
-    for rel, blob in fresh.items():
-        path = directory / rel
-        if path.is_file() and path.read_bytes() == blob:
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_bytes(blob)
-        os.replace(tmp, path)
-        changed.append(rel)
+    with safeio.OutputDir.open(directory) as top:
+        folders: dict[str, safeio.OutputDir] = {"": top}
+        try:
+            for rel, blob in generate().items():
+                folder, _, name = rel.rpartition("/")
+                if folder not in folders:
+                    folders[folder] = top.subdir(folder)
+                into = folders[folder]
+                if into.read_regular(name, "descriptor") == blob:
+                    continue
+                into.replace(into.write_temp(name, blob), name)
+                changed.append(rel)
+        finally:
+            for folder, into in folders.items():
+                if folder:
+                    into.close()
     return changed
 
 

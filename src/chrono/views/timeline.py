@@ -87,11 +87,11 @@ def _inputs(
 ) -> tuple[list[Record], list[Record] | None, dict[str, str], str | None]:
     """(events, participants, display names of actors and places, title)."""
     if is_dataset_ref(data):
-        from chrono.dataset import Dataset
+        from chrono.dataset import opened
         from chrono.views.data import read_tables
 
-        ds = Dataset.open(data)
-        tables = read_tables(ds)
+        with opened(data) as ds:
+            tables = read_tables(ds)
         names = {r["id"]: r["name"] for r in rows(tables["actors"])}
         names.update({r["id"]: r["name"] for r in rows(tables["places"])})
         title = ds.descriptor.get("title")
@@ -353,11 +353,11 @@ def figure_for(data: Any, **options: Any) -> tuple[Any, list[str]]:
 
 def describe(dataset: Any) -> str:
     """What a figure was drawn from, for its metadata: the dataset, version, events hash."""
-    from chrono.dataset import Dataset
+    from chrono.dataset import opened
 
-    ds = Dataset.open(dataset)
-    digest = ds.resource("events").spec.get("hash", "unknown")
-    return f"chrono plot of {ds.name} {ds.version or ''} (events {digest})".replace("  ", " ")
+    with opened(dataset) as ds:
+        digest = ds.resource("events").spec.get("hash", "unknown")
+        return f"chrono plot of {ds.name} {ds.version or ''} (events {digest})".replace("  ", " ")
 
 
 def save(
@@ -368,15 +368,15 @@ def save(
     ``description`` goes into the file's metadata (SVG ``dc:description``, PNG and PDF too).
     """
     mpl = require("matplotlib")
-    from chrono.views.output import OutputError, atomic_path
+    from chrono.safeio import UnusableOutput, output_file
 
     fmt = Path(path).suffix.lower().lstrip(".")
     if fmt not in FORMATS:
-        raise OutputError(f"{path}: the file name must end in .png, .svg or .pdf")
+        raise UnusableOutput(f"{path}: the file name must end in .png, .svg or .pdf")
     meta: dict[str, Any] = {"png": {"Software": None}, "svg": {"Date": None},
                             "pdf": {"CreationDate": None, "ModDate": None}}[fmt]  # fmt: skip
     if description:
         meta["Subject" if fmt == "pdf" else "Description"] = description
-    with mpl.rc_context(RC), atomic_path(path, force) as tmp:
-        fig.savefig(tmp, format=fmt, metadata=meta)
+    with mpl.rc_context(RC), output_file(path, force=force) as fh:
+        fig.savefig(fh, format=fmt, metadata=meta)
     return Path(path)

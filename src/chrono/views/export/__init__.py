@@ -8,9 +8,11 @@ Each ``to_<format>(dataset, path, *, force=False)`` takes a dataset reference (a
 name, a directory, a ``datapackage.json`` or a :class:`~chrono.dataset.Dataset`), writes
 ``path`` whole or not at all, and returns an :class:`ExportResult`. Problems raise
 :class:`ExportError` (the data cannot be said in the format),
-:class:`~chrono.views.output.OutputError` (the output path) or
+:class:`~chrono.safeio.UnusableOutput` (the output path),
+:class:`~chrono.safeio.OutputError` (writing failed; what was there is intact) or
 :class:`~chrono.views.deps.MissingExtra` (an optional library is not installed), each
-with a one-line message.
+with a one-line message. Every file is written through :mod:`chrono.safeio`: exclusive,
+no-follow temporary files beside the target, ``fsync``, then an atomic rename.
 """
 
 from __future__ import annotations
@@ -64,13 +66,13 @@ def export(
     fmt = FORMATS.get(format)
     if fmt is None:
         raise ExportError(f"unknown format {format!r} (formats: {', '.join(FORMATS)})")
-    from chrono.views import output
+    from chrono import safeio
 
     # refuse a bad output path before the work, not after it
     if fmt.directory:
-        output.check_directory(path)
+        safeio.check_folder(path)
     else:
-        output.check_target(Path(path), force)
+        safeio.check_file(path, force=force)
     module = importlib.import_module(f"chrono.views.export.{fmt.module}")
     result: ExportResult = getattr(module, fmt.function)(dataset, path, force=force)
     return result

@@ -23,7 +23,6 @@ from chrono.views.export.common import (
     metadata,
     open_dataset,
 )
-from chrono.views.output import atomic_path
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -128,6 +127,8 @@ def to_xlsx(
     for name in (*TABLE_NAMES, FLAT):
         _write_sheet(wb, name, tables[name])
         result.rows[name] = tables[name].num_rows
-    with atomic_path(path, force) as tmp:
-        wb.save(tmp)
+    from chrono.safeio import output_file
+
+    with output_file(path, force=force) as fh:
+        wb.save(fh)
     return result

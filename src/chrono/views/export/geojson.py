@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chrono.model.dates import format_day
+from chrono.safeio import write_file
 from chrono.views.export.common import ExportResult, metadata, open_dataset
-from chrono.views.output import atomic_path
 from chrono.views.records import Record, event_records, rows
 
 if TYPE_CHECKING:
@@ -85,6 +85,5 @@ def to_geojson(
     if placeless:
         result.notes.append(f"{placeless} events without a place are not in GeoJSON")
     text = json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
-    with atomic_path(path, force) as tmp:
-        tmp.write_text(text, encoding="utf-8")
+    write_file(path, text.encode("utf-8"), force=force)
     return result

@@ -24,10 +24,10 @@ from typing import TYPE_CHECKING, Any
 
 from chrono._version import __version__
 from chrono.model.dates import human
+from chrono.safeio import write_file
 from chrono.views.data import drawn_bounds
 from chrono.views.deps import require
 from chrono.views.export.common import ExportResult, in_common_years, metadata, open_dataset
-from chrono.views.output import atomic_path
 from chrono.views.records import Record, by_id, event_records
 
 if TYPE_CHECKING:
@@ -140,6 +140,5 @@ def to_ics(dataset: str | Path | Dataset, path: str | Path, *, force: bool = Fal
             f"{len(omitted)} events outside iCalendar's years 1-9999 or with no known end "
             "left out (listed in X-CHRONO-OMITTED)"
         )
-    with atomic_path(path, force) as tmp:
-        tmp.write_bytes(cal.to_ical())
+    write_file(path, cal.to_ical(), force=force)
     return result

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chrono.model.dates import MAX_DAY, MIN_DAY, EDTFError, parse
+from chrono.safeio import write_file
 from chrono.views.export.common import ExportResult, metadata, open_dataset
-from chrono.views.output import atomic_path
 from chrono.views.records import Record, event_records, iso_at, rows
 
 if TYPE_CHECKING:
@@ -200,6 +200,5 @@ def to_jsonld(
     for name in ("events", "claims", "sources", "actors", "places", "participants"):
         result.rows[name] = tables[name].num_rows
     text = json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
-    with atomic_path(path, force) as tmp:
-        tmp.write_text(text, encoding="utf-8")
+    write_file(path, text.encode("utf-8"), force=force)
     return result

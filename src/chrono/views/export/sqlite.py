@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from chrono.model.tables import TABLE_NAMES, TABLES, Table
+from chrono.safeio import write_file
 from chrono.views.data import null_open_bounds
 from chrono.views.export.common import (
     ExportError,
@@ -23,7 +24,6 @@ from chrono.views.export.common import (
     metadata,
     open_dataset,
 )
-from chrono.views.output import atomic_path
 
 if TYPE_CHECKING:
     from chrono.dataset import Dataset
@@ -85,29 +85,30 @@ def to_sqlite(
     """One SQLite file: tables with keys, the views of :data:`VIEWS`, and ``dataset_info``."""
     ds, tables = open_dataset(dataset)
     result = ExportResult("sqlite", Path(path))
-    with atomic_path(path, force) as tmp:
-        con = sqlite3.connect(tmp)
-        try:
-            con.execute("PRAGMA foreign_keys = ON")
-            with con:
-                con.execute("CREATE TABLE dataset_info (key TEXT PRIMARY KEY, value TEXT)")
+    # built in memory and written through one checked, exclusive file (sqlite would open
+    # the output by its name, and its journal beside it)
+    con = sqlite3.connect(":memory:")
+    try:
+        con.execute("PRAGMA foreign_keys = ON")
+        with con:
+            con.execute("CREATE TABLE dataset_info (key TEXT PRIMARY KEY, value TEXT)")
+            con.executemany("INSERT INTO dataset_info VALUES (?, ?)", list(metadata(ds).items()))
+            for name in TABLE_NAMES:
+                spec = TABLES[name]
+                con.execute(create_table_sql(spec))
+                table = dates_as_text(null_open_bounds(tables[name]))
+                marks = ", ".join("?" * len(spec.columns))
                 con.executemany(
-                    "INSERT INTO dataset_info VALUES (?, ?)", list(metadata(ds).items())
+                    f"INSERT INTO {_quote(name)} VALUES ({marks})",
+                    zip(*(table.column(c.name).to_pylist() for c in spec.columns), strict=True),
                 )
-                for name in TABLE_NAMES:
-                    spec = TABLES[name]
-                    con.execute(create_table_sql(spec))
-                    table = dates_as_text(null_open_bounds(tables[name]))
-                    marks = ", ".join("?" * len(spec.columns))
-                    con.executemany(
-                        f"INSERT INTO {_quote(name)} VALUES ({marks})",
-                        zip(*(table.column(c.name).to_pylist() for c in spec.columns), strict=True),
-                    )
-                    result.rows[name] = table.num_rows
-                for view, sql in VIEWS.items():
-                    con.execute(f"CREATE VIEW {_quote(view)} AS {sql.strip()}")
-        except sqlite3.IntegrityError as exc:
-            raise ExportError(f"the data breaks a key: {exc}") from None
-        finally:
-            con.close()
+                result.rows[name] = table.num_rows
+            for view, sql in VIEWS.items():
+                con.execute(f"CREATE VIEW {_quote(view)} AS {sql.strip()}")
+        image = con.serialize()
+    except sqlite3.IntegrityError as exc:
+        raise ExportError(f"the data breaks a key: {exc}") from None
+    finally:
+        con.close()
+    write_file(path, image, force=force)
     return result

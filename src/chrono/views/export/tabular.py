@@ -9,13 +9,16 @@ docs/views.md).
 
 from __future__ import annotations
 
+import io
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chrono.model.schema import frictionless_schema
 from chrono.model.tables import TABLE_NAMES, TABLES, Table
-from chrono.views.data import FLAT, event_claims, flat_spec, null_open_bounds
+from chrono.safeio import output_file, output_files, sync
+from chrono.views.data import FLAT, event_claims, flat_spec, null_open_bounds, read_tables
 from chrono.views.export.common import (
     ExportResult,
     all_common,
@@ -24,7 +27,6 @@ from chrono.views.export.common import (
     metadata,
     open_dataset,
 )
-from chrono.views.output import atomic_files, atomic_path
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -62,34 +64,60 @@ def _csv_table(spec: Table, table: pa.Table) -> tuple[pa.Table, dict[str, Any]]:
 def to_csv(dataset: str | Path | Dataset, path: str | Path, *, force: bool = False) -> ExportResult:
     """Every table and ``event_claims`` as CSV files in directory ``path``, with a
     Frictionless ``datapackage.json`` (schemas from the model, keys, each file's size).
+
+    Every table is written by ``pyarrow.csv.write_csv`` (vocabulary columns stay Arrow
+    dictionaries, which it decodes as it writes) straight into its checked temporary file
+    (:meth:`~chrono.safeio.OutputFile.sink`: no Python in the write path). The six tables
+    are written and synced by a worker thread while the flat table is built with Arrow
+    kernels (:func:`~chrono.views.data.event_claims`) and written here.
     """
     import pyarrow.csv as pacsv
 
-    ds, tables = open_dataset(dataset)
-    tables[FLAT] = event_claims(tables)
+    from chrono.dataset import opened
+
+    with opened(dataset) as ds:
+        tables = read_tables(ds, decode=False)
     specs = {**{n: TABLES[n] for n in TABLE_NAMES}, FLAT: flat_spec()}
-    names = [f"{n}.csv" for n in specs]
     result = ExportResult("csv", Path(path))
-    resources = []
-    with atomic_files(Path(path), [*names, DESCRIPTOR], force) as temps:
-        for (name, spec), tmp in zip(specs.items(), temps, strict=False):
-            table, schema = _csv_table(spec, tables[name])
-            pacsv.write_csv(table, tmp)
-            resources.append(
-                {
-                    "name": name,
-                    "path": f"{name}.csv",
-                    "profile": "tabular-data-resource",
-                    "format": "csv",
-                    "mediatype": "text/csv",
-                    "encoding": "utf-8",
-                    "description": spec.description,
-                    "bytes": tmp.stat().st_size,
-                    "schema": schema,
-                }
-            )
-            result.rows[name] = table.num_rows
-        temps[-1].write_bytes(_descriptor(ds, resources))
+    names = [*(f"{n}.csv" for n in specs), DESCRIPTOR]
+    with output_files(path, names, force=force) as files, ThreadPoolExecutor(1) as pool:
+        schemas, rows = {}, {}
+
+        def write(name: str, table: pa.Table) -> None:
+            table, schemas[name] = _csv_table(specs[name], table)
+            rows[name] = table.num_rows
+            out = files[f"{name}.csv"]
+            pacsv.write_csv(table, out.sink())
+            sync(out)
+
+        def write_tables() -> None:
+            for name in TABLE_NAMES:
+                write(name, tables[name])
+
+        written = pool.submit(write_tables)
+        try:
+            write(FLAT, event_claims(tables))
+        except BaseException:
+            if (first := written.exception()) is not None:
+                raise first from None  # the failure of an earlier file, as a sequence would
+            raise
+        written.result()
+        resources = [
+            {
+                "name": name,
+                "path": f"{name}.csv",
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "description": spec.description,
+                "bytes": files[f"{name}.csv"].size(),
+                "schema": schemas[name],
+            }
+            for name, spec in specs.items()
+        ]
+        result.rows.update((name, rows[name]) for name in specs)
+        files[DESCRIPTOR].write(_descriptor(ds, resources))
     return result
 
 
@@ -123,9 +151,12 @@ def to_json(
     for name in TABLE_NAMES:
         doc["tables"][name] = _records(tables[name])
         result.rows[name] = tables[name].num_rows
-    with atomic_path(path, force) as tmp, open(tmp, "w", encoding="utf-8") as fh:
+    with output_file(path, force=force) as out:
+        fh = io.TextIOWrapper(out, encoding="utf-8", newline="\n")
         json.dump(doc, fh, ensure_ascii=False, indent=1)
         fh.write("\n")
+        fh.flush()
+        fh.detach()
     return result
 
 
@@ -142,11 +173,13 @@ def to_ndjson(
     _, tables = open_dataset(dataset)
     result = ExportResult("ndjson", Path(path))
     names = [f"{n}.ndjson" for n in TABLE_NAMES]
-    with atomic_files(Path(path), names, force) as temps:
-        for name, tmp in zip(TABLE_NAMES, temps, strict=True):
-            with open(tmp, "w", encoding="utf-8") as fh:
-                for record in _records(tables[name]):
-                    fh.write(one_line(record))
-                    fh.write("\n")
+    with output_files(path, names, force=force) as files:
+        for name in TABLE_NAMES:
+            fh = io.TextIOWrapper(files[f"{name}.ndjson"], encoding="utf-8", newline="\n")
+            for record in _records(tables[name]):
+                fh.write(one_line(record))
+                fh.write("\n")
+            fh.flush()
+            fh.detach()
             result.rows[name] = tables[name].num_rows
     return result

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chrono.model.dates import civil_from_days
+from chrono.safeio import write_file
 from chrono.views.export.common import ExportResult, metadata, open_dataset
-from chrono.views.output import atomic_path
 from chrono.views.records import Record, by_id, event_records
 
 if TYPE_CHECKING:
@@ -108,6 +108,5 @@ def to_timelinejs(
     if left_out:
         result.notes.append(f"{len(left_out)} events with no known end left out")
     text = json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
-    with atomic_path(path, force) as tmp:
-        tmp.write_text(text, encoding="utf-8")
+    write_file(path, text.encode("utf-8"), force=force)
     return result

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chrono._version import __version__
+from chrono.safeio import check_folder, output_files
 from chrono.views.data import drawn_bounds
-from chrono.views.output import atomic_path, check_directory, check_target, output_directory
 from chrono.views.records import Record, event_records, rows
 
 if TYPE_CHECKING:
@@ -150,18 +150,15 @@ def write_site(
     >>> page, events = chrono.write_site("russia-china-summits", folder)
     >>> page.name, events > 0
     ('index.html', True)"""
-    from chrono.dataset import Dataset
+    from chrono.dataset import opened
     from chrono.views.data import read_tables
     from chrono.views.export.common import metadata
 
     target = Path(directory) / PAGE
-    check_directory(directory)
-    if Path(directory).is_dir():
-        check_target(target, force)
-    ds = Dataset.open(dataset)
-    tables = read_tables(ds)
+    check_folder(directory, [PAGE], force=force)
+    with opened(dataset) as ds:
+        tables = read_tables(ds)
     text = render(page_data(tables, metadata(ds)))
-    output_directory(directory, [PAGE], force)
-    with atomic_path(target, force) as tmp:
-        tmp.write_text(text, encoding="utf-8")
+    with output_files(directory, [PAGE], force=force) as files:
+        files[PAGE].write(text.encode("utf-8"))
     return target, tables["events"].num_rows
