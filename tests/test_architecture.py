@@ -63,3 +63,12 @@ def test_validation_modules_stay_small() -> None:
         for p in (SRC / "validation").rglob("*.py")
     }
     assert {p: n for p, n in sizes.items() if n > 400} == {}
+
+
+def test_every_benchmark_is_smoke_run_by_ci() -> None:
+    """A benchmark that CI never runs rots: each script is run at a small size by .ci/run."""
+    root = Path(__file__).resolve().parents[1]
+    ci = (root / ".ci" / "run").read_text(encoding="utf-8")
+    scripts = sorted(p.name for p in (root / "benchmarks").glob("bench_*.py"))
+    assert scripts, "no benchmarks found"
+    assert [s for s in scripts if f"python benchmarks/{s} " not in ci] == []
