@@ -1,7 +1,7 @@
 """Peak memory of chrono validate and chrono diff as the dataset grows: the curves.
 
     python benchmarks/bench_memory.py [--sizes 1000000,10000000,100000000] --workdir DIR
-        [--no-diff] [--memory-limit 4G] [--batch-rows N]
+        [--commands validate,diff] [--memory-limit 4G] [--batch-rows N]
 
 For each N, the synthetic dataset of N events (benchmarks/synthetic.py, streamed: 100M
 events are never held in memory) is generated into ``DIR/synthetic-N`` (the next version,
@@ -90,10 +90,13 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="1000000,10000000,100000000")
     ap.add_argument("--workdir", type=Path, required=True, help="keep (and reuse) datasets here")
-    ap.add_argument("--no-diff", action="store_true", help="validate only")
+    ap.add_argument("--commands", default="validate,diff", help="which to measure")
     ap.add_argument("--memory-limit", default="4G", help="DuckDB's cap for the diff")
     ap.add_argument("--batch-rows", type=int, default=None, help="validate's batch (default)")
     args = ap.parse_args(argv)
+    commands = {c.strip() for c in args.commands.split(",") if c.strip()}
+    if not commands <= {"validate", "diff"}:
+        ap.error(f"--commands: validate and/or diff, not {args.commands!r}")
     sys.path.insert(0, str(HERE))
     from synthetic import generate
 
@@ -108,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     diff_params = f"LIMIT = {limit}\nSPILL = {str(spill)!r}"
     for n in (int(s) for s in args.sizes.split(",") if s.strip()):
         old, new = args.workdir / f"synthetic-{n}", args.workdir / f"synthetic-{n}-r1"
-        for d, revision in ((old, 0), *(() if args.no_diff else ((new, 1),))):
+        for d, revision in ((old, 0), *(((new, 1),) if "diff" in commands else ())):
             if not (d / "datapackage.json").is_file():
                 generate(d, n, revision=revision)
         rows, disk, raw = sizes(old)
@@ -119,9 +122,10 @@ def main(argv: list[str] | None = None) -> int:
             + ", ".join(f"{k} {v:,}" for k, v in rows.items())
             + f" rows; {mib(disk)} MiB on disk, {mib(raw)} MiB uncompressed"
         )
-        s = run(VALIDATE, validate_params, (old,))
-        print(line("validate", s, n, raw) + f"  {s.result}")
-        if not args.no_diff:
+        if "validate" in commands:
+            s = run(VALIDATE, validate_params, (old,))
+            print(line("validate", s, n, raw) + f"  {s.result}")
+        if "diff" in commands:
             s = run(DIFF, diff_params, (old, new))
             print(line("diff", s, n, raw) + f"  (DuckDB at most {args.memory_limit})")
             print(f"  diff found {s.result}")

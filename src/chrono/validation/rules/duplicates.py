@@ -117,20 +117,28 @@ class LikelyDuplicates:
                 )
         if events.rows < 2 or not self.has.any():
             return
-        sig, has = self.sig, self.has
+        # per event arrays are the state that grows with the events (8 bytes each for the
+        # key, made in place of the signatures): the rest is taken for the candidates only
+        key, has = self.sig, self.has
+        self.sig = self.has = None
         t_idx = events.codes("type", EVENT_TYPES)
         lo_a, hi_a = events.data["earliest"], events.data["latest"]
         usable = pc.and_(pc.and_(pc.is_valid(t_idx), pc.is_valid(lo_a)), pc.is_valid(hi_a))
-        use = has & np.asarray(usable.to_numpy(), dtype=bool)
-        typ = np.asarray(pc.fill_null(t_idx, 0).to_numpy(), dtype=np.uint64)
+        has &= np.asarray(usable.to_numpy(), dtype=bool)
         with np.errstate(over="ignore"):
-            key = sig * np.uint64(31) + typ
-        rows = maybe_shared(key, np.flatnonzero(use))
+            key *= np.uint64(31)
+            typ = np.asarray(pc.fill_null(t_idx, 0).to_numpy())  # a small integer type
+            # the uint64 loop (uint64 + int8 would be computed in float64)
+            np.add(key, typ, out=key, dtype=np.uint64, casting="unsafe")
+        rows = maybe_shared(key, np.flatnonzero(has))
+        del has
         if len(rows) < 2:
             return
-        lo = np.asarray(pc.fill_null(lo_a.cast(pa.int32()), 0).to_numpy(), dtype=np.int64)[rows]
-        hi = np.asarray(pc.fill_null(hi_a.cast(pa.int32()), 0).to_numpy(), dtype=np.int64)[rows]
+        at = pa.array(rows)
+        lo = np.asarray(pc.fill_null(pc.take(lo_a, at).cast(pa.int32()), 0).to_numpy(), np.int64)
+        hi = np.asarray(pc.fill_null(pc.take(hi_a, at).cast(pa.int32()), 0).to_numpy(), np.int64)
         k = key[rows]
+        del key
         order = np.lexsort((rows, lo, k))
         rows, lo, hi, k = rows[order], lo[order], hi[order], k[order]
         m = len(rows)
