@@ -361,3 +361,53 @@ def test_colour_only_on_a_terminal(versions: Path) -> None:
     coloured = CliRunner().invoke(main, ["diff", "a", "b", "-t", "places"], color=True)
     assert "\x1b[" not in plain.stdout
     assert "\x1b[32m  + gamma-port" in coloured.stdout or "\x1b[32m+ gamma-port" in coloured.stdout
+
+
+def test_memory_limit_and_spill_folder(versions: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """DuckDB's memory cap and spill folder: set by option or environment, the private
+    subfolder removed after the join, never DuckDB's own ``.tmp`` in the current folder."""
+    expected = invoke("a", "b", "--stat")
+    spill = versions / "spill"
+    got = invoke("a", "b", "--stat", "--memory-limit", "256M", "--temp-dir", str(spill))
+    assert got == expected and expected[0] == 1
+    assert spill.is_dir() and list(spill.iterdir()) == []
+    assert not (versions / ".tmp").exists()
+    code, out, err = invoke("a", "b", "--memory-limit", "lots")
+    assert (code, out) == (2, "")
+    assert err == "Error: --memory-limit: 'lots' is not a size (e.g. 500M, 8G)\n"
+    monkeypatch.setenv("CHRONO_DIFF_MEMORY_LIMIT", "lots")
+    code, out, err = invoke("a", "b")
+    assert (code, out) == (2, "")
+    assert err == "Error: CHRONO_DIFF_MEMORY_LIMIT: 'lots' is not a size (e.g. 500M, 8G)\n"
+    monkeypatch.setenv("CHRONO_DIFF_MEMORY_LIMIT", "1G")
+    assert invoke("a", "b", "--stat", "--memory-limit", "256M") == expected  # the option wins
+    (versions / "a-file").write_text("")
+    monkeypatch.setenv("CHRONO_DIFF_TEMP_DIR", str(versions / "a-file"))
+    code, out, err = invoke("a", "b")
+    assert (code, out) == (3, "")
+    assert err.startswith(f"Error: {versions / 'a-file'}: cannot spill there: ")
+    assert err.count("\n") == 1
+
+
+def test_duckdb_connections_are_capped_and_spill_privately(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chrono.diffing.duck import Spill, connect, default_memory_limit
+
+    monkeypatch.setenv("CHRONO_DIFF_MEMORY_LIMIT", "300M")
+    monkeypatch.setenv("CHRONO_DIFF_TEMP_DIR", str(tmp_path / "spill"))
+    with connect() as con:
+        [(limit, folder)] = con.execute(
+            "SELECT current_setting('memory_limit'), current_setting('temp_directory')"
+        ).fetchall()
+        assert limit == "300.0 MiB"
+        assert Path(folder).parent == tmp_path / "spill" and Path(folder).is_dir()
+    assert not Path(folder).exists()
+    monkeypatch.delenv("CHRONO_DIFF_MEMORY_LIMIT")
+    monkeypatch.delenv("CHRONO_DIFF_TEMP_DIR")
+    assert Spill.from_env() == Spill(None, None)
+    with connect(Spill(None, tmp_path / "other")) as con:
+        [(limit,)] = con.execute("SELECT current_setting('memory_limit')").fetchall()
+    gib = default_memory_limit() / 2**30
+    number, unit = limit.split()
+    assert unit == "GiB" and abs(float(number) - gib) < 0.1 and gib >= 1

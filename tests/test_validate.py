@@ -1087,7 +1087,7 @@ def test_candidate_rows_include_every_repeated_key(keys: list[int], data: st.Dat
     repeats, in order, and drops a row only when its key is single."""
     import numpy as np
 
-    from chrono.validation.cross_rules import _maybe_shared
+    from chrono.validation.kernels import maybe_shared
 
     key = np.array(keys, dtype=np.uint64)
     rows = np.array(
@@ -1096,7 +1096,7 @@ def test_candidate_rows_include_every_repeated_key(keys: list[int], data: st.Dat
     )
     picked = [keys[r] for r in rows]
     repeated = {r for r in rows if picked.count(keys[r]) > 1}
-    got = _maybe_shared(key, rows).tolist()
+    got = maybe_shared(key, rows).tolist()
     assert got == sorted(got) and set(got) <= set(rows.tolist())
     assert repeated <= set(got)
 
@@ -1142,8 +1142,8 @@ def test_sorted_unique_key_check_agrees_with_python(rows: list, chunk: int) -> N
     """The fast primary-key check (ranks of dictionary columns, trailing integer columns
     folded into one) says 'strictly increasing' exactly when Python's tuple order does."""
     from chrono.model.tables import TABLES
-    from chrono.validation.table import Loaded
-    from chrono.validation.table_rules import _orderable, _strictly_increasing
+    from chrono.validation.batch import Batch
+    from chrono.validation.kernels import orderable, strictly_increasing
 
     def column(values: list[str]) -> pa.ChunkedArray:
         # each chunk its own dictionary, as each Parquet row group has
@@ -1158,7 +1158,7 @@ def test_sorted_unique_key_check_agrees_with_python(rows: list, chunk: int) -> N
             "role": column(role),
         }
     )
-    t = Loaded(
+    t = Batch(
         TABLES["participants"],
         Path("participants.parquet"),
         data,
@@ -1167,14 +1167,14 @@ def test_sorted_unique_key_check_agrees_with_python(rows: list, chunk: int) -> N
     )
     expected = all(a < b for a, b in itertools.pairwise(rows))
     assert (
-        _strictly_increasing([_orderable(t, k) for k in ("event_id", "actor_id", "role")])
+        strictly_increasing([orderable(t.data[k]) for k in ("event_id", "actor_id", "role")])
         is expected
     )
 
 
 def test_text_check_of_dictionary_columns() -> None:
     """Each distinct dictionary is checked for UTF-8 once; indices must fall inside it."""
-    from chrono.validation.reading import _check_text
+    from chrono.validation.reading import check_text
 
     def strings(*raw: bytes) -> pa.Array:
         offsets = [0]
@@ -1190,11 +1190,11 @@ def test_text_check_of_dictionary_columns() -> None:
     bad_text = pa.DictionaryArray.from_arrays(pa.array([0], pa.int32()), strings(b"p\xff"))
     outside = pa.DictionaryArray.from_arrays(pa.array([0, 2], pa.int32()), good, safe=False)
     path = Path("claims.parquet")
-    assert _check_text(path, pa.chunked_array([ok, ok])) is None
-    message = _check_text(path, pa.chunked_array([ok, bad_text]))
+    assert check_text(path, pa.chunked_array([ok, ok])) is None
+    message = check_text(path, pa.chunked_array([ok, bad_text]))
     assert message is not None and message.startswith("claims.parquet: unreadable Parquet: ")
     assert "UTF8" in message or "UTF-8" in message, message
-    assert _check_text(path, pa.chunked_array([ok, outside])) == (
+    assert check_text(path, pa.chunked_array([ok, outside])) == (
         "claims.parquet: unreadable Parquet: dictionary index 2 out of bounds"
     )
 
@@ -1209,14 +1209,14 @@ def test_text_check_of_dictionary_columns() -> None:
     ],
 )
 def test_text_check_of_plain_columns(raw: bytes, offsets: list[int], ok: bool) -> None:
-    from chrono.validation.reading import _check_text
+    from chrono.validation.reading import check_text
 
     chunk = pa.Array.from_buffers(
         pa.string(),
         len(offsets) - 1,
         [None, pa.array(offsets, pa.int32()).buffers()[1], pa.py_buffer(raw)],
     )
-    message = _check_text(Path("events.parquet"), pa.chunked_array([chunk, chunk.slice(1)]))
+    message = check_text(Path("events.parquet"), pa.chunked_array([chunk, chunk.slice(1)]))
     assert (message is None) is ok, message
     if not ok:
         assert message is not None and message.startswith("events.parquet: unreadable Parquet: ")
@@ -1258,11 +1258,11 @@ def test_ids_judged_from_their_bytes_agree_with_the_pattern(
     import re
 
     from chrono.model.tables import SLUG
-    from chrono.validation.table import _all_slugs
+    from chrono.validation.kernels import all_slugs
 
     chunk = pa.array(values, pa.string()).slice(min(cut, len(values)))
     regex = all(v is None or re.fullmatch(SLUG, v) for v in chunk.to_pylist())
-    assert _all_slugs(chunk) is (regex and len(chunk) > 0)
+    assert all_slugs(chunk) is (regex and len(chunk) > 0)
 
 
 def test_id_pattern_failures_found_after_the_byte_check(mini: Path) -> None:

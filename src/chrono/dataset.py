@@ -247,12 +247,13 @@ class Dataset:
             raise DatasetError(f"{self.resource(table).file}: {safeio.reason(exc)}") from None
         return h.hexdigest(), size
 
-    def parquet_file(self, table: str) -> pq.ParquetFile:
-        """The table's Parquet file (footer read), or DatasetError."""
+    def parquet_file(self, table: str, **kw: Any) -> pq.ParquetFile:
+        """The table's Parquet file (footer read), or DatasetError; ``kw`` as
+        ``pyarrow.parquet.ParquetFile`` takes them (``read_dictionary=[...]``)."""
         import pyarrow.parquet as pq
 
         with self._reading(table):
-            return pq.ParquetFile(self.source(table))
+            return pq.ParquetFile(self.source(table), **kw)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def read_table(self, table: str, columns: list[str] | None = None, **kw: Any) -> pa.Table:

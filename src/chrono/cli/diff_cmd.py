@@ -84,6 +84,20 @@ def _sides(args: tuple[str, ...]) -> tuple[str, str | None]:
     show_default=True,
     help="Join engine: DuckDB when installed (auto), or Arrow compute. Same report.",
 )
+@click.option(
+    "--memory-limit",
+    metavar="SIZE",
+    default=None,
+    help="Memory DuckDB's joins may use before spilling to disk, e.g. 4G (also "
+    "CHRONO_DIFF_MEMORY_LIMIT). Default: half the machine's memory.",
+)
+@click.option(
+    "--temp-dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Folder DuckDB spills to; a private subfolder is made and removed (also "
+    "CHRONO_DIFF_TEMP_DIR). Default: the system's temporary folder.",
+)
 @MAX_FILE_SIZE
 def diff(
     revisions: tuple[str, ...],
@@ -94,6 +108,8 @@ def diff(
     stat: bool,
     limit: int | None,
     engine: str,
+    memory_limit: str | None,
+    temp_dir: str | None,
 ) -> None:
     """Show what changed between two versions of a chronology.
 
@@ -114,6 +130,14 @@ def diff(
         if name not in TABLE_NAMES:
             fail(f"--table {name}: no such table (tables: {', '.join(TABLE_NAMES)})", EXIT_USAGE)
     old, new = _sides(revisions)
+    memory: int | None = None
+    if memory_limit is not None:
+        from chrono.safeio import parse_size
+
+        try:
+            memory = parse_size(memory_limit)
+        except ValueError as exc:
+            fail(f"--memory-limit: {exc}", EXIT_USAGE)
     try:
         if new is None:
             from chrono.diffing.inputs import is_revision
@@ -129,7 +153,14 @@ def diff(
         else:
             new_side = new
         result = run(
-            old, new_side, tables=tables or None, ignore=ignore, dataset=dataset, engine=engine
+            old,
+            new_side,
+            tables=tables or None,
+            ignore=ignore,
+            dataset=dataset,
+            engine=engine,
+            memory_limit=memory,
+            temp_dir=temp_dir,
         )
     except (DiffError, InputError) as exc:
         fail(str(exc), EXIT_UNREADABLE)

@@ -168,13 +168,23 @@ def _ids(table: pa.Table, idx: Index, column: str = "id") -> list[str]:
     return [str(v) for v in py_values(table.column(column).take(from_np(idx)))]
 
 
-def _claim_links(src: TableSource) -> pa.Table | None:
-    """The event_id and source_id columns of a whole claims table."""
+def _claim_links(src: TableSource, sources: pa.Array) -> pa.Table | None:
+    """The event_id and source_id of the claims that cite one of ``sources``, read a row
+    group at a time (a claims table of hundreds of millions of rows is never held whole)."""
     columns = ["event_id", "source_id"]
     if isinstance(src, pa.Table):
-        return src.select(columns) if set(columns) <= set(src.column_names) else None
+        if not set(columns) <= set(src.column_names):
+            return None
+        links = src.select(columns)
+        return links.filter(pc.is_in(links.column("source_id"), sources))
     try:
-        return src.read(columns)
+        parts = [
+            batch.filter(pc.is_in(batch.column("source_id"), sources))
+            for batch in src.batches(columns)
+        ]
+        if parts and parts[0].num_columns != len(columns):
+            return None
+        return pa.Table.from_batches(parts) if parts else None
     except (DiffError, KeyError):
         return None
 
@@ -214,10 +224,9 @@ def _provenance(d: DatasetDiff) -> list[EventProvenance]:
             for side in d.claims:
                 if side is None:
                     continue
-                links = _claim_links(side)
-                if links is None:
+                sel = _claim_links(side, pa.array(touched, pa.string()))
+                if sel is None:
                     continue
-                sel = links.filter(pc.is_in(links.column("source_id"), pa.array(touched)))
                 for ev, sid in zip(
                     py_values(sel.column("event_id")),
                     py_values(sel.column("source_id")),
@@ -270,6 +279,8 @@ def diff(
     dataset: str | Path | None = None,
     cwd: Path | None = None,
     engine: str = "auto",
+    memory_limit: int | None = None,
+    temp_dir: str | Path | None = None,
 ) -> DatasetDiff:
     """Compare two versions of a chronology.
 
@@ -291,12 +302,16 @@ def diff(
 
     ``engine``: ``duckdb`` (a parallel full outer join; the default when DuckDB is
     installed), ``arrow`` (Arrow compute and numpy), or ``auto``. Both give the same report.
+    DuckDB's joins use at most ``memory_limit`` bytes (default: ``CHRONO_DIFF_MEMORY_LIMIT``,
+    else half the machine's memory) and spill the rest under ``temp_dir`` (default:
+    ``CHRONO_DIFF_TEMP_DIR``, else the system's temporary folder).
     """
     from chrono.diffing import duck
 
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r} (engines: {', '.join(ENGINES)})")
     use_duck = engine == "duckdb" or (engine == "auto" and duck.available())
+    spill = duck.Spill.from_env(memory_limit, temp_dir) if use_duck else None
     wanted = tuple(tables) if tables else None
     if wanted:
         unknown = [t for t in wanted if t not in TABLES]
@@ -345,7 +360,7 @@ def diff(
             None,
         )
         if use_duck:
-            matched = duck.match_duckdb(name, ta, tb, keys, drop)
+            matched = duck.match_duckdb(name, ta, tb, keys, drop, spill)
         else:
             matched = match_arrow(name, load(ta), load(tb), keys, drop)
         td = finish(

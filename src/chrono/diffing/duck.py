@@ -10,6 +10,13 @@ shared with the Arrow engine.
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -19,6 +26,84 @@ import pyarrow.compute as pc
 from chrono.diffing.arrays import common_type, from_np, to_np
 from chrono.diffing.core import DiffError, Matched, Pairs, conform_pair, key_codes
 from chrono.diffing.inputs import TableSource
+
+#: Environment variables for DuckDB's memory cap and spill folder (``chrono diff
+#: --memory-limit``, ``--temp-dir`` take precedence).
+MEMORY_LIMIT_ENV = "CHRONO_DIFF_MEMORY_LIMIT"
+TEMP_DIR_ENV = "CHRONO_DIFF_TEMP_DIR"
+
+
+@dataclass(frozen=True)
+class Spill:
+    """How much memory DuckDB may use for a join, and where it writes what does not fit.
+
+    ``memory_limit`` in bytes (None: half the machine's memory, :func:`default_memory_limit`);
+    ``temp_dir`` a folder under which each join gets a private subfolder, removed after it
+    (None: the system's temporary folder). DuckDB's own defaults are 80% of the memory and
+    ``.tmp`` in the current folder: too much on a shared runner, and a folder dropped into
+    whatever repository chrono runs in.
+    """
+
+    memory_limit: int | None = None
+    temp_dir: Path | None = None
+
+    @classmethod
+    def from_env(cls, memory_limit: int | None = None, temp_dir: str | Path | None = None) -> Spill:
+        """The given settings, else ``CHRONO_DIFF_MEMORY_LIMIT`` and ``CHRONO_DIFF_TEMP_DIR``
+        (ValueError for a size that does not parse)."""
+        from chrono.safeio import parse_size
+
+        if memory_limit is None and os.environ.get(MEMORY_LIMIT_ENV, "").strip():
+            try:
+                memory_limit = parse_size(os.environ[MEMORY_LIMIT_ENV])
+            except ValueError as exc:
+                raise ValueError(f"{MEMORY_LIMIT_ENV}: {exc}") from None
+        if temp_dir is None and os.environ.get(TEMP_DIR_ENV, "").strip():
+            temp_dir = os.environ[TEMP_DIR_ENV]
+        return cls(memory_limit, Path(temp_dir) if temp_dir is not None else None)
+
+
+def default_memory_limit() -> int:
+    """Half the memory of the machine (or of the container's cgroup, when lower), at least
+    1 GiB: the join shares the machine with the rest of the diff and other work."""
+    total = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    try:
+        raw = Path("/sys/fs/cgroup/memory.max").read_text().strip()
+        if raw.isdigit():
+            total = min(total, int(raw))
+    except OSError:
+        pass
+    return max(total // 2, 1 << 30)
+
+
+@contextmanager
+def connect(spill: Spill | None = None) -> Iterator[Any]:
+    """A DuckDB connection capped at ``spill.memory_limit``, spilling into a private folder
+    that is removed with the connection."""
+    import duckdb
+
+    spill = spill or Spill.from_env()
+    limit = spill.memory_limit if spill.memory_limit is not None else default_memory_limit()
+    parent = spill.temp_dir
+    try:
+        if parent is not None:
+            parent.mkdir(parents=True, exist_ok=True)
+        tmp = tempfile.mkdtemp(prefix="chrono-diff-", dir=parent)
+    except OSError as exc:
+        from chrono.safeio import reason
+
+        where = parent or tempfile.gettempdir()
+        raise DiffError(f"{where}: cannot spill there: {reason(exc)}") from None
+    try:
+        con = duckdb.connect(
+            config={"memory_limit": f"{max(limit, 1 << 20)}B", "temp_directory": tmp}
+        )
+        try:
+            yield con
+        finally:
+            con.close()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def available() -> bool:
@@ -112,7 +197,12 @@ def _join_rows(profile: str) -> int | None:
 
 
 def match_duckdb(
-    name: str, old: TableSource, new: TableSource, keys: tuple[str, ...], ignore: set[str]
+    name: str,
+    old: TableSource,
+    new: TableSource,
+    keys: tuple[str, ...],
+    ignore: set[str],
+    spill: Spill | None = None,
 ) -> Matched:
     """Pair rows with one DuckDB full outer join that returns only the rows that differ.
 
@@ -121,6 +211,9 @@ def match_duckdb(
     ``rows(old) + added`` and ``rows(new) + removed`` rows, and DuckDB's profile of the
     query says how many it yielded. When the counts disagree, or the profile cannot tell,
     ``_duplicate`` looks for the repeated key itself (a GROUP BY per side).
+
+    DuckDB works within ``spill.memory_limit`` and writes what does not fit to a private
+    folder (:class:`Spill`, :func:`connect`).
     """
     import duckdb
 
@@ -150,59 +243,57 @@ def match_duckdb(
         [f"a.{_quote(c)} AS a{i}" for i, c in enumerate(s_old.names)]
         + [f"b.{_quote(c)} AS b{i}" for i, c in enumerate(s_new.names)]
     )
-    con = duckdb.connect()
     try:
-        con.execute("SET enable_progress_bar = false")
-        try:
-            con.execute("PRAGMA enable_profiling = 'no_output'")
-            con.execute("PRAGMA profiling_mode = 'standard'")
-        except duckdb.Error:
-            pass  # no profile: the keys are then checked by a query of their own
-        src_a, src_b = _source(con, "old_table", old), _source(con, "new_table", new)
-        # a row with a null key matches nothing: it comes back unpaired and is reported
-        query = f"""
-            SELECT {outputs}, a.__chrono_in AS in_old, b.__chrono_in AS in_new, {bits} AS m
-            FROM (SELECT *, true AS __chrono_in FROM {src_a}) a
-            FULL OUTER JOIN (SELECT *, true AS __chrono_in FROM {src_b}) b ON {on}
-            WHERE a.__chrono_in IS NULL OR b.__chrono_in IS NULL OR {wanted}
-        """
-        rel = con.sql(query)
-        # DuckDB 2 names it to_arrow_table; 1.x has arrow()
-        result = rel.to_arrow_table() if hasattr(rel, "to_arrow_table") else rel.arrow()
-        try:
-            joined = _join_rows(con.get_profiling_information(format="json"))
-        except (duckdb.Error, AttributeError, TypeError):
-            joined = None
+        with connect(spill) as con:
+            con.execute("SET enable_progress_bar = false")
+            try:
+                con.execute("PRAGMA enable_profiling = 'no_output'")
+                con.execute("PRAGMA profiling_mode = 'standard'")
+            except duckdb.Error:
+                pass  # no profile: the keys are then checked by a query of their own
+            src_a, src_b = _source(con, "old_table", old), _source(con, "new_table", new)
+            # a row with a null key matches nothing: it comes back unpaired and is reported
+            query = f"""
+                SELECT {outputs}, a.__chrono_in AS in_old, b.__chrono_in AS in_new, {bits} AS m
+                FROM (SELECT *, true AS __chrono_in FROM {src_a}) a
+                FULL OUTER JOIN (SELECT *, true AS __chrono_in FROM {src_b}) b ON {on}
+                WHERE a.__chrono_in IS NULL OR b.__chrono_in IS NULL OR {wanted}
+            """
+            rel = con.sql(query)
+            # DuckDB 2 names it to_arrow_table; 1.x has arrow()
+            result = rel.to_arrow_table() if hasattr(rel, "to_arrow_table") else rel.arrow()
+            try:
+                joined = _join_rows(con.get_profiling_information(format="json"))
+            except (duckdb.Error, AttributeError, TypeError):
+                joined = None
 
-        in_old = to_np(pc.is_valid(result.column("in_old")), np.bool_)
-        in_new = to_np(pc.is_valid(result.column("in_new")), np.bool_)
-        width_old, width_new = len(s_old.names), len(s_new.names)  # a0.., then b0..
-        a_rows = _typed(result.select(list(range(width_old))), s_old)
-        b_rows = _typed(result.select(list(range(width_old, width_old + width_new))), s_new)
-        both = in_old & in_new
-        removed = a_rows.filter(from_np(in_old & ~in_new))
-        added = b_rows.filter(from_np(in_new & ~in_old))
-        ch_old, ch_new = a_rows.filter(from_np(both)), b_rows.filter(from_np(both))
-        raw_old = pa.concat_tables([removed, ch_old])
-        raw_new = pa.concat_tables([added, ch_new])
-        expected = (rows_of(old) + len(added), rows_of(new) + len(removed))
-        if (
-            joined is None
-            or (joined, joined) != expected
-            or _repeats(raw_old, keys)
-            or _repeats(raw_new, keys)
-        ):
-            _duplicate(con, src_a, keys, "old", name)
-            _duplicate(con, src_b, keys, "new", name)
-        for side, table in (("old", raw_old), ("new", raw_new)):
-            if any(table.column(k).null_count for k in keys):
-                raise DiffError(
-                    f"{side}: {name}: a primary key column ({', '.join(keys)}) holds a null"
-                )
+            in_old = to_np(pc.is_valid(result.column("in_old")), np.bool_)
+            in_new = to_np(pc.is_valid(result.column("in_new")), np.bool_)
+            width_old, width_new = len(s_old.names), len(s_new.names)  # a0.., then b0..
+            a_rows = _typed(result.select(list(range(width_old))), s_old)
+            b_rows = _typed(result.select(list(range(width_old, width_old + width_new))), s_new)
+            both = in_old & in_new
+            removed = a_rows.filter(from_np(in_old & ~in_new))
+            added = b_rows.filter(from_np(in_new & ~in_old))
+            ch_old, ch_new = a_rows.filter(from_np(both)), b_rows.filter(from_np(both))
+            raw_old = pa.concat_tables([removed, ch_old])
+            raw_new = pa.concat_tables([added, ch_new])
+            expected = (rows_of(old) + len(added), rows_of(new) + len(removed))
+            if (
+                joined is None
+                or (joined, joined) != expected
+                or _repeats(raw_old, keys)
+                or _repeats(raw_new, keys)
+            ):
+                _duplicate(con, src_a, keys, "old", name)
+                _duplicate(con, src_b, keys, "new", name)
+            for side, table in (("old", raw_old), ("new", raw_new)):
+                if any(table.column(k).null_count for k in keys):
+                    raise DiffError(
+                        f"{side}: {name}: a primary key column ({', '.join(keys)}) holds a null"
+                    )
     except duckdb.Error as exc:
         raise DiffError(f"{name}: {str(exc).splitlines()[0]}") from None
-    finally:
-        con.close()
 
     bitmask = to_np(result.column("m").filter(from_np(both)))
     sub_old = raw_old.drop_columns([c for c in raw_old.column_names if c in ignore])

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import subprocess
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeAlias
@@ -46,6 +46,14 @@ class HeldTable:
     def read(self, columns: list[str] | None = None) -> pa.Table:
         table: pa.Table = self._read(lambda: pq.read_table(self.source, columns=columns))
         return table
+
+    def batches(self, columns: list[str]) -> Iterator[pa.RecordBatch]:
+        """The table's ``columns`` a row group at a time (DiffError when unreadable)."""
+        try:
+            yield from pq.ParquetFile(self.source).iter_batches(columns=columns)
+        except (pa.ArrowException, OSError, ValueError) as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise DiffError(f"{self.shown}: unreadable Parquet: {reason}") from None
 
     def schema(self) -> pa.Schema:
         schema: pa.Schema = self._read(lambda: pq.read_schema(self.source))

@@ -1,120 +1,48 @@
-"""The validator: reads a dataset once, column by column, and applies every rule vectorised.
+"""The validator: reads a dataset a batch at a time and applies every rule vectorised.
 
 Order of work: the descriptor; the files' sha256 and sizes (in a background thread, while
-the tables are read); each table's Parquet footer (row count, column types, null counts
-from the statistics); then only the columns the rules need. While the next table is read,
-two worker threads (``_Checks``) check the text of the tables already read, run their
-per-table rules (nulls, patterns, vocabularies, primary keys, EDTF and its derived
-columns) and the cross-table rules whose tables are all read (foreign keys, provenance,
-parents, duplicates). Cross-table rules map each referencing row to its referenced row once
-with ``pyarrow.compute.index_in`` and gather the referenced columns with ``take``: no
-Python loop over rows, no row objects.
+the tables are read); then each table in model order (places, actors, sources, events,
+participants, claims): its Parquet footer (the structure rules), then its batches (whole
+row groups, :data:`BATCH_ROWS` rows at most), read ahead by a thread while the rules run on
+the batch before. Each batch's text is checked, then every rule that sees the table's rows
+runs on it (:mod:`chrono.validation.schedule`); a table that later tables reference keeps
+the columns their rules declare (:class:`~chrono.validation.state.Keeper`), and its ids
+for looking references up. After a table's last batch, the rules that carry state across
+batches finish (duplicate keys, supporting claims, likely duplicates...).
 
-This module schedules the work; ``reading`` reads (files, footers, columns, text),
-``table`` holds a table as the rules see it and records findings, ``table_rules`` and
-``cross_rules`` are the rules.
+Memory is what one batch needs, plus that per-key state: nothing of participants and
+claims but a few bytes per event (docs/validate.md).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
-
-import pyarrow as pa
-import pyarrow.compute as pc
+from typing import Any, TypeVar
 
 from chrono.curation import has_curated_sources
 from chrono.dataset import Dataset
 from chrono.model.tables import TABLES
-from chrono.model.vocabularies import CORE, Vocabularies, VocabularyError
 from chrono.package import DESCRIPTOR, DatasetError, resolve
 from chrono.safeio import InputError
-from chrono.validation.cross_rules import (
-    _claim_rules,
-    _duplicates,
-    _lookup,
-    _parents,
-    _published,
-    _ref_index,
-)
-from chrono.validation.publication_rules import echoed_publication_dates, stale_plans
-from chrono.validation.reading import _check_text, freshness, integrity, load_table, start_hashing
-from chrono.validation.report import Finding, Report
-from chrono.validation.rules import RULES
+from chrono.validation import schedule
+from chrono.validation.batch import Batch
+from chrono.validation.findings import relative
+from chrono.validation.reading import TableReader, check_text
+from chrono.validation.report import Report
+from chrono.validation.rules import curated, integrity, structure, vocabularies
 from chrono.validation.sources import check_sources
-from chrono.validation.table import Loaded, _mask_count, _rel
-from chrono.validation.table_rules import _per_table
+from chrono.validation.state import KeyIndex, Run
 
 Progress = Callable[[str], None]
 
+#: Rows per batch: the build writes row groups of 2^20 rows, so a batch is a row group.
+BATCH_ROWS = 1 << 20
 
-#: Rule tasks run on two threads: Arrow compute and numpy release the GIL.
-_WORKERS = 2
-
-
-class _Checks:
-    """Rule tasks running in a thread pool, each into its own report, merged in order.
-
-    Tasks are submitted in the order their inputs are ready (a table's rules as soon as it
-    is read, while the next one is read); a task only waits for tasks submitted before it,
-    so two workers cannot wait for each other. The findings do not depend on the timing:
-    each task's report is merged in submission order and ``Report.finish`` sorts examples.
-    """
-
-    def __init__(self, pool: ThreadPoolExecutor, max_examples: int) -> None:
-        self.pool = pool
-        self.max_examples = max_examples
-        self.text: dict[str, list[Future[str | None]]] = {}  # UTF-8 checks, per column
-        self.tasks: list[Future[tuple[Report, Any]]] = []
-
-    def check_text(self, t: Loaded, raw: pa.Table) -> None:
-        self.text[t.spec.name] = [self.pool.submit(_check_text, t.path, c) for c in raw.columns]
-
-    def valid_text(self, *tables: Loaded) -> bool:
-        return all(f.result() is None for t in tables for f in self.text[t.spec.name])
-
-    def run(
-        self, fn: Callable[..., Any], *args: Any, needs: tuple[Loaded, ...] = ()
-    ) -> Future[Any]:
-        """Run ``fn(report, *args)`` once ``needs`` are known to hold valid text.
-
-        An argument that is a future (of an earlier task) is replaced by its value.
-        """
-
-        def task() -> Any:
-            out = Report("", "", max_examples=self.max_examples)
-            if not self.valid_text(*needs):
-                return out, None
-            # results of earlier tasks (a reference index): None when it could not be made
-            values = [self.value(a) if isinstance(a, Future) else a for a in args]
-            if any(v is None for v in values):
-                return out, None
-            return out, fn(out, *values)
-
-        fut = self.pool.submit(task)
-        self.tasks.append(fut)
-        return fut
-
-    def value(self, fut: Future[Any]) -> Any:
-        return fut.result()[1]
-
-    def text_fatal(self) -> str | None:
-        """Why the first table whose text is not UTF-8 cannot be read, if one is not."""
-        for futures in self.text.values():
-            for fut in futures:
-                if (fatal := fut.result()) is not None:
-                    return fatal
-        return None
-
-    def merge_into(self, report: Report) -> None:
-        for fut in self.tasks:
-            part, _ = fut.result()
-            for code, res in part.results.items():
-                report.add_many(code, res.count, res.examples)
+T = TypeVar("T")
 
 
 def expand(path: str | Path) -> list[Path]:
@@ -135,12 +63,14 @@ def validate(
     sources: str | Path | None = None,
     max_examples: int = 5,
     progress: Progress | None = None,
+    batch_rows: int | None = BATCH_ROWS,
 ) -> Report:
     """Validate one dataset (a bundled name, a directory, a ``datapackage.json``, or an
     opened :class:`~chrono.dataset.Dataset`).
 
     Never raises for bad or unreadable data: an input that cannot be read sets
-    ``Report.fatal`` (the CLI exits 3), findings go to ``Report.results``.
+    ``Report.fatal`` (the CLI exits 3), findings go to ``Report.results``. ``batch_rows``:
+    the most rows read at once (None: each table whole); the report is the same.
 
     >>> import chrono
     >>> report = chrono.validate("russia-china-summits")
@@ -150,6 +80,8 @@ def validate(
     'no/such/dataset: no such dataset directory or datapackage.json'
     """
     say = progress or (lambda _msg: None)
+    if batch_rows is not None and batch_rows < 1:
+        raise ValueError(f"batch_rows must be at least 1, not {batch_rows}")
     try:
         directory = path.root if isinstance(path, Dataset) else resolve(path)
     except DatasetError as exc:
@@ -158,19 +90,7 @@ def validate(
     try:
         # lexists: a descriptor that is a broken symlink or a loop is there, and unreadable
         if has_curated_sources(directory) and not os.path.lexists(directory / DESCRIPTOR):
-            report.add(
-                Finding(
-                    "CHR604",
-                    RULES["CHR604"].severity,
-                    None,
-                    None,
-                    None,
-                    None,
-                    f"not built: no {DESCRIPTOR} beside the curated sources; run chrono build",
-                    _rel(directory / "dataset.yaml"),
-                    1,
-                )
-            )
+            curated.not_built(report, directory, DESCRIPTOR)
             say("checking the curated sources")
             check_sources(report, directory)
             report.finish()
@@ -181,7 +101,7 @@ def validate(
             report.fatal = str(exc)
             return report
         try:
-            return _validate(report, ds, sources, say)
+            return _validate(report, ds, sources, say, batch_rows)
         finally:
             if ds is not path:
                 ds.close()
@@ -191,183 +111,186 @@ def validate(
         return report
 
 
-def _validate(report: Report, ds: Dataset, sources: str | Path | None, say: Progress) -> Report:
+def _validate(
+    report: Report,
+    ds: Dataset,
+    sources: str | Path | None,
+    say: Progress,
+    batch_rows: int | None,
+) -> Report:
     directory = ds.root
     report.dataset = ds.name
-    if freshness(report, ds):
+    if curated.stale(report, ds):
         # the tables describe older sources: check what the sources say now
         say("checking the curated sources")
         check_sources(report, directory)
         report.finish()
         return report
-    with ThreadPoolExecutor(max_workers=1) as hasher, ThreadPoolExecutor(_WORKERS) as pool:
-        hashes = start_hashing(hasher, ds)
-        checks = _Checks(pool, report.max_examples)
-        loaded: dict[str, Loaded] = {}
+    structure.duplicate_resources(report, ds)
+    run = Run(
+        ds,
+        report.max_examples,
+        vocabularies.declared(report, directory, dict(ds.descriptor)),
+        Path(sources) if sources is not None else None,
+        batch_rows=batch_rows,
+    )
+    found = Report("", "", max_examples=report.max_examples)  # the rules' findings
+    with ThreadPoolExecutor(1) as hasher, Threads() as threads:
+        hashes = integrity.start_hashing(hasher, ds)
         try:
-            say("reading tables")
-            loaded = _load_all(report, ds, sources is not None, checks)
+            _read_all(report, ds, run, threads, say)
+            found = threads.findings(report.max_examples)
         except DatasetError as exc:
-            report.fatal = str(exc)
-        say("checking tables, references and provenance")
-        # text that is not UTF-8 ends the run (it is found before any later table is read)
-        text_fatal = checks.text_fatal()
-        if text_fatal is not None:
-            report.fatal = text_fatal
-        elif report.fatal is None:
-            checks.merge_into(report)
+            report.fatal = report.fatal or str(exc)
         say("checking files")
-        integrity(report, ds, hashes)
+        integrity.check_files(report, ds, hashes)
     if report.fatal is not None:
         report.finish()
         return report
-    _empty(report, ds, loaded)
-    if sources is None:
-        _unchecked_quotes(report, loaded)
-    else:
-        say("checking quotes")
-        from chrono.validation.quotes import check_quotes
-
-        check_quotes(report, loaded, Path(sources))
+    report.merge(found)
+    report.notes.extend(found.notes)
+    events = run.readers.get("events")
+    if events is not None:
+        structure.empty_curated(report, ds, events.path, events.rows)
     report.finish()
     _locate(report, directory)
     return report
 
 
-def _empty(report: Report, ds: Dataset, loaded: dict[str, Loaded]) -> None:
-    """CHR109: a curated dataset whose events table is empty was built from broken sources
-    (no ``events/`` folder, or no ``.yaml`` file in it)."""
-    events = loaded.get("events")
-    if events is None or events.rows or not ds.curated:
-        return
-    report.add(
-        Finding(
-            "CHR109",
-            RULES["CHR109"].severity,
-            "events",
-            None,
-            None,
-            0,
-            "a curated dataset with no events: its events/ folder is missing or holds no "
-            "<id>.yaml file (chrono build refuses to write such a dataset)",
-            _rel(events.path),
-        )
-    )
+class Threads:
+    """The threads of a run besides the main one, each with its own findings.
+
+    ``reader`` reads the next batch (and checks its text) while the rules run on the one
+    before; ``lane`` runs the rules without state on a batch while the main thread runs the
+    rules with state (which see the batches in order) and keeps what later tables need;
+    ``finisher`` finishes a table's rules with state while the next table is read. Arrow
+    compute and numpy release the GIL, so the threads share the two cores. Each thread
+    writes its own report, merged at the end: the findings do not depend on the timing
+    (``Report.finish`` orders the examples).
+    """
+
+    def __init__(self) -> None:
+        self.reader = ThreadPoolExecutor(1, thread_name_prefix="chrono-read")
+        self.lane = ThreadPoolExecutor(1, thread_name_prefix="chrono-rules")
+        self.finisher = ThreadPoolExecutor(1, thread_name_prefix="chrono-finish")
+        self.parts = {name: Report("", "") for name in ("main", "lane", "finisher")}
+        self.finishing: list[Future[None]] = []
+
+    def findings(self, max_examples: int) -> Report:
+        """Every finding of the run, once every table is finished."""
+        for fut in self.finishing:
+            fut.result()
+        out = Report("", "", max_examples=max_examples)
+        for part in self.parts.values():
+            out.merge(part)
+            out.notes.extend(part.notes)
+        return out
+
+    def __enter__(self) -> Threads:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for pool in (self.reader, self.lane, self.finisher):
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _names_texts(sources: Loaded) -> bool:
-    """Some source names a local copy of its text."""
-    return sources.has("text") and sources.data["text"].null_count < sources.rows
+def _ahead(pool: ThreadPoolExecutor, items: Iterator[T]) -> Iterator[T]:
+    """``items``, each read on ``pool`` while the one before is being used."""
+    end = object()
+    pending = pool.submit(next, items, end)
+    while (item := pending.result()) is not end:
+        pending = pool.submit(next, items, end)
+        yield item  # type: ignore[misc]
 
 
-def _unchecked_quotes(report: Report, loaded: dict[str, Loaded]) -> None:
-    """A note when quotes cite local texts but no --sources folder was given."""
-    claims, sources = loaded.get("claims"), loaded.get("sources")
-    if claims is None or sources is None or not sources.has("id", "text"):
-        return
-    if not claims.has("quote", "source_id") or not _names_texts(sources):
-        return
-    with_text = pc.is_valid(sources.data["text"]).combine_chunks()
-    idx = _lookup(claims.data["source_id"], sources.combined("id"))
-    count = _mask_count(pc.and_(pc.is_valid(claims.data["quote"]), pc.take(with_text, idx)))
-    if count:
-        report.notes.append(
-            f"{count} quote{'' if count == 1 else 's'} not checked against "
-            "their sources (pass --sources DIR)"
-        )
-
-
-def _load_all(report: Report, ds: Dataset, quotes: bool, checks: _Checks) -> dict[str, Loaded]:
-    vocabularies = _vocabularies(report, ds.root, dict(ds.descriptor))
-    out: dict[str, Loaded] = {}
+def _read_all(report: Report, ds: Dataset, run: Run, threads: Threads, say: Progress) -> None:
+    present = {name for name in TABLES if name in ds.resources}
+    for part in threads.parts.values():
+        part.max_examples = report.max_examples
+    quotes = run.sources is not None
     for name, spec in TABLES.items():
         if name not in ds.resources:
-            report.add(
-                Finding(
-                    "CHR101",
-                    RULES["CHR101"].severity,
-                    name,
-                    None,
-                    None,
-                    None,
-                    f"the descriptor lists no table {name!r}",
-                    _rel(ds.descriptor_path),
-                )
-            )
+            structure.missing_table(report, name, ds)
             continue
-        out[name], raw = load_table(report, spec, ds, quotes)
-        out[name].vocabularies = vocabularies
-        checks.check_text(out[name], raw)
-        checks.run(_per_table, out[name], needs=(out[name],))
-        _cross(checks, out, name)
-        if name == "sources" and _names_texts(out[name]):
+        reader = TableReader.open(report, spec, ds, quotes)
+        run.readers[name] = reader
+        if report.fatal is not None:
+            continue  # the text of a table before is not UTF-8: footers only
+        say(f"checking {name}")
+        checks = schedule.checks(run, spec, present)
+        stateless = [c for c in checks if isinstance(c, schedule.PerBatch)]
+        stateful = [c for c in checks if not isinstance(c, schedule.PerBatch)]
+        keeper = schedule.keeper(run, reader)
+        main, lane = threads.parts["main"], threads.parts["lane"]
+        for offset, raw, fatal in _ahead(threads.reader, _checked(reader, run.batch_rows)):
+            if fatal is not None:
+                report.fatal = fatal
+                break
+            batch = reader.batch(raw, offset, run)
+            done = threads.lane.submit(_run_checks, stateless, batch, lane)
+            _run_checks(stateful, batch, main)
+            if keeper is not None:
+                keeper.add(batch)
+            done.result()
+            del batch, raw
+        if report.fatal is not None:
+            continue
+        if keeper is not None:
+            kept = run.kept[name] = keeper.finish()
+            if kept.has("id"):
+                index = run.keys[name] = KeyIndex(kept.data["id"], keeper.sorted_ids)
+                for column in keeper.sparse:
+                    refs = keeper.self_references(column, index)
+                    if refs is not None:
+                        run.references[(name, column)] = refs
+        part = threads.parts["finisher"]
+        threads.finishing.append(threads.finisher.submit(_finish, stateful, part))
+        if name == "sources" and _names_texts(run):
             quotes = True  # the quotes are checked, or counted as not checked
-    return out
 
 
-def _vocabularies(report: Report, directory: Path, descriptor: dict[str, Any]) -> Vocabularies:
-    """The dataset's vocabularies; CHR502 (and the core terms alone) for a bad declaration."""
-    try:
-        return Vocabularies.from_descriptor(descriptor)
-    except VocabularyError as exc:
-        report.add(
-            Finding(
-                "CHR502",
-                RULES["CHR502"].severity,
-                None,
-                None,
-                None,
-                None,
-                f"chrono.{exc} in {DESCRIPTOR}",
-                _rel(directory / DESCRIPTOR),
-            )
-        )
-        return CORE
+def _run_checks(checks: Sequence[schedule.Check], batch: Batch, out: Report) -> None:
+    for check in checks:
+        check.batch(batch, out)
 
 
-def _cross(checks: _Checks, loaded: dict[str, Loaded], arrived: str) -> None:
-    """Schedule the cross-table rules that the table just read (``arrived``) completes.
+def _finish(checks: Sequence[schedule.Check], out: Report) -> None:
+    for check in checks:
+        check.finish(out)
 
-    Tables are read in model order (places, actors, sources, events, participants,
-    claims), so the rules on events and participants run while claims are still being read.
-    """
-    get = loaded.get
-    events, claims, parts = get("events"), get("claims"), get("participants")
 
-    def ref(child: Loaded | None, col: str, parent: Loaded | None) -> Future[Any] | None:
-        if child is None or parent is None:
-            return None
-        return checks.run(_ref_index, child, col, parent, needs=(child, parent))
+def _checked(reader: TableReader, batch_rows: int | None) -> Iterator[tuple[int, Any, str | None]]:
+    """(first row, columns as read, why its text cannot be read or None) per batch."""
+    for offset, raw in reader.raw(batch_rows):
+        yield offset, raw, _text(reader, raw, offset)
 
-    if arrived == "events" and events is not None:
-        ref(events, "place_id", get("places"))
-        checks.run(_parents, events, needs=(events,))
-    if arrived == "participants" and parts is not None:
-        p_ev = ref(parts, "event_id", events)
-        p_act = ref(parts, "actor_id", get("actors"))
-        if events is not None and p_ev is not None and p_act is not None:
-            checks.run(_duplicates, events, parts, p_ev, p_act, needs=(events, parts))
-    if arrived == "claims" and claims is not None:
-        sources = get("sources")
-        ev_idx = ref(claims, "event_id", events)
-        src_idx = ref(claims, "source_id", sources)
-        if events is None or ev_idx is None or not claims.has("property", "stance"):
-            return
-        checks.run(_claim_rules, events, claims, ev_idx, needs=(events, claims))
-        if sources is not None and src_idx is not None:
-            checks.run(
-                _published,
-                events,
-                claims,
-                sources,
-                ev_idx,
-                src_idx,
-                needs=(events, claims, sources),
-            )
-            checks.run(echoed_publication_dates, claims, sources, src_idx, needs=(claims, sources))
-            checks.run(
-                stale_plans, events, claims, sources, ev_idx, needs=(events, claims, sources)
-            )
+
+def _text(reader: TableReader, raw: Any, offset: int) -> str | None:
+    """Why a batch's text cannot be read, or None. A failure is reported as validating the
+    table whole would: the first column (in the table's order) that fails in any batch, at
+    its first failing batch; a batch that cannot be read at all wins."""
+    failed = {c: f for c in raw.column_names if (f := check_text(reader.path, raw.column(c)))}
+    if not failed:
+        return None
+    for _, rest in reader.raw(reader_rows(reader), None, offset + raw.num_rows):
+        for c in rest.column_names:
+            if c not in failed and (f := check_text(reader.path, rest.column(c))) is not None:
+                failed[c] = f
+    return next(failed[c] for c in raw.column_names if c in failed)
+
+
+def reader_rows(reader: TableReader) -> int:
+    return max(1, min(reader.rows, 1 << 20))
+
+
+def _names_texts(run: Run) -> bool:
+    """Some source names a local copy of its text."""
+    sources = run.kept.get("sources")
+    return (
+        sources is not None
+        and sources.has("text")
+        and sources.data["text"].null_count < sources.rows
+    )
 
 
 def _locate(report: Report, directory: Path) -> None:
@@ -379,15 +302,15 @@ def _locate(report: Report, directory: Path) -> None:
     if not has_curated_sources(directory):
         return
     try:
-        curated = read_curated(directory)
+        curated_ = read_curated(directory)
     except (InputError, OSError):
         return
     for res in report.results.values():
         located = []
         for f in res.examples:
-            where = curated.locate(f.table, f.key, f.column)
+            where = curated_.locate(f.table, f.key, f.column)
             if where is not None:
                 file, line, col = where
-                f = replace(f, file=_rel(directory / file), line=line, col=col)
+                f = replace(f, file=relative(directory / file), line=line, col=col)
             located.append(f)
         res.examples = located

@@ -1,14 +1,18 @@
-"""Reading a dataset for validation: files' sha256 and sizes, Parquet footers, the columns
-the rules need, their text (UTF-8), and freshness against the curated sources.
+"""Reading a table for validation, a batch at a time, through the dataset's opened file.
+
+:class:`TableReader` reads the Parquet footer (row count, column types, null counts from
+the statistics: the structure rules), then only the columns the rules need, as batches of
+whole row groups (a row group larger than a batch is split; small ones are read together),
+each cast to the model's types. Text is checked to be UTF-8 per batch (Parquet readers do
+not check it; a flipped byte can make text invalid).
 """
 
 from __future__ import annotations
 
-import json
-import re
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -17,16 +21,20 @@ import pyarrow.parquet as pq
 from chrono.dataset import Dataset, unreadable
 from chrono.model.derive import dictionary_id
 from chrono.model.schema import arrow_type
-from chrono.model.tables import TABLES, Column, Table
+from chrono.model.tables import Column, Table
+from chrono.model.vocabularies import CORE
 from chrono.package import DatasetError
-from chrono.validation.report import Finding, Report
-from chrono.validation.rules import RULES
-from chrono.validation.table import Loaded, _rel, _string_buffers
+from chrono.validation.batch import Batch
+from chrono.validation.kernels import check_chunk
+from chrono.validation.report import Report
+from chrono.validation.rules import structure
+
+if TYPE_CHECKING:
+    from chrono.validation.state import Run
 
 #: Free-text columns whose only rule is "not null": checked from the Parquet statistics,
 #: never read (they are the bulk of the bytes of the big tables).
-_STATS_ONLY = {"events": {"title", "summary"}, "claims": {"note", "quote"}}
-
+STATS_ONLY = {"events": {"title", "summary"}, "claims": {"note", "quote"}}
 
 #: String columns with few distinct values, read as dictionaries straight from the Parquet
 #: dictionary pages: their rules (references, patterns, EDTF) look at each distinct value
@@ -34,15 +42,20 @@ _STATS_ONLY = {"events": {"title", "summary"}, "claims": {"note", "quote"}}
 #: values per row group (claims' source_id and value): their dictionary pages overflow, the
 #: writer falls back to plain pages, and rebuilding a dictionary on read costs more than it
 #: saves.
-_AS_DICT = {
+AS_DICT = {
     "claims": {"locator"},
     "participants": {"actor_id"},
     "events": {"place_id", "date"},
 }
 
+#: A batch holding more chunks than this per column is combined into one chunk (a file of
+#: tiny row groups would otherwise cost a Python step per row group in every rule).
+_CHUNKS = 64
 
-def _check_text(path: Path, column: pa.ChunkedArray) -> str | None:
-    """Parquet readers do not check UTF-8; a flipped byte can make text invalid.
+
+def check_text(path: Path, column: pa.ChunkedArray) -> str | None:
+    """Why the column cannot be read (text that is not UTF-8, a dictionary index out of
+    bounds), or None.
 
     A dictionary column's chunks share their row group's dictionary: each distinct one is
     checked once, and each chunk's indices are checked to fall inside it.
@@ -50,13 +63,13 @@ def _check_text(path: Path, column: pa.ChunkedArray) -> str | None:
     try:
         if not pa.types.is_dictionary(column.type):
             for chunk in column.chunks:
-                _check_chunk(chunk)
+                check_chunk(chunk)
             return None
         checked: set[tuple[int, ...]] = set()
         for chunk in column.chunks:
             d = chunk.dictionary
             if (key := dictionary_id(d)) not in checked:
-                _check_chunk(d)
+                check_chunk(d)
                 checked.add(key)
             chunk.indices.validate(full=True)
             low, high = pc.min_max(chunk.indices).values()
@@ -67,144 +80,11 @@ def _check_text(path: Path, column: pa.ChunkedArray) -> str | None:
     return None
 
 
-def _check_chunk(chunk: pa.Array) -> None:
-    """Raise unless the chunk is well formed; text must be UTF-8.
-
-    Text that is all ASCII (every byte below 0x80, one vectorised pass) is UTF-8, and
-    offsets that never decrease and stay inside the data are sound: most columns pass
-    that test ~3x faster than Arrow's full validation, which judges the rest.
-    """
-    chunk.validate()
-    if pa.types.is_string(chunk.type) and len(chunk):
-        offsets, data = _string_buffers(chunk)
-        if (
-            offsets[0] >= 0
-            and offsets[-1] <= len(data)
-            and bool((offsets[1:] >= offsets[:-1]).all())
-        ):
-            body = data[offsets[0] : offsets[-1]]
-            if len(body) == 0 or int(body.max()) < 0x80:
-                return
-    chunk.validate(full=True)
-
-
-def start_hashing(pool: ThreadPoolExecutor, ds: Dataset) -> dict[str, Future[tuple[str, int]]]:
-    """The sha256 and size of every listed file, computed on ``pool`` from its checked,
-    open file (a regular file: the reads end)."""
-    return {name: pool.submit(ds.sha256, name) for name in ds.resources}
-
-
-def _finding(code: str, table: str | None, value: Any, message: str, file: str) -> Finding:
-    return Finding(code, RULES[code].severity, table, None, None, value, message, file)
-
-
-def integrity(report: Report, ds: Dataset, hashes: dict[str, Future[tuple[str, int]]]) -> None:
-    """CHR601/605 (sha256), CHR602 (size) of every listed file; CHR108 (duplicate names)."""
-    for name in ds.duplicates:
-        report.add(
-            _finding(
-                "CHR108",
-                name if name in TABLES else None,
-                name,
-                f"several resources are named {name!r}: names must be unique (the first "
-                "is checked)",
-                _rel(ds.descriptor_path),
-            )
-        )
-    for res in ds.resources.values():
-        name, rel = res.name, _rel(res.file)
-        try:
-            digest, size = hashes[name].result()
-        except DatasetError:
-            continue  # reading the table reports the missing or unreadable file
-        table = name if name in TABLES else None
-        expected = res.spec.get("hash")
-        problem = _hash_problem(expected)
-        if problem is not None:
-            report.add(_finding("CHR605", table, expected, f"{res.path}: {problem}", rel))
-        else:
-            hexd = str(expected).partition(":")[2].lower()
-            if hexd != digest:
-                report.add(
-                    _finding(
-                        "CHR601",
-                        table,
-                        f"sha256:{digest}",
-                        f"{res.path}: sha256 mismatch: expected sha256:{hexd}, "
-                        f"actual sha256:{digest}",
-                        rel,
-                    )
-                )
-        expected_size = res.spec.get("bytes")
-        if expected_size is not None and res.number("bytes") != size:
-            report.add(
-                _finding(
-                    "CHR602",
-                    table,
-                    size,
-                    f"{res.path}: size mismatch: expected {json.dumps(expected_size)} bytes, "
-                    f"actual {size} bytes",
-                    rel,
-                )
-            )
-
-
-_SHA256 = re.compile(r"[0-9a-fA-F]{64}")
-
-
-def _hash_problem(expected: Any) -> str | None:
-    """Why a descriptor's hash cannot vouch for a file (None: a well-formed sha256)."""
-    if expected is None:
-        return "no hash: the file's integrity cannot be checked (chrono build writes sha256)"
-    if not isinstance(expected, str):
-        return f"hash {json.dumps(expected)} is not text"
-    algo, sep, hexd = expected.partition(":")
-    if not sep:  # the Data Package spec: a hash without a prefix is MD5
-        algo, hexd = "md5", expected
-    if algo.lower() != "sha256":
-        return f"hash algorithm {algo!r} is not sha256 (it is not checked)"
-    if not _SHA256.fullmatch(hexd):
-        return f"malformed sha256 {hexd!r} (64 hexadecimal digits expected)"
-    return None
-
-
-def freshness(report: Report, ds: Dataset) -> bool:
-    """Report CHR604 when the curated sources changed since the build; True then."""
-    from chrono.curation import curated_sha256
-
-    if not ds.curated:
-        return False
-    recorded = ds.curated_sha256
-    actual = curated_sha256(ds.root)
-    if recorded == actual:
-        return False
-    why = (
-        f"expected curated sha256 {recorded}, actual {actual}"
-        if isinstance(recorded, str)
-        else "the descriptor records no curated_sha256"
-    )
-    report.add(
-        Finding(
-            "CHR604",
-            RULES["CHR604"].severity,
-            None,
-            None,
-            None,
-            None,
-            f"the Parquet is stale: the curated sources changed since the build ({why}); "
-            "run chrono build",
-            _rel(ds.root / "dataset.yaml"),
-            1,
-        )
-    )
-    return True
-
-
-def _compatible(arr: pa.ChunkedArray, col: Column) -> pa.ChunkedArray | None:
-    """The column cast to what the rules expect, or None when it cannot be used."""
+def compatible(arr: pa.ChunkedArray, col: Column) -> pa.ChunkedArray | None:
+    """The column cast to what the rules expect, or None when it cannot be used (judged by
+    its type alone, so every batch of a table agrees)."""
     typ = arr.type
-    want = arrow_type(col)
-    if typ.equals(want):
+    if typ.equals(arrow_type(col)):
         return arr
     try:
         if col.kind == "vocab":
@@ -218,136 +98,12 @@ def _compatible(arr: pa.ChunkedArray, col: Column) -> pa.ChunkedArray | None:
         if col.kind == "string" and pa.types.is_large_string(typ):
             return arr.cast(pa.string())
         if col.kind == "date" and (pa.types.is_date64(typ) or pa.types.is_timestamp(typ)):
-            return arr.cast(pa.date32())
+            return arr.cast(pa.date32(), safe=False)  # the day of each instant
         if col.kind == "float" and (pa.types.is_integer(typ) or pa.types.is_floating(typ)):
-            return arr.cast(pa.float64())
+            return arr.cast(pa.float64(), safe=False)
     except (pa.ArrowException, ValueError):
         return None
     return None
-
-
-def load_table(
-    report: Report, spec: Table, ds: Dataset, quotes: bool = False
-) -> tuple[Loaded, pa.Table]:
-    """The table's usable columns, and the columns as read (their text is checked later)."""
-    res = ds.resource(spec.name)
-    path = res.file
-    pf = ds.parquet_file(spec.name)
-    try:
-        schema = pf.schema_arrow
-        meta = pf.metadata
-    except (pa.ArrowException, OSError, ValueError) as exc:
-        raise DatasetError(unreadable(path, exc)) from None
-    rel = _rel(path)
-    name = spec.name
-    rows = meta.num_rows
-    listed = res.spec.get("rows")
-    if listed is not None and res.number("rows") != rows:
-        report.add(
-            _finding(
-                "CHR603",
-                name,
-                rows,
-                f"{res.path}: row count mismatch: expected {json.dumps(listed)} rows, "
-                f"actual {rows}",
-                rel,
-            )
-        )
-    present = set(schema.names)
-    for col in spec.columns:
-        if col.name not in present:
-            report.add(
-                Finding(
-                    "CHR102",
-                    RULES["CHR102"].severity,
-                    name,
-                    None,
-                    col.name,
-                    None,
-                    f"column {col.name!r} is missing",
-                    rel,
-                )
-            )
-    for fname in schema.names:
-        if fname not in spec.column_names:
-            report.add(
-                Finding(
-                    "CHR105",
-                    RULES["CHR105"].severity,
-                    name,
-                    None,
-                    fname,
-                    None,
-                    f"unknown column {fname!r} (the model's columns: "
-                    f"{', '.join(spec.column_names)})",
-                    rel,
-                )
-            )
-    skip = set(_STATS_ONLY.get(name, ())) - ({"quote"} if quotes else set())
-    try:
-        null_counts = _null_counts(pf)
-    except (pa.ArrowException, OSError, ValueError) as exc:  # e.g. a column name not UTF-8
-        raise DatasetError(unreadable(path, exc)) from None
-    wanted = [c.name for c in spec.columns if c.name in present and c.name not in skip]
-    for c in spec.columns:  # a stats-only column without statistics must be read
-        if c.name in skip and c.name in present and not c.nullable and c.name not in null_counts:
-            wanted.append(c.name)
-    as_dict = [
-        c
-        for c in wanted
-        if c in _AS_DICT.get(name, ())
-        and (
-            pa.types.is_string(schema.field(c).type)
-            or pa.types.is_large_string(schema.field(c).type)
-        )
-    ]
-    # read_table (the dataset reader) decodes column chunks in parallel, faster than
-    # ParquetFile.read on two cores
-    data = ds.read_table(name, wanted, read_dictionary=as_dict or None)
-    arrays: dict[str, pa.ChunkedArray] = {}
-    usable: set[str] = set()
-    for col in spec.columns:
-        if col.name not in present:
-            continue
-        typ = schema.field(col.name).type
-        if not typ.equals(arrow_type(col)):
-            report.add(
-                Finding(
-                    "CHR103",
-                    RULES["CHR103"].severity,
-                    name,
-                    None,
-                    col.name,
-                    str(typ),
-                    f"column {col.name!r} is {typ}, the model says {arrow_type(col)}",
-                    rel,
-                )
-            )
-        if col.name not in data.column_names:
-            if not col.nullable and null_counts.get(col.name, 0):
-                report.add_many(
-                    "CHR104",
-                    null_counts[col.name],
-                    [
-                        Finding(
-                            "CHR104",
-                            RULES["CHR104"].severity,
-                            name,
-                            None,
-                            col.name,
-                            None,
-                            f"{null_counts[col.name]} null values in required column {col.name!r}",
-                            rel,
-                        )
-                    ],
-                )
-            continue
-        arr = _compatible(data.column(col.name), col)
-        if arr is not None:
-            arrays[col.name] = arr
-            usable.add(col.name)
-    table = pa.table(arrays) if arrays else pa.table({"_": pa.nulls(rows)})
-    return Loaded(spec, path, table, rows, usable), data
 
 
 def _null_counts(pf: pq.ParquetFile) -> dict[str, int]:
@@ -368,3 +124,157 @@ def _null_counts(pf: pq.ParquetFile) -> dict[str, int]:
     for name in missing:
         out.pop(name, None)
     return out
+
+
+@dataclass
+class TableReader:
+    """One table of an opened dataset: its footer read, the columns the rules need."""
+
+    ds: Dataset
+    spec: Table
+    path: Path
+    pf: pq.ParquetFile
+    rows: int
+    wanted: list[str]
+    as_dict: list[str]
+    group_rows: list[int] = field(default_factory=list)
+    present: set[str] = field(default_factory=set)
+
+    @classmethod
+    def open(cls, report: Report, spec: Table, ds: Dataset, quotes: bool) -> TableReader:
+        """Read the footer; report the structure rules it answers (CHR102, 103, 105, 603,
+        and CHR104 for a required column known from statistics alone)."""
+        res = ds.resource(spec.name)
+        name, path = spec.name, res.file
+        pf = ds.parquet_file(name)
+        try:
+            schema = pf.schema_arrow
+            meta = pf.metadata
+            null_counts = _null_counts(pf)
+        except (pa.ArrowException, OSError, ValueError) as exc:  # e.g. a name not UTF-8
+            raise DatasetError(unreadable(path, exc)) from None
+        rows = meta.num_rows
+        structure.footer(report, spec, res, schema, rows)
+        present = set(schema.names)
+        skip = set(STATS_ONLY.get(name, ())) - ({"quote"} if quotes else set())
+        wanted = [c.name for c in spec.columns if c.name in present and c.name not in skip]
+        for c in spec.columns:  # a stats-only column without statistics must be read
+            if c.name in skip and c.name in present and not c.nullable:
+                if c.name not in null_counts:
+                    wanted.append(c.name)
+                elif null_counts[c.name]:
+                    structure.nulls_from_statistics(report, spec, path, c.name, null_counts[c.name])
+        as_dict = [
+            c
+            for c in wanted
+            if c in AS_DICT.get(name, ())
+            and (
+                pa.types.is_string(schema.field(c).type)
+                or pa.types.is_large_string(schema.field(c).type)
+            )
+        ]
+        if as_dict:
+            pf = ds.parquet_file(name, read_dictionary=as_dict)
+        groups = [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
+        return cls(ds, spec, path, pf, rows, wanted, as_dict, groups, present)
+
+    def raw(
+        self,
+        batch_rows: int | None,
+        columns: list[str] | None = None,
+        start: int = 0,
+        stop: int | None = None,
+    ) -> Iterator[tuple[int, pa.Table]]:
+        """(first row, columns as read) per batch of rows ``start`` to ``stop``; at least
+        one batch, empty for an empty table. ``batch_rows`` None: the table in one batch."""
+        cols = self.wanted if columns is None else columns
+        stop = self.rows if stop is None else min(stop, self.rows)
+        pf = self.pf
+        try:
+            if batch_rows is None or self.rows == 0:
+                if start == 0 and stop == self.rows:
+                    # the dataset reader decodes column chunks in parallel
+                    data = self.ds.read_table(
+                        self.spec.name, cols, read_dictionary=self.as_dict or None
+                    )
+                    yield 0, data
+                    return
+                batch_rows = max(stop - start, 1)
+            # a reader of its own (the same open file): another may be reading meanwhile
+            pf = self.ds.parquet_file(
+                self.spec.name, metadata=self.pf.metadata, read_dictionary=self.as_dict or None
+            )
+            yield from self._groups(pf, batch_rows, cols, start, stop)
+        except DatasetError:
+            raise
+        except (pa.ArrowException, OSError, ValueError) as exc:
+            raise DatasetError(unreadable(self.path, exc)) from None
+
+    def _groups(
+        self, pf: pq.ParquetFile, batch_rows: int, cols: list[str], start: int, stop: int
+    ) -> Iterator[tuple[int, pa.Table]]:
+        pending: list[int] = []
+        first = row = size = 0  # size: rows of the pending row groups
+        for i, n in enumerate(self.group_rows):
+            lo, hi = row, row + n
+            row = hi
+            if hi <= start or lo >= stop or n == 0:
+                continue
+            if n > batch_rows:  # a big row group: read in slices
+                if pending:
+                    yield from self._read(pf, pending, first, cols, start, stop)
+                    pending = []
+                at = lo
+                for rb in pf.iter_batches(
+                    batch_size=batch_rows, row_groups=[i], columns=cols, use_threads=True
+                ):
+                    piece = pa.Table.from_batches([rb])
+                    yield from self._clip(piece, at, start, stop)
+                    at += rb.num_rows
+                continue
+            if pending and size + n > batch_rows:
+                yield from self._read(pf, pending, first, cols, start, stop)
+                pending = []
+            if not pending:
+                first, size = lo, 0
+            pending.append(i)
+            size += n
+        if pending:
+            yield from self._read(pf, pending, first, cols, start, stop)
+
+    @classmethod
+    def _read(
+        cls,
+        pf: pq.ParquetFile,
+        groups: list[int],
+        first: int,
+        cols: list[str],
+        start: int,
+        stop: int,
+    ) -> Iterator[tuple[int, pa.Table]]:
+        data = pf.read_row_groups(groups, columns=cols, use_threads=True)
+        yield from cls._clip(data, first, start, stop)
+
+    @staticmethod
+    def _clip(data: pa.Table, at: int, start: int, stop: int) -> Iterator[tuple[int, pa.Table]]:
+        lo, hi = max(start, at), min(stop, at + data.num_rows)
+        if hi > lo:
+            yield lo, data.slice(lo - at, hi - lo)
+
+    def batch(self, raw: pa.Table, offset: int, run: Run | None) -> Batch:
+        """A batch of rows as the rules see them: each column cast to the model's type,
+        the columns that cannot be cast left out."""
+        arrays: dict[str, pa.ChunkedArray] = {}
+        for col in self.spec.columns:
+            if col.name not in raw.column_names:
+                continue
+            arr = raw.column(col.name)
+            if arr.num_chunks > _CHUNKS:
+                arr = pa.chunked_array([arr.combine_chunks()])
+            cast = compatible(arr, col)
+            if cast is not None:
+                arrays[col.name] = cast
+        n = raw.num_rows
+        data = pa.table(arrays) if arrays else pa.table({"_": pa.nulls(n)})
+        vocabularies = run.vocabularies if run is not None else CORE
+        return Batch(self.spec, self.path, data, n, set(arrays), vocabularies, offset, run)

@@ -15,7 +15,8 @@ from chrono.escape import (
     markdown_text,
     terminal,
 )
-from chrono.validation.rules import ERROR, RULES, WARNING
+from chrono.validation import registry
+from chrono.validation.registry import ERROR, WARNING
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -40,6 +41,10 @@ class Finding:
     file: str | None = None  # where to point a curator: curated YAML or Parquet file
     line: int | None = None
     col: int | None = None  # column in that line (1-based), for a curated YAML field
+    #: the row's number in its table (examples of one key are kept in row order)
+    row: int | None = field(default=None, compare=False, repr=False)
+    #: how the key sorts: per value (is null, text), a null after every text
+    rank: tuple[tuple[bool, str], ...] | None = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -69,6 +74,14 @@ class Finding:
         return f"{self.table}[{', '.join(self.key)}]"
 
 
+def order(f: Finding) -> tuple[str, tuple[tuple[bool, str], ...], str, int, str]:
+    """The order of a rule's examples: by table, key (a null key value last), column, then
+    row and message. The examples kept are the first in that order, however the rows were
+    split into batches."""
+    rank = f.rank if f.rank is not None else tuple((False, k) for k in f.key or ())
+    return (f.table or "", rank, f.column or "", -1 if f.row is None else f.row, f.message)
+
+
 def _json_value(value: Any) -> Any:
     """NaN and infinities (which JSON cannot hold) as text."""
     if isinstance(value, float) and not math.isfinite(value):
@@ -87,7 +100,7 @@ class RuleResult:
 
     @property
     def title(self) -> str:
-        return RULES[self.code].title
+        return registry.get(self.code).title
 
 
 @dataclass
@@ -112,16 +125,24 @@ class Report:
     def add_many(self, code: str, count: int, examples: list[Finding]) -> None:
         if count <= 0:
             return
-        res = self.results.setdefault(code, RuleResult(code, RULES[code].severity))
+        res = self.results.setdefault(code, RuleResult(code, registry.severity(code)))
         res.count += count
         res.examples.extend(examples)
+        if len(res.examples) > 4 * self.max_examples + 64:  # many batches: keep the first
+            res.examples.sort(key=order)
+            del res.examples[self.max_examples :]
+
+    def merge(self, other: Report) -> None:
+        """Add ``other``'s findings (counts and examples) to this report's."""
+        for code, res in other.results.items():
+            self.add_many(code, res.count, res.examples)
 
     def finish(self) -> None:
-        """Deterministic order (rule code, then table, key, column) and the example cap."""
+        """Deterministic order (rule code, then table, key, column, row) and the example cap."""
         ordered = {}
         for code in sorted(self.results):
             res = self.results[code]
-            res.examples.sort(key=lambda f: (f.table or "", f.key or (), f.column or "", f.message))
+            res.examples.sort(key=order)
             del res.examples[self.max_examples :]
             ordered[code] = res
         self.results = ordered

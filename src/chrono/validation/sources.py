@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from chrono.curation import Curated, curated_sha256, read_curated
+from chrono.validation import registry
+from chrono.validation.findings import relative
 from chrono.validation.report import Finding, Report
-from chrono.validation.rules import RULES
-from chrono.validation.table import _rel
 
 if TYPE_CHECKING:
     from chrono.build import BuildResult
@@ -50,17 +50,16 @@ def check_sources(report: Report, directory: Path) -> None:
 
     curated = read_curated(directory)
     for p in curated.problems:
-        rule = RULES[p.code]
         report.add(
             Finding(
                 p.code,
-                rule.severity,
+                registry.severity(p.code),
                 None,
                 None,
                 None,
                 None,
                 p.message,
-                _rel(directory / p.file),
+                relative(directory / p.file),
                 p.line,
                 p.column,
             )
@@ -72,7 +71,7 @@ def check_sources(report: Report, directory: Path) -> None:
     compiled = compiled_report(result, curated, report.max_examples)
     for code, res in compiled.results.items():
         examples = [
-            replace(f, file=_rel(directory / f.file)) if f.file else f for f in res.examples
+            replace(f, file=relative(directory / f.file)) if f.file else f for f in res.examples
         ]
         report.add_many(code, res.count, examples)
     report.notes.extend(compiled.notes)

@@ -1,0 +1,378 @@
+"""Vectorised kernels of the validator: text checks, hashing, ordering, repeated keys.
+
+Plain numpy and Arrow compute over whole columns (or batches of them), no Python loop over
+rows. Rules call them by name; each has its own tests (tests/test_validation_kernels.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from chrono.model.derive import dictionary_id, distinct_dictionaries
+
+#: Strings longer than this are hashed one by one (hashlib): few rows in any real table, and
+#: the vectorised rounds below stay few.
+_LONG = 256
+
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+#: The hash of a null value (a constant: nulls are equal to each other as keys).
+NULL_HASH = np.uint64(0x6A09E667F3BCC909)
+
+
+def mix64(x: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser: a well-spread 64-bit hash of each integer (uint64)."""
+    with np.errstate(over="ignore"):
+        z = x.astype(np.uint64) + _GOLDEN
+        z = (z ^ (z >> np.uint64(30))) * _M1
+        z = (z ^ (z >> np.uint64(27))) * _M2
+    out: np.ndarray = z ^ (z >> np.uint64(31))
+    return out
+
+
+def string_buffers(chunk: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """A string chunk's offsets (int32, one more than its values; its slice offset
+    applied) and its whole data buffer as bytes (uint8), both zero-copy views."""
+    _, offsets_buf, data_buf = chunk.buffers()
+    offsets = np.frombuffer(offsets_buf, dtype=np.int32)[
+        chunk.offset : chunk.offset + len(chunk) + 1
+    ]
+    if data_buf is None:
+        return offsets, np.zeros(0, dtype=np.uint8)
+    return offsets, np.frombuffer(data_buf, dtype=np.uint8)
+
+
+def hash_strings(values: pa.Array) -> np.ndarray:
+    """A 64-bit hash of each string (uint64); :data:`NULL_HASH` for a null.
+
+    Equal strings always hash equal; different strings collide with probability about
+    2^-64 per pair, so a caller that must be exact verifies equal hashes on the values.
+    Each string is read as 8-byte words (its last one masked to the string's bytes), mixed
+    round by round over all the strings that are that long; strings over 256 bytes are
+    hashed by BLAKE2b one at a time.
+    """
+    if pa.types.is_dictionary(values.type):
+        per_value = hash_strings(values.dictionary)
+        idx = values.indices.to_numpy(zero_copy_only=False)
+        valid = ~np.asarray(pc.is_null(values).to_numpy(zero_copy_only=False), dtype=bool)
+        out = np.full(len(values), NULL_HASH, dtype=np.uint64)
+        out[valid] = per_value[np.asarray(idx[valid], dtype=np.int64)]
+        return out
+    if not pa.types.is_string(values.type):
+        values = values.cast(pa.string())
+    n = len(values)
+    if n == 0:
+        return np.zeros(0, dtype=np.uint64)
+    offsets, data = string_buffers(values)
+    starts = offsets[:-1].astype(np.int64)
+    lengths = (offsets[1:] - offsets[:-1]).astype(np.int64)
+    base = int(offsets[0])
+    body = np.zeros(int(offsets[-1]) - base + 8, dtype=np.uint8)  # 8 bytes of padding
+    body[: len(body) - 8] = data[base : int(offsets[-1])]
+    starts -= base
+    # words[i]: the 8 bytes that start at byte i, as a little-endian integer (unaligned)
+    words = np.ndarray(shape=(len(body) - 7,), dtype="<u8", buffer=body, strides=(1,))
+    h = mix64(lengths.astype(np.uint64) ^ _GOLDEN)
+    short = lengths <= _LONG
+    longest = int(lengths[short].max()) if short.any() else 0
+    with np.errstate(over="ignore"):
+        for k in range(0, longest, 8):
+            rows = np.flatnonzero(short & (lengths > k)) if k else np.flatnonzero(short)
+            word = words[starts[rows] + k]
+            left = np.minimum(lengths[rows] - k, 8).astype(np.uint64)
+            # the bytes past the string's end belong to the next string: masked off
+            keep = np.where(left == 8, ~np.uint64(0), (np.uint64(1) << (left * np.uint64(8))) - 1)
+            h[rows] = mix64((h[rows] * _M1) ^ (word & keep))
+    for r in np.flatnonzero(~short):
+        s, e = int(starts[r]), int(starts[r] + lengths[r])
+        digest = hashlib.blake2b(body[s:e].tobytes(), digest_size=8).digest()
+        h[r] = np.uint64(int.from_bytes(digest, "little"))
+    if values.null_count:
+        h[np.asarray(pc.is_null(values).to_numpy(zero_copy_only=False), dtype=bool)] = NULL_HASH
+    return h
+
+
+def combine_hashes(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """One 64-bit hash of each pair (a key of several columns: their hashes combined in
+    order, so (x, y) and (y, x) differ)."""
+    with np.errstate(over="ignore"):
+        return mix64((a * _M1) ^ b)
+
+
+# --------------------------------------------------------------------------- text
+
+
+def check_chunk(chunk: pa.Array) -> None:
+    """Raise unless the chunk is well formed; text must be UTF-8.
+
+    Text that is all ASCII (every byte below 0x80, one vectorised pass) is UTF-8, and
+    offsets that never decrease and stay inside the data are sound: most columns pass
+    that test ~3x faster than Arrow's full validation, which judges the rest.
+    """
+    chunk.validate()
+    if pa.types.is_string(chunk.type) and len(chunk):
+        offsets, data = string_buffers(chunk)
+        if (
+            offsets[0] >= 0
+            and offsets[-1] <= len(data)
+            and bool((offsets[1:] >= offsets[:-1]).all())
+        ):
+            body = data[offsets[0] : offsets[-1]]
+            if len(body) == 0 or int(body.max()) < 0x80:
+                return
+    chunk.validate(full=True)
+
+
+_HYPHEN = ord("-")
+
+
+def all_slugs(chunk: pa.Array) -> bool:
+    """Every value of a string chunk matches ``SLUG``, judged from its bytes: ids are the
+    biggest pattern-checked columns, and a few passes over the bytes are ~3x faster than the
+    regex.
+
+    True only when sure: the bytes are all a-z, 0-9 or "-", no "--", no value is empty,
+    starts or ends with "-". False means some value may not match (the regex decides).
+    """
+    if not pa.types.is_string(chunk.type) or len(chunk) == 0:
+        return False
+    offsets, data = string_buffers(chunk)
+    body = data[offsets[0] : offsets[-1]]
+    ok = (body - np.uint8(ord("a"))) < 26  # a-z (uint8 arithmetic wraps below "a")
+    ok |= (body - np.uint8(ord("0"))) < 10
+    hyphen = body == _HYPHEN
+    ok |= hyphen
+    if not ok.all() or (hyphen[1:] & hyphen[:-1]).any():
+        return False
+    starts, ends = offsets[:-1], offsets[1:]
+    if chunk.null_count:
+        valid = np.asarray(pc.is_valid(chunk).to_numpy(zero_copy_only=False), dtype=bool)
+        starts, ends = starts[valid], ends[valid]
+    if not (ends > starts).all():  # an empty value
+        return False
+    return not ((data[starts] == _HYPHEN).any() or (data[ends - 1] == _HYPHEN).any())
+
+
+# --------------------------------------------------------------------------- columns
+
+
+def strings(arr: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A column as plain strings (dictionary and large strings cast)."""
+    return arr.cast(pa.string()) if not pa.types.is_string(arr.type) else arr
+
+
+def dictionaries(arr: pa.ChunkedArray) -> list[tuple[pa.Array, pa.Array]]:
+    """(dictionary, chunk) per chunk, the same dictionary object for chunks that share one."""
+    seen: dict[tuple[int, ...], pa.Array] = {}
+    out = []
+    for chunk in arr.chunks:
+        key = dictionary_id(chunk.dictionary)
+        if key not in seen:
+            seen[key] = strings(chunk.dictionary)
+        out.append((seen[key], chunk))
+    return out
+
+
+def per_dictionary(
+    arr: pa.ChunkedArray, fn: Callable[[pa.Array], pa.Array]
+) -> list[tuple[pa.Array, pa.Array]]:
+    """(``fn`` of the chunk's dictionary, the chunk) per chunk of a dictionary column; ``fn``
+    runs once per distinct dictionary (a Parquet row group's chunks share theirs)."""
+    done: dict[int, pa.Array] = {}
+    out = []
+    for d, chunk in dictionaries(arr):
+        if id(d) not in done:
+            done[id(d)] = fn(d)
+        out.append((done[id(d)], chunk))
+    return out
+
+
+def are_positions(values: pa.Array) -> bool:
+    """``values`` are 0, 1, 2, ... (no nulls)."""
+    if values.null_count:
+        return False
+    expected = pa.array(np.arange(len(values)), values.type)
+    return bool(pc.all(pc.equal(values, expected)).as_py() is not False)
+
+
+def differs(a: pa.ChunkedArray | pa.Array, b: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """Elementwise 'a differs from b', nulls compared as values.
+
+    Null where both are null (counted as no difference by ``emit``): when both columns
+    are null on the same rows (the usual case) that needs no mask arithmetic per row.
+    """
+    ne: pa.Array = pc.not_equal(a, b)
+    if a.null_count == 0 and b.null_count == 0:
+        return ne
+    na, nb = pc.is_null(a), pc.is_null(b)
+    if a.null_count == b.null_count and bool(pc.all(pc.equal(na, nb)).as_py()):
+        return ne
+    out: pa.Array = pc.or_(pc.fill_null(ne, False), pc.xor(na, nb))
+    return out
+
+
+def mask_count(mask: pa.Array | pa.ChunkedArray) -> int:
+    """Rows a boolean mask selects (nulls do not count)."""
+    if isinstance(mask, pa.ChunkedArray) and mask.num_chunks == 0:
+        return 0
+    return int(pc.sum(mask).as_py() or 0)
+
+
+def to_bools(mask: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """A boolean mask as numpy (a null is false)."""
+    filled = pc.fill_null(mask, False)
+    if isinstance(filled, pa.ChunkedArray):
+        if filled.num_chunks == 0:
+            return np.zeros(0, dtype=bool)
+        filled = filled.combine_chunks()
+    return np.asarray(filled.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+# --------------------------------------------------------------------------- order
+
+
+def orderable(arr: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A key column in a form that compares like its strings: a dictionary column as the
+    rank of each value among its distinct values, other columns as they are."""
+    if not pa.types.is_dictionary(arr.type):
+        return arr
+    # rank among every distinct value, then per row group dictionary, then per row
+    uniq, remaps = distinct_dictionaries(arr)
+    dense = pc.rank(uniq, tiebreaker="dense").cast(pa.int32())
+    ranks: dict[int, pa.Array] = {}  # per distinct remap (a row group's chunks share one)
+    out = []
+    for remap, chunk in zip(remaps, arr.chunks, strict=True):
+        if remap is None:
+            out.append(pc.take(dense, chunk.indices))
+            continue
+        if id(remap) not in ranks:
+            ranks[id(remap)] = pc.take(dense, remap)
+        out.append(pc.take(ranks[id(remap)], chunk.indices))
+    return pa.chunked_array(out, pa.int32())
+
+
+def _folded(cols: list[pa.ChunkedArray]) -> list[pa.ChunkedArray]:
+    """Trailing non-negative integer key columns folded into one that orders like them
+    (``a * (max(b) + 1) + b``): one comparison per row instead of one per column."""
+    cols = list(cols)
+    while len(cols) > 1 and all(pa.types.is_integer(c.type) for c in cols[-2:]):
+        a, b = cols[-2], cols[-1]
+        lo_a, hi_a = pc.min_max(a).values()
+        lo_b, hi_b = pc.min_max(b).values()
+        if None in (lo_a.as_py(), lo_b.as_py()) or min(lo_a.as_py(), lo_b.as_py()) < 0:
+            break
+        width = hi_b.as_py() + 1
+        span = (hi_a.as_py() + 1) * width
+        if span >= 2**62:
+            break
+        typ = pa.int32() if span < 2**31 else pa.int64()  # narrow: less memory to fill
+        folded = pc.add(pc.multiply(a.cast(typ), pa.scalar(width, typ)), b.cast(typ))
+        cols[-2:] = [folded]
+    return cols
+
+
+def strictly_increasing(cols: list[pa.ChunkedArray]) -> bool:
+    """Rows sorted by the key (columns from :func:`orderable`) with no two equal (the
+    build's order), and no null: uniqueness for free."""
+    n = len(cols[0])
+    if any(c.null_count for c in cols):
+        return False
+    if n < 2:
+        return True
+    cols = _folded(cols)
+    gt: pa.Array | None = None
+    eq: pa.Array | None = None
+    for i, c in enumerate(cols):
+        a, b = c.slice(0, n - 1), c.slice(1)
+        g = pc.greater(b, a)
+        gt = g if gt is None else pc.or_(gt, pc.and_(eq, g))
+        if i < len(cols) - 1:  # ties only matter for the next column
+            e = pc.equal(b, a)
+            eq = e if eq is None else pc.and_(eq, e)
+    assert gt is not None
+    return bool(pc.all(gt).as_py())
+
+
+def run_starts(values: pa.ChunkedArray) -> np.ndarray:
+    """Whether each row starts a run of equal values (a null starts its own run)."""
+    n = len(values)
+    first = np.ones(n, dtype=bool)
+    if n > 1:
+        change = pc.not_equal(values.slice(1), values.slice(0, n - 1))
+        if change.null_count:
+            change = pc.fill_null(change, True)
+        first[1:] = to_bools(change)
+    return first
+
+
+# --------------------------------------------------------------------------- repeated keys
+
+
+def maybe_shared(key: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """The ``rows`` whose ``key`` another of ``rows`` may have (every row that has one is
+    kept, a few that do not may be), in ascending order.
+
+    Each row's key times an odd constant (a bijection, so equal keys stay equal, that
+    carries low bits into the high ones: keys that differ only in their low bits do not
+    collide), its low bits replaced by the row number, is one 64-bit integer. One sort
+    of those (numpy sorts 64-bit integers with SIMD: faster than counting into hash
+    buckets, or an argsort) puts rows with equal high bits side by side. The caller sorts
+    what is left by the whole key anyway, which settles which keys are really shared.
+    """
+    if len(rows) < 2:
+        return rows[:0]
+    low = max(int(rows.max()).bit_length(), 1)  # bits that hold a row number
+    if low >= 63:
+        return np.sort(rows)
+    shift = np.uint64(low)
+    with np.errstate(over="ignore"):
+        packed = key[rows] * _GOLDEN
+    packed = (packed >> shift) << shift | rows.astype(np.uint64)
+    packed.sort()
+    high = packed >> shift
+    same = high[1:] == high[:-1]
+    del high
+    keep = np.zeros(len(packed), dtype=bool)
+    keep[1:] = same
+    keep[:-1] |= same
+    out: np.ndarray = (packed[keep] & np.uint64((1 << low) - 1)).astype(np.int64)
+    out.sort()
+    return out
+
+
+def repeated(hashes: np.ndarray) -> np.ndarray:
+    """The distinct values that occur more than once in ``hashes`` (sorted)."""
+    if len(hashes) < 2:
+        return hashes[:0]
+    s = np.sort(hashes)
+    same = s[1:] == s[:-1]
+    return np.unique(s[1:][same])
+
+
+def loop_members(parent: np.ndarray) -> np.ndarray:
+    """Whether each node lies on a loop of ``parent`` pointers (-1: no parent).
+
+    Only the nodes that have a parent take part: each points at its parent's position among
+    them, or at a sentinel (a parent without a parent ends the chain). Pointer doubling
+    (``nxt = nxt[nxt]``, log2 of their number times) takes every chain that ends to the
+    sentinel; the nodes still elsewhere lead into a loop, and the nodes they land on are
+    the loops' members (on a loop, the doubled map is a rotation, so it reaches them all).
+    """
+    on_loop = np.zeros(len(parent), dtype=bool)
+    sub = np.flatnonzero(parent >= 0)
+    m = len(sub)
+    pos = np.full(len(parent) + 1, m, dtype=np.int64)  # index -1 (no parent): the sentinel
+    pos[sub] = np.arange(m)
+    nxt = np.append(pos[parent[sub]], m)
+    for _ in range(max(m, 1).bit_length() + 1):
+        nxt = nxt[nxt]
+        if not (nxt[:m] != m).any():
+            return on_loop
+    on_loop[sub[np.unique(nxt[:m][nxt[:m] != m])]] = True
+    return on_loop

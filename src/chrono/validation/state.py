@@ -1,0 +1,318 @@
+"""What a validation run keeps between batches: the columns of the tables read so far that
+later rules need, and their keys for looking references up.
+
+Tables are read in model order (places, actors, sources, events, participants, claims),
+each a batch at a time; a table that others reference keeps the columns their rules
+declare (:class:`Keeper`), and its ``id`` column becomes a :class:`KeyIndex`. That is the
+per-key state of the cross-table rules: for 100M events, their ids and a few bytes each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from chrono.model.tables import Table
+from chrono.model.vocabularies import CORE, Vocabularies
+from chrono.validation.batch import Batch
+from chrono.validation.kernels import (
+    orderable,
+    per_dictionary,
+    run_starts,
+    strictly_increasing,
+    strings,
+)
+
+if TYPE_CHECKING:
+    from chrono.dataset import Dataset
+    from chrono.validation.reading import TableReader
+
+#: Below this many keys a lookup hashes the keys afresh (``index_in``): cheaper than a
+#: binary search per value.
+_SMALL = 1 << 16
+
+
+class KeyIndex:
+    """The ``id`` values of a table, for exact lookups: each value's row (the first, if
+    the id repeats), or null.
+
+    A table sorted by id (as the build writes every table) is searched as it is: values
+    that are a run of consecutive ids (a batch of claims, sorted by event) are matched by
+    one comparison of the run with the ids. Other values are hashed with the ids (a table
+    with not many more ids than values looked up), or searched for in the ids sorted (once:
+    the ids and their row numbers, unless the table is sorted).
+    """
+
+    def __init__(self, ids: pa.ChunkedArray, sorted_unique: bool) -> None:
+        self.ids = ids
+        self.n = len(ids)
+        self.type = pa.int32() if self.n < 2**31 else pa.int64()
+        self.sorted_unique = sorted_unique
+        self._whole: pa.Array | None = None
+        self._sorted: pa.ChunkedArray | None = ids if sorted_unique else None
+        self._order: pa.Array | None = None
+
+    @property
+    def whole(self) -> pa.Array:
+        """The ids as one array (a hash lookup's value set), made on first use."""
+        if self._whole is None:
+            self._whole = strings(self.ids).combine_chunks()
+        return self._whole
+
+    def _by_value(self) -> tuple[pa.ChunkedArray, pa.Array | None]:
+        """The ids sorted, and their rows (None: the ids are sorted as they are)."""
+        if self._sorted is None:
+            order = pc.sort_indices(self.ids, null_placement="at_end")  # stable: first first
+            self._sorted = pc.take(self.ids, order)
+            self._order = order.cast(self.type)
+        return self._sorted, self._order
+
+    def lookup(self, values: pa.ChunkedArray) -> pa.Array:
+        """Row of each value (null for a null, or a value that is no id)."""
+        n = len(values)
+        if n == 0 or self.n == 0:
+            return pa.nulls(n, self.type)
+        if pa.types.is_dictionary(values.type):
+            found = per_dictionary(values, self.find)
+            return pa.concat_arrays([pc.take(pos, c.indices) for pos, c in found])
+        values = strings(values)
+        first = run_starts(values)
+        starts = int(first.sum())
+        if starts > 0.75 * n:  # no long runs: look every row up
+            return self.find(values)
+        uniq = pc.filter(values, pa.array(first))  # each run's value
+        run_ids = np.cumsum(first, dtype=np.int64) - 1
+        return self._flat(pc.take(self.find(uniq), pa.array(run_ids)))
+
+    def find(self, values: pa.Array | pa.ChunkedArray) -> pa.Array:
+        """Row of each of ``values`` (typically distinct).
+
+        A run of consecutive ids of a sorted table is matched by one comparison; values
+        few beside the ids are looked up by binary search in the sorted ids; otherwise the
+        ids are hashed afresh (``index_in``: cheaper than a binary search per value).
+        """
+        m = len(values)
+        if self.sorted_unique and (run := self._run(values)) is not None:
+            return run
+        if self.n <= max(_SMALL, 4 * m):
+            return self._flat(pc.index_in(values, value_set=self.whole, skip_nulls=True))
+        ids, order = self._by_value()
+        pos = pc.search_sorted(ids, values)
+        inside = pc.less(pos, self.n)
+        at = pc.if_else(inside, pos, 0).cast(self.type)
+        hit = pc.and_(pc.fill_null(inside, False), pc.equal(pc.take(ids, at), values))
+        rows = at if order is None else pc.take(order, at)
+        out = pc.if_else(pc.fill_null(hit, False), rows, pa.nulls(m, self.type))
+        return self._flat(out)
+
+    def _run(self, values: pa.Array | pa.ChunkedArray) -> pa.Array | None:
+        """Rows of values that are consecutive ids, found by one comparison; else None."""
+        m = len(values)
+        if m == 0 or values.null_count:
+            return None
+        start = pc.search_sorted(self.ids, values[0]).as_py()
+        if start + m > self.n or self.ids[start].as_py() != values[0].as_py():
+            return None
+        window = self.ids.slice(start, m)
+        if not pc.all(pc.equal(window, values), skip_nulls=False).as_py():
+            return None
+        return pa.array(np.arange(start, start + m), self.type)
+
+    @staticmethod
+    def _flat(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
+        if isinstance(arr, pa.ChunkedArray):
+            return arr.combine_chunks()
+        return arr
+
+
+#: A column computed from each batch of a table and kept (events: which have an unknown
+#: end); None when the batch lacks what it needs.
+Derived = Callable[[Batch], pa.Array | pa.ChunkedArray | None]
+
+
+@dataclass
+class SelfReferences:
+    """The references of a table into itself (events' parent_id), for the rows that have
+    one: their rows, the values, and the row each names (-1: no such id)."""
+
+    rows: np.ndarray
+    values: pa.Array
+    parents: np.ndarray
+
+    def column(self, name: str) -> Callable[[pa.Array], dict[str, pa.Array]]:
+        """``extra_at`` for findings: the references of the example rows, as ``name``."""
+        return lambda rows: {name: self.values_at(rows)}
+
+    def values_at(self, rows: pa.Array) -> pa.Array:
+        """The reference of each of ``rows`` (each one of :attr:`rows`)."""
+        at = np.searchsorted(self.rows, np.asarray(rows.to_numpy(), dtype=np.int64))
+        out: pa.Array = pc.take(self.values, pa.array(at))
+        return out
+
+
+@dataclass
+class Keeper:
+    """Collects the columns of a table that later rules need while it is read in batches.
+
+    Vocabulary and other dictionary columns are kept as codes into one dictionary for the
+    table (a byte per row while it has under 128 values), text and dates as read.
+    """
+
+    spec: Table
+    path: Path
+    columns: set[str]
+    derived: dict[str, Derived] = field(default_factory=dict)
+    #: columns referencing the table itself, kept for the rows that are set
+    sparse: set[str] = field(default_factory=set)
+    vocabularies: Vocabularies = CORE
+    chunks: dict[str, list[pa.Array]] = field(default_factory=dict)
+    words: dict[str, dict[str, int]] = field(default_factory=dict)
+    usable: set[str] | None = None
+    refs: dict[str, tuple[list[np.ndarray], list[pa.Array]]] = field(default_factory=dict)
+    rows: int = 0
+    #: whether the ids so far are strictly increasing (the build's order), and the last
+    sorted_ids: bool = True
+    last_id: Any = None
+
+    def add(self, batch: Batch) -> None:
+        made = {name: make(batch) for name, make in self.derived.items()}
+        usable = {c for c in self.columns if batch.has(c)}
+        usable |= {name for name, col in made.items() if col is not None}
+        usable |= {c for c in self.sparse if batch.has(c)}
+        self.usable = usable if self.usable is None else self.usable & usable
+        for c in self.columns - self.sparse:
+            if not batch.has(c):
+                continue
+            arr = batch.data.column(c)
+            parts = self.chunks.setdefault(c, [])
+            vocabulary = c in self.spec.column_names and self.spec.column(c).kind == "vocab"
+            if pa.types.is_dictionary(arr.type) and vocabulary:
+                parts.extend(self._codes(c, arr))
+            else:
+                parts.extend(
+                    strings(arr).chunks if pa.types.is_dictionary(arr.type) else arr.chunks
+                )
+        for name, col in made.items():
+            if col is not None:
+                parts = self.chunks.setdefault(name, [])
+                parts.extend(col.chunks if isinstance(col, pa.ChunkedArray) else [col])
+        for c in self.sparse:
+            if batch.has(c):
+                values = strings(batch.data.column(c))
+                rows, kept = self.refs.setdefault(c, ([], []))
+                at = pc.indices_nonzero(pc.is_valid(values).combine_chunks())
+                rows.append(at.to_numpy().astype(np.int64) + batch.offset)
+                kept.append(pc.take(values, at).combine_chunks())
+        if "id" in self.columns and batch.has("id") and self.sorted_ids:
+            self._track_order(batch)
+        self.rows += batch.rows
+
+    def _track_order(self, batch: Batch) -> None:
+        ids = batch.data.column("id")
+        if batch.rows == 0:
+            return
+        if ids.null_count or not strictly_increasing([orderable(ids)]):
+            self.sorted_ids = False
+            return
+        ids = strings(ids)
+        first, last = ids[0].as_py(), ids[batch.rows - 1].as_py()
+        if self.last_id is not None and not first > self.last_id:
+            self.sorted_ids = False
+        self.last_id = last
+
+    def _codes(self, col: str, arr: pa.ChunkedArray) -> list[pa.Array]:
+        """Each chunk's values as codes into the table's dictionary for ``col``."""
+        words = self.words.setdefault(col, {})
+
+        def remap(d: pa.Array) -> pa.Array:
+            codes = [words.setdefault(v, len(words)) for v in d.to_pylist()]
+            return pa.array(np.asarray(codes, dtype=np.int32))
+
+        return [pc.take(codes, c.indices) for codes, c in per_dictionary(arr, remap)]
+
+    def finish(self) -> Batch:
+        """The kept columns, as a batch of the whole table."""
+        arrays: dict[str, pa.ChunkedArray] = {}
+        usable = self.usable or set()
+        for c in sorted(usable - self.sparse, key=self._position):
+            parts = self.chunks.get(c, [])
+            if c in self.words:
+                words = list(self.words[c])
+                typ = pa.int8() if len(words) < 2**7 else pa.int16()
+                typ = typ if len(words) < 2**15 else pa.int32()
+                dictionary = pa.array(words, pa.string())
+                parts = [pa.DictionaryArray.from_arrays(p.cast(typ), dictionary) for p in parts]
+                arrays[c] = pa.chunked_array(parts, pa.dictionary(typ, pa.string()))
+            elif parts:
+                arrays[c] = pa.chunked_array(parts)
+        self.chunks.clear()
+        data = pa.table(arrays) if arrays else pa.table({"_": pa.nulls(self.rows)})
+        return Batch(self.spec, self.path, data, self.rows, set(arrays), self.vocabularies)
+
+    def self_references(self, column: str, index: KeyIndex) -> SelfReferences | None:
+        """The kept values of a column referencing this table, resolved in ``index``."""
+        if column not in (self.usable or set()) or column not in self.refs:
+            return None
+        rows, values = self.refs.pop(column)
+        at = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+        text = pa.concat_arrays(values) if values else pa.array([], pa.string())
+        found = index.find(text) if len(text) else pa.array([], index.type)
+        parents = np.asarray(pc.fill_null(found, -1).to_numpy(), dtype=np.int64)
+        return SelfReferences(at, text, parents)
+
+    def _position(self, col: str) -> int:
+        names = self.spec.column_names
+        return names.index(col) if col in names else len(names)
+
+
+@dataclass
+class Run:
+    """One validation run: the dataset, and the tables kept for cross-table rules."""
+
+    ds: Dataset | None
+    max_examples: int = 5
+    vocabularies: Vocabularies = CORE
+    #: --sources: the folder of local source texts (None: quotes are not checked)
+    sources: Path | None = None
+    kept: dict[str, Batch] = field(default_factory=dict)
+    keys: dict[str, KeyIndex] = field(default_factory=dict)
+    #: per-run values rules share (the source texts read...)
+    shared: dict[str, Any] = field(default_factory=dict)
+    #: the readers of the tables read so far, and the rows per batch (None: whole tables)
+    readers: dict[str, TableReader] = field(default_factory=dict)
+    batch_rows: int | None = None
+    references: dict[tuple[str, str], SelfReferences] = field(default_factory=dict)
+
+    def reread(
+        self, table: str, columns: list[str], start: int = 0, stop: int | None = None
+    ) -> Iterator[Batch]:
+        """Rows ``start`` to ``stop`` of a table read again, with only ``columns`` (those it
+        has), in batches: for rules that find they need more than they kept."""
+        reader = self.readers[table]
+        present = [c for c in columns if c in reader.present]
+        for offset, raw in reader.raw(self.batch_rows, present, start, stop):
+            yield reader.batch(raw, offset, self)
+
+    def self_references(self, table: str, column: str) -> SelfReferences | None:
+        """A table's references into itself, resolved once the table is read."""
+        return self.references.get((table, column))
+
+    def lookup(self, batch: Batch, col: str) -> pa.Array | None:
+        """Row in the referenced table of each row's ``col`` (None when it cannot be
+        looked up: the column or the referenced table's ``id`` is not usable)."""
+        fk = next((f for f in batch.spec.foreign_keys if f.columns == (col,)), None)
+        if fk is None or not batch.has(col):
+            return None
+        index = self.keys.get(fk.table)
+        if index is None:
+            return None
+        values = batch.data.column(col)
+        if values.null_count == len(values):  # nothing to look up (no event has a parent)
+            return pa.nulls(len(values), index.type)
+        return index.lookup(values)
