@@ -96,7 +96,8 @@ class DuplicateKeys:
         candidates = repeated(hashes)
         if len(candidates) == 0:
             return
-        suspect = np.isin(hashes, candidates)
+        # by sorting: numpy 2.0's lookup table overflows on 64-bit hashes
+        suspect = np.isin(hashes, candidates, kind="sort")
         del hashes
         # the rows whose hash repeats, read again and grouped by their key
         parts = []
