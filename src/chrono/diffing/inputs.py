@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from chrono import safeio
-from chrono.dataset import Dataset
+from chrono.dataset import Dataset, unreadable
 from chrono.diffing.core import DiffError
 from chrono.model.tables import TABLE_NAMES
 from chrono.package import DESCRIPTOR, DatasetError, safe_path
@@ -40,8 +40,7 @@ class HeldTable:
         try:
             return what()
         except (pa.ArrowException, OSError, ValueError) as exc:
-            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise DiffError(f"{self.shown}: unreadable Parquet: {reason}") from None
+            raise DiffError(unreadable(self.shown, exc)) from None
 
     def read(self, columns: list[str] | None = None) -> pa.Table:
         table: pa.Table = self._read(lambda: pq.read_table(self.source, columns=columns))
@@ -52,8 +51,7 @@ class HeldTable:
         try:
             yield from pq.ParquetFile(self.source).iter_batches(columns=columns)
         except (pa.ArrowException, OSError, ValueError) as exc:
-            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise DiffError(f"{self.shown}: unreadable Parquet: {reason}") from None
+            raise DiffError(unreadable(self.shown, exc)) from None
 
     def schema(self) -> pa.Schema:
         schema: pa.Schema = self._read(lambda: pq.read_schema(self.source))
@@ -98,8 +96,7 @@ def parquet_from_bytes(blob: bytes, where: str) -> pa.Table:
     try:
         return safeio.parquet_from_memory(blob)
     except (pa.ArrowException, OSError, ValueError) as exc:
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise DiffError(f"{where}: unreadable Parquet: {reason}") from None
+        raise DiffError(unreadable(where, exc)) from None
 
 
 def table_name(table: pa.Table | pa.Schema, path: str) -> str:
