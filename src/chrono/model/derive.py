@@ -4,16 +4,15 @@ The one implementation, used by the build and by ``chrono validate``. The column
 dictionary-encoded first, so the cost of parsing grows with the number of distinct strings,
 not with the number of rows. The distinct values of the plain Gregorian forms (``YYYY``,
 ``YYYY-MM``, ``YYYY-MM-DD`` and intervals of two days, the bulk of any large table) are
-computed with numpy; every other distinct value, and every value of a row in the Julian
-calendar, goes through :func:`chrono.model.dates.parse`, so results and error messages are
-those of the parser for every value (a test proves it). The per-row columns are gathered from
-the per-value results only when asked for.
+read from their bytes (:mod:`chrono.model.plain_dates`); every other distinct value, and
+every value of a row in the Julian calendar, goes through :func:`chrono.model.dates.parse`,
+so results and error messages are those of the parser for every value (a test proves it).
+The per-row columns are gathered from the per-value results only when asked for.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
 from functools import cache, cached_property
 from typing import TypeAlias
 
@@ -23,15 +22,9 @@ import pyarrow.compute as pc
 
 from chrono.model import dates
 from chrono.model.calendars import CALENDARS
+from chrono.model.plain_dates import read_plain
 from chrono.model.vocab import PRECISION_ORDER
 
-_DAY = r"[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
-_FORMS = (
-    ("day", f"^{_DAY}$"),
-    ("interval", f"^{_DAY}/{_DAY}$"),
-    ("year", r"^[0-9]{4}$"),
-    ("month", r"^[0-9]{4}-(0[1-9]|1[0-2])$"),
-)
 _ENDS = ("known", "open", "unknown")  # dates.Bounds.start / .end
 
 
@@ -45,31 +38,6 @@ def _strings(terms: tuple[str, ...]) -> pa.Array:
 PARTS = ("earliest", "latest", "precision", "uncertain", "approximate")
 #: What else :class:`DerivedDates` gives: precision as its rank, and how each end is given.
 EXTRA_PARTS = ("precision_rank", "start", "end")
-
-
-def civil(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
-    """:func:`chrono.model.dates.days_from_civil` of arrays (its arithmetic is elementwise)."""
-    days: Callable[..., np.ndarray] = dates.days_from_civil  # type: ignore[assignment]
-    return days(year, month, day)
-
-
-def _month_days(year: np.ndarray, month: np.ndarray) -> np.ndarray:
-    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
-    base = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])[month]
-    out: np.ndarray = base + ((month == 2) & leap)
-    return out
-
-
-def _ints(arr: pa.Array, start: int, stop: int) -> np.ndarray:
-    part = pc.utf8_slice_codeunits(arr, start, stop)
-    return np.asarray(pc.cast(part, pa.int64()).to_numpy(zero_copy_only=False))
-
-
-def _days(arr: pa.Array, start: int) -> tuple[np.ndarray, np.ndarray]:
-    """Day numbers of ``YYYY-MM-DD`` at ``start``, and whether each is a real day."""
-    y, m = _ints(arr, start, start + 4), _ints(arr, start + 5, start + 7)
-    day = _ints(arr, start + 8, start + 10)
-    return civil(y, m, day), day <= _month_days(y, m)
 
 
 def dictionary_id(d: pa.Array) -> tuple[int, ...]:
@@ -252,10 +220,6 @@ def derive_encoded(
         odd[list(calendar_errors)] = True
         idx = pc.if_else(pa.array(odd), pa.scalar(None, pa.int32()), idx)
     n = len(uniq)
-    used = np.zeros(n, dtype=bool)
-    if n:
-        codes = pc.drop_null(idx).to_numpy(zero_copy_only=False)
-        used[np.asarray(codes, dtype=np.int64)] = True
     lo = np.zeros(n, dtype=np.int64)
     hi = np.zeros(n, dtype=np.int64)
     prec = np.zeros(n, dtype=np.int64)
@@ -263,39 +227,18 @@ def derive_encoded(
     app = np.zeros(n, dtype=bool)
     start = np.zeros(n, dtype=np.int64)  # index in _ENDS
     end = np.zeros(n, dtype=np.int64)
-    done = ~used  # values no row uses are not parsed
-    head = uniq.slice(0, gregorian)  # fast paths: Gregorian values only
-    for form, rx in _FORMS:
-        hit = np.zeros(n, dtype=bool)
-        hit[:gregorian] = np.asarray(
-            pc.match_substring_regex(head, rx).to_numpy(zero_copy_only=False), dtype=bool
-        )
-        where_ = np.flatnonzero(hit & ~done)
-        if len(where_) == 0:
-            continue
-        sub = uniq.take(pa.array(where_))
-        if form == "day":
-            a, ok = _days(sub, 0)
-            b, rank = a, PRECISION_ORDER.index("day")
-        elif form == "interval":
-            a, ok_a = _days(sub, 0)
-            b, ok_b = _days(sub, 11)
-            ok, rank = ok_a & ok_b & (a <= b), PRECISION_ORDER.index("day")
-        elif form == "year":
-            y = _ints(sub, 0, 4)
-            one = np.ones_like(y)
-            a, b = civil(y, one, one), civil(y, np.full_like(y, 12), np.full_like(y, 31))
-            ok, rank = np.ones(len(y), dtype=bool), PRECISION_ORDER.index("year")
-        else:
-            y, m = _ints(sub, 0, 4), _ints(sub, 5, 7)
-            a, b = civil(y, m, np.ones_like(y)), civil(y, m, _month_days(y, m))
-            ok, rank = np.ones(len(y), dtype=bool), PRECISION_ORDER.index("month")
-        good = where_[ok]  # the others (1900-02-29, reversed intervals) go to the parser
-        lo[good], hi[good], prec[good] = a[ok], b[ok], rank
-        done[good] = True
+    plain = read_plain(uniq.slice(0, gregorian))  # the fast path: Gregorian values only
+    good = np.flatnonzero(plain.plain)
+    lo[good], hi[good], prec[good] = plain.earliest[good], plain.latest[good], plain.rank[good]
+    done = np.zeros(n, dtype=bool)
+    done[good] = True
+    rest = np.flatnonzero(~done)
+    if len(rest):  # for the parser: the values some row uses
+        used = np.zeros(n, dtype=bool)
+        used[np.asarray(pc.drop_null(idx).to_numpy(zero_copy_only=False), dtype=np.int64)] = True
+        rest = rest[used[rest]]
     valid = np.ones(n, dtype=bool)
     bad: dict[int, str] = {}
-    rest = np.flatnonzero(~done)
     if len(rest):
         texts = uniq.take(pa.array(rest)).to_pylist()
         for i, text in zip(rest.tolist(), texts, strict=True):

@@ -1,7 +1,7 @@
 """Vectorised kernels of the validator: text checks, hashing, ordering, repeated keys.
 
 Plain numpy and Arrow compute over whole columns (or batches of them), no Python loop over
-rows. Rules call them by name; each has its own tests (tests/test_validation_kernels.py).
+rows. Rules call them by name; tests/test_validation_kernels.py checks them against plain Python.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from chrono.model.derive import dictionary_id, distinct_dictionaries
+from chrono.model.plain_dates import string_buffers
 
 #: Strings longer than this are hashed one by one (hashlib): few rows in any real table, and
 #: the vectorised rounds below stay few.
@@ -34,18 +35,6 @@ def mix64(x: np.ndarray) -> np.ndarray:
         z = (z ^ (z >> np.uint64(27))) * _M2
     out: np.ndarray = z ^ (z >> np.uint64(31))
     return out
-
-
-def string_buffers(chunk: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """A string chunk's offsets (int32, one more than its values; its slice offset
-    applied) and its whole data buffer as bytes (uint8), both zero-copy views."""
-    _, offsets_buf, data_buf = chunk.buffers()
-    offsets = np.frombuffer(offsets_buf, dtype=np.int32)[
-        chunk.offset : chunk.offset + len(chunk) + 1
-    ]
-    if data_buf is None:
-        return offsets, np.zeros(0, dtype=np.uint8)
-    return offsets, np.frombuffer(data_buf, dtype=np.uint8)
 
 
 def hash_strings(values: pa.Array) -> np.ndarray:

@@ -1,0 +1,141 @@
+"""The plain Gregorian forms of EDTF read straight from the strings' bytes: ``YYYY``,
+``YYYY-MM``, ``YYYY-MM-DD`` and an interval of two days ``YYYY-MM-DD/YYYY-MM-DD``, the bulk
+of any large table.
+
+Each form has a fixed length, so the strings of one length are gathered into a
+``(rows, length)`` byte matrix and judged column by column (digits where the form has
+digits, ``-`` and ``/`` where it has them, months 01-12, days 01-31). A string that has the
+shape but is not a real date (``1900-02-29``, an interval that ends before it starts) is
+not plain: :mod:`chrono.model.derive` gives it to the parser, with every other form, so the
+parser's results and messages hold for every value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from chrono.model import dates
+from chrono.model.vocab import PRECISION_ORDER
+
+#: (length, precision) of each plain form; 21: an interval of two days
+FORMS = ((4, "year"), (7, "month"), (10, "day"), (21, "day"))
+
+_ZERO, _HYPHEN, _SLASH = ord("0"), ord("-"), ord("/")
+
+
+def string_buffers(chunk: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """A string array's offsets (int32, one more than its values; its slice offset
+    applied) and its whole data buffer as bytes (uint8), both zero-copy views."""
+    _, offsets_buf, data_buf = chunk.buffers()
+    offsets = np.frombuffer(offsets_buf, dtype=np.int32)[
+        chunk.offset : chunk.offset + len(chunk) + 1
+    ]
+    if data_buf is None:
+        return offsets, np.zeros(0, dtype=np.uint8)
+    return offsets, np.frombuffer(data_buf, dtype=np.uint8)
+
+
+@dataclass
+class PlainDates:
+    """Per value: whether it is a plain form and a real date (``plain``), and then its
+    first and last day (days since 1970-01-01) and its precision's rank."""
+
+    plain: np.ndarray
+    earliest: np.ndarray
+    latest: np.ndarray
+    rank: np.ndarray
+
+
+def civil(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """:func:`chrono.model.dates.days_from_civil` of arrays (its arithmetic is elementwise)."""
+    days: Callable[..., np.ndarray] = dates.days_from_civil  # type: ignore[assignment]
+    return days(year, month, day)
+
+
+def month_days(year: np.ndarray, month: np.ndarray) -> np.ndarray:
+    """Days in each month (1-12) of each year, in the Gregorian calendar."""
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    base = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])[month]
+    out: np.ndarray = base + ((month == 2) & leap)
+    return out
+
+
+def read_plain(values: pa.Array) -> PlainDates:
+    """:class:`PlainDates` of each string of ``values`` (a null is not plain)."""
+    if not pa.types.is_string(values.type):
+        values = values.cast(pa.string())
+    n = len(values)
+    out = PlainDates(
+        np.zeros(n, dtype=bool),
+        np.zeros(n, dtype=np.int64),
+        np.zeros(n, dtype=np.int64),
+        np.zeros(n, dtype=np.int64),
+    )
+    if n == 0:
+        return out
+    offsets, data = string_buffers(values)
+    lengths = offsets[1:] - offsets[:-1]
+    valid = (
+        np.ones(n, dtype=bool)
+        if values.null_count == 0
+        else np.asarray(pc.is_valid(values).to_numpy(zero_copy_only=False), dtype=bool)
+    )
+    for length, precision in FORMS:
+        rows = np.flatnonzero((lengths == length) & valid)
+        if len(rows) == 0:
+            continue
+        at = offsets[rows].astype(np.int64)[:, None] + np.arange(length)
+        text = data[at]  # (rows, length) bytes
+        digit = text - np.uint8(_ZERO)  # a digit's value; other bytes wrap past 9
+        if length == 4:
+            ok = (digit < 10).all(axis=1)
+            year, one = _number(digit, 0, 4), np.ones(len(rows), dtype=np.int64)
+            lo, hi = civil(year, one, one), civil(year, 12 * one, 31 * one)
+        elif length == 7:
+            ok, year, month = _month(text, digit)
+            lo = civil(year, month, np.ones(len(rows), dtype=np.int64))
+            hi = civil(year, month, month_days(year, month))
+        else:
+            ok, lo = _day(text, digit, 0)
+            hi = lo
+            if length == 21:
+                ok_end, hi = _day(text, digit, 11)
+                ok &= ok_end & (text[:, 10] == _SLASH) & (lo <= hi)
+        good = rows[ok]
+        out.plain[good] = True
+        out.earliest[good], out.latest[good] = lo[ok], hi[ok]
+        out.rank[good] = PRECISION_ORDER.index(precision)
+    return out
+
+
+def _number(digit: np.ndarray, start: int, stop: int) -> np.ndarray:
+    """The decimal number in columns ``start`` to ``stop`` of a digit matrix."""
+    out = np.zeros(len(digit), dtype=np.int64)
+    for k in range(start, stop):
+        out = out * 10 + digit[:, k]
+    return out
+
+
+def _month(text: np.ndarray, digit: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Whether columns 0-6 read ``YYYY-MM`` with a month 01-12; the year; the month (a value
+    that is not a month is read as 1, so that the arithmetic stays in range)."""
+    ok = (digit[:, [0, 1, 2, 3, 5, 6]] < 10).all(axis=1) & (text[:, 4] == _HYPHEN)
+    year, month = _number(digit, 0, 4), _number(digit, 5, 7)
+    ok &= (month >= 1) & (month <= 12)
+    return ok, year, np.where(ok, month, 1)
+
+
+def _day(text: np.ndarray, digit: np.ndarray, start: int) -> tuple[np.ndarray, np.ndarray]:
+    """Whether columns ``start`` to ``start + 10`` read a real day ``YYYY-MM-DD``, and its
+    day number."""
+    part, digits = text[:, start : start + 10], digit[:, start : start + 10]
+    ok, year, month = _month(part, digits)
+    ok &= (digits[:, [8, 9]] < 10).all(axis=1) & (part[:, 7] == _HYPHEN)
+    day = _number(digits, 8, 10)
+    ok &= (day >= 1) & (day <= month_days(year, month))
+    return ok, civil(year, month, np.where(ok, day, 1))
