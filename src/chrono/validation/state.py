@@ -82,12 +82,20 @@ class KeyIndex:
             found = per_dictionary(values, self.find)
             return pa.concat_arrays([pc.take(pos, c.indices) for pos, c in found])
         values = strings(values)
+        probe = min(n, 4096)  # a column without runs (claims' source_id) shows it early
+        if probe < n and run_starts(values.slice(0, probe)).sum() > 0.75 * probe:
+            return self.find(values)
         first = run_starts(values)
         starts = int(first.sum())
         if starts > 0.75 * n:  # no long runs: look every row up
             return self.find(values)
         uniq = pc.filter(values, pa.array(first))  # each run's value
-        run_ids = np.cumsum(first, dtype=np.int64) - 1
+        wide = self.type == pa.int64()
+        run_ids = np.cumsum(first, dtype=np.int64 if wide else np.int32)
+        run_ids -= 1
+        if self.sorted_unique and (at := self._run_start(uniq)) is not None:
+            run_ids += at  # the runs' values are the ids from row ``at`` on
+            return pa.array(run_ids, self.type)
         return self._flat(pc.take(self.find(uniq), pa.array(run_ids)))
 
     def find(self, values: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -113,16 +121,24 @@ class KeyIndex:
 
     def _run(self, values: pa.Array | pa.ChunkedArray) -> pa.Array | None:
         """Rows of values that are consecutive ids, found by one comparison; else None."""
+        start = self._run_start(values)
+        if start is None:
+            return None
+        return pa.array(np.arange(start, start + len(values)), self.type)
+
+    def _run_start(self, values: pa.Array | pa.ChunkedArray) -> int | None:
+        """The row of the first of ``values`` when they are the ids from that row on, in
+        order; else None."""
         m = len(values)
         if m == 0 or values.null_count:
             return None
-        start = pc.search_sorted(self.ids, values[0]).as_py()
+        start: int = pc.search_sorted(self.ids, values[0]).as_py()
         if start + m > self.n or self.ids[start].as_py() != values[0].as_py():
             return None
         window = self.ids.slice(start, m)
         if not pc.all(pc.equal(window, values), skip_nulls=False).as_py():
             return None
-        return pa.array(np.arange(start, start + m), self.type)
+        return start
 
     @staticmethod
     def _flat(arr: pa.Array | pa.ChunkedArray) -> pa.Array:

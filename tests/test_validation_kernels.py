@@ -1,0 +1,69 @@
+"""The validator's lookups and kernels against plain Python on the same values."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pyarrow as pa
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from chrono.validation.kernels import run_starts
+from chrono.validation.state import KeyIndex
+
+
+def rows_of(ids: list[str], values: list[str | None]) -> list[int | None]:
+    """Each value's row among ``ids`` (the first, when an id repeats), or None."""
+    first: dict[str, int] = {}
+    for i, v in enumerate(ids):
+        first.setdefault(v, i)
+    return [None if v is None else first.get(v) for v in values]
+
+
+def index(ids: list[str]) -> KeyIndex:
+    sorted_unique = all(a < b for a, b in itertools.pairwise(ids))
+    return KeyIndex(pa.chunked_array([pa.array(ids, pa.string())]), sorted_unique)
+
+
+_ids = st.lists(st.integers(0, 60), max_size=40).map(lambda xs: [f"id-{x:03d}" for x in xs])
+_value = st.one_of(st.integers(0, 70).map(lambda x: f"id-{x:03d}"), st.none())
+
+
+@settings(max_examples=300, deadline=None)
+@given(ids=_ids, values=st.lists(_value, max_size=60), sort_ids=st.booleans(), runs=st.booleans())
+def test_lookup_is_the_first_row_of_each_value(
+    ids: list[str], values: list[str | None], sort_ids: bool, runs: bool
+) -> None:
+    if sort_ids:
+        ids = sorted(set(ids))
+    if runs:  # sorted, repeated: as claims reference their events
+        values = sorted((v for v in values if v is not None), key=str) * 2
+        values.sort()
+    column = pa.chunked_array([pa.array(values, pa.string())], pa.string())
+    got = index(ids).lookup(column).to_pylist() if ids else [None] * len(values)
+    assert got == rows_of(ids, values)
+    as_dictionary = pa.chunked_array([pa.array(values, pa.string()).dictionary_encode()])
+    if ids:
+        assert index(ids).lookup(as_dictionary).to_pylist() == rows_of(ids, values)
+
+
+def test_long_columns_take_each_path_and_agree() -> None:
+    """Past the first 4,096 rows: runs of consecutive ids (a sorted table's claims), runs
+    that skip ids, and a column without runs (sources cited at random)."""
+    ids = [f"e{i:07d}" for i in range(20_000)]
+    idx = index(ids)
+    rng = np.random.default_rng(7)
+    consecutive = [ids[i // 3] for i in range(30_000)]
+    skipping = [ids[2 * (i // 3)] for i in range(15_000)] + ["nope"] * 2
+    scattered = [ids[i] for i in rng.integers(0, 20_000, 12_000)] + ["nope", None]
+    at_end = consecutive[-5_000:] + [ids[-1]] * 3
+    for values in (consecutive, skipping, scattered, at_end):
+        column = pa.chunked_array([pa.array(values, pa.string())])
+        assert idx.lookup(column).to_pylist() == rows_of(ids, values)
+    assert idx.lookup(pa.chunked_array([pa.array(consecutive)])).type == pa.int32()
+
+
+def test_run_starts_marks_the_first_of_equal_neighbours() -> None:
+    values = pa.chunked_array([["a", "a", None, None, "b"], ["b", "a"]])
+    assert run_starts(values).tolist() == [True, False, True, True, True, False, True]
