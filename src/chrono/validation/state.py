@@ -90,12 +90,12 @@ class KeyIndex:
         if starts > 0.75 * n:  # no long runs: look every row up
             return self.find(values)
         uniq = pc.filter(values, pa.array(first))  # each run's value
-        wide = self.type == pa.int64()
-        run_ids = np.cumsum(first, dtype=np.int64 if wide else np.int32)
-        run_ids -= 1
+        width = np.int64 if self.type == pa.int64() else np.int32
+        run_ids: np.ndarray = np.cumsum(first, dtype=width)
         if self.sorted_unique and (at := self._run_start(uniq)) is not None:
-            run_ids += at  # the runs' values are the ids from row ``at`` on
+            run_ids += np.asarray(at - 1, width)  # the runs' values: the ids from ``at`` on
             return pa.array(run_ids, self.type)
+        run_ids -= np.asarray(1, width)
         return self._flat(pc.take(self.find(uniq), pa.array(run_ids)))
 
     def find(self, values: pa.Array | pa.ChunkedArray) -> pa.Array:
