@@ -215,3 +215,31 @@ def test_a_reference_to_an_id_that_is_null_does_not_resolve(mini: Path, batch_ro
     assert res.count == len(expected) and len(expected) > 2
     assert sorted((f.table, f.key) for f in res.examples) == sorted(expected)
     assert all(f.message == f"event_id {first!r} is not an id in events" for f in res.examples)
+
+
+def _pools_during_a_run(mini: Path) -> tuple[list[str], str]:
+    """The Arrow allocator at each step of a run, and the one after it."""
+    seen: list[str] = []
+    report = validate(mini, progress=lambda _m: seen.append(pa.default_memory_pool().backend_name))
+    assert report.valid and seen
+    return seen, pa.default_memory_pool().backend_name
+
+
+def test_a_run_allocates_from_jemalloc_and_puts_the_default_back(
+    mini: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL", raising=False)
+    before = pa.default_memory_pool().backend_name
+    try:
+        pa.jemalloc_memory_pool()
+    except NotImplementedError:
+        pytest.skip("this pyarrow has no jemalloc")
+    seen, after = _pools_during_a_run(mini)
+    assert set(seen) == {"jemalloc"} and after == before
+
+
+def test_a_pool_named_by_the_user_is_kept(mini: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", "system")
+    before = pa.default_memory_pool().backend_name
+    seen, after = _pools_during_a_run(mini)
+    assert set(seen) == {before} and after == before

@@ -89,8 +89,7 @@ def read_plain(values: pa.Array) -> PlainDates:
         rows = np.flatnonzero((lengths == length) & valid)
         if len(rows) == 0:
             continue
-        at = offsets[rows].astype(np.int64)[:, None] + np.arange(length)
-        text = data[at]  # (rows, length) bytes
+        text = _windows(data, length)[offsets[rows]]  # (rows, length) bytes
         digit = text - np.uint8(_ZERO)  # a digit's value; other bytes wrap past 9
         if length == 4:
             ok = (digit < 10).all(axis=1)
@@ -111,6 +110,16 @@ def read_plain(values: pa.Array) -> PlainDates:
         out.earliest[good], out.latest[good] = lo[ok], hi[ok]
         out.rank[good] = PRECISION_ORDER.index(precision)
     return out
+
+
+def _windows(data: np.ndarray, length: int) -> np.ndarray:
+    """Every run of ``length`` bytes of ``data``, row ``i`` starting at byte ``i`` (a view:
+    taking rows of it copies each string's bytes at once)."""
+    if len(data) < length:
+        return np.zeros((0, length), dtype=np.uint8)
+    return np.lib.stride_tricks.as_strided(
+        data, shape=(len(data) - length + 1, length), strides=(1, 1), writeable=False
+    )
 
 
 def _number(digit: np.ndarray, start: int, stop: int) -> np.ndarray:

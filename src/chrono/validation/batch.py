@@ -21,7 +21,14 @@ import pyarrow.compute as pc
 from chrono.model import vocab
 from chrono.model.tables import Table
 from chrono.model.vocabularies import CORE, Vocabularies
-from chrono.validation.kernels import are_positions, dictionaries, per_dictionary, strings
+from chrono.validation.kernels import (
+    are_positions,
+    dictionaries,
+    orderable,
+    per_dictionary,
+    strictly_increasing,
+    strings,
+)
 
 if TYPE_CHECKING:
     from chrono.validation.state import Run
@@ -118,6 +125,15 @@ class Batch:
         """A string column as one array (cached: several rules look rows up by id)."""
         out: pa.Array = self.cached(
             f"combined:{col}", lambda: strings(self.data.column(col)).combine_chunks()
+        )
+        return out
+
+    def increasing(self, keys: list[str]) -> bool:
+        """The rows are sorted by ``keys`` with no two equal and no null (the build's
+        order), cached: the key rules and the keeper of ids both ask."""
+        out: bool = self.cached(
+            "increasing:" + ",".join(keys),
+            lambda: strictly_increasing([orderable(self.data.column(k)) for k in keys]),
         )
         return out
 

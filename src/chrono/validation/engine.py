@@ -31,6 +31,7 @@ from chrono.safeio import InputError
 from chrono.validation import schedule
 from chrono.validation.batch import Batch
 from chrono.validation.findings import relative
+from chrono.validation.memory import run_memory
 from chrono.validation.reading import TableReader, check_text
 from chrono.validation.report import Report
 from chrono.validation.rules import curated, integrity, structure, vocabularies
@@ -87,6 +88,18 @@ def validate(
     except DatasetError as exc:
         return Report(str(path), str(path), fatal=str(exc), max_examples=max_examples)
     report = Report(directory.name, str(directory), max_examples=max_examples)
+    with run_memory():
+        return _open_and_validate(report, path, directory, sources, say, batch_rows)
+
+
+def _open_and_validate(
+    report: Report,
+    path: str | Path | Dataset,
+    directory: Path,
+    sources: str | Path | None,
+    say: Progress,
+    batch_rows: int | None,
+) -> Report:
     try:
         # lexists: a descriptor that is a broken symlink or a loop is there, and unreadable
         if has_curated_sources(directory) and not os.path.lexists(directory / DESCRIPTOR):

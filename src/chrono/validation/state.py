@@ -22,10 +22,8 @@ from chrono.model.tables import Table
 from chrono.model.vocabularies import CORE, Vocabularies
 from chrono.validation.batch import Batch
 from chrono.validation.kernels import (
-    orderable,
     per_dictionary,
     run_starts,
-    strictly_increasing,
     strings,
 )
 
@@ -233,7 +231,7 @@ class Keeper:
         ids = batch.data.column("id")
         if batch.rows == 0:
             return
-        if ids.null_count or not strictly_increasing([orderable(ids)]):
+        if not batch.increasing(["id"]):
             self.sorted_ids = False
             return
         ids = strings(ids)

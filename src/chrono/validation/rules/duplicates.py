@@ -34,9 +34,9 @@ def _pairs(t: Batch) -> tuple[np.ndarray, np.ndarray] | None:
     if p_ev.null_count or p_act.null_count:
         ok = pc.and_(pc.is_valid(p_ev), pc.is_valid(p_act))
         p_ev, p_act = pc.filter(p_ev, ok), pc.filter(p_act, ok)
-    e = np.asarray(p_ev.to_numpy(zero_copy_only=False), dtype=np.int64)
-    a = np.asarray(p_act.to_numpy(zero_copy_only=False), dtype=np.int64)
-    return e, a
+    e = np.asarray(p_ev.to_numpy(zero_copy_only=False))
+    a = np.asarray(p_act.to_numpy(zero_copy_only=False))
+    return e, a  # int32 (int64 for tables of 2^31 rows or more)
 
 
 def _increasing(e: np.ndarray, a: np.ndarray) -> bool:
@@ -63,6 +63,7 @@ class LikelyDuplicates:
         self.sorted = True
         self.last: tuple[int, int] | None = None
         self.pairs: list[np.ndarray] = []  # once out of order: event << 32 | actor
+        self.actor_hashes: np.ndarray | None = None
 
     def batch(self, t: Batch, out: Report) -> None:
         events = t.parent("events")
@@ -99,8 +100,10 @@ class LikelyDuplicates:
         """Add distinct pairs sorted by (event, actor) to their events' signatures."""
         assert self.sig is not None and self.has is not None
         starts = np.flatnonzero(np.concatenate(([True], e[1:] != e[:-1])))
+        if self.actor_hashes is None:  # each actor's hash, once: a batch gathers them
+            self.actor_hashes = mix64(np.arange(self.run.keys["actors"].n, dtype=np.uint64))
         with np.errstate(over="ignore"):
-            self.sig[e[starts]] += np.add.reduceat(mix64(a), starts)
+            self.sig[e[starts]] += np.add.reduceat(self.actor_hashes[a], starts)
         self.has[e[starts]] = True
 
     def finish(self, out: Report) -> None:

@@ -23,9 +23,7 @@ from chrono.validation.findings import Message, emit, primary_key, pyvalues, ran
 from chrono.validation.kernels import (
     combine_hashes,
     hash_strings,
-    orderable,
     repeated,
-    strictly_increasing,
     strings,
 )
 from chrono.validation.registry import ERROR, per_table
@@ -74,9 +72,7 @@ class DuplicateKeys:
         if t.rows == 0:
             return
         if self.sorted:
-            if strictly_increasing([orderable(t.data.column(k)) for k in keys]) and (
-                self.last is None or _key_at(t, keys, 0) > self.last
-            ):
+            if t.increasing(keys) and (self.last is None or _key_at(t, keys, 0) > self.last):
                 self.last = _key_at(t, keys, t.rows - 1)
                 self.rows += t.rows
                 return
