@@ -389,3 +389,57 @@ def test_join_rows_reads_either_profile_field(field: str) -> None:
     assert _join_rows(json.dumps({"children": [join, join]})) is None  # which join?
     assert _join_rows(json.dumps({"children": []})) is None
     assert _join_rows("not json") is None
+
+
+# --------------------------------------------------------------------------- joins in parts
+
+
+def test_a_join_is_cut_into_parts_by_the_tables_size() -> None:
+    from chrono.diffing import duck
+    from chrono.diffing.inputs import read_path
+    from conftest import MINI
+
+    events = read_path(MINI).tables["events"]
+    assert not isinstance(events, pa.Table)
+    size = events.size()
+    assert size > 0
+    assert [duck.partitions(events, events, limit) for limit in (2 * size, size, size // 2)] == [
+        1,
+        2,
+        4,
+    ]
+    assert duck.partitions(events.read(), events, 1) == 1  # a table in memory: whole
+
+
+def _in_parts(monkeypatch: pytest.MonkeyPatch, parts: int) -> None:
+    from chrono.diffing import duck
+
+    monkeypatch.setattr(duck, "partitions", lambda old, new, limit: parts)
+
+
+def test_a_join_in_parts_finds_what_the_whole_join_finds(
+    mini_src: Path, base: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def change(rows: Rows) -> None:
+        edit(rows, "events", "summit-2020", title="Another title")
+        rows["events"][0]["id"] = "meeting-2019-renamed"
+        for table in ("participants", "claims"):
+            rows[table] = rows[table][1:]
+
+    b = _version(tmp_path, mini_src, "b", change)
+    whole = chrono.diff(base, b, engine="duckdb").to_dict()
+    assert sum(len(t["changed"]) + len(t["removed"]) for t in whole["tables"]) > 2
+    for parts in (2, 5):
+        _in_parts(monkeypatch, parts)
+        assert chrono.diff(base, b, engine="duckdb").to_dict() == whole
+
+
+def test_a_duplicate_key_is_found_across_parts(
+    mini_src: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _in_parts(monkeypatch, 3)
+    events = to_tables(read_rows(mini_src))["events"]
+    doubled = pa.concat_tables([events, events.slice(1, 1)])
+    with pytest.raises(DiffError, match=r"^old: events: duplicate primary key"):
+        chrono.diff({"events": doubled}, {"events": doubled}, engine="duckdb")
+    assert chrono.diff({"events": events}, {"events": events}, engine="duckdb").is_empty

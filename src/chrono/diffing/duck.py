@@ -83,7 +83,7 @@ def connect(spill: Spill | None = None) -> Iterator[Any]:
     import duckdb
 
     spill = spill or Spill.from_env()
-    limit = spill.memory_limit if spill.memory_limit is not None else default_memory_limit()
+    limit = _limit(spill)
     parent = spill.temp_dir
     try:
         if parent is not None:
@@ -252,20 +252,30 @@ def match_duckdb(
             except duckdb.Error:
                 pass  # no profile: the keys are then checked by a query of their own
             src_a, src_b = _source(con, "old_table", old), _source(con, "new_table", new)
-            # a row with a null key matches nothing: it comes back unpaired and is reported
-            query = f"""
-                SELECT {outputs}, a.__chrono_in AS in_old, b.__chrono_in AS in_new, {bits} AS m
-                FROM (SELECT *, true AS __chrono_in FROM {src_a}) a
-                FULL OUTER JOIN (SELECT *, true AS __chrono_in FROM {src_b}) b ON {on}
-                WHERE a.__chrono_in IS NULL OR b.__chrono_in IS NULL OR {wanted}
-            """
-            rel = con.sql(query)
-            # DuckDB 2 names it to_arrow_table; 1.x has arrow()
-            result = rel.to_arrow_table() if hasattr(rel, "to_arrow_table") else rel.arrow()
-            try:
-                joined = _join_rows(con.get_profiling_information(format="json"))
-            except (duckdb.Error, AttributeError, TypeError):
-                joined = None
+            parts = partitions(old, new, _limit(spill))
+            results: list[pa.Table] = []
+            joined: int | None = 0
+            for part in range(parts):
+                # a row with a null key matches nothing: it comes back unpaired and is reported
+                query = f"""
+                    SELECT {outputs}, a.__chrono_in AS in_old, b.__chrono_in AS in_new,
+                        {bits} AS m
+                    FROM ({_side(src_a, "a", keys, types, mem, part, parts)}) a
+                    FULL OUTER JOIN ({_side(src_b, "b", keys, types, mem, part, parts)}) b
+                        ON {on}
+                    WHERE a.__chrono_in IS NULL OR b.__chrono_in IS NULL OR {wanted}
+                """
+                rel = con.sql(query)
+                # DuckDB 2 names it to_arrow_table; 1.x has arrow()
+                results.append(
+                    rel.to_arrow_table() if hasattr(rel, "to_arrow_table") else rel.arrow()
+                )
+                try:
+                    rows = _join_rows(con.get_profiling_information(format="json"))
+                except (duckdb.Error, AttributeError, TypeError):
+                    rows = None
+                joined = None if rows is None or joined is None else joined + rows
+            result = pa.concat_tables(results) if parts > 1 else results[0]
 
             in_old = to_np(pc.is_valid(result.column("in_old")), np.bool_)
             in_new = to_np(pc.is_valid(result.column("in_new")), np.bool_)
@@ -317,6 +327,44 @@ def match_duckdb(
         changed,
         common,
     )
+
+
+def partitions(old: TableSource, new: TableSource, limit: int) -> int:
+    """Into how many parts a join is cut (by a hash of the key), so that each part's rows
+    fit in DuckDB's memory: a side of a part is at most half the cap, uncompressed.
+
+    DuckDB can spill a join that does not fit, but it then writes both sides to disk,
+    about twice their uncompressed size (52 GB for 100M events). Each part instead reads
+    both files again and keeps only its rows: more reading, no spill. Tables in memory
+    are joined whole.
+    """
+    if isinstance(old, pa.Table) or isinstance(new, pa.Table):
+        return 1
+    biggest = max(old.size(), new.size())
+    return max(1, -(-2 * biggest // max(limit, 1)))
+
+
+def _side(
+    source: str,
+    alias: str,
+    keys: tuple[str, ...],
+    types: dict[str, tuple[pa.DataType, pa.DataType]],
+    in_memory: bool,
+    part: int,
+    parts: int,
+) -> str:
+    """One side of the join: its rows in part ``part`` of ``parts`` (the same key, the same
+    part on both sides: the key hashed as the join compares it)."""
+    rows = f"SELECT *, true AS __chrono_in FROM {source} {alias}"
+    if parts == 1:
+        return rows
+    key = ", ".join(_expr(alias, k, *types[k], in_memory) for k in keys)
+    return f"{rows} WHERE hash({key}) % {parts} = {part}"
+
+
+def _limit(spill: Spill | None) -> int:
+    spill = spill or Spill.from_env()
+    return spill.memory_limit if spill.memory_limit is not None else default_memory_limit()
 
 
 def _repeats(table: pa.Table, keys: tuple[str, ...]) -> bool:

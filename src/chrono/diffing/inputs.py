@@ -60,6 +60,15 @@ class HeldTable:
     def rows(self) -> int:
         return int(self._read(lambda: pq.ParquetFile(self.source).metadata.num_rows))
 
+    def size(self) -> int:
+        """The table's size uncompressed, as its footer states it (about its Arrow size)."""
+
+        def total() -> int:
+            meta = pq.ParquetFile(self.source).metadata
+            return sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+
+        return int(self._read(total))
+
 
 #: A table in memory, or a Parquet file held open (read lazily).
 TableSource: TypeAlias = "pa.Table | HeldTable"
