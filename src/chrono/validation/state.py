@@ -261,8 +261,13 @@ class Keeper:
                 typ = pa.int8() if len(words) < 2**7 else pa.int16()
                 typ = typ if len(words) < 2**15 else pa.int32()
                 dictionary = pa.array(words, pa.string())
-                parts = [pa.DictionaryArray.from_arrays(p.cast(typ), dictionary) for p in parts]
-                arrays[c] = pa.chunked_array(parts, pa.dictionary(typ, pa.string()))
+                codes = _one([p.cast(typ) for p in parts], typ)
+                whole = pa.DictionaryArray.from_arrays(codes, dictionary)
+                arrays[c] = pa.chunked_array([whole], pa.dictionary(typ, pa.string()))
+            elif parts and _fixed_width(parts[0].type):
+                # one chunk: later tables take rows of it for every batch, and a take
+                # from a column of many chunks (a Parquet page each) costs ~4x more
+                arrays[c] = pa.chunked_array([_one(parts, parts[0].type)])
             elif parts:
                 arrays[c] = pa.chunked_array(parts)
         self.chunks.clear()
@@ -283,6 +288,19 @@ class Keeper:
     def _position(self, col: str) -> int:
         names = self.spec.column_names
         return names.index(col) if col in names else len(names)
+
+
+def _one(parts: list[pa.Array], typ: pa.DataType) -> pa.Array:
+    return pa.concat_arrays(parts) if parts else pa.array([], typ)
+
+
+def _fixed_width(typ: pa.DataType) -> bool:
+    return bool(
+        pa.types.is_integer(typ)
+        or pa.types.is_floating(typ)
+        or pa.types.is_boolean(typ)
+        or pa.types.is_temporal(typ)
+    )
 
 
 @dataclass
