@@ -6,10 +6,11 @@ import itertools
 
 import numpy as np
 import pyarrow as pa
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chrono.validation.kernels import run_starts
+from chrono.validation.kernels import run_starts, take_rows
 from chrono.validation.state import KeyIndex
 
 
@@ -67,3 +68,31 @@ def test_long_columns_take_each_path_and_agree() -> None:
 def test_run_starts_marks_the_first_of_equal_neighbours() -> None:
     values = pa.chunked_array([["a", "a", None, None, "b"], ["b", "a"]])
     assert run_starts(values).tolist() == [True, False, True, True, True, False, True]
+
+
+_text = st.one_of(st.none(), st.text(alphabet="abc-é", max_size=4))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    chunks=st.lists(st.lists(_text, max_size=6), min_size=1, max_size=5),
+    data=st.data(),
+)
+def test_take_rows_is_arrows_take(chunks: list[list[str | None]], data: st.DataObject) -> None:
+    values = pa.chunked_array([pa.array(c, pa.string()) for c in chunks], pa.string())
+    n = len(values)
+    row = st.integers(0, n - 1) if n else st.nothing()
+    rows = data.draw(st.lists(st.one_of(row, st.none()), max_size=12))
+    at = pa.array(rows, pa.int64())
+    assert take_rows(values, at).to_pylist() == [
+        None if r is None else values[r].as_py() for r in rows
+    ]
+
+
+def test_take_rows_from_many_chunks_keeps_order_and_nulls() -> None:
+    values = pa.chunked_array([[f"id-{i}-{j}" for j in range(3)] for i in range(50)])
+    at = pa.array([149, 0, None, 74, 75, 0], pa.int32())
+    got = take_rows(values, at).to_pylist()
+    assert got == ["id-49-2", "id-0-0", None, "id-24-2", "id-25-0", "id-0-0"]
+    with pytest.raises(IndexError):
+        take_rows(values, pa.array([150]))

@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 from chrono.model.dates import MAX_DAY, MIN_DAY, civil_from_days, format_day, human_day
 from chrono.validation import registry
 from chrono.validation.batch import Batch
-from chrono.validation.kernels import mask_count
+from chrono.validation.kernels import mask_count, take_rows
 from chrono.validation.report import Finding, Report
 
 Extra = dict[str, pa.Array | pa.ChunkedArray]
@@ -111,7 +111,7 @@ def first_rows(
             if sum(len(p) for p in picked) >= k:
                 break
             continue
-        cols = {f"k{i}": _sort_text(pc.take(key, rows)) for i, key in enumerate(keys)}
+        cols = {f"k{i}": _sort_text(take_rows(key, rows)) for i, key in enumerate(keys)}
         table = pa.table({**cols, "_row": rows})
         order = [(c, "ascending") for c in table.column_names]
         if table.num_rows > k:
@@ -123,7 +123,7 @@ def first_rows(
     if not keys:
         return np.sort(rows_np)[:k]
     taken = pa.array(rows_np)
-    cols = {f"k{i}": _sort_text(pc.take(key, taken)) for i, key in enumerate(keys)}
+    cols = {f"k{i}": _sort_text(take_rows(key, taken)) for i, key in enumerate(keys)}
     table = pa.table({**cols, "_row": taken}).sort_by([(c, "ascending") for c in [*cols, "_row"]])
     return np.asarray(table.column("_row").to_numpy()[:k], dtype=np.int64)
 
@@ -160,7 +160,7 @@ def emit(
     keys = key_cols or primary_key(t) or []
     rows = first_rows(mask, [cols[c] for c in keys], report.max_examples)
     taken = pa.array(rows)
-    values = {c: pyvalues(_flat(pc.take(a, taken))) for c, a in cols.items()}
+    values = {c: pyvalues(_flat(take_rows(a, taken))) for c, a in cols.items()}
     if extra_at is not None and len(rows):
         values.update({c: pyvalues(_flat(a)) for c, a in extra_at(taken).items()})
     severity = registry.severity(code)

@@ -25,6 +25,7 @@ from chrono.validation.kernels import (
     per_dictionary,
     run_starts,
     strings,
+    take_rows,
 )
 
 if TYPE_CHECKING:
@@ -112,7 +113,7 @@ class KeyIndex:
         pos = pc.search_sorted(ids, values)
         inside = pc.less(pos, self.n)
         at = pc.if_else(inside, pos, 0).cast(self.type)
-        hit = pc.and_(pc.fill_null(inside, False), pc.equal(pc.take(ids, at), values))
+        hit = pc.and_(pc.fill_null(inside, False), pc.equal(take_rows(ids, at), values))
         rows = at if order is None else pc.take(order, at)
         out = pc.if_else(pc.fill_null(hit, False), rows, pa.nulls(m, self.type))
         return self._flat(out)

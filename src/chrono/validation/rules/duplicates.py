@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 from chrono.model.tables import Table
 from chrono.validation.batch import EVENT_TYPES, Batch
 from chrono.validation.findings import emit
-from chrono.validation.kernels import maybe_shared, mix64, strings
+from chrono.validation.kernels import maybe_shared, mix64, strings, take_rows
 from chrono.validation.registry import WARNING, per_table
 from chrono.validation.report import Report
 from chrono.validation.state import Run
@@ -165,7 +165,7 @@ class LikelyDuplicates:
         ids = events.data["id"]
 
         def other_ids(at: pa.Array) -> dict[str, pa.Array]:
-            return {"_other": strings(pc.take(ids, pa.array(other[at.to_numpy()])))}
+            return {"_other": strings(take_rows(ids, pa.array(other[at.to_numpy()])))}
 
         emit(
             out,

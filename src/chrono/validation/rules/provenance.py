@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 from chrono.model.tables import Table
 from chrono.validation.batch import RANK, Batch
 from chrono.validation.findings import Extra, emit
-from chrono.validation.kernels import to_bools
+from chrono.validation.kernels import take_rows, to_bools
 from chrono.validation.registry import ERROR, per_batch, per_table
 from chrono.validation.report import Report
 from chrono.validation.state import Run
@@ -156,7 +156,7 @@ def event_outside_date_claim(t: Batch, out: Report) -> None:
         return {
             "_elo": pc.take(events.data["earliest"], ev_idx),
             "_ehi": pc.take(events.data["latest"], ev_idx),
-            "event_id": pc.take(events.data["id"], ev_idx),
+            "event_id": take_rows(events.data["id"], ev_idx),
         }
 
     emit(
