@@ -1102,7 +1102,7 @@ def test_candidate_rows_include_every_repeated_key(keys: list[int], data: st.Dat
     repeats, in order, and drops a row only when its key is single."""
     import numpy as np
 
-    from chrono.validation.kernels import maybe_shared
+    from chrono.validation.repeats import maybe_shared
 
     key = np.array(keys, dtype=np.uint64)
     rows = np.array(

@@ -2,7 +2,7 @@
 
 Each event's set of actors is hashed as its participants are read (a hash per actor,
 summed per event: 8 bytes an event); events are then keyed by (type, actor-set hash) and
-only the events whose key may repeat (:func:`~chrono.validation.kernels.maybe_shared`) are
+only the events whose key may repeat (:func:`~chrono.validation.repeats.maybe_shared`) are
 sorted by key and start and tested for overlapping intervals.
 
 A participant row counts once per (event, actor). Participants sorted by (event, actor),
@@ -20,8 +20,9 @@ import pyarrow.compute as pc
 from chrono.model.tables import Table
 from chrono.validation.batch import EVENT_TYPES, Batch
 from chrono.validation.findings import emit
-from chrono.validation.kernels import maybe_shared, mix64, strings, take_rows
+from chrono.validation.kernels import mix64, strings, take_rows
 from chrono.validation.registry import WARNING, per_table
+from chrono.validation.repeats import maybe_shared
 from chrono.validation.report import Report
 from chrono.validation.state import Run
 

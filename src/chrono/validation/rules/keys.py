@@ -20,13 +20,9 @@ import pyarrow.compute as pc
 from chrono.model.tables import Table
 from chrono.validation.batch import Batch
 from chrono.validation.findings import Message, emit, primary_key, pyvalues, rank, relative
-from chrono.validation.kernels import (
-    combine_hashes,
-    hash_strings,
-    repeated,
-    strings,
-)
+from chrono.validation.kernels import combine_hashes, hash_strings, strings
 from chrono.validation.registry import ERROR, per_table
+from chrono.validation.repeats import repeated
 from chrono.validation.report import Finding, Report, order
 from chrono.validation.state import Run
 

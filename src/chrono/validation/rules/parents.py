@@ -12,8 +12,8 @@ import pyarrow as pa
 
 from chrono.model.tables import Table
 from chrono.validation.findings import emit
-from chrono.validation.kernels import loop_members
 from chrono.validation.registry import ERROR, per_table
+from chrono.validation.repeats import loop_members
 from chrono.validation.report import Report
 from chrono.validation.state import Run
 
