@@ -36,7 +36,8 @@ def days_from_civil(year: int, month: int, day: int) -> int:
 
 
 def civil_from_days(days: int) -> tuple[int, int, int]:
-    """Inverse of :func:`days_from_civil`: (year, month, day) in the Gregorian calendar."""
+    """Inverse of :func:`days_from_civil`: (year, month, day) in the Gregorian calendar.
+    Plain arithmetic, so it also works elementwise on numpy integer arrays."""
     z = days + 719468
     era = z // 146097
     doe = z - era * 146097
@@ -44,7 +45,7 @@ def civil_from_days(days: int) -> tuple[int, int, int]:
     doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
     mp = (5 * doy + 2) // 153
     day = doy - (153 * mp + 2) // 5 + 1
-    month = mp + 3 if mp < 10 else mp - 9
+    month = mp + 3 - 12 * (mp >= 10)
     return yoe + era * 400 + (month <= 2), month, day
 
 

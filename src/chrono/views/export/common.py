@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from chrono.model.calendars import civil_from_days
 from chrono.views.data import FIRST_COMMON_DAY, LAST_COMMON_DAY, read_tables
 
 if TYPE_CHECKING:
@@ -74,7 +76,7 @@ def iso_dates(arr: pa.ChunkedArray | pa.Array) -> pa.Array | pa.ChunkedArray:
     """``date32`` -> ISO 8601 text: ``2019-06-05``, ``-0043-03-15``, ``+12345-01-01``.
 
     Arrow's own cast where every date is in years 1-9999; else the civil date of each day
-    computed with numpy (the algorithm of :func:`chrono.model.dates.civil_from_days`, for
+    computed with numpy (:func:`chrono.model.calendars.civil_from_days` on the array, for
     any ``date32``) and the text joined with Arrow kernels: no loop over rows.
     """
     import numpy as np
@@ -86,15 +88,9 @@ def iso_dates(arr: pa.ChunkedArray | pa.Array) -> pa.Array | pa.ChunkedArray:
     days = arr.cast(pa.int32())
     if isinstance(days, pa.ChunkedArray):
         days = days.combine_chunks()
-    z = days.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64) + 719468
-    era = z // 146097
-    doe = z - era * 146097
-    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
-    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
-    mp = (5 * doy + 2) // 153
-    day = doy - (153 * mp + 2) // 5 + 1
-    month = np.where(mp < 10, mp + 3, mp - 9)
-    year = yoe + era * 400 + (month <= 2)
+    z = days.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
+    civil: Callable[[np.ndarray], tuple[np.ndarray, ...]] = civil_from_days  # type: ignore[assignment]
+    year, month, day = civil(z)  # elementwise
 
     def digits(values: np.ndarray, width: int) -> pa.Array:
         return pc.utf8_lpad(pa.array(values).cast(pa.string()), width, "0")
