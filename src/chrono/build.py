@@ -26,7 +26,7 @@ import pyarrow.parquet as pq
 from chrono import commit, safeio
 from chrono.commit import DATA_DIR as DATA_DIR
 from chrono.commit import table_path
-from chrono.curation import Curated, CurationError, Problem, curated_sha256, read_curated
+from chrono.curation import Curated, CurationError, Problem, read_curated
 from chrono.model.derive import PARTS, derive_dates
 from chrono.model.schema import arrow_schema, frictionless_schema
 from chrono.model.tables import TABLES, Table, vocabulary_terms
@@ -274,7 +274,7 @@ def build(root: Path) -> BuildResult:
         curated = read_curated(root)
         if curated.problems:
             raise CurationError(curated.problems)
-        result = compile_curated(curated, curated_sha256(root))
+        result = compile_curated(curated, curated.sha256(root))
         verify(result, curated)
         del curated  # freed before the collector resumes: it never walks the records
     return result

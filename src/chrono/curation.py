@@ -9,6 +9,7 @@ the loader resolves no YAML scalar except null.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -189,14 +190,18 @@ def check_nodes(node: yaml.Node, name: str) -> None:
         stack.extend((child, depth + 1) for child in children)
 
 
-def read_yaml(path: Path, name: str, root: Path | None = None) -> Any:
+def read_yaml(
+    path: Path, name: str, root: Path | None = None, files: CuratedFiles | None = None
+) -> Any:
     """Parse one YAML file; ``name`` is how problems name it. Raises :class:`CurationError`.
 
-    The file is read through :mod:`chrono.safeio`: a regular file inside ``root`` under the
-    size cap; any other (a FIFO, a device, a symlink out) raises ``safeio.InputError``.
+    The file is read through :mod:`chrono.safeio` (by ``files``, which keeps its bytes for
+    the hash, when given): a regular file inside ``root`` under the size cap; any other (a
+    FIFO, a device, a symlink out) raises ``safeio.InputError``.
     """
     try:
-        text = safeio.read_bytes(path, kind="yaml", root=root).decode("utf-8")
+        blob = files.read(path) if files else safeio.read_bytes(path, kind="yaml", root=root)
+        text = blob.decode("utf-8")
     except safeio.FileMissing:
         raise CurationError([Problem(name, None, None, "CHR113", "file not found")]) from None
     except safeio.InputError as exc:
@@ -248,6 +253,15 @@ class Curated:
     locations: dict[tuple[str, tuple[str, ...]], Position] = field(default_factory=dict)
     #: (table, primary key, column) -> where the field's value stands
     fields: dict[tuple[str, tuple[str, ...], str], Position] = field(default_factory=dict)
+    #: the files as they were read, for the hash
+    files: CuratedFiles | None = field(default=None, repr=False, compare=False)
+
+    def sha256(self, root: Path) -> str:
+        """:func:`curated_sha256` of the dataset at ``root``, from the bytes this reading
+        read (a file it did not read, such as a stray ``events/x.yml``, is read now)."""
+        if self.files is None or self.files.root != Path(root):
+            return curated_sha256(root)
+        return self.files.sha256()
 
     def locate(
         self, table: str | None, key: tuple[str, ...] | None, column: str | None = None
@@ -266,23 +280,72 @@ class Curated:
         return None
 
 
+def folder_entries(folder: Path) -> list[os.DirEntry[str]]:
+    """The entries of a folder sorted by name (a ``DirEntry`` knows whether it is a file
+    without a ``stat``, unless it is a symlink)."""
+    with os.scandir(folder) as it:
+        return sorted(it, key=lambda e: e.name)
+
+
 def curated_files(root: Path) -> list[Path]:
     """The curated source files of a dataset, in a fixed order."""
     files = [root / n for n in CURATED_FILES if (root / n).is_file()]
     events = root / EVENTS_DIR
     if events.is_dir():  # every file, so a stray one (a .yml) makes the build stale
-        names = sorted(events.iterdir(), key=lambda p: p.name)  # (Paths compare slowly)
-        files += [p for p in names if p.is_file() and p.name[0] != "."]
+        names = folder_entries(events)
+        files += [events / e.name for e in names if is_file(e) and e.name[0] != "."]
     return files
+
+
+def is_file(entry: os.DirEntry[str]) -> bool:
+    """Whether an entry is a file, or a symlink to one (``Path.is_file``: false, not an
+    error, for a symlink loop or a file gone meanwhile)."""
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
+
+
+class CuratedFiles:
+    """The curated files of a dataset, each read once through :mod:`chrono.safeio` (the
+    event files relative to their folder, opened once) and kept: the hash a build records
+    is that of the very bytes it was built from, not of a second reading."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.events = safeio.InputFolder(self.root / EVENTS_DIR, self.root)
+        self.kept: dict[Path, bytes] = {}
+
+    def read(self, path: Path) -> bytes:
+        """The bytes of a curated file of this dataset (read on the first call)."""
+        blob = self.kept.get(path)
+        if blob is None:
+            if path.parent == self.events.path:
+                blob = self.events.read_bytes(path.name, "yaml")
+            else:
+                blob = safeio.read_bytes(path, kind="yaml", root=self.root)
+            self.kept[path] = blob
+        return blob
+
+    def sha256(self) -> str:
+        """One hash over the names and bytes of every curated file (freshness of the build)."""
+        h = hashlib.sha256()
+        for path in curated_files(self.root):
+            h.update(path.relative_to(self.root).as_posix().encode() + b"\0")
+            h.update(self.read(path) + b"\0")
+        return h.hexdigest()
+
+    def close(self) -> None:
+        self.events.close()
 
 
 def curated_sha256(root: Path) -> str:
     """One hash over the names and bytes of every curated file (freshness of the build)."""
-    h = hashlib.sha256()
-    for path in curated_files(root):
-        h.update(path.relative_to(root).as_posix().encode() + b"\0")
-        h.update(safeio.read_bytes(path, kind="yaml", root=root) + b"\0")
-    return h.hexdigest()
+    files = CuratedFiles(root)
+    try:
+        return files.sha256()
+    finally:
+        files.close()
 
 
 def has_curated_sources(root: Path) -> bool:

@@ -19,10 +19,13 @@ from typing import Any
 from chrono.curation import (
     EVENTS_DIR,
     Curated,
+    CuratedFiles,
     CurationError,
     Position,
     Problem,
     YamlMap,
+    folder_entries,
+    is_file,
     problem_order,
     read_yaml,
 )
@@ -40,6 +43,7 @@ class Reader:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self.files = CuratedFiles(root)
         self.problems: list[Problem] = []
         self.vocabularies: Vocabularies = CORE
         self.locations: dict[tuple[str, tuple[str, ...]], Position] = {}
@@ -53,7 +57,7 @@ class Reader:
 
     def read_file(self, path: Path, name: str) -> Any:
         try:
-            return read_yaml(path, name, self.root)
+            return read_yaml(path, name, self.root, self.files)
         except CurationError as exc:
             self.problems.extend(exc.problems)
             return None
@@ -251,14 +255,14 @@ class Reader:
             self.problem(f"{EVENTS_DIR}/", None, "CHR113", f"not a folder ({hint})")
             return []
         files = []
-        for path in sorted(folder.iterdir(), key=lambda p: p.name):  # (Paths compare slowly)
-            if path.name.startswith("."):
+        for entry in folder_entries(folder):
+            if entry.name.startswith("."):
                 continue
-            if path.suffix != ".yaml" or not path.is_file():
-                what = "a folder" if path.is_dir() else "not a .yaml file"
-                self.problem(f"{EVENTS_DIR}/{path.name}", None, "CHR113", f"{what} ({hint})")
+            if not entry.name.endswith(".yaml") or not is_file(entry):
+                what = "a folder" if (folder / entry.name).is_dir() else "not a .yaml file"
+                self.problem(f"{EVENTS_DIR}/{entry.name}", None, "CHR113", f"{what} ({hint})")
                 continue
-            files.append(path)
+            files.append(folder / entry.name)
         if not files and not self.problems:
             self.problem(f"{EVENTS_DIR}/", None, "CHR113", f"no events ({hint})")
         return files
@@ -272,7 +276,10 @@ class Reader:
             "actors": self.read_list("actors.yaml", "actor", "actors"),
             "places": self.read_list("places.yaml", "place", "places"),
         }
-        rows = EventReader(self, tables).read(self.event_files())
+        try:
+            rows = EventReader(self, tables).read(self.event_files())
+        finally:
+            self.files.close()  # a file read later (for the hash) is opened by its path
         rows["sources"] = [source_row(r) for r in tables["sources"].values()]
         rows["actors"] = [
             {k: r.get(k) for k in ("id", "name", "kind", "country", "notes")}
@@ -286,6 +293,7 @@ class Reader:
             problems=sorted(self.problems, key=problem_order),
             locations=self.locations,
             fields=self.fields,
+            files=self.files,
         )
 
 

@@ -42,6 +42,13 @@ def replace_with(path: Path, make: str, target: str | None = None) -> None:
         path.symlink_to(target)
 
 
+def move_events_outside(ds: Path) -> None:
+    """The event files moved out of the dataset, ``events`` a symlink to where they are."""
+    elsewhere = ds.parent / "events-elsewhere"
+    os.replace(ds / "events", elsewhere)
+    (ds / "events").symlink_to(elsewhere)
+
+
 def _table(ds: Path) -> Path:
     return table_file(ds, "claims")
 
@@ -109,6 +116,14 @@ CASES = {
         3,
         "resolves outside",
     ),
+    "event file symlinked outside": (  # events are opened relative to their folder
+        lambda ds: replace_with(
+            ds / "events" / "meeting-2019.yaml", "link", str(ds.parent / "secret.txt")
+        ),
+        3,
+        "events/meeting-2019.yaml: resolves outside",
+    ),
+    "events folder symlinked outside": (move_events_outside, 3, "resolves outside"),
 }
 
 
@@ -122,7 +137,15 @@ def test_validate_refuses_without_reading_or_hanging(case: tuple[Path, Path], na
     tree.unchanged()
 
 
-@pytest.mark.parametrize("name", ["curated YAML is a FIFO", "curated YAML symlinked outside"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "curated YAML is a FIFO",
+        "curated YAML symlinked outside",
+        "event file symlinked outside",
+        "events folder symlinked outside",
+    ],
+)
 def test_build_refuses_curated_files_it_must_not_read(case: tuple[Path, Path], name: str) -> None:
     ds, outside = case
     mutate, code, fragment = CASES[name]

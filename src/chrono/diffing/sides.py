@@ -101,13 +101,13 @@ def is_stale(directory: Path, descriptor: dict[str, Any] | None) -> bool:
 def compiled(directory: Path, label: str, why: str, tables: tuple[str, ...] | None) -> Snapshot:
     """A side built in memory from the curated YAML sources in ``directory``."""
     from chrono.build import compile_curated
-    from chrono.curation import CurationError, curated_sha256, read_curated
+    from chrono.curation import CurationError, read_curated
 
     try:
         curated = read_curated(directory)
         if curated.problems:
             raise CurationError(curated.problems)
-        result = compile_curated(curated, curated_sha256(directory))
+        result = compile_curated(curated, curated.sha256(directory))
     except (CurationError, ValueError) as exc:
         raise DiffError(
             f"{label}: {why}, and its YAML sources do not compile: {exc} "

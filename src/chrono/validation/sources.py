@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from chrono.curation import Curated, curated_sha256, read_curated
+from chrono.curation import Curated, read_curated
 from chrono.validation import registry
 from chrono.validation.findings import relative
 from chrono.validation.report import Finding, Report
@@ -67,7 +67,7 @@ def check_sources(report: Report, directory: Path) -> None:
     if curated.problems:
         report.notes.append("the model's rules run on the compiled tables once these are fixed")
         return
-    result = compile_curated(curated, curated_sha256(directory))
+    result = compile_curated(curated, curated.sha256(directory))
     compiled = compiled_report(result, curated, report.max_examples)
     for code, res in compiled.results.items():
         examples = [
