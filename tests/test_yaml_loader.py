@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chrono import curation
-from chrono.curation import CurationError, read_curated, read_yaml
+from chrono.curation import Curated, CurationError, read_curated, read_yaml
 from conftest import BUNDLED, MINI
 
 LOADERS = ["libyaml", "python"]
@@ -116,7 +116,18 @@ def test_both_parsers_read_the_bundled_dataset_alike(monkeypatch: pytest.MonkeyP
     assert fast.problems == slow.problems == []
     assert fast.rows == slow.rows
     assert fast.meta == slow.meta
-    assert (fast.locations, fast.fields) == (slow.locations, slow.fields)
+    assert fast.locations == slow.locations
+    assert positions(fast) == positions(slow)
+    assert len(positions(fast)) > 1000  # every field of every record of the bundled dataset
+
+
+def positions(curated: Curated) -> dict[tuple[str, tuple[str, ...], str], object]:
+    """Where every column of every record read stands, as findings are pointed at it."""
+    return {
+        (table, key, column): curated.locate(table, key, column)
+        for table, key in curated.records
+        for column in curated.field_of[table]
+    }
 
 
 _NULL_ONLY = {

@@ -251,8 +251,11 @@ class Curated:
     problems: list[Problem] = field(default_factory=list)
     #: (table, primary key) -> where the record starts
     locations: dict[tuple[str, tuple[str, ...]], Position] = field(default_factory=dict)
-    #: (table, primary key, column) -> where the field's value stands
-    fields: dict[tuple[str, tuple[str, ...], str], Position] = field(default_factory=dict)
+    #: (table, primary key) -> the file and the mapping a record was read from (its
+    #: ``value_at`` says where each field's value stands)
+    records: dict[tuple[str, tuple[str, ...]], tuple[str, YamlMap]] = field(default_factory=dict)
+    #: table -> column -> the record field a finding about the column points at
+    field_of: dict[str, dict[str, str]] = field(default_factory=dict)
     #: the files as they were read, for the hash
     files: CuratedFiles | None = field(default=None, repr=False, compare=False)
 
@@ -273,8 +276,11 @@ class Curated:
         # specific one this reading knows: the row itself, else the claim, else the event
         candidates = [(table, key), *((t, (k,)) for k in reversed(key) for t in _OWNERS)]
         for where in candidates:
-            if column is not None and (*where, column) in self.fields:
-                return self.fields[(*where, column)]  # type: ignore[index]
+            if column is not None and where in self.records:
+                file, rec = self.records[where]
+                name = self.field_of.get(where[0], {}).get(column)
+                if name is not None and name in rec.value_at:
+                    return (file, *rec.value_at[name])
             if where in self.locations:
                 return self.locations[where]
         return None

@@ -47,7 +47,7 @@ class Reader:
         self.problems: list[Problem] = []
         self.vocabularies: Vocabularies = CORE
         self.locations: dict[tuple[str, tuple[str, ...]], Position] = {}
-        self.fields: dict[tuple[str, tuple[str, ...], str], Position] = {}
+        self.records: dict[tuple[str, tuple[str, ...]], tuple[str, YamlMap]] = {}
 
     # ------------------------------------------------------------------ reporting
 
@@ -239,11 +239,7 @@ class Reader:
         """Remember where a record and each of its fields stand (derived columns stand
         where the EDTF value they come from does)."""
         self.locations[(table, key)] = (file, *rec.at)
-        columns = _COLUMNS[table]
-        for name, (line, col) in rec.value_at.items():
-            at = (file, line, col)
-            for column in columns.get(name, ()):
-                self.fields[(table, key, column)] = at
+        self.records[(table, key)] = (file, rec)  # its fields' places, looked up when asked
 
     def event_files(self) -> list[Path]:
         folder = self.root / EVENTS_DIR
@@ -292,7 +288,8 @@ class Reader:
             vocabularies=self.vocabularies,
             problems=sorted(self.problems, key=problem_order),
             locations=self.locations,
-            fields=self.fields,
+            records=self.records,
+            field_of=FIELD_OF,
             files=self.files,
         )
 
@@ -313,12 +310,13 @@ _KIND = {
     "participants": "participant",
     "claims": "claim",
 }
-#: Table -> field of its records -> the columns whose findings point at the field's value:
-#: the column it fills, then the columns derived from that.
-_COLUMNS = {
+#: Table -> column -> the field of its records whose value a finding about the column points
+#: at: the field that fills the column, or the EDTF field the column is derived from.
+FIELD_OF = {
     table: {
-        name: (f.column or name, *_DERIVED[table].get(f.column or name, ()))
+        column: name
         for name, f in fields(kind).items()
+        for column in (f.column or name, *_DERIVED[table].get(f.column or name, ()))
     }
     for table, kind in _KIND.items()
 }
