@@ -200,7 +200,11 @@ def read_yaml(
     FIFO, a device, a symlink out) raises ``safeio.InputError``.
     """
     try:
-        blob = files.read(path) if files else safeio.read_bytes(path, kind="yaml", root=root)
+        blob = (
+            files.read(path)
+            if files is not None
+            else safeio.read_bytes(path, kind="yaml", root=root)
+        )
         text = blob.decode("utf-8")
     except safeio.FileMissing:
         raise CurationError([Problem(name, None, None, "CHR113", "file not found")]) from None
