@@ -156,3 +156,27 @@ def test_the_hash_is_that_of_the_bytes_read(tmp_path: Path) -> None:
     assert curated_sha256(ds) != before
     # another folder: its own hash, read afresh
     assert curated.sha256(MINI) == curated_sha256(MINI) != before
+
+
+def test_what_an_entry_of_events_is_when_it_is_not_an_event_file(tmp_path: Path) -> None:
+    ds = tmp_path / "mini"
+    shutil.copytree(MINI, ds)
+    events = ds / "events"
+    (events / "notes.txt").write_text("not an event\n")
+    (events / "drafts").mkdir()
+    (events / "folder.yaml").mkdir()
+    os.mkfifo(events / "fifo.yaml")
+    (events / "dangling.yaml").symlink_to("missing.yaml")
+    (events / "loop.yaml").symlink_to("loop.yaml")
+    (events / ".hidden.yaml").write_text("skipped\n")
+    hint = "(events/ holds one <id>.yaml file per event)"
+    nothing = "a symlink to nothing (its target is missing, or a loop)"
+    problems = [str(p) for p in read_curated(ds).problems if p.code == "CHR113"]
+    assert problems == [
+        f"events/dangling.yaml: CHR113 {nothing} {hint}",
+        f"events/drafts: CHR113 a folder {hint}",
+        f"events/fifo.yaml: CHR113 not a regular file (a FIFO) {hint}",
+        f"events/folder.yaml: CHR113 a folder {hint}",
+        f"events/loop.yaml: CHR113 {nothing} {hint}",
+        f"events/notes.txt: CHR113 not a .yaml file {hint}",
+    ]

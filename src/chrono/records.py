@@ -11,11 +11,14 @@ checked, so one run shows every problem.
 from __future__ import annotations
 
 import math
+import os
 import re
+import stat
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from chrono import safeio
 from chrono.curation import (
     EVENTS_DIR,
     Curated,
@@ -255,7 +258,7 @@ class Reader:
             if entry.name.startswith("."):
                 continue
             if not entry.name.endswith(".yaml") or not is_file(entry):
-                what = "a folder" if (folder / entry.name).is_dir() else "not a .yaml file"
+                what = not_an_event_file(folder / entry.name)
                 self.problem(f"{EVENTS_DIR}/{entry.name}", None, "CHR113", f"{what} ({hint})")
                 continue
             files.append(folder / entry.name)
@@ -292,6 +295,17 @@ class Reader:
             field_of=FIELD_OF,
             files=self.files,
         )
+
+
+def not_an_event_file(path: Path) -> str:
+    """Why an entry of ``events/`` is not read as an event file, for its CHR113 message."""
+    if not path.name.endswith(".yaml"):
+        return "a folder" if path.is_dir() else "not a .yaml file"
+    try:
+        mode = os.stat(path).st_mode  # through a symlink; a FIFO is not opened
+    except OSError:
+        return "a symlink to nothing (its target is missing, or a loop)"
+    return "a folder" if stat.S_ISDIR(mode) else f"not a regular file ({safeio.kind_of(mode)})"
 
 
 #: Table -> EDTF column -> the columns derived from it.

@@ -151,7 +151,8 @@ def test_build_refuses_curated_files_it_must_not_read(case: tuple[Path, Path], n
     mutate, code, fragment = CASES[name]
     mutate(ds)
     tree = Tree(outside)
-    fragment = "not a .yaml file" if code == 1 else fragment
+    if code == 1:  # listed as a problem of the event folder, never opened
+        fragment = "events/meeting-2019.yaml: CHR113 not a regular file (a FIFO)"
     chrono("build", str(ds)).clean(code, fragment)
     tree.unchanged()
 

@@ -131,7 +131,8 @@ def reason(exc: OSError) -> str:
     }.get(exc.errno or 0, exc.strerror or type(exc).__name__)
 
 
-def _kind_of(mode: int) -> str:
+def kind_of(mode: int) -> str:
+    """What a file that is not a regular file is, from its ``st_mode``: "a FIFO", ..."""
     for test, what in (
         (stat.S_ISDIR, "a directory"),
         (stat.S_ISFIFO, "a FIFO"),
@@ -256,7 +257,7 @@ def _checked(fd: int, shown: Path, real: Path, kind: str) -> Opened:
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            raise InputError(f"{shown}: not a regular file ({_kind_of(st.st_mode)})")
+            raise InputError(f"{shown}: not a regular file ({kind_of(st.st_mode)})")
         if st.st_size > limit(kind):
             raise InputError(_too_big(shown, kind, st.st_size))
     except BaseException:
