@@ -109,6 +109,34 @@ def test_show_dates_of_any_year(far_dates: Path) -> None:
     )
 
 
+def test_show_and_views_say_when_the_parquet_is_stale(mini: Path, tmp_path: Path) -> None:
+    event = mini / "events" / "meeting-2020.yaml"
+    text = event.read_text()
+    assert "title: Leaders A and B meet in Alpha City" in text
+    event.write_text(text.replace("meet in Alpha City", "meet in Beta Town"))
+    note = (
+        f"note: {mini}: its Parquet is stale (the YAML sources changed since chrono build): "
+        "this is the data as last built\n"
+    )
+    code, out, err = invoke("show", "meeting-2020", "-d", str(mini))
+    assert (code, out.splitlines()[0], err) == (
+        0,
+        "meeting-2020: Leaders A and B meet in Alpha City",
+        note,
+    )
+    written = tmp_path / "export"
+    code, out, err = invoke("export", "csv", str(mini), "-o", str(written))
+    assert (code, err) == (0, note)
+    assert "meet in Alpha City" in (written / "events.csv").read_text()
+    assert invoke("build", str(mini))[0] == 0
+    code, out, err = invoke("show", "meeting-2020", "-d", str(mini))
+    assert (code, out.splitlines()[0], err) == (
+        0,
+        "meeting-2020: Leaders A and B meet in Beta Town",
+        "",
+    )
+
+
 def test_show_unknown_event(mini_src: Path) -> None:
     assert invoke("show", "nope", "-d", str(mini_src)) == (
         1,

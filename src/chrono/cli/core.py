@@ -6,7 +6,14 @@ from typing import Any
 
 import click
 
-from chrono.cli.common import EXIT_FINDINGS, EXIT_UNREADABLE, MAX_FILE_SIZE, dataset_dirs, fail
+from chrono.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_UNREADABLE,
+    MAX_FILE_SIZE,
+    dataset_dirs,
+    fail,
+    note_if_stale,
+)
 from chrono.escape import terminal
 
 DATASET_OPTION = click.option(
@@ -183,6 +190,7 @@ def show(event_id: str, dataset: str) -> None:
 
     try:
         ds = Dataset.open(dataset)
+        note_if_stale(ds, dataset)
         events = _plain(ds.read_table("events"))
         found = rows(events, "id", event_id)
         if not found:

@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from chrono.cli.common import EXIT_UNREADABLE, EXIT_USAGE, fail
+from chrono.cli.common import EXIT_UNREADABLE, EXIT_USAGE, fail, note_if_stale
 from chrono.escape import terminal
 
 DEFAULT = "russia-china-summits"
@@ -50,6 +50,7 @@ def _opened(dataset: str) -> Iterator[Any]:
     from chrono.dataset import Dataset
 
     with Dataset.open(dataset) as ds:
+        note_if_stale(ds, dataset)
         yield ds
 
 
