@@ -13,6 +13,7 @@ import pytest
 
 from chrono import safeio
 from chrono.curation import curated_sha256, read_curated
+from chrono.records import not_an_event_file
 from chrono.safeio import reading
 from conftest import MINI
 
@@ -180,3 +181,5 @@ def test_what_an_entry_of_events_is_when_it_is_not_an_event_file(tmp_path: Path)
         f"events/loop.yaml: CHR113 {nothing} {hint}",
         f"events/notes.txt: CHR113 not a .yaml file {hint}",
     ]
+    # an entry gone between the listing and the look at it
+    assert not_an_event_file(events / "gone.yaml") == "not found"

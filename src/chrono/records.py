@@ -303,8 +303,10 @@ def not_an_event_file(path: Path) -> str:
         return "a folder" if path.is_dir() else "not a .yaml file"
     try:
         mode = os.stat(path).st_mode  # through a symlink; a FIFO is not opened
-    except OSError:
-        return "a symlink to nothing (its target is missing, or a loop)"
+    except OSError as exc:
+        if os.path.islink(path):
+            return "a symlink to nothing (its target is missing, or a loop)"
+        return safeio.reason(exc)  # gone meanwhile, or no permission
     return "a folder" if stat.S_ISDIR(mode) else f"not a regular file ({safeio.kind_of(mode)})"
 
 
