@@ -183,3 +183,29 @@ def test_what_an_entry_of_events_is_when_it_is_not_an_event_file(tmp_path: Path)
     ]
     # an entry gone between the listing and the look at it
     assert not_an_event_file(events / "gone.yaml") == "not found"
+
+
+@pytest.mark.parametrize("entry", ["a folder", "a FIFO", "a symlink to nothing"])
+def test_an_entry_the_build_refuses_makes_the_build_stale(tmp_path: Path, entry: str) -> None:
+    """The hash covers the names of the entries of events/ that are not files: validate
+    then checks the YAML and reports what the build refuses, instead of 'valid'."""
+    from click.testing import CliRunner
+
+    from chrono.cli import main
+
+    ds = tmp_path / "mini"
+    shutil.copytree(MINI, ds)
+    before = curated_sha256(ds)
+    (ds / "events" / ".cache").mkdir()  # names starting with a dot are neither
+    assert curated_sha256(ds) == before
+    made = ds / "events" / "drafts"
+    {
+        "a folder": lambda: made.mkdir(),
+        "a FIFO": lambda: os.mkfifo(made),
+        "a symlink to nothing": lambda: made.symlink_to("missing"),
+    }[entry]()
+    assert curated_sha256(ds) != before
+    result = CliRunner().invoke(main, ["validate", str(ds)])
+    assert result.exit_code == 1
+    codes = [line.split()[0] for line in result.stdout.splitlines() if line.startswith("  CHR")]
+    assert codes == ["CHR113", "CHR604"]

@@ -299,12 +299,25 @@ def folder_entries(folder: Path) -> list[os.DirEntry[str]]:
 
 def curated_files(root: Path) -> list[Path]:
     """The curated source files of a dataset, in a fixed order."""
+    return curated_layout(root)[0]
+
+
+def curated_layout(root: Path) -> tuple[list[Path], list[str]]:
+    """The curated source files of a dataset, in a fixed order, and the names of the other
+    entries of ``events/`` (folders, FIFOs, symlinks to nothing), which a build refuses.
+    Names starting with a dot are neither."""
     files = [root / n for n in CURATED_FILES if (root / n).is_file()]
+    others: list[str] = []
     events = root / EVENTS_DIR
     if events.is_dir():  # every file, so a stray one (a .yml) makes the build stale
-        names = folder_entries(events)
-        files += [events / e.name for e in names if is_file(e) and e.name[0] != "."]
-    return files
+        for entry in folder_entries(events):
+            if entry.name[0] == ".":
+                continue
+            if is_file(entry):
+                files.append(events / entry.name)
+            else:
+                others.append(entry.name)
+    return files, others
 
 
 def is_file(entry: os.DirEntry[str]) -> bool:
@@ -338,11 +351,16 @@ class CuratedFiles:
         return blob
 
     def sha256(self) -> str:
-        """One hash over the names and bytes of every curated file (freshness of the build)."""
+        """One hash over the names and bytes of every curated file (freshness of the build),
+        and the names of the entries of ``events/`` that are not files: a folder put there
+        makes the build stale, as the build refuses it."""
         h = hashlib.sha256()
-        for path in curated_files(self.root):
+        files, others = curated_layout(self.root)
+        for path in files:
             h.update(path.relative_to(self.root).as_posix().encode() + b"\0")
             h.update(self.read(path) + b"\0")
+        for name in others:
+            h.update(os.fsencode(f"{EVENTS_DIR}/{name}") + b"\0(not a file)\0")
         return h.hexdigest()
 
     def close(self) -> None:
