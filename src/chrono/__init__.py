@@ -25,7 +25,9 @@ Checking and comparing::
     diff(old, new)                  a DatasetDiff: what changed (.to_pandas())
 
 ``dataset`` is a bundled dataset's name (the default: ``russia-china-summits``), a dataset
-folder or its ``datapackage.json``. Errors reading one raise :class:`DatasetError`.
+folder or its ``datapackage.json``. Errors reading one raise :class:`DatasetError`; a curated
+dataset whose YAML changed since ``chrono build`` loads as last built, with a
+:class:`StaleParquetWarning`.
 
 >>> import chrono
 >>> "russia-china-summits" in chrono.list_datasets()
@@ -57,6 +59,7 @@ _LAZY = {
     "provenance": "chrono.trail",
     "list_datasets": "chrono.package",
     "DatasetError": "chrono.package",
+    "StaleParquetWarning": "chrono.staleness",
     "validate": "chrono.validation",
     "diff": "chrono.diffing",
     "parse_date": "chrono.model.dates:parse",  # module:attribute when the names differ

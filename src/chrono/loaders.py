@@ -29,6 +29,8 @@ True
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,6 +42,7 @@ from chrono.model import dates
 from chrono.model.tables import TABLE_NAMES, TABLES, pandas_categories
 from chrono.model.vocabularies import CORE, Vocabularies
 from chrono.package import DEFAULT_DATASET, DatasetError
+from chrono.staleness import warn_if_stale
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -59,7 +62,7 @@ def load_arrow(table: str, dataset: str | Path | Dataset = DEFAULT_DATASET) -> p
     ('date32[day]', DataType(string))
     """
     _check_table(table)
-    with opened(dataset) as ds:
+    with _reading(dataset) as ds:
         return ds.read_table(table)
 
 
@@ -79,7 +82,7 @@ def load(table: str, dataset: str | Path | Dataset = DEFAULT_DATASET) -> pd.Data
     True
     """
     _check_table(table)
-    with opened(dataset) as ds:
+    with _reading(dataset) as ds:
         return to_pandas(table, ds.read_table(table), ds.vocabularies)
 
 
@@ -94,7 +97,7 @@ def load_dataset(dataset: str | Path | Dataset = DEFAULT_DATASET) -> dict[str, p
     >>> len(joined) == len(tables["claims"])
     True
     """
-    with opened(dataset) as ds:
+    with _reading(dataset) as ds:
         vocabularies = ds.vocabularies
         return {name: to_pandas(name, ds.read_table(name), vocabularies) for name in TABLE_NAMES}
 
@@ -173,7 +176,7 @@ def events_between(
     True
     """
     lo, hi = _day(start, end=False), _day(end, end=True)
-    with opened(dataset) as ds:
+    with _reading(dataset) as ds:
         data = ds.read_table("events")
         vocabularies = ds.vocabularies
     mask = pc.and_(
@@ -193,7 +196,7 @@ def events_with_actor(
     >>> "xi-state-visit-russia-2023" in set(hosted["id"])
     True
     """
-    with opened(dataset) as ds:
+    with _reading(dataset) as ds:
         parts = ds.read_table("participants")
         events = ds.read_table("events")
         vocabularies = ds.vocabularies
@@ -202,6 +205,16 @@ def events_with_actor(
         mask = pc.and_(mask, pc.equal(parts["role"].cast(pa.string()), role))
     ids = pc.unique(parts.filter(mask)["event_id"])
     return to_pandas("events", events.filter(pc.is_in(events["id"], value_set=ids)), vocabularies)
+
+
+@contextmanager
+def _reading(dataset: str | Path | Dataset) -> Iterator[Dataset]:
+    """The dataset opened (unless it is already), with a :class:`StaleParquetWarning`
+    when it is curated and its YAML changed since ``chrono build``."""
+    with opened(dataset) as ds:
+        label = str(ds.root if isinstance(dataset, Dataset) else dataset)
+        warn_if_stale(ds, label, stacklevel=4)  # the caller of load(), load_arrow()...
+        yield ds
 
 
 def _check_table(table: str) -> None:

@@ -22,6 +22,7 @@ from chrono.dataset import Dataset
 from chrono.loaders import to_pandas
 from chrono.model.tables import TABLES, vocabulary_terms
 from chrono.package import DEFAULT_DATASET, DatasetError
+from chrono.staleness import warn_if_stale
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -69,6 +70,7 @@ def provenance(event_id: str, dataset: str | Path | Dataset = DEFAULT_DATASET) -
     chrono.package.DatasetError: no event 'no-such-event' in dataset russia-china-summits
     """
     ds = Dataset.open(dataset)
+    warn_if_stale(ds, str(ds.root if isinstance(dataset, Dataset) else dataset), stacklevel=2)
     claims = to_pandas("claims", claims_of(event_id, ds))
     wanted = pa.array(sorted(set(claims["source_id"].dropna())), pa.string())
     sources = ds.read_table("sources")

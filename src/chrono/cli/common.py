@@ -30,21 +30,10 @@ def note_if_stale(ds: Any, label: str) -> None:
     """Say on stderr when the dataset's curated YAML changed since ``chrono build``: what a
     command shows, draws or exports is then the data as last built (``chrono validate``
     reports it as CHR604). Sources that cannot be read are validate's to explain."""
-    from chrono import safeio
-    from chrono.curation import curated_sha256
+    from chrono.staleness import parquet_is_stale, stale_message
 
-    if not ds.curated:
-        return
-    try:
-        changed = curated_sha256(ds.root) != ds.curated_sha256
-    except (safeio.InputError, OSError):
-        return
-    if changed:
-        click.echo(
-            f"note: {one_line(label)}: its Parquet is stale (the YAML sources changed since "
-            "chrono build): this is the data as last built",
-            err=True,
-        )
+    if parquet_is_stale(ds):
+        click.echo(f"note: {stale_message(one_line(label))}", err=True)
 
 
 def _set_max_file_size(ctx: click.Context, param: click.Parameter, values: Any) -> None:

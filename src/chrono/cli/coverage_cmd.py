@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from chrono.cli.common import EXIT_UNREADABLE, fail
+from chrono.cli.common import EXIT_UNREADABLE, fail, note_if_stale
 
 
 @click.command()
@@ -26,10 +26,13 @@ def coverage(dataset: str, fmt: str) -> None:
     """
     from chrono.coverage import coverage as measure
     from chrono.coverage import render_markdown, render_text
+    from chrono.dataset import Dataset
     from chrono.package import DatasetError
 
     try:
-        report = measure(dataset)
+        with Dataset.open(dataset) as ds:
+            note_if_stale(ds, dataset)
+            report = measure(ds)
     except DatasetError as exc:
         fail(str(exc), EXIT_UNREADABLE)
     click.echo(render_markdown(report) if fmt == "markdown" else render_text(report), nl=False)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from chrono.cli.common import EXIT_FINDINGS, EXIT_UNREADABLE, fail
+from chrono.cli.common import EXIT_FINDINGS, EXIT_UNREADABLE, fail, note_if_stale
 
 DATASET_ARGUMENT = click.argument("dataset", required=False, default="russia-china-summits")
 
@@ -104,7 +104,9 @@ def cite(dataset: str, fmt: str) -> None:
     from chrono.package import DatasetError
 
     try:
-        descriptor = Dataset.open(dataset).descriptor
+        with Dataset.open(dataset) as ds:
+            note_if_stale(ds, dataset)
+            descriptor = ds.descriptor
     except DatasetError as exc:
         fail(str(exc), EXIT_UNREADABLE)
     click.echo(citation(descriptor, fmt, __version__), nl=False)
