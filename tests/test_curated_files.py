@@ -209,3 +209,34 @@ def test_an_entry_the_build_refuses_makes_the_build_stale(tmp_path: Path, entry:
     assert result.exit_code == 1
     codes = [line.split()[0] for line in result.stdout.splitlines() if line.startswith("  CHR")]
     assert codes == ["CHR113", "CHR604"]
+
+
+def test_an_event_file_named_in_bytes_that_are_not_utf8(tmp_path: Path) -> None:
+    """Its name is hashed as its bytes: validate reports the file, show notes the stale
+    Parquet, the loaders warn; nothing stops on an encoding error."""
+    import warnings
+
+    from click.testing import CliRunner
+
+    import chrono
+    from chrono.cli import main
+
+    ds = tmp_path / "mini"
+    shutil.copytree(MINI, ds)
+    before = curated_sha256(ds)
+    try:
+        (ds / "events" / os.fsdecode(b"\xff.yaml")).write_text("id: x\n")
+    except (OSError, UnicodeError):
+        pytest.skip("this file system takes UTF-8 names only")
+    assert curated_sha256(ds) != before
+    result = CliRunner().invoke(main, ["validate", str(ds)])
+    assert (result.exit_code, result.stderr) == (1, "")
+    codes = [line.split()[0] for line in result.stdout.splitlines() if line.startswith("  CHR")]
+    assert codes == ["CHR104", "CHR113", "CHR604"]
+    result = CliRunner().invoke(main, ["show", "meeting-2020", "-d", str(ds)])
+    assert result.exit_code == 0
+    assert result.stderr.startswith(f"note: {ds}: its Parquet is stale")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert len(chrono.load("events", ds)) == 3
+    assert [w.category for w in caught] == [chrono.StaleParquetWarning]

@@ -357,7 +357,8 @@ class CuratedFiles:
         h = hashlib.sha256()
         files, others = curated_layout(self.root)
         for path in files:
-            h.update(path.relative_to(self.root).as_posix().encode() + b"\0")
+            # the name's bytes as on disk (a name that is not UTF-8 is hashed, not refused)
+            h.update(os.fsencode(path.relative_to(self.root).as_posix()) + b"\0")
             h.update(self.read(path) + b"\0")
         for name in others:
             h.update(os.fsencode(f"{EVENTS_DIR}/{name}") + b"\0(not a file)\0")

@@ -6,6 +6,8 @@ Ids, titles, values, column names and file names come from untrusted datasets
 - :func:`terminal`: control characters (newlines, CR, ESC, BEL, the C1 range, DEL) and
   the Unicode controls that reorder or split lines become visible escapes (``\\n``,
   ``\\x1b``, ``\\u202e``): one value stays on one line and cannot drive the terminal.
+  So do lone surrogates (``\\udcff``: a file name's byte that is not UTF-8), which no
+  encoding can write.
 - :func:`markdown_text` and :func:`markdown_code`: inline text and code spans for
   markdown (PR comments, job summaries): no HTML, link, image, emphasis, mention, math or
   table cell boundary can be made by the data.
@@ -49,9 +51,20 @@ def _visible(code: int) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
+#: Lone surrogates: how Python holds the bytes of a file name that is not UTF-8
+#: (``\xff`` becomes ``\udcff``); no output encoding can write them, so they are shown.
+_SURROGATES = range(0xD800, 0xE000)
+
 _TERMINAL = {
     code: _visible(code)
-    for code in (*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029, *_FORMAT_CONTROLS)
+    for code in (
+        *range(0x20),
+        *range(0x7F, 0xA0),
+        0x2028,
+        0x2029,
+        *_FORMAT_CONTROLS,
+        *_SURROGATES,
+    )
 }
 
 

@@ -51,7 +51,7 @@ def parquet_is_stale(ds: Dataset) -> bool:
         return False
     try:
         return current_sha256(ds.root) != ds.curated_sha256
-    except (safeio.InputError, OSError):
+    except (safeio.InputError, OSError, ValueError):
         return False
 
 

@@ -140,6 +140,9 @@ def test_error_messages_are_one_inert_line(tmp_path: Path) -> None:
 
 def test_escaping_functions() -> None:
     assert terminal("a\tb\u2028c\x9bd") == "a\\tb\\u2028c\\x9bd"
+    # a file name's byte that is not UTF-8, as Python holds it: shown, so it can be written
+    assert terminal("events/\udcff.yaml") == "events/\\udcff.yaml"
+    assert terminal("events/\udcff.yaml").encode("utf-8") == b"events/\\udcff.yaml"
     assert markdown_text("a|b `c` <i>x</i> *y* _z_ @u $m$ www.e.org") == (
         "a\\|b \\`c\\` \\<i\\>x\\</i\\> \\*y\\* \\_z\\_ \\@u \\$m\\$ www\\.e.org"
     )
