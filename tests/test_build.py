@@ -172,6 +172,21 @@ def test_duplicate_yaml_key_is_an_error(mini: Path) -> None:
     )
 
 
+@pytest.mark.parametrize("text", ["", "# nothing yet\n", "---\n", "null\n"])
+def test_an_empty_event_file_is_an_error_not_an_event_dropped(mini: Path, text: str) -> None:
+    """A file truncated by an editor or a merge: the build refuses it, rather than leaving
+    the event out of the tables without a word."""
+    before = snapshot(mini)
+    (mini / "events" / "meeting-2019.yaml").write_text(text)
+    assert run_build(mini) == (
+        1,
+        "",
+        f"{mini}/events/meeting-2019.yaml: CHR103 an event file must be a mapping of fields, "
+        f"not empty\nError: {mini}: 1 problem; nothing written\n",
+    )
+    assert snapshot(mini) == before
+
+
 def test_dates_stay_text_in_yaml(mini: Path) -> None:
     """An unquoted 2019 or 2020-06 is an EDTF string, not an int or a date."""
     curated = builder.read_curated(mini)

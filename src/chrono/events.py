@@ -43,8 +43,13 @@ class EventReader:
         events: list[tuple[str, dict[str, Any], YamlMap]] = []
         for path in paths:
             file = f"{EVENTS_DIR}/{path.name}"
+            known = len(self.r.problems)
             rec = self.r.read_file(path, file)
             if rec is None:
+                if len(self.r.problems) == known:  # read, and empty: not an event dropped
+                    self.r.problem(
+                        file, None, "CHR103", "an event file must be a mapping of fields, not empty"
+                    )
                 continue
             event = self.r.check("event", rec, file, "an event file")
             if event is None or "id" not in event:
