@@ -187,6 +187,18 @@ def test_an_empty_event_file_is_an_error_not_an_event_dropped(mini: Path, text: 
     assert snapshot(mini) == before
 
 
+def test_an_empty_dataset_yaml_is_an_error(mini: Path) -> None:
+    before = snapshot(mini)
+    (mini / "dataset.yaml").write_text("# to be written\n")
+    assert run_build(mini) == (
+        1,
+        "",
+        f"{mini}/dataset.yaml: CHR103 dataset.yaml must be a mapping of fields, not empty\n"
+        f"Error: {mini}: 1 problem; nothing written\n",
+    )
+    assert snapshot(mini) == before
+
+
 def test_dates_stay_text_in_yaml(mini: Path) -> None:
     """An unquoted 2019 or 2020-06 is an EDTF string, not an int or a date."""
     curated = builder.read_curated(mini)

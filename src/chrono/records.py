@@ -168,8 +168,11 @@ class Reader:
 
     def read_dataset(self) -> dict[str, Any]:
         file = "dataset.yaml"
+        known = len(self.problems)
         rec = self.read_file(self.root / file, file)
         if rec is None:
+            if len(self.problems) == known:  # read, and empty
+                self.problem(file, None, "CHR103", f"{file} must be a mapping of fields, not empty")
             return {}
         meta = self.check("dataset", rec, file, "dataset.yaml") or {}
         for i, word in enumerate(meta.get("keywords", [])):
