@@ -109,9 +109,7 @@ def test_show_dates_of_any_year(far_dates: Path) -> None:
     )
 
 
-def test_show_views_coverage_and_cite_say_when_the_parquet_is_stale(
-    mini: Path, tmp_path: Path
-) -> None:
+def test_what_reads_the_parquet_says_when_it_is_stale(mini: Path, tmp_path: Path) -> None:
     event = mini / "events" / "meeting-2020.yaml"
     text = event.read_text()
     assert "title: Leaders A and B meet in Alpha City" in text
@@ -135,6 +133,8 @@ def test_show_views_coverage_and_cite_say_when_the_parquet_is_stale(
     assert out.startswith("mini 1.0.0: 3 events, 8 claims, 2 sources\n")
     code, out, err = invoke("cite", str(mini))
     assert (code, err) == (0, note)
+    code, out, err = invoke("info", "-d", str(mini))
+    assert (code, err) == (0, note)
     assert invoke("build", str(mini))[0] == 0
     code, out, err = invoke("show", "meeting-2020", "-d", str(mini))
     assert (code, out.splitlines()[0], err) == (
@@ -142,7 +142,7 @@ def test_show_views_coverage_and_cite_say_when_the_parquet_is_stale(
         "meeting-2020: Leaders A and B meet in Beta Town",
         "",
     )
-    for args in (["coverage", str(mini)], ["cite", str(mini)]):
+    for args in (["coverage", str(mini)], ["cite", str(mini)], ["info", "-d", str(mini)]):
         code, out, err = invoke(*args)
         assert (code, err) == (0, "")
 

@@ -277,6 +277,7 @@ def info(dataset: str) -> None:
         fail(str(exc), EXIT_UNREADABLE)
     t = terminal
     with ds:
+        note_if_stale(ds, dataset)
         desc = ds.descriptor
         click.echo(f"chrono-data {__version__}")
         click.echo(f"dataset     {t(ds.name)} {t(ds.version)}")
