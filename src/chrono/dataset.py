@@ -28,6 +28,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from chrono import safeio
+from chrono.model.curated import FILES as CURATED
 from chrono.model.vocabularies import Vocabularies, VocabularyError
 from chrono.package import DESCRIPTOR, DatasetError, resolve, safe_path
 
@@ -155,6 +156,41 @@ class Dataset:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    # ------------------------------------------------------------------ its paths
+
+    def touched_by(self, path: str | Path, *, folder: bool = False) -> str | None:
+        """What ``path`` is of this dataset, where writing would change it ("is in the
+        dataset's events/ folder"; None: nothing of it): one of its files (descriptor,
+        tables, curated YAML) or a folder holding its files (``events/``, the tables'
+        folder), where a stray file breaks the next build or mixes with the data.
+        ``folder``: ``path`` is a folder to write files into; the dataset's own folder is
+        one too."""
+        target = Path(path).resolve()
+        root = self.root.resolve()
+        files = {root / DESCRIPTOR: f"the dataset's {DESCRIPTOR}"}
+        folders = {}
+        for name in CURATED:  # its YAML files, and the folder of its event files
+            if name.endswith("/"):
+                folders[root / name] = f"the dataset's {name} folder"
+            else:
+                files[root / name] = f"the dataset's {name}"
+        for res in self.resources.values():
+            where = res.file.resolve()
+            files[where] = f"the dataset's {res.name} table"
+            if where.parent != root and root in where.parent.parents:
+                rel = where.parent.relative_to(root).as_posix()
+                folders[where.parent] = f"the dataset's {rel}/ folder, which holds its tables"
+        if folder:
+            folders[root] = "the dataset's own folder"
+        for inside, what in folders.items():
+            if target == inside:
+                return f"is {what}"
+            if inside in target.parents and inside != root:
+                return f"is in {what}"
+        if folder or target not in files:
+            return None
+        return f"is {files[target]}"
 
     # ------------------------------------------------------------------ metadata
 

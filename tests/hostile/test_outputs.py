@@ -231,3 +231,53 @@ def test_schemas_write_replaces_a_symlink_never_follows_it(
         3, "", f"Error: {out / rel}: cannot write ({ENOSPC})\n",
     )  # fmt: skip
     tree.unchanged()
+
+
+WRITES_A_FOLDER = {("site",), ("export", "csv"), ("export", "ndjson")}
+BESIDE = "(a view writes outside the dataset it shows)"
+
+
+@pytest.mark.parametrize(("args", "name", "_"), OUTPUTS, ids=IDS)
+def test_a_view_never_writes_into_the_dataset_it_shows(
+    tmp_path: Path, args: tuple[str, ...], name: str, _: str
+) -> None:
+    """Not among its event files (the next build would refuse the stray file), not among
+    its tables, not over its own files, even with --force: exit 2, nothing written."""
+    ds = copy_mini(tmp_path)
+    tree = Tree(ds)
+    if args == ("plot",):
+        name = "out.svg"
+    targets = {
+        ds / "events" / name: "is in the dataset's events/ folder",
+        ds / "data" / name: "is in the dataset's data/ folder, which holds its tables",
+    }
+    if args in WRITES_A_FOLDER:
+        targets[ds / "events"] = "is the dataset's events/ folder"
+        targets[ds] = "is the dataset's own folder"
+    elif args != ("plot",):  # a figure's name ends in .png, .svg or .pdf
+        targets[ds / "datapackage.json"] = "is the dataset's datapackage.json"
+        targets[ds / "sources.yaml"] = "is the dataset's sources.yaml"
+    for target, what in targets.items():
+        assert run(*args, str(ds), "-o", str(target), "--force") == (
+            2,
+            "",
+            f"Error: {target}: {what} {BESIDE}\n",
+        )
+    tree.unchanged()
+    # beside the dataset's files, in a folder of its own: written
+    code, _out, err = run(*args, str(ds), "-o", str(ds / name))
+    assert (code, err) == (0, "")
+    assert CliRunner().invoke(main, ["build", "--check", str(ds)]).exit_code == 0
+
+
+def test_the_library_refuses_the_same(tmp_path: Path) -> None:
+    ds = copy_mini(tmp_path)
+    with pytest.raises(safeio.UnusableOutput, match=r"is in the dataset's events/ folder"):
+        export.export("csv", ds, ds / "events" / "csv")
+    with pytest.raises(safeio.UnusableOutput, match=r"is the dataset's own folder"):
+        chrono.write_site(ds, ds)
+    assert sorted(p.name for p in (ds / "events").iterdir()) == [
+        "meeting-2019.yaml",
+        "meeting-2020.yaml",
+        "summit-2020.yaml",
+    ]

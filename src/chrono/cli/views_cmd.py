@@ -1,8 +1,8 @@
 """``chrono plot``, ``chrono site`` and ``chrono export``: a thin layer over :mod:`chrono.views`.
 
 Exit codes: 0 written; 2 usage (unknown format, an output path in a missing or
-unwritable directory, an existing output without ``--force``, an optional extra not
-installed, data the format cannot hold); 3 the dataset cannot be read, or writing failed
+unwritable directory, an existing output without ``--force``, an output inside the dataset
+shown, an optional extra not installed, data the format cannot hold); 3 the dataset cannot be read, or writing failed
 (a full disk: what was there before is intact). Each command opens its dataset once and
 works from the files it holds; messages print data and paths through
 :func:`chrono.escape.terminal`.
@@ -89,6 +89,7 @@ def plot(
         fail("give both --from and --to, or neither", EXIT_USAGE)
     with _errors():
         from chrono.safeio import check_file
+        from chrono.views.data import check_output
         from chrono.views.timeline import FORMATS, describe, figure_for, save
 
         suffix = output.rsplit(".", 1)[-1].lower() if "." in output else ""
@@ -97,6 +98,7 @@ def plot(
         check_file(output, force=force)
         period = (start, end) if start is not None and end is not None else None
         with _opened(dataset) as ds:
+            check_output(ds, output)
             fig, notes = figure_for(
                 ds, lane=lane, period=period, types=types or None, actors=actors or None,
                 labels=labels, title=title, width=width,

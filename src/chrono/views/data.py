@@ -14,6 +14,7 @@ a spreadsheet or R user wants. Its columns are model columns, renamed
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from chrono.model.dates import MAX_DAY, MIN_DAY, EDTFError, days_from_civil, parse
@@ -118,6 +119,17 @@ def drawn_bounds(
     except EDTFError:
         return (latest, latest) if start else (earliest, earliest)
     return known.earliest, known.latest
+
+
+def check_output(ds: Dataset, path: str | Path, *, folder: bool = False) -> None:
+    """Refuse (:class:`~chrono.safeio.UnusableOutput`) an output that would write into the
+    dataset a view shows: over its files, or among them (a stray file in ``events/``
+    breaks the next build). ``folder``: ``path`` is a folder the view writes files into."""
+    from chrono.safeio import UnusableOutput
+
+    what = ds.touched_by(path, folder=folder)
+    if what is not None:
+        raise UnusableOutput(f"{path}: {what} (a view writes outside the dataset it shows)")
 
 
 def read_tables(dataset: Dataset, *, decode: bool = True) -> dict[str, pa.Table]:

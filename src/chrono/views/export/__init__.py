@@ -73,8 +73,13 @@ def export(
         safeio.check_folder(path)
     else:
         safeio.check_file(path, force=force)
+    from chrono.dataset import opened
+    from chrono.views.data import check_output
+
     module = importlib.import_module(f"chrono.views.export.{fmt.module}")
-    result: ExportResult = getattr(module, fmt.function)(dataset, path, force=force)
+    with opened(dataset) as ds:
+        check_output(ds, path, folder=fmt.directory)
+        result: ExportResult = getattr(module, fmt.function)(ds, path, force=force)
     return result
 
 

@@ -151,12 +151,13 @@ def write_site(
     >>> page.name, events > 0
     ('index.html', True)"""
     from chrono.dataset import opened
-    from chrono.views.data import read_tables
+    from chrono.views.data import check_output, read_tables
     from chrono.views.export.common import metadata
 
     target = Path(directory) / PAGE
     check_folder(directory, [PAGE], force=force)
     with opened(dataset) as ds:
+        check_output(ds, directory, folder=True)
         tables = read_tables(ds)
     text = render(page_data(tables, metadata(ds)))
     with output_files(directory, [PAGE], force=force) as files:
