@@ -34,6 +34,13 @@ def test_init_builds_and_validates_at_once(tmp_path: Path) -> None:
         .startswith("# yaml-language-server: $schema=../schemas/event.schema.json\n")
     )
     assert "name: my-chronology\n" in (target / "dataset.yaml").read_text()
+    # before the first build, what reads the tables says what to do
+    assert run("show", "first-event", "-d", str(target)) == (
+        3,
+        "",
+        f"Error: {target}/datapackage.json: not found: the dataset is not built yet "
+        f"(run: chrono build {target})\n",
+    )
     code, out, err = run("build", str(target))
     assert (code, err) == (0, "")
     assert run("validate", "--strict", str(target))[0] == 0

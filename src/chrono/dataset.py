@@ -334,6 +334,10 @@ def _read_descriptor(root: Path) -> bytes:
     try:
         return safeio.read_bytes(path, kind="descriptor", root=root)
     except safeio.FileMissing:
+        if (root / "dataset.yaml").is_file():  # curated, never built
+            raise DatasetError(
+                f"{path}: not found: the dataset is not built yet (run: chrono build {root})"
+            ) from None
         raise DatasetError(f"{path}: not found (a dataset needs a {DESCRIPTOR})") from None
     except safeio.InputError as exc:
         raise DatasetError(str(exc)) from None
