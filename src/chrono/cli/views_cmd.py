@@ -2,10 +2,10 @@
 
 Exit codes: 0 written; 2 usage (unknown format, an output path in a missing or
 unwritable directory, an existing output without ``--force``, an output inside the dataset
-shown, an optional extra not installed, data the format cannot hold); 3 the dataset cannot be read, or writing failed
-(a full disk: what was there before is intact). Each command opens its dataset once and
-works from the files it holds; messages print data and paths through
-:func:`chrono.escape.terminal`.
+shown, an optional extra not installed, data the format cannot hold); 3 the dataset cannot
+be read, or writing failed (a full disk: what was there before is intact). Each command
+opens its dataset once and works from the files it holds; messages print data and paths
+through :func:`chrono.escape.terminal`.
 """
 
 from __future__ import annotations
