@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +13,7 @@ from click.testing import CliRunner
 
 from chrono import __version__
 from chrono.cli import main
-from conftest import ROOT
+from conftest import MINI, ROOT
 
 
 def invoke(*args: str) -> tuple[int, str, str]:
@@ -189,3 +190,38 @@ def test_every_command_is_documented_in_the_readme() -> None:
     readme = (ROOT / "README.md").read_text()
     documented = set(re.findall(r"^\s*\$?\s*chrono ([a-z-]+)", readme, flags=re.M))
     assert set(main.commands) <= documented, set(main.commands) - documented
+
+
+def test_list_and_build_take_a_folder_of_datasets(tmp_path: Path) -> None:
+    """As validate does: each dataset in the folder; one that cannot be read is said on
+    stderr while the others are listed, and the exit code says so."""
+    folder = tmp_path / "datasets"
+    folder.mkdir()
+    shutil.copytree(MINI, folder / "a")
+    shutil.copytree(MINI, folder / "broken")
+    (folder / "broken" / "datapackage.json").write_text("{")
+    shutil.copytree(MINI / "data", folder / "parquet-only" / "data")
+    shutil.copy(MINI / "datapackage.json", folder / "parquet-only")
+    (folder / "notes").mkdir()  # not a dataset: left alone
+    code, out, err = invoke("list", str(folder))
+    listing = [
+        "mini 1.0.0  Mini test chronology",
+        "  places             2 rows",
+        "  actors             3 rows",
+        "  sources            2 rows",
+        "  events             3 rows",
+        "  participants       5 rows",
+        "  claims             8 rows",
+    ]
+    assert (code, out.splitlines(), err) == (
+        3,
+        listing * 2,
+        f"Error: {folder}/broken/datapackage.json: invalid JSON at line 1 column 2: "
+        "Expecting property name enclosed in double quotes\n",
+    )
+    (folder / "broken" / "dataset.yaml").unlink()  # now only Parquet, and unreadable
+    assert invoke("build", "--check", str(folder)) == (
+        0,
+        f"{folder}/a: up to date (6 tables, 23 rows)\n",
+        "",
+    )

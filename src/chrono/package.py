@@ -65,6 +65,25 @@ def resolve(dataset: str | Path) -> Path:
     raise DatasetError(f"{path}: no such dataset directory or {DESCRIPTOR}")
 
 
+def expand(path: str | Path) -> list[Path]:
+    """Dataset directories named by a path: a dataset (bundled name, directory or its
+    descriptor), or a folder of datasets (:func:`datasets_in`)."""
+    return datasets_in(path) or [resolve(path)]
+
+
+def datasets_in(path: str | Path) -> list[Path]:
+    """The datasets of a folder that is not one itself: each directory in it with a
+    ``datapackage.json`` or a ``dataset.yaml``, sorted (none: empty)."""
+    p = Path(path)
+
+    def is_dataset(d: Path) -> bool:
+        return (d / DESCRIPTOR).is_file() or (d / "dataset.yaml").is_file()
+
+    if not p.is_dir() or is_dataset(p):
+        return []
+    return sorted(d for d in p.iterdir() if is_dataset(d))
+
+
 def read_descriptor(directory: Path) -> dict[str, Any]:
     """The parsed ``datapackage.json`` of a dataset directory, structurally checked.
 

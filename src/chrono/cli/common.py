@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib.machinery import ModuleSpec
 from pathlib import Path
 from types import ModuleType
@@ -64,9 +64,12 @@ MAX_FILE_SIZE = click.option(
 )
 
 
-def dataset_dirs(names: tuple[str, ...]) -> list[tuple[str, Path]]:
-    """(label, directory) for each argument, or for every bundled dataset when none."""
-    from chrono.package import DatasetError, list_datasets, resolve
+def dataset_dirs(
+    names: tuple[str, ...], inside: Callable[[Path], bool] = lambda _d: True
+) -> list[tuple[str, Path]]:
+    """(label, directory) for each argument (a dataset, or a folder of datasets: each of
+    them that ``inside`` keeps), or for every bundled dataset when none."""
+    from chrono.package import DatasetError, datasets_in, list_datasets, resolve
 
     if not names:
         names = tuple(list_datasets())
@@ -74,6 +77,10 @@ def dataset_dirs(names: tuple[str, ...]) -> list[tuple[str, Path]]:
             fail("no bundled datasets found", EXIT_UNREADABLE)
     out: list[tuple[str, Path]] = []
     for name in names:
+        found = datasets_in(name)
+        if found:
+            out += [(str(d), d) for d in found if inside(d)]
+            continue
         try:
             out.append((name, resolve(name)))
         except DatasetError as exc:

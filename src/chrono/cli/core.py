@@ -14,7 +14,7 @@ from chrono.cli.common import (
     fail,
     note_if_stale,
 )
-from chrono.escape import terminal
+from chrono.escape import one_line, terminal
 
 DATASET_OPTION = click.option(
     "-d",
@@ -68,7 +68,8 @@ def build(datasets: tuple[str, ...], check: bool, max_errors: int) -> None:
     from chrono.curation import CurationError, has_curated_sources
     from chrono.safeio import InputError, OutputError
 
-    targets = [(label, d) for label, d in dataset_dirs(datasets)]
+    # a folder of datasets: those with curated sources (the others have nothing to build)
+    targets = dataset_dirs(datasets, inside=has_curated_sources)
     targets = [(label, d) for label, d in targets if has_curated_sources(d) or datasets]
     stale_any = False
     for label, directory in targets:
@@ -119,11 +120,14 @@ def list_(datasets: tuple[str, ...]) -> None:
     from chrono.package import DatasetError
 
     t = terminal
+    unreadable = False
     for _, directory in dataset_dirs(datasets):
         try:
             ds = Dataset.open(directory)
-        except DatasetError as exc:
-            fail(str(exc), EXIT_UNREADABLE)
+        except DatasetError as exc:  # said, and the others listed
+            click.echo(f"Error: {one_line(str(exc))}", err=True)
+            unreadable = True
+            continue
         with ds:
             title = ds.title or ""
             click.echo(f"{t(ds.name)} {t(ds.version or '?')}  {t(title)}")
@@ -131,6 +135,8 @@ def list_(datasets: tuple[str, ...]) -> None:
             for res in ds.resources.values():
                 rows = res.number("rows")
                 click.echo(f"  {t(res.name):<{width}}  {'?' if rows is None else rows:>6} rows")
+    if unreadable:
+        raise SystemExit(EXIT_UNREADABLE)
 
 
 def _plain(table: Any) -> Any:

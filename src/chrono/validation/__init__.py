@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from chrono.validation.engine import expand, validate
+from chrono.package import expand
+from chrono.validation.engine import validate
 from chrono.validation.report import REPORT_VERSION, Finding, Report, RuleResult, render
 from chrono.validation.rules import ERROR, RULES, WARNING, Rule
 

@@ -46,18 +46,6 @@ BATCH_ROWS = 1 << 20
 T = TypeVar("T")
 
 
-def expand(path: str | Path) -> list[Path]:
-    """Dataset directories named by a path: a dataset, its descriptor, or a folder of them."""
-    p = Path(path)
-    if p.is_dir() and not (p / DESCRIPTOR).is_file() and not has_curated_sources(p):
-        found = sorted(
-            d for d in p.iterdir() if (d / DESCRIPTOR).is_file() or has_curated_sources(d)
-        )
-        if found:
-            return found
-    return [resolve(path)]
-
-
 def validate(
     path: str | Path | Dataset,
     *,
