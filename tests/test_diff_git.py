@@ -147,6 +147,24 @@ def test_textconv_output(mini_src: Path) -> None:
     assert bad.exit_code == 3 and bad.stderr.startswith("Error: ")
 
 
+def test_textconv_of_a_table_not_chronos_with_lists_and_structs(tmp_path: Path) -> None:
+    """Another Parquet file in the repository: sorted by the columns that sort, in its own
+    order when none does; never an error for git to show."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    nested = tmp_path / "nested.parquet"
+    pq.write_table(pa.table({"id": ["b", "a"], "v": [[1, 2], [3]]}), nested)
+    only = tmp_path / "only.parquet"
+    pq.write_table(pa.table({"s": [{"a": 1}, {"a": 0}], "n": pa.nulls(2)}), only)
+    for path, text in (
+        (nested, "nested[a, [3]]\nnested[b, [1, 2]]\n"),
+        (only, "only[{'a': 1}, null]\nonly[{'a': 0}, null]\n"),
+    ):
+        result = CliRunner().invoke(main, ["textconv", str(path)])
+        assert (result.exit_code, result.stdout, result.stderr) == (0, text, "")
+
+
 # --------------------------------------------------------------------------- honest sides
 
 

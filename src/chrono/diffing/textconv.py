@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -31,13 +32,23 @@ def render_file(path: Path) -> str:
     spec = TABLES.get(name)
     keys = [k for k in spec.primary_key if k in table.column_names] if spec else []
     keys = keys or list(table.column_names)
-    sortable = pa.table(
-        [
-            c.cast(c.type.value_type) if pa.types.is_dictionary(c.type) else c
-            for c in table.select(keys).columns
-        ],
-        names=keys,
-    )
-    order = pc.sort_indices(sortable, sort_keys=[(k, "ascending") for k in keys])
-    idx = to_np(order)
+    # rows sorted by the key, or (another table) by every column that can be sorted: a
+    # list or struct cannot, and a table of only such columns keeps its order
+    by = [k for k in keys if _sortable(table.schema.field(k).type)]
+    if by:
+        columns = [_plain(table.column(k)) for k in by]
+        order = pc.sort_indices(pa.table(columns, names=by), [(k, "ascending") for k in by])
+        idx = to_np(order)
+    else:
+        idx = np.arange(table.num_rows)
     return table_text(name, keys, rows_at(table, idx, table.column_names))
+
+
+def _sortable(typ: pa.DataType) -> bool:
+    if pa.types.is_dictionary(typ):
+        typ = typ.value_type
+    return not (pa.types.is_nested(typ) or pa.types.is_null(typ))
+
+
+def _plain(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    return column.cast(column.type.value_type) if pa.types.is_dictionary(column.type) else column
