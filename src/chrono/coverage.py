@@ -86,7 +86,9 @@ def _ordered_types(present: set[str]) -> list[str]:
 def coverage(ref: str | Path | Dataset) -> Coverage:
     """Count and list a dataset's weak spots (see the module's description)."""
     ds = Dataset.open(ref)
-    ev = ds.read_table("events", ["id", "title", "type", "status", "date", "earliest"])
+    ev = ds.read_table(
+        "events", ["id", "title", "type", "status", "date", "earliest"], complete=True
+    )
     cl = ds.read_table(
         "claims", ["id", "event_id", "source_id", "property", "value", "quote", "stance", "note"]
     )

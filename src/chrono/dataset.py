@@ -292,8 +292,38 @@ class Dataset:
             return pq.ParquetFile(self.source(table), **kw)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def read_table(self, table: str, columns: list[str] | None = None, **kw: Any) -> pa.Table:
-        """One table as Arrow, as stored (dictionary and date32 columns)."""
+    def read_table(
+        self,
+        table: str,
+        columns: list[str] | None = None,
+        *,
+        complete: bool = False,
+        **kw: Any,
+    ) -> pa.Table:
+        """One table of the model as Arrow (vocabulary columns as dictionaries, dates as
+        date32), its columns (``columns``, or all the model's) checked to be there and of
+        the model's types: a column stored in another type that holds the same (large
+        text, a dictionary of text, date64) is cast; a missing one, or one holding
+        something else, is a :class:`DatasetError` naming it; so is, with ``complete``, a
+        required column with a value missing. Another table name: as stored. Extra
+        columns come as stored."""
+        from chrono.model.schema import as_model
+        from chrono.model.tables import TABLES
+
+        data = self.read_stored(table, columns, **kw)
+        spec = TABLES.get(table)
+        if spec is None:
+            return data
+        shaped = as_model(data, spec, columns, complete=complete)
+        if isinstance(shaped, str):
+            raise DatasetError(
+                f"{self.resource(table).file}: {shaped} (chrono validate lists every problem)"
+            )
+        return shaped
+
+    def read_stored(self, table: str, columns: list[str] | None = None, **kw: Any) -> pa.Table:
+        """One table as Arrow, as stored, whatever its columns (what ``chrono validate``
+        reads, to report on them)."""
         import pyarrow.parquet as pq
 
         with self._reading(table):

@@ -38,6 +38,73 @@ def arrow_type(column: Column) -> pa.DataType:
     raise ValueError(f"unknown column kind {column.kind!r}")
 
 
+#: What each column kind holds, for messages about a column of another type.
+HOLDS: Final = {
+    "string": "text",
+    "vocab": "text (vocabulary terms)",
+    "date": "dates (date32)",
+    "bool": "true/false",
+    "float": "numbers",
+}
+
+
+def as_model_type(arr: pa.ChunkedArray, column: Column) -> pa.ChunkedArray | None:
+    """A stored column as the model's Arrow type (text kept as a dictionary or large text
+    is cast, a date64 or timestamp becomes its day, an integer a float), or None when its
+    type holds something else."""
+    typ, want = arr.type, arrow_type(column)
+    if typ.equals(want):
+        return arr
+    text = pa.types.is_string(typ) or pa.types.is_large_string(typ)
+    if pa.types.is_dictionary(typ):
+        text = pa.types.is_string(typ.value_type) or pa.types.is_large_string(typ.value_type)
+    try:
+        if column.kind == "string" and text:
+            return arr.cast(pa.string())
+        if column.kind == "vocab" and text:
+            plain = arr.cast(pa.string())
+            return (
+                pa.chunked_array([c.dictionary_encode() for c in plain.chunks], type=want)
+                if plain.num_chunks
+                else pa.chunked_array([], type=want)
+            )
+        if column.kind == "date" and (pa.types.is_date64(typ) or pa.types.is_timestamp(typ)):
+            return arr.cast(pa.date32(), safe=False)
+        if column.kind == "float" and (pa.types.is_integer(typ) or pa.types.is_floating(typ)):
+            return arr.cast(pa.float64(), safe=False)
+    except (pa.ArrowException, ValueError):
+        return None
+    return None
+
+
+def as_model(
+    data: pa.Table, spec: Table, columns: list[str] | None = None, *, complete: bool = False
+) -> pa.Table | str:
+    """``data`` (a table as stored) with the model's columns (``columns``, or all of them)
+    in the model's Arrow types, other columns as they are; or why it cannot be (a column
+    missing, or of a type that holds something else; ``complete``: a required column with
+    a value missing)."""
+    known = spec.column_names
+    wanted = known if columns is None else [c for c in columns if c in known]
+    for name in wanted:
+        if name not in data.column_names:
+            return f"the {spec.name} table has no column {name!r}"
+        column = spec.column(name)
+        if complete and not column.nullable and (n := data.column(name).null_count):
+            values = "value" if n == 1 else "values"
+            return f"the {spec.name} table's column {name!r} lacks {n} required {values}"
+        arr = as_model_type(data.column(name), column)
+        if arr is None:
+            return (
+                f"the {spec.name} table's column {name!r} is {data.schema.field(name).type}, "
+                f"where the model holds {HOLDS[column.kind]}"
+            )
+        if arr is not data.column(name):
+            i = data.schema.get_field_index(name)
+            data = data.set_column(i, pa.field(name, arr.type, nullable=True), arr)
+    return data
+
+
 def arrow_schema(table: Table | str) -> pa.Schema:
     spec = TABLES[table] if isinstance(table, str) else table
     return pa.schema(

@@ -194,7 +194,7 @@ class TableReader:
             if batch_rows is None or self.rows == 0:
                 if start == 0 and stop == self.rows:
                     # the dataset reader decodes column chunks in parallel
-                    data = self.ds.read_table(
+                    data = self.ds.read_stored(
                         self.spec.name, cols, read_dictionary=self.as_dict or None
                     )
                     yield 0, data

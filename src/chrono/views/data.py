@@ -134,12 +134,14 @@ def check_output(ds: Dataset, path: str | Path, *, folder: bool = False) -> None
 
 def read_tables(dataset: Dataset, *, decode: bool = True) -> dict[str, pa.Table]:
     """The six tables, dates as ``date32``; vocabulary columns decoded to plain strings
-    (``decode=False``: kept as Arrow dictionaries, which CSV writers decode themselves)."""
+    (``decode=False``: kept as Arrow dictionaries, which CSV writers decode themselves).
+    A required value missing is a :class:`~chrono.package.DatasetError`: a view draws
+    and writes valid data only."""
     import pyarrow as pa
 
     out = {}
     for name in TABLE_NAMES:
-        table = dataset.read_table(name)
+        table = dataset.read_table(name, complete=True)
         for i, field in enumerate(table.schema):
             if decode and pa.types.is_dictionary(field.type):
                 table = table.set_column(i, field.name, table.column(i).cast(pa.string()))
