@@ -172,28 +172,24 @@ def test_duplicate_yaml_key_is_an_error(mini: Path) -> None:
     )
 
 
-@pytest.mark.parametrize("text", ["", "# nothing yet\n", "---\n", "null\n"])
-def test_an_empty_event_file_is_an_error_not_an_event_dropped(mini: Path, text: str) -> None:
+EMPTY_FILES = [
+    (name, text)
+    for name in ("events/meeting-2019.yaml", "dataset.yaml")
+    for text in ("", "# nothing yet\n", "---\n", "null\n")
+]
+
+
+@pytest.mark.parametrize(("name", "text"), EMPTY_FILES)
+def test_an_empty_file_is_an_error_not_a_record_dropped(mini: Path, name: str, text: str) -> None:
     """A file truncated by an editor or a merge: the build refuses it, rather than leaving
-    the event out of the tables without a word."""
+    the event out of the tables without a word (or failing on the dataset's metadata)."""
     before = snapshot(mini)
-    (mini / "events" / "meeting-2019.yaml").write_text(text)
+    (mini / name).write_text(text)
+    what = "an event file" if name.startswith("events/") else "dataset.yaml"
     assert run_build(mini) == (
         1,
         "",
-        f"{mini}/events/meeting-2019.yaml: CHR103 an event file must be a mapping of fields, "
-        f"not empty\nError: {mini}: 1 problem; nothing written\n",
-    )
-    assert snapshot(mini) == before
-
-
-def test_an_empty_dataset_yaml_is_an_error(mini: Path) -> None:
-    before = snapshot(mini)
-    (mini / "dataset.yaml").write_text("# to be written\n")
-    assert run_build(mini) == (
-        1,
-        "",
-        f"{mini}/dataset.yaml: CHR103 dataset.yaml must be a mapping of fields, not empty\n"
+        f"{mini}/{name}: CHR103 {what} must be a mapping of fields, not empty\n"
         f"Error: {mini}: 1 problem; nothing written\n",
     )
     assert snapshot(mini) == before
