@@ -1,8 +1,9 @@
 """Whether a curated dataset's Parquet is stale: its YAML sources changed since ``chrono
 build`` recorded their hash (``curated_sha256`` in the descriptor).
 
-What reads the tables (the loaders, ``show``, ``coverage``, ``cite``, the views) then says
-so: the data is as last built, not as the YAML now says. ``chrono validate`` reports the
+What reads the tables (the loaders and ``chrono.provenance``; ``show``, ``coverage``,
+``cite``, ``info`` and the views) then says so: the data is as last built, not as the YAML
+now says. ``chrono validate`` reports the
 same as CHR604 and checks the YAML itself.
 
 Hashing the sources reads every curated file (1.8 s for 50,000 event files), so a
