@@ -284,6 +284,11 @@ def test_ignore_removes_the_only_change(versions: Path) -> None:
     code, out, _ = invoke("a", "b", "-t", "claims", "-i", "note", "-i", "event_id", "--stat")
     assert code == 1  # the renamed claims remain
     assert "claims        0        0        0        2" in out
+    # a column of a table not compared is let be; one the tables compared lack is not
+    code, again, _ = invoke(
+        "a", "b", "-t", "claims", "-i", "note", "-i", "event_id", "-i", "events.title", "--stat"
+    )
+    assert (code, again) == (1, out)
 
 
 @pytest.mark.parametrize(
@@ -292,6 +297,13 @@ def test_ignore_removes_the_only_change(versions: Path) -> None:
         (["missing", "b"], "Error: missing: neither a path nor a git revision\n"),
         (["a", "b", "-t", "nope"], "Error: --table nope: no such table (tables: "),
         (["a", "b", "-i", "events.id"], "Error: cannot ignore primary key column of events"),
+        (["a", "b", "-i", "event.title"], "Error: --ignore event.title: no table event (table."),
+        (
+            ["a", "b", "-i", "events.titel"],
+            "Error: --ignore events.titel: no such column in table events (table.column, or a "
+            "column name for every table)\n",
+        ),
+        (["a", "b", "-i", "titel"], "Error: --ignore titel: no such column in any table (table."),
         ([], "Error: give OLD and NEW, a revision"),
         (["a", "b", "c"], "Error: give OLD and NEW, a revision"),
     ],

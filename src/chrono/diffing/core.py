@@ -243,3 +243,25 @@ def match_arrow(
 
 def table_spec(name: str) -> Table | None:
     return TABLES.get(name)
+
+
+def check_ignored(ignore: tuple[str, ...], columns: dict[str, set[str]]) -> None:
+    """Refuse (``ValueError``) an ignored column that the compared tables do not have
+    (``columns``: each compared table's columns, either side): a typo would otherwise
+    ignore nothing, silently. A column of a table not compared is let be (``-t events -i
+    note``: claims' notes)."""
+    from chrono.model.tables import TABLE_NAMES, TABLES
+
+    usage = "(table.column, or a column name for every table)"
+    model = {c for spec in TABLES.values() for c in spec.column_names}
+    for item in ignore:
+        table, _, column = item.rpartition(".")
+        if table and table not in TABLE_NAMES:
+            raise ValueError(f"--ignore {item}: no table {table} {usage}")
+        if table:
+            found = table not in columns or column in columns[table]
+        else:
+            found = column in model or any(column in names for names in columns.values())
+        if not found:
+            where = f"table {table}" if table else "any table"
+            raise ValueError(f"--ignore {item}: no such column in {where} {usage}")

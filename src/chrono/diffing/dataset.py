@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from chrono.diffing.arrays import Index, from_np
-from chrono.diffing.core import DiffError, TableDiff, match_arrow, table_spec
+from chrono.diffing.core import DiffError, TableDiff, check_ignored, match_arrow, table_spec
 from chrono.diffing.inputs import Snapshot, TableSource, is_revision, load
 from chrono.diffing.metadata import MetadataChange, metadata_changes
 from chrono.diffing.renames import finish
@@ -333,6 +333,10 @@ def diff(
         single = a if a.single else b
         only = next(iter(single.tables))
         names = [only]
+    sides = {n: [t for t in (a.tables.get(n), b.tables.get(n)) if t is not None] for n in names}
+    check_ignored(
+        ignore, {n: {c for t in ts for c in duck.schema_of(t).names} for n, ts in sides.items()}
+    )
     results: list[TableDiff] = []
     renames: dict[str, str] = {}
     for name in names:
