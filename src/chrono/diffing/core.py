@@ -29,7 +29,7 @@ from chrono.diffing.arrays import (
     type_name,
     value_codes,
 )
-from chrono.model.tables import TABLES, Table
+from chrono.model.tables import TABLE_NAMES, TABLES, Table
 
 #: Date change classes, in code order (0 = not a date change of both-present values).
 DATE_CLASSES = ("", "refined", "coarsened", "moved", "requalified")
@@ -250,8 +250,6 @@ def check_ignored(ignore: tuple[str, ...], columns: dict[str, set[str]]) -> None
     (``columns``: each compared table's columns, either side): a typo would otherwise
     ignore nothing, silently. A column of a table not compared is let be (``-t events -i
     note``: claims' notes)."""
-    from chrono.model.tables import TABLE_NAMES, TABLES
-
     usage = "(table.column, or a column name for every table)"
     model = {c for spec in TABLES.values() for c in spec.column_names}
     for item in ignore:
