@@ -273,6 +273,57 @@ def test_a_committed_stale_revision_is_compared_by_its_sources(curated: Path) ->
     assert '      title: "Regional summit" → "Summit"' in out.splitlines()
 
 
+def test_a_revision_is_judged_as_its_checkout_would_be(curated: Path) -> None:
+    """A symlink under events/ is a symlink and a submodule a folder, as git checks them
+    out; the diff of the revision says what build says of the checkout."""
+    events = curated / DATASET / "events"
+    (events / "copy.yaml").symlink_to("summit-2020.yaml")
+    git(curated, "add", "-A")
+    git(curated, "commit", "-q", "-m", "a symlink among the events")
+    followed = (
+        "its YAML sources do not compile: events/copy.yaml:1:5: CHR113 field 'id': "
+        "'summit-2020' must equal the file name 'copy' (chrono build lists every problem)\n"
+    )
+    assert invoke("v1..HEAD") == (
+        3,
+        "",
+        f"Error: HEAD:{DATASET}: its Parquet is stale (the YAML sources changed since chrono "
+        f"build), and {followed}",
+    )
+    assert invoke("HEAD")[2] == (
+        f"Error: {DATASET}: its Parquet is stale (the YAML sources changed since chrono "
+        f"build), and {followed}"
+    )
+    git(curated, "rm", "-q", f"{DATASET}/events/copy.yaml")
+    (curated.parent / "elsewhere.yaml").write_text("id: away\n")
+    (events / "away.yaml").symlink_to(curated.parent / "elsewhere.yaml")
+    git(curated, "add", "-A")
+    git(curated, "commit", "-q", "-m", "a symlink out of the dataset")
+    assert invoke("v1..HEAD") == (
+        3,
+        "",
+        f"Error: HEAD:{DATASET}/events/away.yaml: resolves outside HEAD:{DATASET} "
+        "(a symlink may not leave it)\n",
+    )
+    git(curated, "rm", "-q", f"{DATASET}/events/away.yaml")
+    commit = git(curated, "rev-parse", "HEAD").strip()
+    git(
+        curated,
+        "update-index",
+        "--add",
+        "--cacheinfo",
+        f"160000,{commit},{DATASET}/events/sub.yaml",
+    )
+    git(curated, "commit", "-q", "-m", "a submodule among the events")
+    assert invoke("v1..HEAD") == (
+        3,
+        "",
+        f"Error: HEAD:{DATASET}: its Parquet is stale (the YAML sources changed since chrono "
+        "build), and its YAML sources do not compile: events/sub.yaml: CHR113 a folder "
+        "(events/ holds one <id>.yaml file per event) (chrono build lists every problem)\n",
+    )
+
+
 def test_sources_that_do_not_compile_stop_the_diff(curated: Path) -> None:
     event = curated / DATASET / "events" / "summit-2020.yaml"
     event.write_text(event.read_text().replace("date: 2020-06\n", "date: 2020-13\n"))

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import tempfile
 from pathlib import Path, PurePosixPath
@@ -34,6 +35,7 @@ from chrono.diffing.inputs import (
 )
 from chrono.discover import dataset_dirs_in, find_datasets
 from chrono.package import DESCRIPTOR, DatasetError, bundled_root, list_datasets, read_descriptor
+from chrono.safeio import InputError
 
 WORKING_TREE = "the working tree"
 
@@ -47,13 +49,27 @@ def _git(args: list[str], root: Path, stdin: bytes | None = None) -> bytes | Non
     return out.stdout if out.returncode == 0 else None
 
 
-def revision_files(rev: str, root: Path, under: str = "") -> list[str]:
-    """Every file path of a revision's tree (under a folder), repository-relative."""
+def revision_entries(rev: str, root: Path, under: str = "") -> list[tuple[str, str]]:
+    """Every (mode, path) of a revision's tree (under a folder), paths repository-relative.
+
+    The mode is git's: ``100644``/``100755`` a file, ``120000`` a symlink, ``160000`` a
+    submodule (a commit of another repository, checked out as a folder).
+    """
     spec = [f"{under.rstrip('/')}/"] if under and under != "." else []
-    out = _git(["ls-tree", "-r", "-z", "--name-only", rev, "--", *spec], root)
+    out = _git(["ls-tree", "-r", "-z", rev, "--", *spec], root)
     if out is None:
         raise DiffError(f"{rev}: cannot list the revision's files")
-    return [n for n in out.decode("utf-8", "surrogateescape").split("\0") if n]
+    entries = []
+    for line in out.decode("utf-8", "surrogateescape").split("\0"):
+        if line:
+            meta, _, name = line.partition("\t")
+            entries.append((meta.split(" ", 1)[0], name))
+    return entries
+
+
+def revision_files(rev: str, root: Path, under: str = "") -> list[str]:
+    """Every path of a revision's tree (under a folder), repository-relative."""
+    return [name for _, name in revision_entries(rev, root, under)]
 
 
 # --------------------------------------------------------------------------- which dataset
@@ -149,31 +165,46 @@ def open_path(path: Path, tables: tuple[str, ...] | None, label: str | None = No
 
 
 def _materialise(rev: str, directory: str, root: Path, into: Path) -> bool:
-    """Write the revision's curated files of ``directory`` into ``into``; False if none."""
+    """Write the revision's curated files of ``directory`` into ``into`` as a checkout
+    would (a symlink as a symlink, a submodule as an empty folder), so that curation
+    judges them as it judges the working tree; False if the revision has no dataset.yaml.
+    """
     from chrono.curation import CURATED_FILES, EVENTS_DIR
 
     prefix = f"{directory}/" if directory and directory != "." else ""
-    wanted = []
-    for name in revision_files(rev, root, directory):
+    wanted: list[tuple[str, PurePosixPath]] = []
+    for mode, name in revision_entries(rev, root, directory):
         rel = PurePosixPath(name[len(prefix) :])
         top = len(rel.parts) == 1 and rel.name in CURATED_FILES
-        # every file of events/ (as curation.curated_files counts them), not only .yaml
+        # every entry of events/ (as curation.curated_files counts them), not only .yaml
         event = len(rel.parts) == 2 and rel.parts[0] == EVENTS_DIR and rel.name[0] != "."
         if top or event:
-            wanted.append(rel)
-    if PurePosixPath("dataset.yaml") not in wanted:
+            wanted.append((mode, rel))
+    if not any(rel == PurePosixPath("dataset.yaml") for _, rel in wanted):
         return False
-    batch = "".join(f"{rev}:{prefix}{rel}\n" for rel in wanted).encode()
-    out = _git(["cat-file", "--batch"], root, stdin=batch)
+    for _, rel in wanted:
+        into.joinpath(*rel.parts).parent.mkdir(parents=True, exist_ok=True)
+    submodules = [rel for mode, rel in wanted if mode == "160000"]
+    for rel in submodules:
+        into.joinpath(*rel.parts).mkdir()
+    blobs = [(mode, rel) for mode, rel in wanted if mode != "160000"]
+    batch = "".join(f"{rev}:{prefix}{rel}\n" for _, rel in blobs).encode("utf-8", "surrogateescape")
+    out = _git(["cat-file", "--batch"], root, stdin=batch) if blobs else b""
     if out is None:
         raise DiffError(f"{rev}:{directory}: cannot read the curated files")
     pos = 0
-    for rel in wanted:
+    for mode, rel in blobs:
         header_end = out.index(b"\n", pos)
-        size = int(out[pos:header_end].split()[2])
+        header = out[pos:header_end].split()
+        if len(header) != 3 or header[1] != b"blob":
+            raise DiffError(f"{rev}:{prefix}{rel}: cannot read it from the revision")
+        size = int(header[2])
+        content = out[header_end + 1 : header_end + 1 + size]
         target = into.joinpath(*rel.parts)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(out[header_end + 1 : header_end + 1 + size])
+        if mode == "120000":
+            target.symlink_to(os.fsdecode(content))
+        else:
+            target.write_bytes(content)
         pos = header_end + 1 + size + 1
     return True
 
@@ -200,8 +231,14 @@ def open_revision(
         if not isinstance(descriptor, dict):
             raise DiffError(f"{label}/{DESCRIPTOR}: not a valid descriptor")
     with tempfile.TemporaryDirectory(prefix="chrono-diff-") as tmp:
-        if _materialise(rev, directory, root, Path(tmp)) and is_stale(Path(tmp), descriptor):
-            return compiled(Path(tmp), label, _why(descriptor), tables)
+        try:
+            if _materialise(rev, directory, root, Path(tmp)) and is_stale(Path(tmp), descriptor):
+                return compiled(Path(tmp), label, _why(descriptor), tables)
+        except InputError as exc:  # say it of the revision, not of the temporary folder
+            message = str(exc)
+            for where in {os.path.realpath(tmp), tmp}:
+                message = message.replace(where, f"{rev}:{directory}")
+            raise DiffError(message) from None
     snapshot = read_revision(rev, dataset, tables, cwd)
     snapshot.descriptor = descriptor
     return snapshot
