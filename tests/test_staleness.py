@@ -28,6 +28,14 @@ LOADERS: dict[str, Callable[[Any], Any]] = {
 }
 
 
+VIEWS: dict[str, Callable[[Any, Path], Any]] = {
+    "plot": lambda d, out: chrono.plot(d, width=4).figure.clear(),
+    "export csv": lambda d, out: chrono.export.to_csv(d, out / "csv"),
+    "export ics": lambda d, out: chrono.export.export("ics", d, out / "events.ics"),
+    "write_site": lambda d, out: chrono.write_site(d, out / "site"),
+}
+
+
 def retitle(mini: Path, new: str = "meet in Beta Town") -> None:
     event = mini / "events" / "meeting-2020.yaml"
     text = event.read_text()
@@ -131,4 +139,31 @@ def test_sources_that_cannot_be_read_are_left_to_validate(mini: Path, tmp_path: 
     assert (result.exit_code, result.stderr) == (
         3,
         f"Error: {mini}/events/out.yaml: resolves outside {mini} (a symlink may not leave it)\n",
+    )
+
+
+@pytest.mark.parametrize("name", VIEWS)
+def test_a_view_of_a_stale_dataset_warns_at_the_callers_line(
+    mini: Path, tmp_path: Path, name: str
+) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        VIEWS[name](mini, tmp_path)
+    retitle(mini)
+    (tmp_path / "stale").mkdir()
+    with pytest.warns(chrono.StaleParquetWarning) as caught:
+        VIEWS[name](mini, tmp_path / "stale")
+    assert [str(w.message) for w in caught] == [message(mini.resolve())]
+    assert [Path(w.filename).name for w in caught] == ["test_staleness.py"]
+
+
+def test_the_cli_says_it_once_as_a_note(mini: Path, tmp_path: Path) -> None:
+    retitle(mini)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # Python's warning too would end the command
+        result = CliRunner().invoke(main, ["export", "ics", str(mini), "-o", str(tmp_path / "x")])
+    assert (result.exit_code, result.stderr) == (
+        0,
+        f"note: {mini}: its Parquet is stale (the YAML sources changed since chrono build): "
+        "this is the data as last built\n",
     )

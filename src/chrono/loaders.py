@@ -213,7 +213,7 @@ def _reading(dataset: str | Path | Dataset) -> Iterator[Dataset]:
     when it is curated and its YAML changed since ``chrono build``."""
     with opened(dataset) as ds:
         label = str(ds.root if isinstance(dataset, Dataset) else dataset)
-        warn_if_stale(ds, label, stacklevel=4)  # the caller of load(), load_arrow()...
+        warn_if_stale(ds, label)
         yield ds
 
 

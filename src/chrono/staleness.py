@@ -1,8 +1,9 @@
 """Whether a curated dataset's Parquet is stale: its YAML sources changed since ``chrono
 build`` recorded their hash (``curated_sha256`` in the descriptor).
 
-What reads the tables (the loaders and ``chrono.provenance``; ``show``, ``coverage``,
-``cite``, ``info`` and the views) then says so: the data is as last built, not as the YAML
+What reads the tables (the loaders, ``chrono.provenance`` and the views in Python warn;
+``show``, ``coverage``, ``cite``, ``info``, ``plot``, ``site`` and ``export`` note it on
+stderr) then says so: the data is as last built, not as the YAML
 now says. ``chrono validate`` reports the
 same as CHR604 and checks the YAML itself.
 
@@ -13,7 +14,9 @@ hashes them again only when one of those changed (looking takes 0.17 s at 50,000
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
 import threading
 import warnings
 from pathlib import Path
@@ -99,15 +102,28 @@ def _stat(name: str, st: os.stat_result) -> tuple[str, int, int, int]:
     return (name, st.st_size, st.st_mtime_ns, st.st_ino)
 
 
-def warn_if_stale(ds: Dataset, label: str, stacklevel: int = 2) -> None:
-    """Warn (:class:`StaleParquetWarning`) when the dataset's Parquet is stale.
-
-    ``stacklevel``: as :func:`warnings.warn` would take it where this function is called
-    (1: the line calling this function; 2: the one calling that function...).
+def warn_if_stale(ds: Dataset, label: str) -> None:
+    """Warn (:class:`StaleParquetWarning`) when the dataset's Parquet is stale, at the line
+    of the first caller outside chrono (a loader, ``provenance`` or a view, however deep).
     """
     if parquet_is_stale(ds):
         warnings.warn(
             stale_message(label) + " (run: chrono build)",
             StaleParquetWarning,
-            stacklevel=stacklevel + 1,
+            stacklevel=caller_level(),
         )
+
+
+# as the code objects name their files (not resolved: a venv may reach chrono by a symlink)
+_INSIDE = (os.path.dirname(os.path.abspath(__file__)) + os.sep, contextlib.__file__)
+
+
+def caller_level() -> int:
+    """The ``stacklevel`` that names, to :func:`warnings.warn` called by the function
+    calling this one, the first frame outside chrono (``with`` blocks' frames skipped)."""
+    frame = sys._getframe(1)  # the function that warns (stacklevel 1)
+    level = 1
+    while frame is not None and frame.f_code.co_filename.startswith(_INSIDE):
+        frame = frame.f_back  # type: ignore[assignment]
+        level += 1
+    return level

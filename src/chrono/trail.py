@@ -70,7 +70,7 @@ def provenance(event_id: str, dataset: str | Path | Dataset = DEFAULT_DATASET) -
     chrono.package.DatasetError: no event 'no-such-event' in dataset russia-china-summits
     """
     ds = Dataset.open(dataset)
-    warn_if_stale(ds, str(ds.root if isinstance(dataset, Dataset) else dataset), stacklevel=2)
+    warn_if_stale(ds, str(ds.root if isinstance(dataset, Dataset) else dataset))
     claims = to_pandas("claims", claims_of(event_id, ds))
     wanted = pa.array(sorted(set(claims["source_id"].dropna())), pa.string())
     sources = ds.read_table("sources")

@@ -10,6 +10,7 @@ through :func:`chrono.escape.terminal`.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -48,9 +49,11 @@ def _errors() -> Iterator[None]:
 def _opened(dataset: str) -> Iterator[Any]:
     """The dataset, opened once: every table a view reads comes from the files it holds."""
     from chrono.dataset import Dataset
+    from chrono.staleness import StaleParquetWarning
 
-    with Dataset.open(dataset) as ds:
-        note_if_stale(ds, dataset)
+    with Dataset.open(dataset) as ds, warnings.catch_warnings():
+        note_if_stale(ds, dataset)  # said once, as a note, not as Python's warning
+        warnings.simplefilter("ignore", StaleParquetWarning)
         yield ds
 
 

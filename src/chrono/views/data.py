@@ -136,9 +136,13 @@ def read_tables(dataset: Dataset, *, decode: bool = True) -> dict[str, pa.Table]
     """The six tables, dates as ``date32``; vocabulary columns decoded to plain strings
     (``decode=False``: kept as Arrow dictionaries, which CSV writers decode themselves).
     A required value missing is a :class:`~chrono.package.DatasetError`: a view draws
-    and writes valid data only."""
+    and writes valid data only. A stale curated dataset warns
+    (:class:`~chrono.staleness.StaleParquetWarning`) at the caller's line."""
     import pyarrow as pa
 
+    from chrono.staleness import warn_if_stale
+
+    warn_if_stale(dataset, str(dataset.root))
     out = {}
     for name in TABLE_NAMES:
         table = dataset.read_table(name, complete=True)
