@@ -56,6 +56,25 @@ def test_info(mini_src: Path) -> None:
     )
 
 
+def test_show_and_info_take_the_dataset_as_coverage_and_cite_do(mini_src: Path) -> None:
+    """DATASET as an argument, or -d as before; both, naming two datasets, is a usage
+    error."""
+    info = invoke("info", "-d", str(mini_src))
+    assert info[0] == 0
+    assert invoke("info", str(mini_src)) == info
+    assert invoke("info", str(mini_src), "-d", str(mini_src)) == info
+    show = invoke("show", "meeting-2020", "-d", str(mini_src))
+    assert show[0] == 0
+    assert invoke("show", "meeting-2020", str(mini_src)) == show
+    assert invoke("info", str(mini_src), "-d", "russia-china-summits") == (
+        2,
+        "",
+        f"Error: two datasets named: '{mini_src}' and -d 'russia-china-summits'; name one\n",
+    )
+    assert invoke("show", "x", "russia-china-summits", "-d", str(mini_src))[0] == 2
+    assert invoke("info")[1].splitlines()[1].startswith("dataset     russia-china-summits ")
+
+
 def test_show_prints_the_provenance_trail(mini_src: Path) -> None:
     assert invoke("show", "meeting-2020", "-d", str(mini_src)) == (
         0,

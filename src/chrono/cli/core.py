@@ -9,6 +9,7 @@ import click
 from chrono.cli.common import (
     EXIT_FINDINGS,
     EXIT_UNREADABLE,
+    EXIT_USAGE,
     MAX_FILE_SIZE,
     dataset_dirs,
     fail,
@@ -16,13 +17,29 @@ from chrono.cli.common import (
 )
 from chrono.escape import one_line, terminal
 
-DATASET_OPTION = click.option(
-    "-d",
-    "--dataset",
-    default="russia-china-summits",
-    show_default=True,
-    help="A bundled dataset's name, a dataset directory, or its datapackage.json.",
-)
+BUNDLED = "russia-china-summits"
+
+
+def dataset_argument(f: Any) -> Any:
+    """An optional DATASET argument, as ``coverage`` and ``cite`` take it, and ``-d`` for
+    the same (what scripts written for earlier versions pass)."""
+    f = click.option(
+        "-d",
+        "--dataset",
+        "dataset_option",
+        metavar="DATASET",
+        default=None,
+        help="The same as the DATASET argument.",
+    )(f)
+    return click.argument("dataset", required=False)(f)
+
+
+def chosen_dataset(argument: str | None, option: str | None) -> str:
+    """The dataset named by the argument or by ``-d`` (the bundled one by default); both,
+    naming different datasets, is a usage error."""
+    if argument is not None and option is not None and argument != option:
+        fail(f"two datasets named: {argument!r} and -d {option!r}; name one", EXIT_USAGE)
+    return argument or option or BUNDLED
 
 
 MAX_ERRORS_OPTION = click.option(
@@ -175,13 +192,17 @@ def _when(date: str, earliest: int | None, latest: int | None, precision: str | 
 
 @click.command()
 @click.argument("event_id")
-@DATASET_OPTION
+@dataset_argument
 @MAX_FILE_SIZE
-def show(event_id: str, dataset: str) -> None:
+def show(event_id: str, dataset: str | None, dataset_option: str | None) -> None:
     """Show an event with every claim and its source: the provenance trail.
+
+    DATASET is a bundled dataset's name, a dataset directory or its datapackage.json
+    (default: russia-china-summits).
 
     Dates are shown as people read them (``15 March 44 BCE``), with their EDTF form.
     """
+    dataset = chosen_dataset(dataset, dataset_option)
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -268,10 +289,15 @@ def _echo(text: str) -> None:
 
 
 @click.command()
-@DATASET_OPTION
+@dataset_argument
 @MAX_FILE_SIZE
-def info(dataset: str) -> None:
-    """Package and dataset versions, checksums, and how to cite."""
+def info(dataset: str | None, dataset_option: str | None) -> None:
+    """Package and dataset versions, checksums, and how to cite.
+
+    DATASET is a bundled dataset's name, a dataset directory or its datapackage.json
+    (default: russia-china-summits).
+    """
+    dataset = chosen_dataset(dataset, dataset_option)
     from chrono._version import __version__
     from chrono.citation import licence, plain
     from chrono.dataset import Dataset
