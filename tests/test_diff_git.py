@@ -208,6 +208,27 @@ def test_several_datasets_need_a_choice(repo: Path, mini_src: Path) -> None:
     assert invoke("HEAD", "-d", DATASET)[0] == 0
 
 
+def test_a_path_that_is_not_a_dataset_does_not_hide_a_revision(repo: Path) -> None:
+    (repo / "v1").mkdir()  # e.g. a folder of notes named as the tag is
+    assert invoke("v1") == (
+        3,
+        "",
+        "Error: v1: both a path here (not a dataset) and a git revision; "
+        "write v1^{commit} for the revision\n",
+    )
+    code, out, err = invoke("v1^{commit}", "-t", "events")
+    assert (code, err) == (1, "")
+    assert out.splitlines()[:3] == [
+        f"--- v1^{{commit}}:{DATASET}",
+        f"+++ {DATASET}",
+        "events: 1 changed",
+    ]
+    # a path that is a dataset is a path, as docs/diff.md says
+    shutil.rmtree(repo / "v1")
+    shutil.copytree(repo / DATASET, repo / "v1")
+    assert invoke("v1", DATASET, "--stat")[0] == 0
+
+
 def test_no_dataset_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     repo = tmp_path / "empty"
     repo.mkdir()

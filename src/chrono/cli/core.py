@@ -39,7 +39,9 @@ def chosen_dataset(argument: str | None, option: str | None) -> str:
     naming different datasets, is a usage error."""
     if argument is not None and option is not None and argument != option:
         fail(f"two datasets named: {argument!r} and -d {option!r}; name one", EXIT_USAGE)
-    return argument or option or BUNDLED
+    if argument is not None:
+        return argument
+    return BUNDLED if option is None else option
 
 
 MAX_ERRORS_OPTION = click.option(

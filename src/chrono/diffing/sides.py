@@ -244,6 +244,13 @@ def open_revision(
     return snapshot
 
 
+def is_dataset_path(path: Path) -> bool:
+    """A Parquet table, a descriptor, or a folder holding a dataset's descriptor or YAML."""
+    if path.is_file():
+        return path.suffix == ".parquet" or path.name == DESCRIPTOR
+    return (path / DESCRIPTOR).is_file() or (path / "dataset.yaml").is_file()
+
+
 def open_side(
     spec: str | Path,
     *,
@@ -256,9 +263,14 @@ def open_side(
     path = Path(spec)
     if not path.is_absolute() and cwd is not None:
         path = cwd / path
-    if path.exists():
-        return open_path(path, tables)
     text = str(spec)
+    if path.exists():
+        if not is_dataset_path(path) and is_revision(text, cwd):
+            raise DiffError(
+                f"{text}: both a path here (not a dataset) and a git revision; "
+                f"write {text}^{{commit}} for the revision"
+            )
+        return open_path(path, tables)
     if is_revision(text, cwd):
         if dataset is None:
             dataset = find_dataset([text], working_tree=False, cwd=cwd)
