@@ -168,10 +168,22 @@ def test_what_reads_the_parquet_says_when_it_is_stale(mini: Path, tmp_path: Path
 
 
 def test_show_unknown_event(mini_src: Path) -> None:
+    """An id not found: the ids it may have meant (holding it, or close to it)."""
     assert invoke("show", "nope", "-d", str(mini_src)) == (
         1,
         "",
-        f"Error: no event 'nope' in {mini_src} (chrono list shows the datasets)\n",
+        f"Error: no event 'nope' in {mini_src} (3 events)\n",
+    )
+    assert invoke("show", "meeting-2021", str(mini_src))[2] == (
+        f"Error: no event 'meeting-2021' in {mini_src}; did you mean 'meeting-2020', "
+        "'meeting-2019'?\n"
+    )
+    assert invoke("show", "SUMMIT", str(mini_src))[2] == (
+        f"Error: no event 'SUMMIT' in {mini_src}; did you mean 'summit-2020'?\n"
+    )
+    assert invoke("show", "2", "-d", "russia-china-summits")[2] == (
+        "Error: no event '2' in russia-china-summits; 79 ids hold '2': 'apec-summit-bali-2013', "
+        "'belt-and-road-forum-2017', 'belt-and-road-forum-2019', ...\n"
     )
 
 

@@ -223,10 +223,8 @@ def show(event_id: str, dataset: str | None, dataset_option: str | None) -> None
         events = _plain(ds.read_table("events"))
         found = rows(events, "id", event_id)
         if not found:
-            fail(
-                f"no event {event_id!r} in {dataset} (chrono list shows the datasets)",
-                EXIT_FINDINGS,
-            )
+            ids = events.column("id").to_pylist()
+            fail(f"no event {event_id!r} in {dataset}{_suggested(event_id, ids)}", EXIT_FINDINGS)
         ev = found[0]
         claims = claims_of(event_id, ds)
         claims = _plain(claims).to_pylist()
@@ -283,6 +281,21 @@ def show(event_id: str, dataset: str | None, dataset_option: str | None) -> None
             _echo(f'    quote   "{c["quote"]}"')
         if c["note"]:
             _echo(f"    note    {c['note']}")
+
+
+def _suggested(wanted: str, ids: list[str]) -> str:
+    """The ids a mistyped or partial one may have meant, as the end of a message."""
+    import difflib
+
+    low = wanted.casefold()
+    holding = [i for i in ids if low and low in i.casefold()]
+    if len(holding) > 3:
+        shown = ", ".join(repr(i) for i in holding[:3])
+        return f"; {len(holding)} ids hold {wanted!r}: {shown}, ..."
+    close = holding + [i for i in difflib.get_close_matches(wanted, ids, n=3) if i not in holding]
+    if not close:
+        return f" ({len(ids)} events)"
+    return f"; did you mean {', '.join(repr(i) for i in close[:3])}?"
 
 
 def _echo(text: str) -> None:
