@@ -236,7 +236,7 @@ def open_revision(
                 return compiled(Path(tmp), label, _why(descriptor), tables)
         except InputError as exc:  # say it of the revision, not of the temporary folder
             message = str(exc)
-            for where in {os.path.realpath(tmp), tmp}:
+            for where in sorted({os.path.realpath(tmp), tmp}, key=len, reverse=True):
                 message = message.replace(where, f"{rev}:{directory}")
             raise DiffError(message) from None
     snapshot = read_revision(rev, dataset, tables, cwd)
