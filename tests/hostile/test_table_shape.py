@@ -108,6 +108,22 @@ def test_a_required_value_missing_stops_the_views_not_the_loaders(tmp_path: Path
     assert int(events["date"].isna().sum()) == 1
 
 
+def test_show_of_an_id_not_found_among_ids_some_missing(tmp_path: Path) -> None:
+    """show prints what there is: an event without an id is no candidate for the ids a
+    mistyped one may have meant."""
+    ds = copy_mini(tmp_path)
+    (ds / "dataset.yaml").unlink()
+    rewrite(ds, "events", one_null("id"))
+    first = chrono.load_arrow("events", ds)["id"].to_pylist()
+    assert first[0] is None and "meeting-2020" in first
+    result = CliRunner().invoke(main, ["show", "meeting-202", str(ds)])
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        1,
+        "",
+        f"Error: no event 'meeting-202' in {ds}; did you mean 'meeting-2020'?\n",
+    )
+
+
 def test_text_stored_as_large_text_or_plain_strings_reads_as_the_model(tmp_path: Path) -> None:
     """Another writer's types for the same content: large text, a vocabulary as plain text,
     a timestamp for a date."""

@@ -223,8 +223,8 @@ def show(event_id: str, dataset: str | None, dataset_option: str | None) -> None
         events = _plain(ds.read_table("events"))
         found = rows(events, "id", event_id)
         if not found:
-            ids = events.column("id").to_pylist()
-            fail(f"no event {event_id!r} in {dataset}{_suggested(event_id, ids)}", EXIT_FINDINGS)
+            hint = _suggested(event_id, events.column("id"))
+            fail(f"no event {event_id!r} in {dataset}{hint}", EXIT_FINDINGS)
         ev = found[0]
         claims = claims_of(event_id, ds)
         claims = _plain(claims).to_pylist()
@@ -283,16 +283,27 @@ def show(event_id: str, dataset: str | None, dataset_option: str | None) -> None
             _echo(f"    note    {c['note']}")
 
 
-def _suggested(wanted: str, ids: list[str]) -> str:
-    """The ids a mistyped or partial one may have meant, as the end of a message."""
+#: Above this many events, a mistyped id is matched by substring only (difflib would take
+#: seconds).
+CLOSE_MATCH_LIMIT = 50_000
+
+
+def _suggested(wanted: str, ids: Any) -> str:
+    """The ids (an Arrow column) a mistyped or partial one may have meant, as the end of
+    a message: those holding it (case-insensitively), else the closest."""
     import difflib
 
-    low = wanted.casefold()
-    holding = [i for i in ids if low and low in i.casefold()]
+    import pyarrow.compute as pc
+
+    ids = ids.drop_null()
+    holding = ids.filter(pc.match_substring(ids, wanted, ignore_case=True)) if wanted else ids[:0]
     if len(holding) > 3:
-        shown = ", ".join(repr(i) for i in holding[:3])
+        shown = ", ".join(repr(i) for i in holding[:3].to_pylist())
         return f"; {len(holding)} ids hold {wanted!r}: {shown}, ..."
-    close = holding + [i for i in difflib.get_close_matches(wanted, ids, n=3) if i not in holding]
+    close = holding.to_pylist()
+    if len(ids) <= CLOSE_MATCH_LIMIT:
+        near = difflib.get_close_matches(wanted, ids.to_pylist(), n=3)
+        close += [i for i in near if i not in close]
     if not close:
         return f" ({len(ids)} events)"
     return f"; did you mean {', '.join(repr(i) for i in close[:3])}?"
