@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from chrono.cli import main
@@ -41,6 +42,10 @@ def test_init_builds_and_validates_at_once(tmp_path: Path) -> None:
         f"Error: {target}/datapackage.json: not found: the dataset is not built yet "
         f"(run: chrono build {target})\n",
     )
+    # validate names it as the build will (dataset.yaml's name), before the build too
+    code, out, err = run("validate", str(target))
+    assert (code, err) == (1, "")
+    assert out.splitlines()[0] == f"my-chronology ({target}): invalid: 1 error, 0 warnings"
     code, out, err = run("build", str(target))
     assert (code, err) == (0, "")
     assert run("validate", "--strict", str(target))[0] == 0
@@ -65,3 +70,18 @@ def test_init_refuses_a_file(tmp_path: Path) -> None:
         "",
         f"Error: {target}: exists and is not a folder\n",
     )
+
+
+def test_validate_names_a_dataset_without_a_name_by_its_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "My Chronology"
+    assert run("init", str(target))[0] == 0
+    meta = target / "dataset.yaml"
+    meta.write_text(meta.read_text().replace("name: my-chronology\n", ""))
+    monkeypatch.chdir(target / "events")
+    code, out, _ = run("validate", "..")
+    assert code == 1
+    assert out.splitlines()[0].startswith("My Chronology (..): invalid: ")
+    monkeypatch.chdir(target)
+    assert run("validate", ".")[1].splitlines()[0].startswith("My Chronology (.): invalid: ")

@@ -75,7 +75,9 @@ def validate(
         directory = path.root if isinstance(path, Dataset) else resolve(path)
     except DatasetError as exc:
         return Report(str(path), str(path), fatal=str(exc), max_examples=max_examples)
-    report = Report(directory.name, str(directory), max_examples=max_examples)
+    # named by its folder until its descriptor names it ("." is named as the folder it is)
+    name = Path(os.path.abspath(directory)).name
+    report = Report(name, str(directory), max_examples=max_examples)
     with run_memory():
         return _open_and_validate(report, path, directory, sources, say, batch_rows)
 

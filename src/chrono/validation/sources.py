@@ -49,6 +49,9 @@ def check_sources(report: Report, directory: Path) -> None:
     from chrono.build import compile_curated
 
     curated = read_curated(directory)
+    name = curated.meta.get("name") if isinstance(curated.meta, dict) else None
+    if isinstance(name, str) and name:  # the name a build will give it
+        report.dataset = name
     for p in curated.problems:
         report.add(
             Finding(
