@@ -22,6 +22,7 @@ from chrono.dataset import Dataset
 from chrono.escape import markdown_text, terminal
 from chrono.model import vocab
 from chrono.model.dates import civil_from_days, human, human_year
+from chrono.wording import counted
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -224,8 +225,8 @@ def _numeric(rows: list[list[str]], width: int) -> list[bool]:
 def _headline(report: Coverage) -> str:
     version = f" {report.version}" if report.version else ""
     return (
-        f"{report.dataset}{version}: {report.events} events, {report.claims} claims, "
-        f"{report.sources} sources"
+        f"{report.dataset}{version}: {counted(report.events, 'event')}, "
+        f"{counted(report.claims, 'claim')}, {counted(report.sources, 'source')}"
     )
 
 

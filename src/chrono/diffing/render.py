@@ -9,6 +9,7 @@ from typing import Any
 from chrono.diffing.metadata import metadata_text
 from chrono.escape import markdown_code, markdown_text, terminal
 from chrono.model.dates import human
+from chrono.wording import counted
 
 KINDS = ("added", "removed", "changed", "renamed")
 
@@ -42,7 +43,7 @@ def _counts_line(counts: dict[str, int]) -> str:
     parts = [f"{counts[k]} {k}" for k in KINDS if counts[k]]
     if counts["schema_changes"]:
         n = counts["schema_changes"]
-        parts.insert(0, f"{n} schema change{'s' if n != 1 else ''}")
+        parts.insert(0, counted(n, "schema change"))
     return ", ".join(parts)
 
 
@@ -63,10 +64,6 @@ def _more(shown: int, total: int) -> str | None:
     return f"… and {total - shown} more" if total > shown else None
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def text(report: dict[str, Any], style: Style = plain) -> str:
     lines = [
         style(f"--- {terminal(report['old'])}", "remove"),
@@ -79,7 +76,7 @@ def text(report: dict[str, Any], style: Style = plain) -> str:
         lines.append("No differences.")
         return "\n".join(lines) + "\n"
     if meta:
-        lines.append(style(f"dataset: {_plural(len(meta), 'metadata change')}", "head"))
+        lines.append(style(f"dataset: {counted(len(meta), 'metadata change')}", "head"))
         for m in meta:
             lines.append(
                 "  "
@@ -129,7 +126,7 @@ def text(report: dict[str, Any], style: Style = plain) -> str:
 def _prov_text(p: dict[str, Any]) -> str:
     parts = []
     for kind, ids in p["claims"].items():
-        parts.append(f"{len(ids)} claim{'s' if len(ids) != 1 else ''} {kind}")
+        parts.append(f"{counted(len(ids), 'claim')} {kind}")
     if p["sources"]:
         parts.append(f"source changed: {', '.join(p['sources'])}")
     what = "provenance only" if p["provenance_only"] else f"event {p['event_change']}"

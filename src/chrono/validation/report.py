@@ -17,6 +17,7 @@ from chrono.escape import (
 )
 from chrono.validation import registry
 from chrono.validation.registry import ERROR, WARNING
+from chrono.wording import counted
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -208,16 +209,12 @@ class Report:
         }
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def _summary(report: Report) -> str:
     c = report.counts
     if report.fatal:
         return "unreadable"
     state = "valid" if report.valid else "invalid"
-    return f"{state}: {_plural(c[ERROR], 'error')}, {_plural(c[WARNING], 'warning')}"
+    return f"{state}: {counted(c[ERROR], 'error')}, {counted(c[WARNING], 'warning')}"
 
 
 def _value(value: Any) -> str:
@@ -322,7 +319,7 @@ def render_github(reports: list[Report]) -> str:
     more = hidden[ERROR] + hidden[WARNING]
     if more:
         lines.append(
-            f"::notice::{more} more finding{'s' if more != 1 else ''} not annotated "
+            f"::notice::{counted(more, 'more finding')} not annotated "
             f"({hidden[ERROR]} errors, {hidden[WARNING]} warnings): "
             "see the job summary or run chrono validate locally"
         )
