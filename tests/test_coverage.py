@@ -123,6 +123,16 @@ def test_weak_spots_are_listed(mini: Path) -> None:
     assert report.by_year[2019]["bilateral_meeting"] == 1
 
 
+def test_one_event_is_counted_in_the_singular(mini: Path, tmp_path: Path) -> None:
+    for name in ("meeting-2019", "meeting-2020"):
+        (mini / "events" / f"{name}.yaml").unlink()
+    builder.write(mini, builder.build(mini))
+    result = CliRunner().invoke(main, ["coverage", str(mini)])
+    assert result.stdout.splitlines()[0] == "mini 1.0.0: 1 event, 2 claims, 2 sources"
+    result = CliRunner().invoke(main, ["site", str(mini), "-o", str(tmp_path / "site")])
+    assert result.stdout == f"wrote {tmp_path / 'site' / 'index.html'} (1 event)\n"
+
+
 def test_text_from_the_data_is_escaped(mini: Path) -> None:
     rebuild(mini, "events/meeting-2019.yaml", "status: confirmed", "status: planned")
     rebuild(mini, "events/meeting-2019.yaml", "title: Earlier meeting", 'title: "A | <b>\\tB"')

@@ -19,6 +19,7 @@ import click
 
 from chrono.cli.common import EXIT_UNREADABLE, EXIT_USAGE, fail, note_if_stale
 from chrono.escape import terminal
+from chrono.wording import counted
 
 DEFAULT = "russia-china-summits"
 DATASET = click.argument("dataset", required=False, default=DEFAULT, metavar="[DATASET]")
@@ -123,7 +124,7 @@ def site(dataset: str, output: str, force: bool) -> None:
         check_folder(output, [PAGE], force=force)
         with _opened(dataset) as ds:
             path, count = write_site(ds, output, force=force)
-    click.echo(terminal(f"wrote {path} ({count} events)"))
+    click.echo(terminal(f"wrote {path} ({counted(count, 'event')})"))
 
 
 @click.command(name="export")
