@@ -17,7 +17,9 @@ from typing import Any
 
 import pytest
 import yaml
+from click.testing import CliRunner
 
+from chrono.cli import main
 from conftest import MINI, ROOT, table_file
 from test_diff_git import git
 from test_diff_helpers import mutate
@@ -278,6 +280,46 @@ def test_discovery_outside_git_skips_virtual_environments(tmp_path: Path) -> Non
     shutil.copytree(MINI, tmp_path / ".cache" / "z")
     shutil.copytree(MINI, tmp_path / "work" / "mine")
     assert find_datasets(tmp_path) == [tmp_path / "work" / "mine"]
+
+
+def test_an_export_s_data_package_is_not_a_dataset(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """chrono export csv writes a datapackage.json beside its CSV files: discovery, a
+    folder of datasets and diff's search of a revision leave that package out; a
+    descriptor that cannot be read is kept, for validate to explain."""
+    from chrono.discover import find_datasets
+    from chrono.package import datasets_in
+
+    shutil.copytree(MINI, tmp_path / "work" / "mine")
+    out = tmp_path / "work" / "csv"
+    result = CliRunner().invoke(
+        main, ["export", "csv", str(tmp_path / "work" / "mine"), "-o", str(out)]
+    )
+    assert result.exit_code == 0 and (out / "datapackage.json").is_file()
+    (tmp_path / "work" / "broken").mkdir()
+    (tmp_path / "work" / "broken" / "datapackage.json").write_text("{not json")
+    assert find_datasets(tmp_path) == [tmp_path / "work" / "broken", tmp_path / "work" / "mine"]
+    assert datasets_in(tmp_path / "work") == [
+        tmp_path / "work" / "broken",
+        tmp_path / "work" / "mine",
+    ]
+    shutil.rmtree(tmp_path / "work" / "broken")
+    result = CliRunner().invoke(main, ["validate", "--discover", str(tmp_path)])
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout.startswith(f"mini ({tmp_path / 'work' / 'mine'}): valid")
+    # diff finds the one dataset of a revision, the export committed beside it
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-qm", "one")
+    shutil.rmtree(out)  # the working tree no longer has it: the revision's is read
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["diff", "HEAD"])
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        0,
+        "--- HEAD:work/mine\n+++ work/mine\nNo differences.\n",
+        "",
+    )
 
 
 def test_the_documented_configurations_match_the_hook_and_the_action() -> None:

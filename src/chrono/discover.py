@@ -1,5 +1,5 @@
 """Finding the datasets of a repository: every folder holding a ``dataset.yaml`` or a
-``datapackage.json``.
+chrono ``datapackage.json``.
 
 The rule (``chrono validate --discover``, the GitHub Action and the pre-commit hook without
 paths, and ``chrono diff`` without ``--dataset``):
@@ -14,6 +14,12 @@ paths, and ``chrono diff`` without ``--dataset``):
 
 The bundled datasets of an installed chrono are therefore never found by accident.
 
+A ``datapackage.json`` without a ``dataset.yaml`` beside it is another tool's data package,
+not a dataset, when every resource it lists is a file other than Parquet and it has no
+``chrono`` block (:func:`foreign_package`): the folder ``chrono export csv`` writes, a
+Frictionless package of CSV files. One that cannot be read or parsed is kept, so that
+``chrono validate`` says what is wrong with it.
+
 >>> dataset_dirs_in(["data/a/dataset.yaml", "data/a/datapackage.json", "b/datapackage.json",
 ...                  ".venv/lib/site-packages/x/datapackage.json", "node_modules/y/dataset.yaml"])
 ['b', 'data/a']
@@ -21,9 +27,10 @@ The bundled datasets of an installed chrono are therefore never found by acciden
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 
 #: A folder holding one of these files is a dataset.
@@ -37,15 +44,65 @@ def skipped(part: str) -> bool:
     return part.startswith(".") or part in SKIPPED
 
 
-def dataset_dirs_in(files: Iterable[str]) -> list[str]:
-    """The dataset folders among POSIX file paths (relative, ``.`` for the top), sorted."""
-    found: set[str] = set()
+def dataset_dirs_in(
+    files: Iterable[str], descriptor: Callable[[str], bytes | None] | None = None
+) -> list[str]:
+    """The dataset folders among POSIX file paths (relative, ``.`` for the top), sorted.
+
+    ``descriptor`` gives the bytes of a folder's ``datapackage.json`` (None: unreadable);
+    with it, a folder holding only a :func:`foreign_package` is left out.
+    """
+    found: dict[str, set[str]] = {}
     for name in files:
         path = PurePosixPath(name)
         if path.name not in MARKERS or any(skipped(p) for p in path.parts[:-1]):
             continue
-        found.add(path.parent.as_posix())
+        found.setdefault(path.parent.as_posix(), set()).add(path.name)
+    if descriptor is not None:
+        for folder, markers in list(found.items()):
+            if markers == {"datapackage.json"}:
+                text = descriptor(folder)
+                if text is not None and foreign_package(text):
+                    del found[folder]
     return sorted(found)
+
+
+def foreign_package(text: bytes) -> bool:
+    """A ``datapackage.json`` of another kind: JSON listing resources that are all files
+    other than Parquet, with no ``chrono`` block (a CSV export's, a Frictionless package's).
+
+    >>> foreign_package(b'{"resources": [{"name": "events", "path": "events.csv"}]}')
+    True
+    >>> foreign_package(b'{"resources": [{"name": "events", "path": "data/e.parquet"}]}')
+    False
+    >>> foreign_package(b"not json")  # left to chrono validate to explain
+    False
+    """
+    try:
+        package = json.loads(text)
+    except (ValueError, RecursionError):
+        return False
+    if not isinstance(package, dict) or "chrono" in package:
+        return False
+    resources = package.get("resources")
+    if not isinstance(resources, list) or not resources:
+        return False
+    paths = [r.get("path") if isinstance(r, dict) else None for r in resources]
+    return all(isinstance(p, str) and not p.lower().endswith(".parquet") for p in paths)
+
+
+def descriptor_on_disk(root: Path) -> Callable[[str], bytes | None]:
+    """The ``descriptor`` reader of :func:`dataset_dirs_in` for folders under ``root``
+    (checked as every input is: no FIFO, no symlink out, size-capped)."""
+    from chrono import safeio
+
+    def read(folder: str) -> bytes | None:
+        try:
+            return safeio.read_bytes(root / folder / "datapackage.json", kind="descriptor")
+        except (safeio.InputError, OSError):
+            return None
+
+    return read
 
 
 def git_files(root: Path) -> list[str] | None:
@@ -90,4 +147,5 @@ def find_datasets(root: str | Path = ".") -> list[Path]:
     files = git_files(root)
     if files is None:
         files = walked_files(root)
-    return [root / d if d != "." else root for d in dataset_dirs_in(files)]
+    dirs = dataset_dirs_in(files, descriptor_on_disk(root))
+    return [root / d if d != "." else root for d in dirs]

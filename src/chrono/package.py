@@ -73,15 +73,21 @@ def expand(path: str | Path) -> list[Path]:
 
 def datasets_in(path: str | Path) -> list[Path]:
     """The datasets of a folder that is not one itself: each directory in it with a
-    ``datapackage.json`` or a ``dataset.yaml``, sorted (none: empty)."""
+    ``dataset.yaml`` or a chrono ``datapackage.json`` (not another tool's package:
+    :func:`chrono.discover.foreign_package`), sorted (none: empty)."""
     p = Path(path)
 
-    def is_dataset(d: Path) -> bool:
-        return (d / DESCRIPTOR).is_file() or (d / "dataset.yaml").is_file()
+    from chrono.discover import dataset_dirs_in, descriptor_on_disk
 
-    if not p.is_dir() or is_dataset(p):
+    def markers(d: Path) -> list[str]:
+        return [f"{d.name}/{m}" for m in (DESCRIPTOR, "dataset.yaml") if (d / m).is_file()]
+
+    if not p.is_dir() or markers(p):
         return []
-    return sorted(d for d in p.iterdir() if is_dataset(d))
+    found = dataset_dirs_in(
+        [m for d in p.iterdir() if d.is_dir() for m in markers(d)], descriptor_on_disk(p)
+    )
+    return [p / d for d in found]
 
 
 def read_descriptor(directory: Path) -> dict[str, Any]:

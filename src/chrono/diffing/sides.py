@@ -19,6 +19,7 @@ import json
 import os
 import subprocess
 import tempfile
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -72,6 +73,17 @@ def revision_files(rev: str, root: Path, under: str = "") -> list[str]:
     return [name for _, name in revision_entries(rev, root, under)]
 
 
+def descriptor_at(rev: str, root: Path) -> Callable[[str], bytes | None]:
+    """The ``descriptor`` reader of :func:`~chrono.discover.dataset_dirs_in` for a
+    revision: a folder's ``datapackage.json`` as the revision holds it."""
+
+    def read(folder: str) -> bytes | None:
+        prefix = f"{folder}/" if folder != "." else ""
+        return _git(["show", f"{rev}:{prefix}{DESCRIPTOR}"], root)
+
+    return read
+
+
 # --------------------------------------------------------------------------- which dataset
 
 
@@ -84,7 +96,7 @@ def find_dataset(revisions: list[str], working_tree: bool, cwd: Path | None = No
     root = repo_root(cwd)
     found: dict[str, list[str]] = {}
     for rev in revisions:
-        for d in dataset_dirs_in(revision_files(rev, root)):
+        for d in dataset_dirs_in(revision_files(rev, root), descriptor_at(rev, root)):
             found.setdefault(d, []).append(rev)
     if working_tree:
         for path in find_datasets(root):
