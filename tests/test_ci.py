@@ -305,6 +305,14 @@ def test_an_export_s_data_package_is_not_a_dataset(
         tmp_path / "work" / "mine",
     ]
     shutil.rmtree(tmp_path / "work" / "broken")
+    # named, it is refused as what it is
+    result = CliRunner().invoke(main, ["validate", str(out)])
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        3,
+        "",
+        f"Error: {out}/datapackage.json: another tool's data package (its resources are not "
+        "Parquet tables: places.csv, ...), not a chrono dataset\n",
+    )
     result = CliRunner().invoke(main, ["validate", "--discover", str(tmp_path)])
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout.startswith(f"mini ({tmp_path / 'work' / 'mine'}): valid")
