@@ -100,6 +100,32 @@ def test_csv_package_round_trips_and_validates(dataset: str | Path, tmp_path: Pa
                                               ("source_url", "constraint-error")}  # fmt: skip
 
 
+def test_csv_package_of_a_dataset_with_its_own_terms_validates(
+    westphalia: Path, tmp_path: Path
+) -> None:
+    """The Table Schemas' enums hold the terms the dataset declares, as its own
+    descriptor's do: a chronology of another field exports a valid package."""
+    import frictionless
+
+    export.to_csv(westphalia, tmp_path / "csv")
+    desc = json.loads((tmp_path / "csv" / "datapackage.json").read_text())
+    enums = {
+        (r["name"], f["name"]): f["constraints"]["enum"]
+        for r in desc["resources"]
+        for f in r["schema"]["fields"]
+        if "enum" in f["constraints"]
+    }
+    own = json.loads((westphalia / "datapackage.json").read_text())
+    for r in own["resources"]:
+        for f in r["schema"]["fields"]:
+            if "enum" in f["constraints"]:
+                assert enums[(r["name"], f["name"])] == f["constraints"]["enum"]
+    assert "treaty" in enums[("events", "type")]
+    assert "treaty" in enums[("event_claims", "event_type")]
+    report = frictionless.validate(tmp_path / "csv" / "datapackage.json")
+    assert report.valid, report.flatten(["resourceName", "fieldName", "type"])
+
+
 def test_csv_flat_table_has_each_claim_with_its_event_and_source(
     dataset: str | Path, tmp_path: Path
 ) -> None:

@@ -32,16 +32,20 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
     from chrono.dataset import Dataset
+    from chrono.model.vocabularies import Vocabularies
 
 DESCRIPTOR = "datapackage.json"
 
 
-def _csv_table(spec: Table, table: pa.Table) -> tuple[pa.Table, dict[str, Any]]:
-    """The table as written to CSV, and its Table Schema (from the model, then adjusted)."""
+def _csv_table(
+    spec: Table, table: pa.Table, vocabularies: Vocabularies
+) -> tuple[pa.Table, dict[str, Any]]:
+    """The table as written to CSV, and its Table Schema (from the model, the vocabularies'
+    enums holding the dataset's own terms too, then adjusted)."""
     import pyarrow as pa
 
     table = null_open_bounds(table)
-    schema = frictionless_schema(spec)
+    schema = frictionless_schema(spec, vocabularies)
     if not schema["primaryKey"]:
         del schema["primaryKey"]
     for i, fdesc in enumerate(schema["fields"]):
@@ -84,7 +88,7 @@ def to_csv(dataset: str | Path | Dataset, path: str | Path, *, force: bool = Fal
         schemas, rows = {}, {}
 
         def write(name: str, table: pa.Table) -> None:
-            table, schemas[name] = _csv_table(specs[name], table)
+            table, schemas[name] = _csv_table(specs[name], table, ds.vocabularies)
             rows[name] = table.num_rows
             out = files[f"{name}.csv"]
             pacsv.write_csv(table, out.sink())
