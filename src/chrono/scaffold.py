@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import unicodedata
 from pathlib import Path
 
 #: What ``init`` prints when it is done.
@@ -22,8 +23,14 @@ Next:
 
 
 def slug(name: str) -> str:
-    """A dataset name from a folder name: lower-case letters, digits and '-'."""
-    out = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    """A dataset name from a folder name: lower-case letters, digits and '-' (accents
+    dropped from the letters that carry them; a name with no such letter: my-chronology).
+
+    >>> slug("Ünïcode Ñame 2"), slug("Westphalia_1648"), slug("日本")
+    ('unicode-name-2', 'westphalia-1648', 'my-chronology')
+    """
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    out = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
     return out or "my-chronology"
 
 
