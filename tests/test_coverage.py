@@ -133,6 +133,10 @@ def test_one_event_is_counted_in_the_singular(mini: Path, tmp_path: Path) -> Non
     assert result.stdout == f"wrote {tmp_path / 'site' / 'index.html'} (1 event)\n"
 
 
+def test_declared_types_follow_the_core_in_the_order_declared(westphalia: Path) -> None:
+    assert coverage(westphalia).types == ["military_action", "peace_congress", "treaty", "battle"]
+
+
 def test_text_from_the_data_is_escaped(mini: Path) -> None:
     rebuild(mini, "events/meeting-2019.yaml", "status: confirmed", "status: planned")
     rebuild(mini, "events/meeting-2019.yaml", "title: Earlier meeting", 'title: "A | <b>\\tB"')

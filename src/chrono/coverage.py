@@ -18,9 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from chrono.dataset import Dataset
+from chrono.dataset import Dataset, opened
 from chrono.escape import markdown_text, terminal
-from chrono.model import vocab
 from chrono.model.dates import civil_from_days, human, human_year
 from chrono.wording import counted
 
@@ -79,21 +78,23 @@ def _days(table: pa.Table, name: str) -> list[int]:
     return [int(d) for d in table.column(name).cast(pa.int32()).to_pylist()]
 
 
-def _ordered_types(present: set[str]) -> list[str]:
-    terms = list(vocab.VOCABULARIES["event_type"])
+def _ordered_types(present: set[str], terms: tuple[str, ...]) -> list[str]:
+    """The types present in the vocabulary's order (the core terms, then the dataset's)."""
     return [t for t in terms if t in present] + sorted(present - set(terms))
 
 
 def coverage(ref: str | Path | Dataset) -> Coverage:
     """Count and list a dataset's weak spots (see the module's description)."""
-    ds = Dataset.open(ref)
-    ev = ds.read_table(
-        "events", ["id", "title", "type", "status", "date", "earliest"], complete=True
-    )
-    cl = ds.read_table(
-        "claims", ["id", "event_id", "source_id", "property", "value", "quote", "stance", "note"]
-    )
-    n_sources = ds.read_table("sources", ["id"]).num_rows
+    with opened(ref) as ds:
+        ev = ds.read_table(
+            "events", ["id", "title", "type", "status", "date", "earliest"], complete=True
+        )
+        cl = ds.read_table(
+            "claims",
+            ["id", "event_id", "source_id", "property", "value", "quote", "stance", "note"],
+        )
+        n_sources = ds.read_table("sources", ["id"]).num_rows
+        event_types = ds.vocabularies.terms("event_type")
 
     ids, titles, types = _column(ev, "id"), _column(ev, "title"), _column(ev, "type")
     statuses, edtf, first = _column(ev, "status"), _column(ev, "date"), _days(ev, "earliest")
@@ -147,7 +148,7 @@ def coverage(ref: str | Path | Dataset) -> Coverage:
         events=ev.num_rows,
         claims=cl.num_rows,
         sources=n_sources,
-        types=_ordered_types({t for t in types if t is not None}),
+        types=_ordered_types({t for t in types if t is not None}, event_types),
         by_year=dict(sorted(by_year.items())),
         sources_per_event=dict(sorted(per_event.items())),
         single_source=[r for r in rows if len(r.sources) == 1],
