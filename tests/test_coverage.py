@@ -134,7 +134,8 @@ def test_one_event_is_counted_in_the_singular(mini: Path, tmp_path: Path) -> Non
 
 
 def test_declared_types_follow_the_core_in_the_order_declared(westphalia: Path) -> None:
-    assert coverage(westphalia).types == ["military_action", "peace_congress", "treaty", "battle"]
+    types = coverage(westphalia).types
+    assert types == ["military_action", "peace_congress", "treaty", "battle", "assassination"]
 
 
 def test_text_from_the_data_is_escaped(mini: Path) -> None:
