@@ -345,6 +345,38 @@ def test_a_revision_is_judged_as_its_checkout_would_be(curated: Path) -> None:
     )
 
 
+def test_a_declared_term_added_or_redefined_is_a_metadata_change(curated: Path) -> None:
+    """A term's definition says what every row using it means: the diff says when one is
+    declared, redefined or dropped, though no row changed."""
+    meta = curated / DATASET / "dataset.yaml"
+    declared = "vocabularies:\n  event_type:\n    walk: A walk in the woods.\n"
+    meta.write_text(meta.read_text() + declared)
+    stale = (
+        f"note: {DATASET}: its Parquet is stale (the YAML sources changed since chrono build): "
+        "compared what its YAML sources say (built in memory)"
+    )
+    assert invoke("HEAD") == (
+        1,
+        f"--- HEAD:{DATASET}\n+++ {DATASET}\n{stale}\n"
+        "dataset: 1 metadata change\n"
+        '  ~ vocabularies.event_type.walk: null → "A walk in the woods."\n',
+        "",
+    )
+    assert CliRunner().invoke(main, ["build", DATASET]).exit_code == 0
+    git(curated, "add", "-A")  # the rebuilt tables are new files
+    git(curated, "commit", "-q", "-m", "declare walk")
+    meta.write_text(meta.read_text().replace("A walk in the woods.", "A walk in a park."))
+    code, out, err = invoke("HEAD", "-f", "json")
+    assert (code, err) == (1, "")
+    assert json.loads(out)["metadata"] == [
+        {
+            "field": "vocabularies.event_type.walk",
+            "old": "A walk in the woods.",
+            "new": "A walk in a park.",
+        }
+    ]
+
+
 def test_sources_that_do_not_compile_stop_the_diff(curated: Path) -> None:
     event = curated / DATASET / "events" / "summit-2020.yaml"
     event.write_text(event.read_text().replace("date: 2020-06\n", "date: 2020-13\n"))

@@ -3,12 +3,22 @@
 Reported before any table, because a citation names them. Every top-level property of
 ``datapackage.json`` is compared except those that describe the files rather than the
 dataset (``resources``, the ``chrono`` build block, ``profile``, ``$schema``) and the
-descriptor's ``sources`` list, which the ``sources`` table already diffs.
+descriptor's ``sources`` list, which the ``sources`` table already diffs. The terms a
+dataset declares (``chrono.vocabularies``) are compared term by term: each one added, removed
+or given another definition is a change of ``vocabularies.<vocabulary>.<term>``, since a
+definition says what every row using the term means.
 
 >>> old = {"name": "x", "version": "1.0.0", "licenses": [{"name": "CC0-1.0"}]}
 >>> new = {"name": "x", "version": "1.1.0", "licenses": [{"name": "CC-BY-4.0"}]}
 >>> [(c.field, c.old_text, c.new_text) for c in metadata_changes(old, new)]
 [('version', '1.0.0', '1.1.0'), ('licenses', 'CC0-1.0', 'CC-BY-4.0')]
+>>> old = {"chrono": {"vocabularies": {"event_type": {"eruption": "A volcanic eruption."}}}}
+>>> new = {"chrono": {"vocabularies": {"event_type": {"eruption": "An explosive eruption.",
+...                                                   "flood": "A flood."}}}}
+>>> for c in metadata_changes(old, new):
+...     print(c.field, "|", c.old_text, "|", c.new_text)
+vocabularies.event_type.eruption | A volcanic eruption. | An explosive eruption.
+vocabularies.event_type.flood | (none) | A flood.
 """
 
 from __future__ import annotations
@@ -78,8 +88,40 @@ def metadata_changes(
     names = [n for n in (*old, *new) if n not in NOT_METADATA]
     known = [n for n in ORDER if n in names]
     others = sorted(set(names) - set(ORDER))
-    return [
+    changes = [
         MetadataChange(n, old.get(n), new.get(n))
         for n in (*known, *others)
         if old.get(n) != new.get(n)
     ]
+    return changes + vocabulary_changes(_declared(old), _declared(new))
+
+
+def _declared(descriptor: Mapping[str, Any]) -> Any:
+    meta = descriptor.get("chrono")
+    return meta.get("vocabularies") if isinstance(meta, Mapping) else None
+
+
+def vocabulary_changes(old: Any, new: Any) -> list[MetadataChange]:
+    """Each declared term added, removed or redefined (``vocabularies.<vocabulary>.<term>``),
+    in the order the vocabularies and terms are declared (the old side's first)."""
+    if old == new:
+        return []
+    if not _well_formed(old) or not _well_formed(new):  # not ours to read term by term
+        return [MetadataChange("vocabularies", old, new)]
+    old, new = old or {}, new or {}
+    changes = []
+    for vocabulary in dict.fromkeys([*old, *new]):
+        was, now = old.get(vocabulary, {}), new.get(vocabulary, {})
+        for term in dict.fromkeys([*was, *now]):
+            if was.get(term) != now.get(term):
+                field = f"vocabularies.{vocabulary}.{term}"
+                changes.append(MetadataChange(field, was.get(term), now.get(term)))
+    return changes
+
+
+def _well_formed(declared: Any) -> bool:
+    """None, or a mapping of vocabularies to mappings of terms to definitions."""
+    return declared is None or (
+        isinstance(declared, Mapping)
+        and all(isinstance(terms, Mapping) for terms in declared.values())
+    )
