@@ -377,6 +377,17 @@ def test_a_declared_term_added_or_redefined_is_a_metadata_change(curated: Path) 
     ]
 
 
+def test_a_revision_s_file_name_may_hold_a_newline(curated: Path) -> None:
+    """Curated files are asked of git by object id, not by a name that could split."""
+    events = curated / DATASET / "events"
+    shutil.copy(events / "summit-2020.yaml", events / "summit\n2020.yaml")
+    git(curated, "add", "-A")
+    git(curated, "commit", "-q", "-m", "a newline in a file name")
+    code, out, err = invoke("v1..HEAD")
+    assert (code, out) == (3, "")
+    assert "CHR113 field 'id': 'summit-2020' must equal the file name 'summit\\n2020'" in err
+
+
 def test_sources_that_do_not_compile_stop_the_diff(curated: Path) -> None:
     event = curated / DATASET / "events" / "summit-2020.yaml"
     event.write_text(event.read_text().replace("date: 2020-06\n", "date: 2020-13\n"))

@@ -50,8 +50,9 @@ def _git(args: list[str], root: Path, stdin: bytes | None = None) -> bytes | Non
     return out.stdout if out.returncode == 0 else None
 
 
-def revision_entries(rev: str, root: Path, under: str = "") -> list[tuple[str, str]]:
-    """Every (mode, path) of a revision's tree (under a folder), paths repository-relative.
+def revision_entries(rev: str, root: Path, under: str = "") -> list[tuple[str, str, str]]:
+    """Every (mode, object id, path) of a revision's tree (under a folder), paths
+    repository-relative.
 
     The mode is git's: ``100644``/``100755`` a file, ``120000`` a symlink, ``160000`` a
     submodule (a commit of another repository, checked out as a folder).
@@ -64,13 +65,14 @@ def revision_entries(rev: str, root: Path, under: str = "") -> list[tuple[str, s
     for line in out.decode("utf-8", "surrogateescape").split("\0"):
         if line:
             meta, _, name = line.partition("\t")
-            entries.append((meta.split(" ", 1)[0], name))
+            mode, _, rest = meta.partition(" ")
+            entries.append((mode, rest.rpartition(" ")[2], name))
     return entries
 
 
 def revision_files(rev: str, root: Path, under: str = "") -> list[str]:
     """Every path of a revision's tree (under a folder), repository-relative."""
-    return [name for _, name in revision_entries(rev, root, under)]
+    return [name for _, _, name in revision_entries(rev, root, under)]
 
 
 def descriptor_at(rev: str, root: Path) -> Callable[[str], bytes | None]:
@@ -184,28 +186,29 @@ def _materialise(rev: str, directory: str, root: Path, into: Path) -> bool:
     from chrono.curation import CURATED_FILES, EVENTS_DIR
 
     prefix = f"{directory}/" if directory and directory != "." else ""
-    wanted: list[tuple[str, PurePosixPath]] = []
-    for mode, name in revision_entries(rev, root, directory):
+    wanted: list[tuple[str, str, PurePosixPath]] = []
+    for mode, obj, name in revision_entries(rev, root, directory):
         rel = PurePosixPath(name[len(prefix) :])
         top = len(rel.parts) == 1 and rel.name in CURATED_FILES
         # every entry of events/ (as curation.curated_files counts them), not only .yaml
         event = len(rel.parts) == 2 and rel.parts[0] == EVENTS_DIR and rel.name[0] != "."
         if top or event:
-            wanted.append((mode, rel))
-    if not any(rel == PurePosixPath("dataset.yaml") for _, rel in wanted):
+            wanted.append((mode, obj, rel))
+    if not any(rel == PurePosixPath("dataset.yaml") for _, _, rel in wanted):
         return False
-    for _, rel in wanted:
+    for _, _, rel in wanted:
         into.joinpath(*rel.parts).parent.mkdir(parents=True, exist_ok=True)
-    submodules = [rel for mode, rel in wanted if mode == "160000"]
-    for rel in submodules:
-        into.joinpath(*rel.parts).mkdir()
-    blobs = [(mode, rel) for mode, rel in wanted if mode != "160000"]
-    batch = "".join(f"{rev}:{prefix}{rel}\n" for _, rel in blobs).encode("utf-8", "surrogateescape")
+    for mode, _, rel in wanted:
+        if mode == "160000":
+            into.joinpath(*rel.parts).mkdir()
+    blobs = [(mode, obj, rel) for mode, obj, rel in wanted if mode != "160000"]
+    # asked by object id: a file name may hold any byte, a newline included
+    batch = "".join(f"{obj}\n" for _, obj, _ in blobs).encode()
     out = _git(["cat-file", "--batch"], root, stdin=batch) if blobs else b""
     if out is None:
         raise DiffError(f"{rev}:{directory}: cannot read the curated files")
     pos = 0
-    for mode, rel in blobs:
+    for mode, _, rel in blobs:
         header_end = out.index(b"\n", pos)
         header = out[pos:header_end].split()
         if len(header) != 3 or header[1] != b"blob":
