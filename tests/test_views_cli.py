@@ -189,6 +189,9 @@ def test_plot_bad_input(tmp_path: Path) -> None:
     assert run("plot", "-o", str(tmp_path / "a.svg"), "--from", "soon", "--to", "2020") == (
         2, "", "Error: period: 'soon' is not an EDTF level 0/1 date\n",
     )  # fmt: skip
+    assert run("plot", "-o", str(tmp_path / "a.svg"), "--type", "phonecall") == (
+        2, "", "Error: no event has the type 'phonecall'; did you mean 'phone_call'?\n",
+    )  # fmt: skip
     assert list(tmp_path.iterdir()) == []
 
 

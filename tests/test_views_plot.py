@@ -254,6 +254,23 @@ def test_lanes_and_filters() -> None:
         chrono.plot(chrono.load("events"), lane="actor")
 
 
+def test_a_filter_no_event_matches_is_an_error_not_an_empty_figure() -> None:
+    with pytest.raises(ValueError) as caught:
+        timeline.figure_for(BUNDLED, types=["video_call", "videocall"])
+    assert str(caught.value) == "no event has the type 'videocall'; did you mean 'video_call'?"
+    with pytest.raises(ValueError) as caught:
+        timeline.figure_for(BUNDLED, actors=["putin", "xi-jinpin"])
+    assert str(caught.value) == (
+        "no event has the actor 'putin', 'xi-jinpin'; did you mean 'vladimir-putin', 'xi-jinping'?"
+    )
+    with pytest.raises(ValueError) as caught:
+        timeline.figure_for("tests/data/mini", types=["zzz"])
+    assert str(caught.value) == (
+        "no event has the type 'zzz' (the events': bilateral_meeting, multilateral_summit, "
+        "state_visit)"
+    )
+
+
 def test_plot_returns_axes_for_notebooks() -> None:
     from matplotlib.axes import Axes
 

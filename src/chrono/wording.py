@@ -1,6 +1,9 @@
-"""Counts in words, as every report writes them: ``1 event``, ``2 events``, ``0 events``."""
+"""Words for people: counts (``1 event``, ``2 events``) and what a mistyped name may have
+meant."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 
 def counted(n: int, noun: str) -> str:
@@ -10,3 +13,21 @@ def counted(n: int, noun: str) -> str:
     ('1 event', '3 claims', '0 sources')
     """
     return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def suggestions(typed: str, known: Iterable[str], n: int = 3) -> list[str]:
+    """What a mistyped or partial name may have meant: the known names holding it
+    (case-insensitively), then the closest by spelling; at most ``n``.
+
+    >>> suggestions("putin", ["vladimir-putin", "xi-jinping"])
+    ['vladimir-putin']
+    >>> suggestions("xi-jinpin", ["vladimir-putin", "xi-jinping"])
+    ['xi-jinping']
+    """
+    import difflib
+
+    names = list(known)
+    low = typed.casefold()
+    found = [k for k in names if low and low in k.casefold()]
+    found += [k for k in difflib.get_close_matches(typed, names, n=n) if k not in found]
+    return found[:n]

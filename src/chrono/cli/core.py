@@ -290,23 +290,23 @@ CLOSE_MATCH_LIMIT = 50_000
 
 def _suggested(wanted: str, ids: Any) -> str:
     """The ids (an Arrow column) a mistyped or partial one may have meant, as the end of
-    a message: those holding it (case-insensitively), else the closest."""
-    import difflib
-
+    a message: those holding it, else the closest (:func:`chrono.wording.suggestions`)."""
     import pyarrow.compute as pc
+
+    from chrono.wording import suggestions
 
     ids = ids.drop_null()
     holding = ids.filter(pc.match_substring(ids, wanted, ignore_case=True)) if wanted else ids[:0]
     if len(holding) > 3:
         shown = ", ".join(repr(i) for i in holding[:3].to_pylist())
         return f"; {len(holding)} ids hold {wanted!r}: {shown}, ..."
-    close = holding.to_pylist()
     if len(ids) <= CLOSE_MATCH_LIMIT:
-        near = difflib.get_close_matches(wanted, ids.to_pylist(), n=3)
-        close += [i for i in near if i not in close]
+        close = suggestions(wanted, ids.to_pylist())
+    else:
+        close = holding.to_pylist()
     if not close:
         return f" ({len(ids)} events)"
-    return f"; did you mean {', '.join(repr(i) for i in close[:3])}?"
+    return f"; did you mean {', '.join(repr(i) for i in close)}?"
 
 
 def _echo(text: str) -> None:

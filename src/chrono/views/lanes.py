@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from chrono.model.dates import EDTFError, parse
 from chrono.views.data import drawn_bounds, end_kinds
 from chrono.views.records import Record, rows, when
+from chrono.wording import suggestions
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -132,21 +133,43 @@ def select(
     types: Iterable[str] | None = None,
     actors: Iterable[str] | None = None,
 ) -> list[Record]:
-    """The events that may overlap ``period``, have one of ``types``, and one of ``actors``."""
+    """The events that may overlap ``period``, have one of ``types``, and one of ``actors``.
+
+    A type or actor that no event has (a typo, most likely) is a ``ValueError`` naming it
+    and what there is, never an empty figure.
+    """
     keep = events
     if period is not None:
         lo, hi = period
         keep = [e for e in keep if e["earliest"] <= hi and e["latest"] >= lo]
     if types:
         wanted = set(types)
+        _all_present("type", wanted, {e["type"] for e in events})
         keep = [e for e in keep if e["type"] in wanted]
     if actors:
         if participants is None:
             raise ValueError("filtering by actor needs participants (pass a dataset)")
         wanted = set(actors)
+        _all_present("actor", wanted, {p["actor_id"] for p in participants})
         ids = {p["event_id"] for p in participants if p["actor_id"] in wanted}
         keep = [e for e in keep if e["id"] in ids]
     return keep
+
+
+def _all_present(what: str, wanted: set[str], present: set[Any]) -> None:
+    """A ValueError when an event has none of ``wanted``: the names meant, if they can be
+    guessed, else what there is."""
+    missing = sorted(wanted - present)
+    if not missing:
+        return
+    known = sorted(str(v) for v in present if v is not None)
+    close = [c for m in missing for c in suggestions(m, known)]
+    if close:
+        hint = f"; did you mean {', '.join(repr(c) for c in dict.fromkeys(close))}?"
+    else:
+        more = f", ... ({len(known)} in all)" if len(known) > 12 else ""
+        hint = f" (the events': {', '.join(known[:12])}{more})"
+    raise ValueError(f"no event has the {what} {', '.join(repr(m) for m in missing)}{hint}")
 
 
 def lanes_of(
