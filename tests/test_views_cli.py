@@ -180,9 +180,6 @@ def test_plot_bad_input(tmp_path: Path) -> None:
     assert run("plot", "-o", str(tmp_path / "a.gif")) == (
         2, "", f"Error: {tmp_path / 'a.gif'}: the file name must end in .png, .svg or .pdf\n",
     )  # fmt: skip
-    assert run("plot", "-o", str(tmp_path / "a.svg"), "--from", "2019") == (
-        2, "", "Error: give both --from and --to, or neither\n",
-    )  # fmt: skip
     assert run("plot", "-o", str(tmp_path / "a.svg"), "--lane", "colour") == (
         2, "", "Error: no column 'colour' to make lanes of (type, actor, place or a column)\n",
     )  # fmt: skip
@@ -193,6 +190,15 @@ def test_plot_bad_input(tmp_path: Path) -> None:
         2, "", "Error: no event has the type 'phonecall'; did you mean 'phone_call'?\n",
     )  # fmt: skip
     assert list(tmp_path.iterdir()) == []
+
+
+def test_plot_from_a_date_on_or_up_to_one(tmp_path: Path) -> None:
+    assert run("plot", "-o", str(tmp_path / "a.svg"), "--from", "2025") == (
+        0, f"wrote {tmp_path / 'a.svg'}\n", "",
+    )  # fmt: skip
+    assert run("plot", "-o", str(tmp_path / "b.svg"), "--to", "44 BCE") == (
+        0, f"wrote {tmp_path / 'b.svg'}\n", "",
+    )  # fmt: skip
 
 
 def test_site_writes_one_file(tmp_path: Path) -> None:

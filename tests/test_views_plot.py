@@ -144,6 +144,37 @@ def test_bce_years_read_as_people_read_them(ancient: Path) -> None:
                                "Feb 2023", "Mar 2023", "Apr 2023"]  # fmt: skip
 
 
+def test_a_period_may_be_open_at_one_end() -> None:
+    """("2025", None) is 2025 and after; ("..", "2013") up to 2013: the given end is the
+    axis's end, the open one fits the events."""
+    events = lanes.as_rows(_events_arrow())
+    start, end = lanes.parse_period_end("2025", False), lanes.parse_period_end("2013", True)
+    assert start is not None and end is not None
+    fig, _ = timeline.figure_for(BUNDLED, period=("2025", None), labels=True)
+    ax = fig.axes[0]
+    assert ax.get_xlim()[0] == start
+    after = [e for e in events if e["latest"] >= start]
+    assert labels_of(ax) == sorted(
+        lanes.label_text(e["title"], e["uncertain"], e["approximate"]) for e in after
+    )
+    assert ax.get_xlim()[1] > max(e["latest"] for e in after)
+    fig, _ = timeline.figure_for(BUNDLED, period=("..", "2013"), labels=True)
+    ax = fig.axes[0]
+    assert ax.get_xlim()[1] == end + 1
+    before = [e for e in events if e["earliest"] <= end]
+    assert labels_of(ax) == sorted(
+        lanes.label_text(e["title"], e["uncertain"], e["approximate"]) for e in before
+    )
+    assert ax.get_xlim()[0] < min(e["earliest"] for e in before)
+    # an end beyond every event: a year's axis from it, and no event
+    fig, _ = timeline.figure_for(BUNDLED, period=("2100", None))
+    assert fig.axes[0].get_xlim() == (
+        lanes.parse_period_end("2100", False),
+        lanes.parse_period_end("2100", False) + 366,
+    )
+    assert labels_of(fig.axes[0]) == []
+
+
 @given(
     st.integers(min_value=-2_000_000, max_value=2_000_000),
     st.integers(min_value=1, max_value=3_000_000),

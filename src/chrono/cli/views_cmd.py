@@ -67,8 +67,12 @@ def _output(help_text: str) -> Callable[[Any], Any]:
 @_output("The figure: FILE.png, FILE.svg or FILE.pdf.")
 @click.option("--lane", default="type", show_default=True,
               help="Lanes by: type, actor, place, or any events column.")  # fmt: skip
-@click.option("--from", "start", metavar="DATE", help="Period start: EDTF or '44 BCE'.")
-@click.option("--to", "end", metavar="DATE", help="Period end: EDTF or '10 CE'.")
+@click.option(
+    "--from", "start", metavar="DATE", help="Period start: EDTF or '44 BCE' (alone: from then on)."
+)
+@click.option(
+    "--to", "end", metavar="DATE", help="Period end: EDTF or '10 CE' (alone: up to then)."
+)
 @click.option("--type", "types", multiple=True, help="Only events of this type (repeatable).")
 @click.option("--actor", "actors", multiple=True, help="Only events with this actor id.")
 @click.option("--labels/--no-labels", default=None, help="Label events (default: up to 500).")
@@ -89,8 +93,6 @@ def plot(
     force: bool,
 ) -> None:
     """Draw DATASET's events on a timeline, each at its true precision."""
-    if (start is None) != (end is None):
-        fail("give both --from and --to, or neither", EXIT_USAGE)
     with _errors():
         from chrono.safeio import check_file
         from chrono.views.data import check_output
@@ -100,7 +102,7 @@ def plot(
         if suffix not in FORMATS:
             fail(f"{output}: the file name must end in .png, .svg or .pdf", EXIT_USAGE)
         check_file(output, force=force)
-        period = (start, end) if start is not None and end is not None else None
+        period = None if start is None and end is None else (start, end)  # None: open
         with _opened(dataset) as ds:
             check_output(ds, output)
             fig, notes = figure_for(

@@ -53,9 +53,16 @@ class Layout:
     notes: list[str] = field(default_factory=list)
 
 
-def parse_period_end(text: str, end: bool) -> int:
+#: How an open end of a period is written (EDTF's open interval end), besides None.
+OPEN = ".."
+
+
+def parse_period_end(text: str | None, end: bool) -> int | None:
     """A period end: EDTF (``2019``, ``-0043``, ``2022-09``) or a year as people write it
-    (``44 BCE``, ``10 CE``) -> the first (or, for ``end``, last) day it may denote."""
+    (``44 BCE``, ``10 CE``) -> the first (or, for ``end``, last) day it may denote; None
+    (or ``..``) -> None, an open end."""
+    if text is None or text.strip() == OPEN:
+        return None
     m = _HUMAN_YEAR.match(text)
     if m and m.group(2):
         n = int(m.group(1))
@@ -129,7 +136,7 @@ def select(
     events: list[Record],
     participants: list[Record] | None,
     *,
-    period: tuple[int, int] | None = None,
+    period: tuple[int | None, int | None] | None = None,
     types: Iterable[str] | None = None,
     actors: Iterable[str] | None = None,
 ) -> list[Record]:
@@ -141,7 +148,10 @@ def select(
     keep = events
     if period is not None:
         lo, hi = period
-        keep = [e for e in keep if e["earliest"] <= hi and e["latest"] >= lo]
+        if hi is not None:
+            keep = [e for e in keep if e["earliest"] <= hi]
+        if lo is not None:
+            keep = [e for e in keep if e["latest"] >= lo]
     if types:
         wanted = set(types)
         _all_present("type", wanted, {e["type"] for e in events})
@@ -204,23 +214,34 @@ def lanes_of(
 def layout(
     pairs: list[tuple[Record, str]],
     *,
-    xlim: tuple[float, float] | None,
+    xlim: tuple[float | None, float | None] | None,
     width_px: float,
     measure: Callable[[str], float] | None,
     gap_px: float = 6.0,
     marker_px: float = 6.0,
 ) -> Layout:
-    """Items packed into rows; ``measure(text)`` is a label's width in pixels (None: no labels)."""
+    """Items packed into rows; ``measure(text)`` is a label's width in pixels (None: no
+    labels). ``xlim``: the axis's ends, each None to fit the items."""
     made = [_item(e, lane, measure is not None) for e, lane in pairs]
     items = [i for i in made if i is not None]
     unknown = len(made) - len(items)
-    if xlim is None:
+    given = xlim or (None, None)
+    lo_x, hi_x = given
+    if lo_x is None or hi_x is None:
         known = [i.x0 for i in items if not i.start] + [i.x1 for i in items if not i.end]
         if not known:
             known = [i.x0 for i in items] or [0.0]
         lo, hi = min(known), max(known)
         pad = max((hi - lo) * 0.03, 15.0)
-        xlim = (lo - pad, hi + pad)
+        if not items and lo_x is not None:  # nothing drawn: a year from the end given
+            hi_x = lo_x + 366.0
+        elif not items and hi_x is not None:
+            lo_x = hi_x - 366.0
+        lo_x = lo - pad if lo_x is None else lo_x
+        hi_x = hi + pad if hi_x is None else hi_x
+        if hi_x <= lo_x:  # only open-ended items beyond the given end
+            lo_x, hi_x = (lo_x, lo_x + 366.0) if given[0] is not None else (hi_x - 366.0, hi_x)
+    xlim = (lo_x, hi_x)
     per_px = (xlim[1] - xlim[0]) / max(width_px, 1.0)
     order: dict[str, float] = {}
     for it in items:

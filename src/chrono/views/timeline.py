@@ -183,7 +183,7 @@ def plot(
     data: Any,
     *,
     lane: str = "type",
-    period: tuple[str, str] | None = None,
+    period: tuple[str | None, str | None] | None = None,
     types: Iterable[str] | None = None,
     actors: Iterable[str] | None = None,
     participants: Any = None,
@@ -199,7 +199,8 @@ def plot(
     ``lane`` groups events into lanes: ``"type"``, ``"actor"`` (an event appears in the
     lane of each of its actors), ``"place"``, or any column. ``period`` is a pair of EDTF
     values or years as people write them (``("44 BCE", "10 CE")``): events that may
-    overlap it are drawn, and the axis spans it. ``types`` and ``actors`` keep events of
+    overlap it are drawn, and the axis spans it; an end that is None (or ``".."``) is open:
+    ``("2022", None)`` is 2022 and after. ``types`` and ``actors`` keep events of
     those types or with those actors (actor ids). Actors need participants: pass a
     dataset, or ``participants=chrono.load("participants")``. ``labels`` (default: when at
     most 500 events) writes each event's title beside it without overlaps. Without
@@ -230,7 +231,7 @@ def _plot(
     *,
     own: bool,
     lane: str,
-    period: tuple[str, str] | None,
+    period: tuple[str | None, str | None] | None,
     types: Iterable[str] | None,
     actors: Iterable[str] | None,
     participants: Any,
@@ -260,7 +261,12 @@ def _plot(
         box = ax.get_position()
         width_px = box.width * fig.get_figwidth() * fig.dpi
         measure = _measure(fig.dpi, LABEL_SIZE) if labels else None
-        xlim = (float(span[0]), float(span[1] + 1)) if span else None
+        xlim = None
+        if span:
+            xlim = (
+                None if span[0] is None else float(span[0]),
+                None if span[1] is None else float(span[1] + 1),
+            )
         lay = layout(pairs, xlim=xlim, width_px=width_px, measure=measure)
         if own:
             _fit_height(fig, ax, lay.rows)
