@@ -86,6 +86,10 @@ def test_events_between_uses_the_bounds(mini_src: Path) -> None:
         "id"
     ].tolist() == ["meeting-2019"]
     assert chrono.events_between("2021", "2022", mini_src).empty
+    # an open end: None or EDTF's ".."
+    assert chrono.events_between("2020-06-03", None, mini_src)["id"].tolist() == got
+    assert chrono.events_between("..", "2019", mini_src)["id"].tolist() == ["meeting-2019"]
+    assert len(chrono.events_between(None, "..", mini_src)) == 3
 
 
 def test_events_between_treats_open_and_unknown_ends_as_reaching_the_range_end(

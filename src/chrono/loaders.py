@@ -159,9 +159,12 @@ def _day(value: DateLike, end: bool) -> int:
 
 
 def events_between(
-    start: DateLike, end: DateLike, dataset: str | Path | Dataset = DEFAULT_DATASET
+    start: DateLike | None,
+    end: DateLike | None,
+    dataset: str | Path | Dataset = DEFAULT_DATASET,
 ) -> pd.DataFrame:
-    """Events whose date interval overlaps [start, end]: EDTF strings, dates or Timestamps.
+    """Events whose date interval overlaps [start, end]: EDTF strings, dates or Timestamps;
+    None (or ``".."``) for an open end (``events_between("2022", None)``: 2022 and after).
 
     ``events_between("2022", "2022")`` gives every event that may fall in 2022, using the
     stored bounds: an event dated ``2022~`` or ``2021/2023`` overlaps, one dated ``2023``
@@ -175,15 +178,21 @@ def events_between(
     >>> "xi-state-visit-russia-2023" in set(march["id"])
     True
     """
-    lo, hi = _day(start, end=False), _day(end, end=True)
+    lo = None if start is None or _open(start) else _day(start, end=False)
+    hi = None if end is None or _open(end) else _day(end, end=True)
     with _reading(dataset) as ds:
         data = ds.read_table("events")
         vocabularies = ds.vocabularies
-    mask = pc.and_(
-        pc.less_equal(data["earliest"].cast(pa.int32()), hi),
-        pc.greater_equal(data["latest"].cast(pa.int32()), lo),
-    )
-    return to_pandas("events", data.filter(mask), vocabularies)
+    if hi is not None:
+        data = data.filter(pc.less_equal(data["earliest"].cast(pa.int32()), hi))
+    if lo is not None:
+        data = data.filter(pc.greater_equal(data["latest"].cast(pa.int32()), lo))
+    return to_pandas("events", data, vocabularies)
+
+
+def _open(value: DateLike) -> bool:
+    """An open end written as EDTF writes it."""
+    return isinstance(value, str) and value.strip() == ".."
 
 
 def events_with_actor(
