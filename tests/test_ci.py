@@ -305,6 +305,14 @@ def test_an_export_s_data_package_is_not_a_dataset(
         tmp_path / "work" / "mine",
     ]
     shutil.rmtree(tmp_path / "work" / "broken")
+    # one reached by a symlink out of its folder is not read to decide: validate refuses it
+    (tmp_path / "work" / "linked").mkdir()
+    (tmp_path / "work" / "linked" / "datapackage.json").symlink_to(out / "datapackage.json")
+    assert datasets_in(tmp_path / "work") == [
+        tmp_path / "work" / "linked",
+        tmp_path / "work" / "mine",
+    ]
+    shutil.rmtree(tmp_path / "work" / "linked")
     # named, it is refused as what it is
     result = CliRunner().invoke(main, ["validate", str(out)])
     assert (result.exit_code, result.stdout, result.stderr) == (

@@ -98,7 +98,8 @@ def descriptor_on_disk(root: Path) -> Callable[[str], bytes | None]:
 
     def read(folder: str) -> bytes | None:
         try:
-            return safeio.read_bytes(root / folder / "datapackage.json", kind="descriptor")
+            here = root / folder
+            return safeio.read_bytes(here / "datapackage.json", kind="descriptor", root=here)
         except (safeio.InputError, OSError):
             return None
 
