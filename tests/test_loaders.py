@@ -136,7 +136,14 @@ def test_events_with_actor(mini_src: Path) -> None:
     assert chrono.events_with_actor("leader-b", mini_src, role="guest")["id"].tolist() == [
         "meeting-2020"
     ]
-    assert chrono.events_with_actor("nobody", mini_src).empty
+    # an actor that is there, in a role it never has: nothing; one that is not: an error
+    assert chrono.events_with_actor("state-a", mini_src, role="guest").empty
+    with pytest.raises(ValueError) as caught:
+        chrono.events_with_actor("nobody", mini_src)
+    assert str(caught.value) == "no actor 'nobody' in mini (there are: leader-a, leader-b, state-a)"
+    with pytest.raises(ValueError) as caught:
+        chrono.events_with_actor("leader-a", mini_src, role="hosts")
+    assert str(caught.value) == "no role 'hosts' in the role vocabulary; did you mean 'host'?"
 
 
 def test_unknown_table_and_dataset_are_clear_errors(mini_src: Path) -> None:

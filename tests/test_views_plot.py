@@ -297,7 +297,7 @@ def test_a_filter_no_event_matches_is_an_error_not_an_empty_figure() -> None:
     with pytest.raises(ValueError) as caught:
         timeline.figure_for("tests/data/mini", types=["zzz"])
     assert str(caught.value) == (
-        "no event has the type 'zzz' (the events': bilateral_meeting, multilateral_summit, "
+        "no event has the type 'zzz' (there are: bilateral_meeting, multilateral_summit, "
         "state_visit)"
     )
 

@@ -43,6 +43,7 @@ from chrono.model.tables import TABLE_NAMES, TABLES, pandas_categories
 from chrono.model.vocabularies import CORE, Vocabularies
 from chrono.package import DEFAULT_DATASET, DatasetError
 from chrono.staleness import warn_if_stale
+from chrono.wording import meant
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -200,15 +201,29 @@ def events_with_actor(
 ) -> pd.DataFrame:
     """Events in which ``actor_id`` takes part (optionally in ``role``).
 
+    An actor the dataset does not have, or a role its vocabulary lacks (a typo, most
+    likely), is a ``ValueError`` naming what may have been meant, never an empty result.
+
     >>> import chrono
     >>> hosted = chrono.events_with_actor("vladimir-putin", role="host")
     >>> "xi-state-visit-russia-2023" in set(hosted["id"])
     True
+    >>> chrono.events_with_actor("putin")
+    Traceback (most recent call last):
+    ...
+    ValueError: no actor 'putin' in russia-china-summits; did you mean 'vladimir-putin'?
     """
     with _reading(dataset) as ds:
+        actors = ds.read_table("actors", ["id"])["id"]
         parts = ds.read_table("participants")
         events = ds.read_table("events")
         vocabularies = ds.vocabularies
+    if not pc.any(pc.equal(actors, actor_id)).as_py():
+        known = [a for a in actors.to_pylist() if a is not None]
+        raise ValueError(f"no actor {actor_id!r} in {ds.name}{meant([actor_id], known)}")
+    if role is not None and role not in vocabularies["role"]:
+        roles = list(vocabularies["role"])
+        raise ValueError(f"no role {role!r} in the role vocabulary{meant([role], roles)}")
     mask = pc.equal(parts["actor_id"], actor_id)
     if role is not None:
         mask = pc.and_(mask, pc.equal(parts["role"].cast(pa.string()), role))

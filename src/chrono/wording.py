@@ -31,3 +31,20 @@ def suggestions(typed: str, known: Iterable[str], n: int = 3) -> list[str]:
     found = [k for k in names if low and low in k.casefold()]
     found += [k for k in difflib.get_close_matches(typed, names, n=n) if k not in found]
     return found[:n]
+
+
+def meant(typed: Iterable[str], known: Iterable[str]) -> str:
+    """The end of a message about names not found: what they may have meant, else the
+    names there are (twelve at most, with their number).
+
+    >>> meant(["putin"], ["vladimir-putin", "xi-jinping"])
+    "; did you mean 'vladimir-putin'?"
+    >>> meant(["zzz"], ["vladimir-putin", "xi-jinping"])
+    ' (there are: vladimir-putin, xi-jinping)'
+    """
+    names = sorted(known)
+    close = dict.fromkeys(c for t in typed for c in suggestions(t, names))
+    if close:
+        return f"; did you mean {', '.join(repr(c) for c in close)}?"
+    more = f", ... ({len(names)} in all)" if len(names) > 12 else ""
+    return f" (there are: {', '.join(names[:12])}{more})"

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from chrono.model.dates import EDTFError, parse
 from chrono.views.data import drawn_bounds, end_kinds
 from chrono.views.records import Record, rows, when
-from chrono.wording import suggestions
+from chrono.wording import meant
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -167,19 +167,12 @@ def select(
 
 
 def _all_present(what: str, wanted: set[str], present: set[Any]) -> None:
-    """A ValueError when an event has none of ``wanted``: the names meant, if they can be
-    guessed, else what there is."""
+    """A ValueError when no event has one of ``wanted``, naming what may have been meant."""
     missing = sorted(wanted - present)
-    if not missing:
-        return
-    known = sorted(str(v) for v in present if v is not None)
-    close = [c for m in missing for c in suggestions(m, known)]
-    if close:
-        hint = f"; did you mean {', '.join(repr(c) for c in dict.fromkeys(close))}?"
-    else:
-        more = f", ... ({len(known)} in all)" if len(known) > 12 else ""
-        hint = f" (the events': {', '.join(known[:12])}{more})"
-    raise ValueError(f"no event has the {what} {', '.join(repr(m) for m in missing)}{hint}")
+    if missing:
+        known = [str(v) for v in present if v is not None]
+        names = ", ".join(repr(m) for m in missing)
+        raise ValueError(f"no event has the {what} {names}{meant(missing, known)}")
 
 
 def lanes_of(
