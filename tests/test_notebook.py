@@ -45,8 +45,16 @@ def test_provenance_joins_claims_with_their_sources(mini_src: Path) -> None:
 
 
 def test_provenance_of_an_unknown_event(mini_src: Path) -> None:
-    with pytest.raises(DatasetError, match=r"^no event 'nope' in dataset mini$"):
+    with pytest.raises(DatasetError) as caught:
         chrono.provenance("nope", mini_src)
+    assert str(caught.value) == (
+        "no event 'nope' in dataset mini (there are: meeting-2019, meeting-2020, summit-2020)"
+    )
+    with pytest.raises(DatasetError) as caught:
+        chrono.provenance("meeting-2021", mini_src)
+    assert str(caught.value) == (
+        "no event 'meeting-2021' in dataset mini; did you mean 'meeting-2020', 'meeting-2019'?"
+    )
 
 
 def test_provenance_keeps_a_claim_whose_source_is_missing(tmp_path: Path, mini_src: Path) -> None:

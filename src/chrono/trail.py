@@ -23,6 +23,7 @@ from chrono.loaders import to_pandas
 from chrono.model.tables import TABLES, vocabulary_terms
 from chrono.package import DEFAULT_DATASET, DatasetError
 from chrono.staleness import warn_if_stale
+from chrono.wording import meant
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -38,7 +39,10 @@ def claims_of(event_id: str, dataset: Dataset) -> pa.Table:
     if not claims.num_rows:
         events = dataset.read_table("events", columns=["id"])
         if not pc.any(pc.equal(events["id"], event_id)).as_py():
-            raise DatasetError(f"no event {event_id!r} in dataset {dataset.name}")
+            known = events["id"].drop_null().to_pylist()
+            raise DatasetError(
+                f"no event {event_id!r} in dataset {dataset.name}{meant([event_id], known)}"
+            )
     prop = claims["property"]
     if pa.types.is_dictionary(prop.type):
         prop = prop.cast(prop.type.value_type)
@@ -58,16 +62,17 @@ def provenance(event_id: str, dataset: str | Path | Dataset = DEFAULT_DATASET) -
     by the cited source's columns prefixed ``source_`` (``source_kind``, ``source_title``,
     ``source_publisher``, ``source_published``, ``source_url``, ...). A claim whose source
     is missing from the dataset keeps its row, with empty source columns.
-    Raises :class:`~chrono.package.DatasetError` for an event the dataset does not hold.
+    Raises :class:`~chrono.package.DatasetError` for an event the dataset does not hold
+    (naming the ids that may have been meant).
 
     >>> import chrono
     >>> trail = chrono.provenance("xi-state-visit-russia-2023")
     >>> trail["property"].iloc[0], str(trail["source_published_earliest"].dtype)
     ('occurrence', 'datetime64[s]')
-    >>> chrono.provenance("no-such-event")
+    >>> chrono.provenance("no-such-event")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    chrono.package.DatasetError: no event 'no-such-event' in dataset russia-china-summits
+    chrono.package.DatasetError: no event 'no-such-event' in dataset russia-china-summits ...
     """
     ds = Dataset.open(dataset)
     warn_if_stale(ds, str(ds.root if isinstance(dataset, Dataset) else dataset))

@@ -15,9 +15,15 @@ def counted(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
+#: Above this many names, a mistyped one is matched by substring only (difflib would take
+#: seconds).
+CLOSE_MATCH_LIMIT = 50_000
+
+
 def suggestions(typed: str, known: Iterable[str], n: int = 3) -> list[str]:
     """What a mistyped or partial name may have meant: the known names holding it
-    (case-insensitively), then the closest by spelling; at most ``n``.
+    (case-insensitively), then the closest by spelling (up to :data:`CLOSE_MATCH_LIMIT`
+    names); at most ``n``.
 
     >>> suggestions("putin", ["vladimir-putin", "xi-jinping"])
     ['vladimir-putin']
@@ -29,7 +35,8 @@ def suggestions(typed: str, known: Iterable[str], n: int = 3) -> list[str]:
     names = list(known)
     low = typed.casefold()
     found = [k for k in names if low and low in k.casefold()]
-    found += [k for k in difflib.get_close_matches(typed, names, n=n) if k not in found]
+    if len(found) < n and len(names) <= CLOSE_MATCH_LIMIT:
+        found += [k for k in difflib.get_close_matches(typed, names, n=n) if k not in found]
     return found[:n]
 
 

@@ -283,17 +283,12 @@ def show(event_id: str, dataset: str | None, dataset_option: str | None) -> None
             _echo(f"    note    {c['note']}")
 
 
-#: Above this many events, a mistyped id is matched by substring only (difflib would take
-#: seconds).
-CLOSE_MATCH_LIMIT = 50_000
-
-
 def _suggested(wanted: str, ids: Any) -> str:
     """The ids (an Arrow column) a mistyped or partial one may have meant, as the end of
     a message: those holding it, else the closest (:func:`chrono.wording.suggestions`)."""
     import pyarrow.compute as pc
 
-    from chrono.wording import suggestions
+    from chrono.wording import CLOSE_MATCH_LIMIT, suggestions
 
     ids = ids.drop_null()
     holding = ids.filter(pc.match_substring(ids, wanted, ignore_case=True)) if wanted else ids[:0]
