@@ -90,6 +90,10 @@ def test_events_between_uses_the_bounds(mini_src: Path) -> None:
     assert chrono.events_between("2020-06-03", None, mini_src)["id"].tolist() == got
     assert chrono.events_between("..", "2019", mini_src)["id"].tolist() == ["meeting-2019"]
     assert len(chrono.events_between(None, "..", mini_src)) == 3
+    with pytest.raises(ValueError) as caught:  # a reversed period is a mistake, not "none"
+        chrono.events_between("2021", "2020-06", mini_src)
+    assert str(caught.value) == "the period's start (2021) is after its end (2020-06)"
+    assert len(chrono.events_between("2020-06", "2020-06", mini_src)) == 2
 
 
 def test_events_between_treats_open_and_unknown_ends_as_reaching_the_range_end(

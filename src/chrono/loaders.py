@@ -181,6 +181,8 @@ def events_between(
     """
     lo = None if start is None or _open(start) else _day(start, end=False)
     hi = None if end is None or _open(end) else _day(end, end=True)
+    if lo is not None and hi is not None and lo > hi:
+        raise ValueError(f"the period's start ({start}) is after its end ({end})")
     with _reading(dataset) as ds:
         data = ds.read_table("events")
         vocabularies = ds.vocabularies

@@ -250,6 +250,8 @@ def _plot(
     span = None
     if period is not None:
         span = (parse_period_end(period[0], False), parse_period_end(period[1], True))
+        if span[0] is not None and span[1] is not None and span[0] > span[1]:
+            raise ValueError(f"period: the start ({period[0]}) is after the end ({period[1]})")
     events = select(events, parts, period=span, types=types, actors=actors)
     pairs = lanes_of(events, lane, parts, names)
     if labels is None:
