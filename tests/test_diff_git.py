@@ -109,7 +109,7 @@ def test_unknown_revision_and_missing_dataset(repo: Path) -> None:
     )
     code, _, err = invoke("v1..HEAD", "-d", "datasets/other")
     assert code == 3
-    assert err == "Error: v1:datasets/other/datapackage.json: not in that revision\n"
+    assert err == "Error: v1: no datasets/other in that revision (its datasets: datasets/mini)\n"
 
 
 def test_git_diff_driver_shows_the_changed_row(repo: Path) -> None:
@@ -227,6 +227,14 @@ def test_a_path_that_is_not_a_dataset_does_not_hide_a_revision(repo: Path) -> No
     shutil.rmtree(repo / "v1")
     shutil.copytree(repo / DATASET, repo / "v1")
     assert invoke("v1", DATASET, "--stat")[0] == 0
+
+
+def test_a_dataset_not_in_the_revision_names_those_that_are(repo: Path) -> None:
+    assert invoke("v1..HEAD", "--dataset", "datasets/mni") == (
+        3,
+        "",
+        "Error: v1: no datasets/mni in that revision (its datasets: datasets/mini)\n",
+    )
 
 
 def test_no_dataset_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -236,6 +236,10 @@ def open_revision(
     directory = directory or "."
     label = f"{rev}:{rel}"
     prefix = f"{directory}/" if directory != "." else ""
+    if directory != "." and not revision_files(rev, root, directory):
+        there = dataset_dirs_in(revision_files(rev, root), descriptor_at(rev, root))
+        held = ", ".join(there) if there else "none"
+        raise DiffError(f"{rev}: no {directory} in that revision (its datasets: {held})")
     raw = _git(["show", f"{rev}:{prefix}{DESCRIPTOR}"], root)
     descriptor: dict[str, Any] | None = None
     if raw is not None:
