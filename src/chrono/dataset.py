@@ -28,7 +28,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from chrono import safeio
-from chrono.discover import foreign_package
+from chrono.discover import foreign_descriptor
 from chrono.model.curated import FILES as CURATED
 from chrono.model.vocabularies import Vocabularies, VocabularyError
 from chrono.package import DESCRIPTOR, DatasetError, resolve, safe_path
@@ -397,7 +397,7 @@ def _parse(path: Path, raw: bytes) -> dict[str, Any]:
         name, rpath = res.get("name"), res.get("path")
         if not isinstance(name, str) or not isinstance(rpath, str) or not name:
             raise DatasetError(f"{path}: every resource needs a 'name' and a 'path' (text)")
-    if foreign_package(raw):
+    if foreign_descriptor(data):  # parsed once, above
         raise DatasetError(
             f"{path}: another tool's data package (its resources are not Parquet tables: "
             f"{resources[0]['path']}, ...), not a chrono dataset"

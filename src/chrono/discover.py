@@ -82,6 +82,11 @@ def foreign_package(text: bytes) -> bool:
         package = json.loads(text)
     except (ValueError, RecursionError):
         return False
+    return foreign_descriptor(package)
+
+
+def foreign_descriptor(package: object) -> bool:
+    """:func:`foreign_package` of a descriptor already parsed."""
     if not isinstance(package, dict) or "chrono" in package:
         return False
     resources = package.get("resources")

@@ -17,8 +17,6 @@ from chrono.cli.common import (
 )
 from chrono.escape import one_line, terminal
 
-BUNDLED = "russia-china-summits"
-
 
 def dataset_argument(f: Any) -> Any:
     """An optional DATASET argument, as ``coverage`` and ``cite`` take it, and ``-d`` for
@@ -39,9 +37,11 @@ def chosen_dataset(argument: str | None, option: str | None) -> str:
     naming different datasets, is a usage error."""
     if argument is not None and option is not None and argument != option:
         fail(f"two datasets named: {argument!r} and -d {option!r}; name one", EXIT_USAGE)
+    from chrono.package import DEFAULT_DATASET  # not at start-up: --help stays light
+
     if argument is not None:
         return argument
-    return BUNDLED if option is None else option
+    return DEFAULT_DATASET if option is None else option
 
 
 MAX_ERRORS_OPTION = click.option(
