@@ -353,6 +353,49 @@ def test_a_revision_is_judged_as_its_checkout_would_be(curated: Path) -> None:
     )
 
 
+def test_a_symlink_to_a_file_inside_the_dataset_is_followed(curated: Path) -> None:
+    """An event file linked to a file elsewhere in the dataset reads, in a revision, as it
+    reads in the checkout; links from link to link too, and a loop is refused as build
+    refuses it."""
+    dataset = curated / DATASET
+    notes = dataset / "notes"
+    notes.mkdir()
+    event = dataset / "events" / "summit-2020.yaml"
+    (notes / "summit.yaml").write_text(
+        event.read_text().replace("title: Regional summit", "title: Summit")
+    )
+    (notes / "link.yaml").symlink_to("summit.yaml")
+    event.unlink()
+    event.symlink_to("../notes/link.yaml")
+    git(curated, "add", "-A")
+    git(curated, "commit", "-q", "-m", "the summit's file kept with the notes")
+    code, out, err = invoke("v1..HEAD", "-t", "events")
+    assert (code, err) == (1, "")
+    assert out.splitlines()[3:] == [
+        "events: 1 changed",
+        "  ~ summit-2020",
+        '      title: "Regional summit" → "Summit"',
+    ]
+    stale = "its Parquet is stale (the YAML sources changed since chrono build): compared what "
+    stale += "its YAML sources say (built in memory)"
+    assert invoke("HEAD", "-t", "events") == (
+        0,
+        f"--- HEAD:{DATASET}\n+++ {DATASET}\nnote: HEAD:{DATASET}: {stale}\n"
+        f"note: {DATASET}: {stale}\nNo differences.\n",
+        "",
+    )
+    (notes / "summit.yaml").unlink()
+    (notes / "summit.yaml").symlink_to("link.yaml")
+    git(curated, "add", "-A")
+    git(curated, "commit", "-q", "-m", "a loop")
+    code, out, err = invoke("v1..HEAD", "-t", "events")
+    assert (code, out) == (3, "")
+    assert err.startswith(f"Error: HEAD:{DATASET}")
+    assert err == invoke("HEAD", "-t", "events")[2].replace(
+        f"Error: {DATASET}", f"Error: HEAD:{DATASET}", 1
+    )
+
+
 def test_a_declared_term_added_or_redefined_is_a_metadata_change(curated: Path) -> None:
     """A term's definition says what every row using it means: the diff says when one is
     declared, redefined or dropped, though no row changed."""

@@ -182,33 +182,67 @@ def _materialise(rev: str, directory: str, root: Path, into: Path) -> bool:
     """Write the revision's curated files of ``directory`` into ``into`` as a checkout
     would (a symlink as a symlink, a submodule as an empty folder), so that curation
     judges them as it judges the working tree; False if the revision has no dataset.yaml.
+
+    A symlink's target inside the dataset is written too (followed from link to link), as
+    the checkout would hold it; a target outside stays absent, and curation refuses the
+    link as it refuses one leaving the working tree's dataset.
     """
     from chrono.curation import CURATED_FILES, EVENTS_DIR
 
     prefix = f"{directory}/" if directory and directory != "." else ""
-    wanted: list[tuple[str, str, PurePosixPath]] = []
+    entries: dict[PurePosixPath, tuple[str, str]] = {}
+    wanted: list[PurePosixPath] = []
     for mode, obj, name in revision_entries(rev, root, directory):
         rel = PurePosixPath(name[len(prefix) :])
+        entries[rel] = (mode, obj)
         top = len(rel.parts) == 1 and rel.name in CURATED_FILES
         # every entry of events/ (as curation.curated_files counts them), not only .yaml
         event = len(rel.parts) == 2 and rel.parts[0] == EVENTS_DIR and rel.name[0] != "."
         if top or event:
-            wanted.append((mode, obj, rel))
-    if not any(rel == PurePosixPath("dataset.yaml") for _, _, rel in wanted):
+            wanted.append(rel)
+    if PurePosixPath("dataset.yaml") not in wanted:
         return False
-    for _, _, rel in wanted:
+    written: set[PurePosixPath] = set()
+    while wanted:
+        links = _write_entries(rev, prefix, root, into, [(rel, *entries[rel]) for rel in wanted])
+        written.update(wanted)
+        targets = {_inside(rel.parent, link) for rel, link in links}
+        wanted = sorted(t for t in targets if t is not None and t in entries and t not in written)
+    return True
+
+
+def _inside(folder: PurePosixPath, link: str) -> PurePosixPath | None:
+    """The dataset-relative path a symlink in ``folder`` names, or None if it leaves."""
+    parts: list[str] = []
+    for part in (folder / link).parts if not link.startswith("/") else ("..",):
+        if part == "..":
+            if not parts:
+                return None
+            parts.pop()
+        elif part != ".":
+            parts.append(part)
+    return PurePosixPath(*parts) if parts else None
+
+
+def _write_entries(
+    rev: str, prefix: str, root: Path, into: Path, items: list[tuple[PurePosixPath, str, str]]
+) -> list[tuple[PurePosixPath, str]]:
+    """Write (path, mode, object id) entries of the revision under ``into``; the symlinks
+    written, with their targets."""
+    for rel, _, _ in items:
         into.joinpath(*rel.parts).parent.mkdir(parents=True, exist_ok=True)
-    for mode, _, rel in wanted:
+    for rel, mode, _ in items:
         if mode == "160000":
             into.joinpath(*rel.parts).mkdir()
-    blobs = [(mode, obj, rel) for mode, obj, rel in wanted if mode != "160000"]
+    blobs = [(rel, mode, obj) for rel, mode, obj in items if mode != "160000"]
     # asked by object id: a file name may hold any byte, a newline included
-    batch = "".join(f"{obj}\n" for _, obj, _ in blobs).encode()
+    batch = "".join(f"{obj}\n" for _, _, obj in blobs).encode()
     out = _git(["cat-file", "--batch"], root, stdin=batch) if blobs else b""
     if out is None:
-        raise DiffError(f"{rev}:{directory}: cannot read the curated files")
+        raise DiffError(f"{rev}:{prefix.rstrip('/') or '.'}: cannot read the curated files")
+    links: list[tuple[PurePosixPath, str]] = []
     pos = 0
-    for mode, _, rel in blobs:
+    for rel, mode, _ in blobs:
         header_end = out.index(b"\n", pos)
         header = out[pos:header_end].split()
         if len(header) != 3 or header[1] != b"blob":
@@ -217,11 +251,13 @@ def _materialise(rev: str, directory: str, root: Path, into: Path) -> bool:
         content = out[header_end + 1 : header_end + 1 + size]
         target = into.joinpath(*rel.parts)
         if mode == "120000":
-            target.symlink_to(os.fsdecode(content))
+            link = os.fsdecode(content)
+            target.symlink_to(link)
+            links.append((rel, link))
         else:
             target.write_bytes(content)
         pos = header_end + 1 + size + 1
-    return True
+    return links
 
 
 def open_revision(
