@@ -92,7 +92,7 @@ def test_events_between_uses_the_bounds(mini_src: Path) -> None:
     assert len(chrono.events_between(None, "..", mini_src)) == 3
     with pytest.raises(ValueError) as caught:  # a reversed period is a mistake, not "none"
         chrono.events_between("2021", "2020-06", mini_src)
-    assert str(caught.value) == "the period's start (2021) is after its end (2020-06)"
+    assert str(caught.value) == "period: the start (2021) is after the end (2020-06)"
     assert len(chrono.events_between("2020-06", "2020-06", mini_src)) == 2
 
 

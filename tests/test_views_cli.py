@@ -184,7 +184,7 @@ def test_plot_bad_input(tmp_path: Path) -> None:
         2, "", "Error: no column 'colour' to make lanes of (type, actor, place or a column)\n",
     )  # fmt: skip
     assert run("plot", "-o", str(tmp_path / "a.svg"), "--from", "soon", "--to", "2020") == (
-        2, "", "Error: period: 'soon' is not an EDTF level 0/1 date\n",
+        2, "", "Error: --from: 'soon' is not an EDTF level 0/1 date\n",
     )  # fmt: skip
     assert run("plot", "-o", str(tmp_path / "a.svg"), "--from", "2023", "--to", "2022") == (
         2, "", "Error: period: the start (2023) is after the end (2022)\n",

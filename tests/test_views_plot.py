@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import re
 from itertools import combinations
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pyarrow as pa
 import pytest
 from click.testing import CliRunner
@@ -17,6 +19,7 @@ from hypothesis import strategies as st
 import chrono
 from chrono.cli import main
 from chrono.model.dates import MAX_DAY, MIN_DAY, MONTHS, civil_from_days, days_from_civil, parse
+from chrono.model.periods import day_of
 from chrono.views import lanes, timeline
 from chrono.views.axis import tick_days, tick_labels
 from conftest import ROOT
@@ -148,7 +151,7 @@ def test_a_period_may_be_open_at_one_end() -> None:
     """("2025", None) is 2025 and after; ("..", "2013") up to 2013: the given end is the
     axis's end, the open one fits the events."""
     events = lanes.as_rows(_events_arrow())
-    start, end = lanes.parse_period_end("2025", False), lanes.parse_period_end("2013", True)
+    start, end = day_of("2025", end=False), day_of("2013", end=True)
     assert start is not None and end is not None
     fig, _ = timeline.figure_for(BUNDLED, period=("2025", None), labels=True)
     ax = fig.axes[0]
@@ -169,8 +172,8 @@ def test_a_period_may_be_open_at_one_end() -> None:
     # an end beyond every event: a year's axis from it, and no event
     fig, _ = timeline.figure_for(BUNDLED, period=("2100", None))
     assert fig.axes[0].get_xlim() == (
-        lanes.parse_period_end("2100", False),
-        lanes.parse_period_end("2100", False) + 366,
+        day_of("2100", end=False),
+        day_of("2100", end=False) + 366,
     )
     assert labels_of(fig.axes[0]) == []
 
@@ -311,3 +314,30 @@ def test_plot_returns_axes_for_notebooks() -> None:
     assert chrono.plot(BUNDLED, ax=own, labels=False) is own
     assert fig.get_size_inches().tolist() == [6.0, 3.0]  # a given figure is not resized
     matplotlib.pyplot.close("all")
+
+
+def test_a_frame_s_dates_of_any_unit_or_zone_draw_at_the_same_days() -> None:
+    """A frame saved with to_parquet comes back in milliseconds, or one converted to
+    nanoseconds or given a time zone: each is drawn where the loaded frame is."""
+    events = chrono.load("events")
+    expected = timeline.figure_for(events)[0].axes[0].get_xlim()
+    for unit in ("datetime64[ms]", "datetime64[ns]"):
+        frame = events.assign(
+            earliest=events["earliest"].astype(unit), latest=events["latest"].astype(unit)
+        )
+        assert timeline.figure_for(frame)[0].axes[0].get_xlim() == expected
+    local = events.assign(
+        earliest=events["earliest"].dt.tz_localize("Asia/Tokyo"),
+        latest=events["latest"].dt.tz_localize("Asia/Tokyo"),
+    )
+    assert timeline.figure_for(local)[0].axes[0].get_xlim() == expected
+
+
+def test_a_period_given_as_one_value_or_dates(tmp_path: Path) -> None:
+    one = timeline.figure_for(BUNDLED, period="2022")[0].axes[0].get_xlim()
+    assert one == (day_of("2022", end=False), day_of("2022", end=True) + 1)
+    dates = (pd.Timestamp("2022-01-01"), dt.date(2022, 12, 31))
+    assert timeline.figure_for(BUNDLED, period=dates)[0].axes[0].get_xlim() == one
+    with pytest.raises(TypeError) as caught:
+        timeline.figure_for(BUNDLED, period=(2019, 2023))
+    assert str(caught.value).startswith("period start: 2019 (int) is not a date;")

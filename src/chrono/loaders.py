@@ -28,7 +28,6 @@ True
 
 from __future__ import annotations
 
-import datetime as _dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -38,7 +37,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from chrono.dataset import Dataset, opened
-from chrono.model import dates
+from chrono.model.periods import DateLike, period_days
 from chrono.model.tables import TABLE_NAMES, TABLES, pandas_categories
 from chrono.model.vocabularies import CORE, Vocabularies
 from chrono.package import DEFAULT_DATASET, DatasetError
@@ -47,8 +46,6 @@ from chrono.wording import meant
 
 if TYPE_CHECKING:
     import pandas as pd
-
-DateLike = str | _dt.date
 
 
 def load_arrow(table: str, dataset: str | Path | Dataset = DEFAULT_DATASET) -> pa.Table:
@@ -147,25 +144,16 @@ def to_pandas(table: str, data: pa.Table, vocabularies: Vocabularies = CORE) -> 
     return frame
 
 
-def _day(value: DateLike, end: bool) -> int:
-    if hasattr(value, "to_datetime64"):  # pandas.Timestamp: any year
-        seconds = int(value.to_datetime64().astype("datetime64[s]").astype("int64"))
-        return seconds // 86400
-    if isinstance(value, _dt.date):
-        if isinstance(value, _dt.datetime):
-            value = value.date()
-        return (value - _dt.date(1970, 1, 1)).days
-    bounds = dates.parse(value)
-    return bounds.latest if end else bounds.earliest
-
-
 def events_between(
     start: DateLike | None,
     end: DateLike | None,
     dataset: str | Path | Dataset = DEFAULT_DATASET,
 ) -> pd.DataFrame:
-    """Events whose date interval overlaps [start, end]: EDTF strings, dates or Timestamps;
-    None (or ``".."``) for an open end (``events_between("2022", None)``: 2022 and after).
+    """Events whose date interval overlaps [start, end]: EDTF strings or years as people
+    write them (``"44 BCE"``), dates, Timestamps or ``numpy.datetime64``; None (or ``".."``)
+    for an open end (``events_between("2022", None)``: 2022 and after). A missing date
+    (``NaT``) is a ``ValueError``, not an open end; a time with a time zone names the day on
+    its own clock (:mod:`chrono.model.periods`).
 
     ``events_between("2022", "2022")`` gives every event that may fall in 2022, using the
     stored bounds: an event dated ``2022~`` or ``2021/2023`` overlaps, one dated ``2023``
@@ -179,10 +167,7 @@ def events_between(
     >>> "xi-state-visit-russia-2023" in set(march["id"])
     True
     """
-    lo = None if start is None or _open(start) else _day(start, end=False)
-    hi = None if end is None or _open(end) else _day(end, end=True)
-    if lo is not None and hi is not None and lo > hi:
-        raise ValueError(f"the period's start ({start}) is after its end ({end})")
+    lo, hi = period_days((start, end))
     with _reading(dataset) as ds:
         data = ds.read_table("events")
         vocabularies = ds.vocabularies
@@ -191,11 +176,6 @@ def events_between(
     if lo is not None:
         data = data.filter(pc.greater_equal(data["latest"].cast(pa.int32()), lo))
     return to_pandas("events", data, vocabularies)
-
-
-def _open(value: DateLike) -> bool:
-    """An open end written as EDTF writes it."""
-    return isinstance(value, str) and value.strip() == ".."
 
 
 def events_with_actor(

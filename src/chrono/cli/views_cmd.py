@@ -102,6 +102,10 @@ def plot(
         if suffix not in FORMATS:
             fail(f"{output}: the file name must end in .png, .svg or .pdf", EXIT_USAGE)
         check_file(output, force=force)
+        from chrono.model.periods import day_of
+
+        day_of(start, end=False, what="--from")  # a bad date named as the user wrote it
+        day_of(end, end=True, what="--to")
         period = None if start is None and end is None else (start, end)  # None: open
         with _opened(dataset) as ds:
             check_output(ds, output)

@@ -10,13 +10,11 @@ of start).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from chrono.model.dates import EDTFError, parse
 from chrono.views.data import drawn_bounds, end_kinds
 from chrono.views.records import Record, rows, when
 from chrono.wording import meant
@@ -25,7 +23,6 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 NONE_LANE = "(none)"
-_HUMAN_YEAR = re.compile(r"^\s*(\d+)\s*(BCE|BC|CE|AD)?\s*$", re.IGNORECASE)
 
 
 @dataclass
@@ -53,45 +50,36 @@ class Layout:
     notes: list[str] = field(default_factory=list)
 
 
-#: How an open end of a period is written (EDTF's open interval end), besides None.
-OPEN = ".."
-
-
-def parse_period_end(text: str | None, end: bool) -> int | None:
-    """A period end: EDTF (``2019``, ``-0043``, ``2022-09``) or a year as people write it
-    (``44 BCE``, ``10 CE``) -> the first (or, for ``end``, last) day it may denote; None
-    (or ``..``) -> None, an open end."""
-    if text is None or text.strip() == OPEN:
-        return None
-    m = _HUMAN_YEAR.match(text)
-    if m and m.group(2):
-        n = int(m.group(1))
-        year = 1 - n if m.group(2).upper() in ("BCE", "BC") else n
-        text = f"{'-' if year < 0 else ''}{abs(year):04d}"
-    try:
-        b = parse(text.strip())
-    except EDTFError as exc:
-        raise ValueError(f"period: {exc}") from None
-    return b.latest if end else b.earliest
-
-
 def _day_columns(table: pa.Table) -> pa.Table:
     """Timestamps and ``date64`` as ``date32`` day numbers (floor), dictionaries as text."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     for i, f in enumerate(table.schema):
         col = table.column(i)
         if pa.types.is_timestamp(f.type):
-            per_day = {"s": 86400, "ms": 86_400_000, "us": 86_400_000_000, "ns": 86_400 * 10**9}
-            ints = pc.cast(col.cast(pa.timestamp(f.type.unit)), pa.int64())
-            days = pc.floor(pc.divide(pc.cast(ints, pa.float64()), per_day[f.type.unit]))
-            table = table.set_column(i, f.name, pc.cast(pc.cast(days, pa.int32()), pa.date32()))
+            table = table.set_column(i, f.name, timestamp_days(col))
         elif pa.types.is_date64(f.type):
             table = table.set_column(i, f.name, col.cast(pa.date32()))
         elif pa.types.is_dictionary(f.type):
             table = table.set_column(i, f.name, col.cast(pa.string()))
     return table
+
+
+def timestamp_days(col: pa.ChunkedArray) -> pa.ChunkedArray:
+    """The day of each timestamp (any unit, any year) as ``date32``: the day on its own
+    clock when it has a time zone (as ``Timestamp.date()`` says), floored before 1970."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    typ: Any = col.type
+    if typ.tz is not None:
+        col = pc.local_timestamp(col)
+    per_day = {"s": 86400, "ms": 86_400_000, "us": 86_400_000_000, "ns": 86_400 * 10**9}
+    ints = col.cast(pa.int64()).to_numpy(zero_copy_only=False)
+    valid = pc.is_valid(col).to_numpy(zero_copy_only=False)
+    days = np.floor_divide(np.where(valid, ints, 0), per_day[typ.unit])
+    return pa.chunked_array([pa.array(days.astype(np.int32), mask=~valid).cast(pa.date32())])
 
 
 def as_rows(data: Any) -> list[Record]:

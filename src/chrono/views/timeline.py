@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from chrono.model.periods import DateLike, period_days
 from chrono.views.axis import day_label, tick_days, tick_labels
 from chrono.views.deps import require
 from chrono.views.lanes import Item, Layout, as_rows, is_dataset_ref, lanes_of, layout, select
@@ -183,7 +184,7 @@ def plot(
     data: Any,
     *,
     lane: str = "type",
-    period: tuple[str | None, str | None] | None = None,
+    period: tuple[DateLike | None, DateLike | None] | str | None = None,
     types: Iterable[str] | None = None,
     actors: Iterable[str] | None = None,
     participants: Any = None,
@@ -197,10 +198,11 @@ def plot(
     ``data`` is an events DataFrame (``chrono.load("events")``), an Arrow table of events,
     or a dataset (a bundled name, a directory or a :class:`~chrono.dataset.Dataset`).
     ``lane`` groups events into lanes: ``"type"``, ``"actor"`` (an event appears in the
-    lane of each of its actors), ``"place"``, or any column. ``period`` is a pair of EDTF
-    values or years as people write them (``("44 BCE", "10 CE")``): events that may
-    overlap it are drawn, and the axis spans it; an end that is None (or ``".."``) is open:
-    ``("2022", None)`` is 2022 and after. ``types`` and ``actors`` keep events of
+    lane of each of its actors), ``"place"``, or any column. ``period`` is a (start, end)
+    pair, each EDTF, a year as people write it (``("44 BCE", "10 CE")``), a date or a
+    Timestamp, or one EDTF value (``"2019/2023"``; :mod:`chrono.model.periods`): events that
+    may overlap it are drawn, and the axis spans it; an end that is None (or ``".."``) is
+    open: ``("2022", None)`` is 2022 and after. ``types`` and ``actors`` keep events of
     those types or with those actors (actor ids). Actors need participants: pass a
     dataset, or ``participants=chrono.load("participants")``. ``labels`` (default: when at
     most 500 events) writes each event's title beside it without overlaps. Without
@@ -231,7 +233,7 @@ def _plot(
     *,
     own: bool,
     lane: str,
-    period: tuple[str | None, str | None] | None,
+    period: tuple[DateLike | None, DateLike | None] | str | None,
     types: Iterable[str] | None,
     actors: Iterable[str] | None,
     participants: Any,
@@ -244,14 +246,8 @@ def _plot(
     import matplotlib.colors
     import matplotlib.ticker  # noqa: F401
 
-    from chrono.views.lanes import parse_period_end
-
+    span = None if period is None else period_days(period)
     events, parts, names, data_title = _inputs(data, participants, lane)
-    span = None
-    if period is not None:
-        span = (parse_period_end(period[0], False), parse_period_end(period[1], True))
-        if span[0] is not None and span[1] is not None and span[0] > span[1]:
-            raise ValueError(f"period: the start ({period[0]}) is after the end ({period[1]})")
     events = select(events, parts, period=span, types=types, actors=actors)
     pairs = lanes_of(events, lane, parts, names)
     if labels is None:
