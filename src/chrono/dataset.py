@@ -32,6 +32,7 @@ from chrono.discover import foreign_descriptor
 from chrono.model.curated import FILES as CURATED
 from chrono.model.vocabularies import Vocabularies, VocabularyError
 from chrono.package import DESCRIPTOR, DatasetError, resolve, safe_path
+from chrono.schemas import DATASET_SCHEMAS
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -164,7 +165,7 @@ class Dataset:
         """What ``path`` is of this dataset, where writing would change it ("is in the
         dataset's events/ folder"; None: nothing of it): one of its files (descriptor,
         tables, curated YAML) or a folder holding its files (``events/``, the tables'
-        folder), where a stray file breaks the next build or mixes with the data.
+        folder, the editor schemas the build writes in ``schemas/``), where a stray file breaks the next build or mixes with the data.
         ``folder``: ``path`` is a folder to write files into; the dataset's own folder is
         one too."""
         target = Path(path).resolve()
@@ -176,6 +177,8 @@ class Dataset:
                 folders[root / name] = f"the dataset's {name} folder"
             else:
                 files[root / name] = f"the dataset's {name}"
+        if (root / "dataset.yaml").exists():  # the build writes its editor schemas
+            folders[root / DATASET_SCHEMAS] = f"the dataset's {DATASET_SCHEMAS}/ folder"
         for res in self.resources.values():
             where = res.file.resolve()
             files[where] = f"the dataset's {res.name} table"

@@ -253,9 +253,12 @@ def test_a_view_never_writes_into_the_dataset_it_shows(
     targets = {
         ds / "events" / name: "is in the dataset's events/ folder",
         ds / "data" / name: "is in the dataset's data/ folder, which holds its tables",
+        # the editor schemas the build writes: build --check would find them stale
+        ds / "schemas" / name: "is in the dataset's schemas/ folder",
     }
     if args in WRITES_A_FOLDER:
         targets[ds / "events"] = "is the dataset's events/ folder"
+        targets[ds / "schemas"] = "is the dataset's schemas/ folder"
         targets[ds] = "is the dataset's own folder"
     elif args != ("plot",):  # a figure's name ends in .png, .svg or .pdf
         targets[ds / "datapackage.json"] = "is the dataset's datapackage.json"
