@@ -165,7 +165,8 @@ class Dataset:
         """What ``path`` is of this dataset, where writing would change it ("is in the
         dataset's events/ folder"; None: nothing of it): one of its files (descriptor,
         tables, curated YAML) or a folder holding its files (``events/``, the tables'
-        folder, the editor schemas the build writes in ``schemas/``), where a stray file breaks the next build or mixes with the data.
+        folder, the editor schemas the build writes in ``schemas/``), where a stray file
+        breaks the next build or mixes with the data.
         ``folder``: ``path`` is a folder to write files into; the dataset's own folder is
         one too."""
         target = Path(path).resolve()
