@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -49,11 +50,41 @@ def test_info(mini_src: Path) -> None:
         "license     CC0-1.0\n"
         f"location    {mini_src}\n"
         f"curated     sha256:{desc['chrono']['curated_sha256']}\n"
-        "checksums\n" + sums + "cite as (chrono cite --format bibtex|cff for the others)\n"
+        "checksums (of the files as they are now)\n"
+        + sums
+        + "cite as (chrono cite --format bibtex|cff for the others)\n"
         "  Mini test chronology (n.d.) (version 1.0.0) [Data set]. "
         f"Built with chrono-data {__version__}.\n",
         "",
     )
+
+
+def test_info_gives_the_checksums_of_the_files_as_they_are(mini_src: Path, tmp_path: Path) -> None:
+    """A file changed since the build is not cited by the checksum its descriptor records:
+    its own is printed, and the mismatch is an error (exit 3)."""
+    ds = tmp_path / "mini"
+    shutil.copytree(mini_src, ds)
+    events = next((ds / "data").glob("events-*.parquet"))
+    events.write_bytes(b"garbage\n")
+    recorded = next(
+        r["hash"]
+        for r in json.loads((ds / "datapackage.json").read_text())["resources"]
+        if r["name"] == "events"
+    )
+    actual = "sha256:" + hashlib.sha256(b"garbage\n").hexdigest()
+    code, out, err = invoke("info", str(ds))
+    assert code == 3
+    assert f"  {actual}  data/{events.name}  (8 bytes, 3 rows)\n" in out
+    assert out.endswith(f"Built with chrono-data {__version__}.\n")
+    assert err == (
+        f"Error: {events}: sha256 mismatch: datapackage.json records {recorded}, "
+        f"the file is {actual}\n"
+    )
+    events.unlink()
+    code, out, err = invoke("info", str(ds))
+    assert code == 3
+    assert f"  {'?':71}  data/{events.name}  (cannot be read)\n" in out
+    assert err.startswith(f"Error: {events}: ")
 
 
 def test_show_and_info_take_the_dataset_as_coverage_and_cite_do(mini_src: Path) -> None:

@@ -322,7 +322,7 @@ def info(dataset: str | None, dataset_option: str | None) -> None:
     from chrono._version import __version__
     from chrono.citation import licence, plain
     from chrono.dataset import Dataset
-    from chrono.package import DatasetError
+    from chrono.package import DESCRIPTOR, DatasetError
 
     try:
         ds = Dataset.open(dataset)
@@ -339,16 +339,32 @@ def info(dataset: str | None, dataset_option: str | None) -> None:
         click.echo(f"location    {t(ds.root)}")
         if ds.curated_sha256:
             click.echo(f"curated     sha256:{t(ds.curated_sha256)}")
-        click.echo("checksums")
+        click.echo("checksums (of the files as they are now)")
+        problems = []
         for res in ds.resources.values():
-            spec = res.spec
-            size, rows = res.number("bytes"), res.number("rows")
+            recorded = str(res.spec.get("hash", "?"))
+            rows = res.number("rows")
+            try:
+                digest, size = ds.sha256(res.name)
+            except DatasetError as exc:
+                click.echo(f"  {'?':71}  {t(res.path)}  (cannot be read)")
+                problems.append(str(exc))
+                continue
+            actual = f"sha256:{digest}"
             click.echo(
-                f"  {t(spec.get('hash', '?'))}  {t(res.path)}  "
-                f"({'?' if size is None else size} bytes, {'?' if rows is None else rows} rows)"
+                f"  {actual}  {t(res.path)}  ({size} bytes, {'?' if rows is None else rows} rows)"
             )
+            if recorded.lower() != actual:
+                problems.append(
+                    f"{res.file}: sha256 mismatch: {DESCRIPTOR} records {recorded}, "
+                    f"the file is {actual}"
+                )
         click.echo("cite as (chrono cite --format bibtex|cff for the others)")
         click.echo(f"  {t(plain(desc, __version__))}")
+    if problems:  # after the rest: what is said of the dataset still stands
+        for problem in problems[:-1]:
+            click.echo(f"Error: {one_line(problem)}", err=True)
+        fail(problems[-1], EXIT_UNREADABLE)
 
 
 COMMANDS = [build, list_, show, info]
