@@ -167,3 +167,21 @@ def test_committed_coverage_report_is_current() -> None:
     assert committed == out, (
         "stale: chrono coverage russia-china-summits --format markdown > docs/coverage.md"
     )
+
+
+def test_an_event_with_no_known_start_is_not_counted_in_a_year(tmp_path: Path) -> None:
+    """'/1850' has no first day: its bound is the extreme of the range, never a year
+    ("5877641 BCE"); it is counted in a column of its own, first."""
+    from views_data import write_ancient
+
+    report = coverage(write_ancient(tmp_path / "ancient"))
+    assert list(report.by_year) == [None, -120, -49, -43, 12, 1800, 1850, 2010, 2019, 2020,
+                                    2023, 12345]  # fmt: skip
+    assert report.by_year[None] == {"visit": 1}
+    code, out, err = run(str(tmp_path / "ancient"), "-f", "markdown")
+    assert (code, err) == (0, "")
+    assert (
+        "| type | no known start | 121 BCE | 50 BCE | 44 BCE | 12 | 1800 | 1850 | 2010 | 2019 "
+        "| 2020 | 2023 | 12345 | all |\n"
+    ) in out
+    assert "| visit | 1 |  |  |  |  |  | 1 |  |  |  |  |  | 2 |\n" in out

@@ -1,7 +1,8 @@
 """A dataset's coverage, for curators: where the chronology is thin or contested.
 
 :func:`coverage` reads a dataset once (through :class:`~chrono.dataset.Dataset`) and counts
-events by year and type, sources per event, and lists what deserves a second look: events
+events by year (of each event's first possible day: ``12XX`` counts in 1200, and an event
+with no known start, ``../1650`` or ``/1650``, in a column of its own) and type, sources per event, and lists what deserves a second look: events
 resting on a single source, date claims with neither a quote nor a note, claims that
 contradict their event, and events still planned. :func:`render_text` and
 :func:`render_markdown` print it; dates are shown with :func:`chrono.model.dates.human`.
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from chrono.dataset import Dataset, opened
 from chrono.escape import markdown_text, terminal
-from chrono.model.dates import civil_from_days, human, human_year
+from chrono.model.dates import MIN_DAY, civil_from_days, human, human_year
 from chrono.wording import counted
 
 if TYPE_CHECKING:
@@ -57,7 +58,9 @@ class Coverage:
     claims: int
     sources: int
     types: list[str]  # the event types present, in vocabulary order
-    by_year: dict[int, Counter[str]]  # year of the event's first day -> type -> events
+    #: year of the event's first possible day -> type -> events; None: no known start
+    #: (``../1650``, ``/1650``), listed first
+    by_year: dict[int | None, Counter[str]]
     sources_per_event: dict[int, int]  # number of distinct sources -> events
     single_source: list[EventRow] = field(default_factory=list)
     bare_dates: list[ClaimRow] = field(default_factory=list)  # no quote, no note
@@ -118,9 +121,10 @@ def coverage(ref: str | Path | Dataset) -> Coverage:
         )
         for i in order
     ]
-    by_year: dict[int, Counter[str]] = {}
-    for i in order:
-        by_year.setdefault(civil_from_days(first[i])[0], Counter())[types[i] or ""] += 1
+    by_year: dict[int | None, Counter[str]] = {}
+    for i in order:  # an open or unknown start is stored as MIN_DAY: no year to count it in
+        year = None if first[i] <= MIN_DAY else civil_from_days(first[i])[0]
+        by_year.setdefault(year, Counter())[types[i] or ""] += 1
     per_event = Counter(len(r.sources) for r in rows)
 
     def claim(i: int) -> ClaimRow:
@@ -149,7 +153,7 @@ def coverage(ref: str | Path | Dataset) -> Coverage:
         claims=cl.num_rows,
         sources=n_sources,
         types=_ordered_types({t for t in types if t is not None}, event_types),
-        by_year=dict(sorted(by_year.items())),
+        by_year=dict(sorted(by_year.items(), key=lambda kv: (kv[0] is not None, kv[0] or 0))),
         sources_per_event=dict(sorted(per_event.items())),
         single_source=[r for r in rows if len(r.sources) == 1],
         bare_dates=chronological(bare),
@@ -169,6 +173,14 @@ def _plain(text: str | None) -> str:
 def _md(text: str | None) -> str:
     """Text from the data as inert markdown in a table cell (:func:`markdown_text`)."""
     return markdown_text(text or "")
+
+
+def _year(year: int | None) -> str:
+    return NO_KNOWN_START if year is None else human_year(year)
+
+
+#: The column of events whose start is open or unknown (no first day to count them by).
+NO_KNOWN_START = "no known start"
 
 
 def _sections(report: Coverage) -> list[tuple[str, list[str], list[list[str]]]]:
@@ -194,7 +206,7 @@ def _sections(report: Coverage) -> list[tuple[str, list[str], list[list[str]]]]:
     ]
     planned = [[r.id, human(r.date), r.title] for r in report.planned]
     return [
-        ("Events by type and year", ["type", *(human_year(y) for y in years), "all"], by_type),
+        ("Events by type and year", ["type", *(_year(y) for y in years), "all"], by_type),
         ("Sources per event", ["sources", "events"], spread),
         (
             f"Events resting on a single source ({len(single)})",
