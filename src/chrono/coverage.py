@@ -2,9 +2,10 @@
 
 :func:`coverage` reads a dataset once (through :class:`~chrono.dataset.Dataset`) and counts
 events by year (of each event's first possible day: ``12XX`` counts in 1200, and an event
-with no known start, ``../1650`` or ``/1650``, in a column of its own) and type, sources per event, and lists what deserves a second look: events
-resting on a single source, date claims with neither a quote nor a note, claims that
-contradict their event, and events still planned. :func:`render_text` and
+with no known start, ``../1650`` or ``/1650``, in a column of its own) and type, sources
+per event, and lists what deserves a second look: events resting on a single source, date
+claims with neither a quote nor a note, claims that contradict their event, and events
+still planned. :func:`render_text` and
 :func:`render_markdown` print it; dates are shown with :func:`chrono.model.dates.human`.
 
 >>> report = coverage("tests/data/mini")
