@@ -14,6 +14,7 @@ from click.testing import CliRunner
 import chrono
 from chrono import build as builder
 from chrono.cli import main
+from chrono.model.vocab import VOCABULARIES
 from chrono.model.vocabularies import CORE, Vocabularies, VocabularyError
 from chrono.validation import pandera_schema, validate
 
@@ -196,7 +197,29 @@ def test_vocab_lists_every_term_with_its_origin(westphalia: Path) -> None:
     code, out, _ = run("vocab", str(westphalia))
     assert code == 0
     assert "stance (closed)" in out.splitlines()
-    assert run("vocab", str(westphalia), "colour")[0] == 1
+    assert run("vocab", str(westphalia), "roles") == (
+        2,
+        "",
+        "Error: no vocabulary 'roles'; did you mean 'role'?\n",
+    )
+    assert run("vocab", str(westphalia), "colour") == (
+        2,
+        "",
+        f"Error: no vocabulary 'colour' (there are: {', '.join(sorted(VOCABULARIES))})\n",
+    )
+
+
+def test_a_lone_vocabulary_name_is_the_default_dataset_s(tmp_path: Path) -> None:
+    """`chrono vocab role` asks for the role vocabulary, not for a dataset named role."""
+    assert run("vocab", "role") == run("vocab", "russia-china-summits", "role")
+    assert run("vocab", "role")[0] == 0
+    (tmp_path / "role").mkdir()  # a folder of that name is what it names
+    code, _, err = run("vocab", str(tmp_path / "role"))
+    assert (code, err) == (
+        3,
+        f"Error: {tmp_path / 'role' / 'datapackage.json'}: not found (a dataset needs a "
+        "datapackage.json)\n",
+    )
 
 
 def test_categories_are_the_vocabulary_even_when_unused(westphalia: Path) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from chrono.cli.common import EXIT_FINDINGS, EXIT_UNREADABLE, fail, note_if_stale
+from chrono.cli.common import EXIT_FINDINGS, EXIT_UNREADABLE, EXIT_USAGE, fail, note_if_stale
 
 DATASET_ARGUMENT = click.argument("dataset", required=False, default="russia-china-summits")
 
@@ -40,14 +40,24 @@ def init(directory: Path) -> None:
 def vocab(dataset: str, vocabulary: str | None) -> None:
     """List every term a dataset may use, with its definition and where it comes from
     (core, or declared by the dataset). DATASET is a bundled name, a dataset folder (built
-    or only curated) or a datapackage.json; VOCABULARY limits the list to one vocabulary."""
+    or only curated) or a datapackage.json; VOCABULARY limits the list to one vocabulary.
+    A lone vocabulary name (``chrono vocab role``) is that vocabulary of the default
+    dataset, unless a dataset of that name is there."""
     from chrono.model import vocab as core
     from chrono.model.vocabularies import Vocabularies
+    from chrono.package import DEFAULT_DATASET, list_datasets
+    from chrono.wording import meant
 
-    vocabularies = _vocabularies(dataset)
+    if (
+        vocabulary is None
+        and dataset in core.VOCABULARIES
+        and not Path(dataset).exists()
+        and dataset not in list_datasets()
+    ):
+        dataset, vocabulary = DEFAULT_DATASET, dataset
     if vocabulary is not None and vocabulary not in core.VOCABULARIES:
-        known = ", ".join(core.VOCABULARIES)
-        fail(f"no vocabulary {vocabulary!r} (vocabularies: {known})", EXIT_FINDINGS)
+        fail(f"no vocabulary {vocabulary!r}{meant([vocabulary], core.VOCABULARIES)}", EXIT_USAGE)
+    vocabularies = _vocabularies(dataset)
     from chrono.escape import terminal
 
     assert isinstance(vocabularies, Vocabularies)
