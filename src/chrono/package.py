@@ -62,6 +62,10 @@ def resolve(dataset: str | Path) -> Path:
         raise DatasetError(
             f"no dataset {dataset!r}: not a directory, nor a bundled dataset (bundled: {names})"
         )
+    if path.exists():  # a file: say what it is, and what names the dataset holding it
+        marked = any((path.parent / m).is_file() for m in (DESCRIPTOR, "dataset.yaml"))
+        holder = f"; its folder {path.parent} is the dataset" if marked else ""
+        raise DatasetError(f"{path}: a file, not a dataset directory or {DESCRIPTOR}{holder}")
     raise DatasetError(f"{path}: no such dataset directory or {DESCRIPTOR}")
 
 

@@ -73,7 +73,16 @@ def test_a_descriptor_symlink_loop_and_a_dataset_that_is_a_file(tmp_path: Path) 
     run("list", str(ds)).clean(3, "a symlink loop")
     run("show", "x", "-d", str(ds)).clean(3, "a symlink loop")
     (tmp_path / "plain").write_text("x")
-    run("validate", str(tmp_path / "plain")).clean(3, "no such dataset directory")
+    run("validate", str(tmp_path / "plain")).clean(
+        3, f"{tmp_path / 'plain'}: a file, not a dataset directory or datapackage.json"
+    )
+    for command in (["validate"], ["info"], ["show", "meeting-2020"], ["coverage"]):
+        got = CliRunner().invoke(main, [*command, str(ds / "dataset.yaml")])
+        assert (got.exit_code, got.stdout) == (3, "")
+        assert got.stderr == (
+            f"Error: {ds / 'dataset.yaml'}: a file, not a dataset directory or "
+            f"datapackage.json; its folder {ds} is the dataset\n"
+        )
 
 
 def test_a_summary_file_that_cannot_be_written(tmp_path: Path) -> None:
