@@ -587,7 +587,7 @@ def test_far_future_reported_is_caught_and_printed(mini: Path) -> None:
     _retime(mini, "Y12345", "reported", "confirmed")
     rep = validate(mini)
     assert rep.results["CHR405"].count == 2
-    assert "it ends +12345-12-31" in rep.results["CHR405"].examples[0].message
+    assert "it ends +12345-01-01 at the earliest" in rep.results["CHR405"].examples[0].message
 
 
 @pytest.mark.parametrize(
@@ -1308,6 +1308,24 @@ def _meeting_2019(ds: Path, date: str, mode: str = "reported") -> Path:
 def test_a_source_may_report_an_event_whose_end_is_unknown(mini: Path) -> None:
     """2019/ may have ended before the gazette: CHR405 cannot judge it."""
     assert validate(_meeting_2019(mini, "2019/")).results == {}
+
+
+def test_a_source_may_report_an_event_of_its_own_year(mini: Path) -> None:
+    """A gazette of 1 May 2020 may report an event dated 2020 (it may have ended in
+    January)."""
+    assert validate(_meeting_2019(mini, "2020")).results == {}
+
+
+def test_an_event_that_certainly_had_not_ended_is_reported_too_early(mini: Path) -> None:
+    from chrono import build as builder
+
+    with pytest.raises(builder.CurationError) as err:
+        _meeting_2019(mini, "2020-06")
+    assert err.value.problems[0].message == (
+        "source 'gazette-2020-05-01' (published by 2020-05-01) reports event 'meeting-2019' as "
+        "past, but it ends 2020-06-01 at the earliest: use mode announced or ongoing, or fix "
+        "the dates"
+    )
 
 
 def test_reporting_an_open_interval_as_past_names_it_open(mini: Path) -> None:

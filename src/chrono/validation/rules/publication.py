@@ -11,7 +11,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from chrono.model.dates import format_day
+from chrono.model.dates import MAX_DAY, format_day
 from chrono.model.tables import Table
 from chrono.validation.batch import Batch
 from chrono.validation.findings import UNBOUNDED, Extra, emit
@@ -64,12 +64,18 @@ def _mode(t: Batch, term: str) -> pa.ChunkedArray:
     ERROR,
     "source reports an event that ends after its publication",
     table="claims",
-    keeps={"events": ("latest", "end_unknown"), "sources": ("id", "published_latest")},
+    keeps={
+        "events": ("earliest", "latest", "precision", "end_unknown"),
+        "sources": ("id", "published_latest"),
+    },
     refs=("event_id", "source_id"),
 )
 def reported_before_the_end(t: Batch, out: Report) -> None:
     """A claim with mode reported states the event as past; the event cannot end after the
-    source's latest possible publication day. Use mode announced for future events."""
+    source's latest possible publication day. Use mode announced for future events. Only a
+    certain contradiction counts: an event dated to the day (or with an open end) ends on
+    its latest day; a coarser one (``1066``, ``12XX``) may have ended on its first, so it
+    is judged by that day (a chronicle of 1066 may report an event of 1066)."""
     inputs = _inputs(t)
     if inputs is None:
         return
@@ -77,14 +83,25 @@ def reported_before_the_end(t: Batch, out: Report) -> None:
     if not (t.has("id", "mode") and events.has("latest") and sources.has("id", "published_latest")):
         return
     e_hi = pc.take(events.data["latest"], ev_idx)
+    if events.has("earliest", "precision"):  # the first day the event may have ended
+        exact = pc.or_(
+            pc.fill_null(events.is_term("precision", "day"), False),
+            pc.equal(events.data["latest"].cast(pa.int32()), MAX_DAY),  # open: no end
+        )
+        end = pc.if_else(exact, events.data["latest"], events.data["earliest"])
+        e_end, e_exact = pc.take(end, ev_idx), pc.take(exact, ev_idx)
+    else:
+        e_end, e_exact = e_hi, pa.array(np.ones(len(e_hi), dtype=bool))
     s_hi = pc.take(sources.data["published_latest"], src_idx)
-    mask = pc.and_(_mode(t, "reported"), pc.greater(e_hi, s_hi))
+    mask = pc.and_(_mode(t, "reported"), pc.greater(e_end, s_hi))
     # an event whose end is unknown (2019/) may have ended before the source: not judged
     if events.has("end_unknown"):
         mask = pc.and_(mask, pc.invert(pc.take(events.data["end_unknown"], ev_idx)))
 
     def ends(r: dict[str, object]) -> str:
-        return "has not ended (open interval)" if r["_ehi"] == UNBOUNDED else f"ends {r['_ehi']}"
+        if r["_ehi"] == UNBOUNDED:
+            return "has not ended (open interval)"
+        return f"ends {r['_eend']}" if r["_exact"] else f"ends {r['_eend']} at the earliest"
 
     emit(
         out,
@@ -97,7 +114,7 @@ def reported_before_the_end(t: Batch, out: Report) -> None:
             f"{r['event_id']!r} as past, but it {ends(r)}: use mode announced or ongoing, or "
             "fix the dates"
         ),
-        extra={"_ehi": e_hi, "_shi": s_hi},
+        extra={"_ehi": e_hi, "_eend": e_end, "_exact": e_exact, "_shi": s_hi},
     )
 
 
