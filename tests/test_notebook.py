@@ -44,6 +44,29 @@ def test_provenance_joins_claims_with_their_sources(mini_src: Path) -> None:
     assert trail["precision"].cat.ordered
 
 
+def test_provenance_has_the_dtypes_load_gives(westphalia: Path) -> None:
+    """The dataset's own terms are categories of the trail as of chrono.load's frames (a
+    concat of the two keeps the category), in the same order."""
+    meta = westphalia / "dataset.yaml"
+    meta.write_text(
+        meta.read_text().replace(
+            "  property:\n",
+            "  property:\n    aardvarks: Aardvarks seen (text).\n",
+        )
+    )
+    assert CliRunner().invoke(main, ["build", str(westphalia)]).exit_code == 0
+    trail = chrono.provenance("battle-of-lutzen-1632", westphalia)
+    claims = chrono.load("claims", westphalia)
+    sources = chrono.load("sources", westphalia)
+    assert trail["property"].dtype == claims["property"].dtype
+    assert trail["source_kind"].dtype == sources["kind"].dtype
+    assert isinstance(pd.concat([trail["property"], claims["property"]]).dtype, pd.CategoricalDtype)
+    order = list(claims["property"].cat.categories)
+    assert order[-2:] == ["aardvarks", "casualties"]  # declared: after the core
+    ranks = [order.index(p) for p in trail["property"]]
+    assert ranks == sorted(ranks)
+
+
 def test_provenance_of_an_unknown_event(mini_src: Path) -> None:
     with pytest.raises(DatasetError) as caught:
         chrono.provenance("nope", mini_src)

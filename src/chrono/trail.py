@@ -18,9 +18,8 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from chrono.dataset import Dataset
+from chrono.dataset import Dataset, opened
 from chrono.loaders import to_pandas
-from chrono.model.tables import TABLES, vocabulary_terms
 from chrono.package import DEFAULT_DATASET, DatasetError
 from chrono.staleness import warn_if_stale
 from chrono.wording import meant
@@ -46,7 +45,8 @@ def claims_of(event_id: str, dataset: Dataset) -> pa.Table:
     prop = claims["property"]
     if pa.types.is_dictionary(prop.type):
         prop = prop.cast(prop.type.value_type)
-    terms = pa.array(vocabulary_terms(TABLES["claims"].column("property")), pa.string())
+    # the dataset's order: the core terms, then those it declares
+    terms = pa.array(list(dataset.vocabularies.terms("property")), pa.string())
     rank = pc.fill_null(pc.index_in(prop, value_set=terms), len(terms))  # unknown: last
     keyed = claims.append_column("__rank", rank)
     by = [("__rank", "ascending"), ("source_id", "ascending"), ("id", "ascending")]
@@ -74,11 +74,13 @@ def provenance(event_id: str, dataset: str | Path | Dataset = DEFAULT_DATASET) -
     ...
     chrono.package.DatasetError: no event 'no-such-event' in dataset russia-china-summits ...
     """
-    ds = Dataset.open(dataset)
-    warn_if_stale(ds, str(ds.root if isinstance(dataset, Dataset) else dataset))
-    claims = to_pandas("claims", claims_of(event_id, ds))
-    wanted = pa.array(sorted(set(claims["source_id"].dropna())), pa.string())
-    sources = ds.read_table("sources")
-    sources = to_pandas("sources", sources.filter(pc.is_in(sources["id"], value_set=wanted)))
+    with opened(dataset) as ds:
+        warn_if_stale(ds, str(ds.root if isinstance(dataset, Dataset) else dataset))
+        vocabularies = ds.vocabularies  # the dtypes chrono.load gives
+        claims = to_pandas("claims", claims_of(event_id, ds), vocabularies)
+        wanted = pa.array(sorted(set(claims["source_id"].dropna())), pa.string())
+        sources = ds.read_table("sources")
+        sources = sources.filter(pc.is_in(sources["id"], value_set=wanted))
+    sources = to_pandas("sources", sources, vocabularies)
     sources = sources.add_prefix(SOURCE_PREFIX)
     return claims.merge(sources, how="left", on="source_id", validate="many_to_one")
