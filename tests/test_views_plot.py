@@ -90,7 +90,7 @@ def test_readme_figure_is_current(tmp_path: Path) -> None:
 
 
 def test_each_event_at_its_true_precision(ancient: Path) -> None:
-    events = lanes.as_rows(_events(ancient))
+    events = lanes.as_rows(_events(ancient), "events")
     lay = lanes.layout(lanes.lanes_of(events, "type", None, {}), xlim=None, width_px=800,
                        measure=None)  # fmt: skip
     kinds = {i.event["id"]: (i.kind, i.start, i.end, i.x0, i.x1) for i in lay.items}
@@ -150,7 +150,7 @@ def test_bce_years_read_as_people_read_them(ancient: Path) -> None:
 def test_a_period_may_be_open_at_one_end() -> None:
     """("2025", None) is 2025 and after; ("..", "2013") up to 2013: the given end is the
     axis's end, the open one fits the events."""
-    events = lanes.as_rows(_events_arrow())
+    events = lanes.as_rows(_events_arrow(), "events")
     start, end = day_of("2025", end=False), day_of("2013", end=True)
     assert start is not None and end is not None
     fig, _ = timeline.figure_for(BUNDLED, period=("2025", None), labels=True)
@@ -239,13 +239,13 @@ def test_labels_never_overlap_with_a_few_hundred_events() -> None:
 
 def test_dataframes_use_the_same_day_numbers_as_arrow() -> None:
     events = chrono.load("events")
-    arrow_rows = lanes.as_rows(_events_arrow())
-    assert [r["earliest"] for r in lanes.as_rows(events)] == [r["earliest"] for r in arrow_rows]
+    arrow_rows = lanes.as_rows(_events_arrow(), "events")
+    assert [r["earliest"] for r in lanes.as_rows(events, "events")] == [r["earliest"] for r in arrow_rows]
     as_seconds = events.assign(
         earliest=events["earliest"].astype("datetime64[s]"),
         latest=events["latest"].astype("datetime64[s]"),
     )
-    assert [r["latest"] for r in lanes.as_rows(as_seconds)] == [r["latest"] for r in arrow_rows]
+    assert [r["latest"] for r in lanes.as_rows(as_seconds, "events")] == [r["latest"] for r in arrow_rows]
     ax = chrono.plot(events, types=["state_visit"])
     assert labels_of(ax) == sorted(
         lanes.label_text(t, u, a)
@@ -262,9 +262,9 @@ def _events_arrow() -> pa.Table:
 
 
 def test_lanes_and_filters() -> None:
-    events = {e["id"]: e for e in lanes.as_rows(_events_arrow())}
-    parts = lanes.as_rows(chrono.load_arrow("participants"))
-    names = {a["id"]: a["name"] for a in lanes.as_rows(chrono.load_arrow("actors"))}
+    events = {e["id"]: e for e in lanes.as_rows(_events_arrow(), "events")}
+    parts = lanes.as_rows(chrono.load_arrow("participants"), "participants")
+    names = {a["id"]: a["name"] for a in lanes.as_rows(chrono.load_arrow("actors"), "actors")}
     with_modi = {p["event_id"] for p in parts if p["actor_id"] == "narendra-modi"}
     pairs = sorted({(p["event_id"], p["actor_id"]) for p in parts if p["event_id"] in with_modi})
     fig, _ = timeline.figure_for(BUNDLED, lane="actor", actors=["narendra-modi"])

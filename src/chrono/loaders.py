@@ -114,6 +114,12 @@ def to_pandas(table: str, data: pa.Table, vocabularies: Vocabularies = CORE) -> 
     """
     import pandas as pd
 
+    _check_table(table)
+    if not isinstance(data, pa.Table):
+        raise TypeError(
+            f"to_pandas takes an Arrow table (chrono.load_arrow({table!r})), not "
+            f"{type(data).__name__}"
+        )
     spec = TABLES.get(table)
 
     def mapper(typ: pa.DataType) -> object:
@@ -195,6 +201,10 @@ def events_with_actor(
     ...
     ValueError: no actor 'putin' in russia-china-summits; did you mean 'vladimir-putin'?
     """
+    if not isinstance(actor_id, str):
+        raise TypeError(f"actor_id: {actor_id!r} is not an actor id (give one id as text)")
+    if role is not None and not isinstance(role, str):
+        raise TypeError(f"role: {role!r} is not a role (give one term as text)")
     with _reading(dataset) as ds:
         actors = ds.read_table("actors", ["id"])["id"]
         parts = ds.read_table("participants")

@@ -47,6 +47,11 @@ def list_datasets() -> list[str]:
 
 def resolve(dataset: str | Path) -> Path:
     """A bundled dataset's name, a dataset directory, or its ``datapackage.json`` -> directory."""
+    if not isinstance(dataset, str | Path):
+        raise TypeError(
+            f"{dataset!r} is not a dataset: give a bundled dataset's name, a dataset folder or "
+            f"its {DESCRIPTOR}"
+        )
     if "\0" in str(dataset):
         raise DatasetError(f"{str(dataset)!r}: a NUL byte in a path")
     path = Path(dataset)

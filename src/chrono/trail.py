@@ -74,6 +74,8 @@ def provenance(event_id: str, dataset: str | Path | Dataset = DEFAULT_DATASET) -
     ...
     chrono.package.DatasetError: no event 'no-such-event' in dataset russia-china-summits ...
     """
+    if not isinstance(event_id, str):
+        raise TypeError(f"event_id: {event_id!r} is not an event id (give one id as text)")
     with opened(dataset) as ds:
         warn_if_stale(ds, str(ds.root if isinstance(dataset, Dataset) else dataset))
         vocabularies = ds.vocabularies  # the dtypes chrono.load gives

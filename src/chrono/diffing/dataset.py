@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from chrono.dataset import Dataset
 from chrono.diffing.arrays import Index, from_np
 from chrono.diffing.core import DiffError, TableDiff, check_ignored, match_arrow, table_spec
 from chrono.diffing.inputs import Snapshot, TableSource, is_revision, load
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 
 FORMAT_VERSION = 1
 
-Source = str | Path | Snapshot | dict[str, pa.Table]
+Source = str | Path | Dataset | Snapshot | dict[str, pa.Table]
 ENGINES = ("auto", "duckdb", "arrow")
 
 
@@ -255,7 +256,18 @@ def _snapshot(
     if isinstance(side, Snapshot):
         return side
     if isinstance(side, dict):
+        odd = {k: v for k, v in side.items() if not isinstance(v, pa.Table)}
+        if odd:
+            name, value = next(iter(odd.items()))
+            raise TypeError(
+                f"{label}: table {name!r} is a {type(value).__name__}, not an Arrow table "
+                f"(chrono.load_arrow({name!r}))"
+            )
         return Snapshot(label, dict(side))
+    if isinstance(side, Dataset):  # an opened dataset: its folder, as the CLI names it
+        side = side.root
+    if not isinstance(side, str | Path):
+        raise TypeError(f"{label}: {type(side).__name__} is not a dataset, a table or a revision")
     return open_side(side, dataset=dataset, tables=tables, cwd=cwd)
 
 

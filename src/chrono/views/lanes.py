@@ -82,12 +82,30 @@ def timestamp_days(col: pa.ChunkedArray) -> pa.ChunkedArray:
     return pa.chunked_array([pa.array(days.astype(np.int32), mask=~valid).cast(pa.date32())])
 
 
-def as_rows(data: Any) -> list[Record]:
-    """Rows (dates as day numbers) of a DataFrame or an Arrow table."""
+#: The columns a timeline reads of each table it is given as a frame.
+NEEDED = {
+    "events": ("id", "title", "type", "date", "earliest", "latest", "uncertain", "approximate"),
+    "participants": ("event_id", "actor_id"),
+}
+
+
+def as_rows(data: Any, table: str) -> list[Record]:
+    """Rows (dates as day numbers) of a DataFrame or an Arrow table of ``table``; a
+    TypeError for anything else, a ValueError naming the columns it lacks."""
     import pyarrow as pa
 
     if not isinstance(data, pa.Table):
+        if not hasattr(data, "columns") or not hasattr(data, "iloc"):
+            raise TypeError(
+                f"{table}: {type(data).__name__} is not a DataFrame, an Arrow table or a "
+                f"dataset (chrono.load({table!r}), or a dataset's name or folder)"
+            )
         data = pa.Table.from_pandas(data, preserve_index=False)
+    missing = [c for c in NEEDED.get(table, ()) if c not in data.column_names]
+    if missing:
+        raise ValueError(
+            f"{table}: no column {', '.join(missing)} (a frame as chrono.load({table!r}) gives it)"
+        )
     return rows(_day_columns(data))
 
 
@@ -141,17 +159,27 @@ def select(
         if lo is not None:
             keep = [e for e in keep if e["latest"] >= lo]
     if types:
-        wanted = set(types)
+        wanted = _names("types", types)
         _all_present("type", wanted, {e["type"] for e in events})
         keep = [e for e in keep if e["type"] in wanted]
     if actors:
         if participants is None:
             raise ValueError("filtering by actor needs participants (pass a dataset)")
-        wanted = set(actors)
+        wanted = _names("actors", actors)
         _all_present("actor", wanted, {p["actor_id"] for p in participants})
         ids = {p["event_id"] for p in participants if p["actor_id"] in wanted}
         keep = [e for e in keep if e["id"] in ids]
     return keep
+
+
+def _names(what: str, given: Iterable[str]) -> set[str]:
+    """Names given as one string or several: ``types="visit"`` is the type visit, not the
+    letters v, i, s, i, t."""
+    names = [given] if isinstance(given, str) else list(given)
+    odd = [n for n in names if not isinstance(n, str)]
+    if odd:
+        raise TypeError(f"{what}: {odd[0]!r} is not a name (give names as text)")
+    return set(names)
 
 
 def _all_present(what: str, wanted: set[str], present: set[Any]) -> None:

@@ -97,8 +97,8 @@ def _inputs(
         names.update({r["id"]: r["name"] for r in rows(tables["places"])})
         title = ds.descriptor.get("title")
         return rows(tables["events"]), rows(tables["participants"]), names, title
-    parts = None if participants is None else as_rows(participants)
-    return as_rows(data), parts, {}, None
+    parts = None if participants is None else as_rows(participants, "participants")
+    return as_rows(data, "events"), parts, {}, None
 
 
 def _style(item: Item) -> tuple[str, str]:
