@@ -184,15 +184,27 @@ def test_missing_ends_are_the_range_extremes_and_say_so() -> None:
         ),
         (
             "201X-05",
-            "'201X-05': unspecified digits (X) in a month or day, or in a year with a "
-            "month, are EDTF level 2, not supported; level 1 has 201X, 19XX, 2004-XX, 1985-04-XX, "
-            "1985-XX-XX",
+            "'201X-05': unspecified digits (X) placed so are EDTF level 2, not supported; "
+            "level 1 has them only as a year's last digits, with no month (201X, 19XX), and as "
+            "a whole month or day (2004-XX, 1985-04-XX, 1985-XX-XX)",
         ),
         (
             "2019-XX-05",
-            "'2019-XX-05': unspecified digits (X) in a month or day, or in a year "
-            "with a month, are EDTF level 2, not supported; level 1 has 201X, 19XX, 2004-XX, "
-            "1985-04-XX, 1985-XX-XX",
+            "'2019-XX-05': unspecified digits (X) placed so are EDTF level 2, not supported; "
+            "level 1 has them only as a year's last digits, with no month (201X, 19XX), and as "
+            "a whole month or day (2004-XX, 1985-04-XX, 1985-XX-XX)",
+        ),
+        (
+            "X999",
+            "'X999': unspecified digits (X) placed so are EDTF level 2, not supported; "
+            "level 1 has them only as a year's last digits, with no month (201X, 19XX), and as "
+            "a whole month or day (2004-XX, 1985-04-XX, 1985-XX-XX)",
+        ),
+        (
+            "19X5",
+            "'19X5': unspecified digits (X) placed so are EDTF level 2, not supported; "
+            "level 1 has them only as a year's last digits, with no month (201X, 19XX), and as "
+            "a whole month or day (2004-XX, 1985-04-XX, 1985-XX-XX)",
         ),
     ],
 )

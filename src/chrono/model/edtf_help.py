@@ -149,8 +149,9 @@ def suggest(value: str) -> str | None:
 
 def level2_unspecified(whole: str) -> str:
     return (
-        f"{shown(whole)}: unspecified digits (X) in a month or day, or in a year with a month, are "
-        "EDTF level 2, not supported; level 1 has 201X, 19XX, 2004-XX, 1985-04-XX, 1985-XX-XX"
+        f"{shown(whole)}: unspecified digits (X) placed so are EDTF level 2, not supported; "
+        "level 1 has them only as a year's last digits, with no month (201X, 19XX), and as a "
+        "whole month or day (2004-XX, 1985-04-XX, 1985-XX-XX)"
     )
 
 
