@@ -5,7 +5,7 @@ dtypes (docs/data-model.md lists every column):
 ==================  ===========================================================================
 text                ``string`` (pandas ``StringDtype``, missing = ``pd.NA``)
 vocabulary columns  ``category`` whose categories are the whole vocabulary, in order;
-                    ``precision`` is *ordered*, coarsest to finest (``century`` < ... < ``day``)
+                    ``precision`` is *ordered*, coarsest to finest (``unknown`` < ... < ``day``)
 dates (derived)     ``datetime64[s]``: any year the model allows (BCE, beyond 9999), missing =
                     ``NaT``; the EDTF string beside it stays the canonical value
 flags               ``boolean``;  coordinates: ``Float64``
