@@ -105,7 +105,9 @@ def to_pandas(table: str, data: pa.Table, vocabularies: Vocabularies = CORE) -> 
 
     Derived date columns (``date32`` in Arrow) become ``datetime64[s]``, which holds every
     ``date32`` day (about ±5.9 million years; seconds resolution spans ±2.9e11 years), so
-    BCE and far-future dates print, sort, compare and export like any other date.
+    BCE and far-future dates print, sort and compare like any other date. What holds only
+    the years 1-9999 (Python's ``datetime.date``: ``.dt.date``; ``DataFrame.to_excel``)
+    cannot take them: ``chrono export xlsx`` writes such days as ISO text.
 
     >>> import chrono
     >>> frame = chrono.to_pandas("events", chrono.load_arrow("events"))
