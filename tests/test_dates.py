@@ -258,6 +258,20 @@ def test_rejected_with_reason(value: str, message: str) -> None:
         ("1648-5-15", "'1648-5-15' is not EDTF; write 1648-05-15"),
         ("1648-1650", "'1648-1650' is not EDTF; write 1648/1650 (an interval)"),
         ("1648 to 1650", "'1648 to 1650' is not EDTF; write 1648/1650 (an interval)"),
+        (
+            "04/07/1187",
+            "'04/07/1187' is not EDTF; write 1187-07-04 (if the day comes first; 1187-04-07 if "
+            "the month does)",
+        ),
+        ("13/07/1187", "'13/07/1187' is not EDTF; write 1187-07-13"),
+        ("07/13/1187", "'07/13/1187' is not EDTF; write 1187-07-13"),
+        ("04.07.1187", "'04.07.1187' is not EDTF; write 1187-07-04"),
+        ("1187.07.04", "'1187.07.04' is not EDTF; write 1187-07-04"),
+        ("29/02/1188", "'29/02/1188' is not EDTF; write 1188-02-29"),
+        ("31/02/1187", "'31/02/1187' is not an EDTF level 0/1 date"),
+        ("1066?~", "'1066?~' is not EDTF; write 1066% (uncertain and approximate)"),
+        ("MLXVI", "'MLXVI' is not EDTF; write 1066 (the year 1066 in digits)"),
+        ("IIII", "'IIII' is not an EDTF level 0/1 date"),
         ("c. 1648/1650", "'c. 1648/1650' is not EDTF; write 1648~/1650 (an interval; approximate)"),
         (
             "14 October 1648 O.S.",

@@ -240,12 +240,16 @@ def test_labels_never_overlap_with_a_few_hundred_events() -> None:
 def test_dataframes_use_the_same_day_numbers_as_arrow() -> None:
     events = chrono.load("events")
     arrow_rows = lanes.as_rows(_events_arrow(), "events")
-    assert [r["earliest"] for r in lanes.as_rows(events, "events")] == [r["earliest"] for r in arrow_rows]
+    assert [r["earliest"] for r in lanes.as_rows(events, "events")] == [
+        r["earliest"] for r in arrow_rows
+    ]
     as_seconds = events.assign(
         earliest=events["earliest"].astype("datetime64[s]"),
         latest=events["latest"].astype("datetime64[s]"),
     )
-    assert [r["latest"] for r in lanes.as_rows(as_seconds, "events")] == [r["latest"] for r in arrow_rows]
+    assert [r["latest"] for r in lanes.as_rows(as_seconds, "events")] == [
+        r["latest"] for r in arrow_rows
+    ]
     ax = chrono.plot(events, types=["state_visit"])
     assert labels_of(ax) == sorted(
         lanes.label_text(t, u, a)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from chrono.model.calendars import month_days
+
 _MONTHS = "january february march april may june july august september october november december"
 _MONTH = r"(?P<mon>[a-z]{3,9})\.?"
 _ERA = r"(?P<era>b\.?\s?c\.?(?:\s?e\.?)?|c\.?\s?e\.?|a\.?\s?d\.?)"
@@ -22,6 +24,7 @@ _PLAIN = [  # (pattern over the lower-cased text, kind)
     (re.compile(r"(?:the\s+)?(?P<decade>\d{3})0'?s"), "decade"),
     (re.compile(r"(?P<iso>-?\d{4})-(?P<m>\d{1,2})(?:-(?P<d>\d{1,2}))?"), "iso"),
     (re.compile(r"(?P<basic>\d{4})(?P<m>\d{2})(?P<d>\d{2})"), "iso"),
+    (re.compile(r"(?P<iso>-?\d{4})([./])(?P<m>\d{1,2})\2(?P<d>\d{1,2})"), "iso"),
     (re.compile(r"(?P<nth>\d{1,2})(?:st|nd|rd|th)\s+century(?:\s+(?:ad|ce))?"), "century"),
 ]
 _SEASON = {"spring": 21, "summer": 22, "autumn": 23, "fall": 23, "winter": 24}
@@ -98,9 +101,61 @@ def _either(text: str) -> _Found | None:
     return _plain(text) or _circa(text)
 
 
+def _numeric(text: str) -> _Found | None:
+    """04/07/1187 or 04.07.1187: day and month in digits before the year. Dots put the day
+    first; with slashes, either may come first: both readings are named unless one of the
+    numbers cannot be a month."""
+    m = re.fullmatch(r"(\d{1,2})([/.])(\d{1,2})\2(\d{3,4})", text)
+    if m is None:
+        return None
+    a, b, number = int(m[1]), int(m[3]), int(m[4])
+    year = _edtf_year(number)
+
+    def real(month: int, day: int) -> bool:
+        return 1 <= month <= 12 and 1 <= day <= month_days(number, month)
+
+    day_first = f"{year}-{b:02d}-{a:02d}" if real(b, a) else None
+    month_first = f"{year}-{a:02d}-{b:02d}" if real(a, b) else None
+    if m[2] == "." or month_first is None or month_first == day_first:
+        return (day_first, []) if day_first else None
+    if day_first is None:
+        return month_first, []
+    return day_first, [f"if the day comes first; {month_first} if the month does"]
+
+
+_ROMAN = {"m": 1000, "d": 500, "c": 100, "l": 50, "x": 10, "v": 5, "i": 1}
+
+
+def _roman(text: str) -> _Found | None:
+    """A year in Roman numerals (MLXVI); not X alone, which EDTF reads as a digit."""
+    if not re.fullmatch(r"[mdclxvi]+", text) or not re.search(r"[mdclvi]", text):
+        return None
+    values = [_ROMAN[c] for c in text]
+    year = sum(-v if v < w else v for v, w in zip(values, [*values[1:], 0], strict=True))
+    if year < 1 or _as_roman(year) != text:
+        return None
+    return _edtf_year(year), [f"the year {year} in digits"]
+
+
+def _as_roman(n: int) -> str:
+    out = ""
+    for value, digits in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"),
+                          (90, "xc"), (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"),
+                          (4, "iv"), (1, "i")):  # fmt: skip
+        while n >= value:
+            out, n = out + digits, n - value
+    return out
+
+
+def _both_qualifiers(text: str) -> _Found | None:
+    """1066?~ (uncertain and approximate): EDTF says that with one sign, %."""
+    m = re.fullmatch(r"(-?\d{4}(?:-\d{2}){0,2})(?:\?~|~\?)", text)
+    return (f"{m[1]}%", ["uncertain and approximate"]) if m else None
+
+
 def _human(text: str) -> _Found | None:
     """The EDTF form of a human date, an interval or an open one."""
-    found = _either(text)
+    found = _either(text) or _numeric(text) or _roman(text) or _both_qualifiers(text)
     if found:
         return found
     m = re.fullmatch(r"(?:before|by|until|till|up to|not after)\s+(.+)", text)
