@@ -214,7 +214,11 @@ def read_yaml(
             raise CurationError([problem]) from None
         raise safeio.InputError(f"{name}: {str(exc).split(': ', 1)[-1]}") from None
     except UnicodeDecodeError as exc:
-        problem = Problem(name, None, None, "CHR110", f"not UTF-8 ({exc.reason})")
+        # where: the line and column (in characters) of the first byte that is not UTF-8
+        good = blob[: exc.start].decode("utf-8")
+        row, column = good.count("\n") + 1, len(good) - (good.rfind("\n") + 1) + 1
+        byte = f"byte 0x{blob[exc.start]:02x}"
+        problem = Problem(name, row, column, "CHR110", f"not UTF-8 ({byte}: {exc.reason})")
         raise CurationError([problem]) from None
     except OSError as exc:
         problem = Problem(name, None, None, "CHR110", f"cannot read ({exc.strerror})")
@@ -224,7 +228,12 @@ def read_yaml(
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        problem = Problem(name, line, col, "CHR110", f"malformed YAML: {exc.problem}")
+        why = f"malformed YAML: {exc.problem}"
+        lines = text.splitlines() if mark is not None else []
+        at = lines[mark.line][: mark.column + 1] if mark and mark.line < len(lines) else ""
+        if "\t" in at and "tab" not in why:  # libyaml's words do not always say so
+            why += " (a tab: YAML indents with spaces)"
+        problem = Problem(name, line, col, "CHR110", why)
         raise CurationError([problem]) from None
     except yaml.YAMLError as exc:
         problem = Problem(name, None, None, "CHR110", f"malformed YAML: {exc}")

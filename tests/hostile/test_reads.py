@@ -198,7 +198,15 @@ YAML_CASES = {
     ),
     "nesting": ("name: " + "[" * 5000 + "]" * 5000 + "\n", "dataset.yaml:1:"),  # libyaml: 1000
     "nesting 40": ("name: " + "[" * 40 + "]" * 40 + "\n", "nested more than 32 levels deep"),
-    "not UTF-8": ("name: caf\udce9\n", "dataset.yaml: CHR110 not UTF-8"),
+    "not UTF-8": (
+        "name: caf\udce9\n",
+        "dataset.yaml:1:10: CHR110 not UTF-8 (byte 0xe9: invalid continuation byte)",
+    ),
+    "a tab": (
+        "name: x\nkeywords:\n\t- a\n",
+        "dataset.yaml:3:1: CHR110 malformed YAML: found character that cannot start any token "
+        "(a tab: YAML indents with spaces)",
+    ),
 }
 
 
