@@ -95,6 +95,28 @@ BAD_INPUTS = [
             "(not in actors.yaml)",
         ],
     ),
+    (  # the same claim twice: one is enough
+        "events/meeting-2019.yaml",
+        '    quote: "in 2019"\n',
+        '    quote: "in 2019"\n  - {source: gazette-2020-05-01, property: date, value: "2019", '
+        "locator: paragraph 2}\n",
+        [
+            "events/meeting-2019.yaml:16:5: CHR201 duplicate claim "
+            "'meeting-2019/date/gazette-2020-05-01/paragraph-2' (first at line 11): merge the "
+            "two claims"
+        ],
+    ),
+    (  # two values at one place: they cannot be merged
+        "events/meeting-2019.yaml",
+        '    quote: "in 2019"\n',
+        '    quote: "in 2019"\n  - {source: gazette-2020-05-01, property: date, value: "2018", '
+        "locator: paragraph 2, stance: contradicts}\n",
+        [
+            "events/meeting-2019.yaml:16:5: CHR201 duplicate claim "
+            "'meeting-2019/date/gazette-2020-05-01/paragraph-2' (first at line 11): the source "
+            "gives two values there: give each its own locator"
+        ],
+    ),
     (
         "events/meeting-2019.yaml",
         "type: bilateral_meeting",

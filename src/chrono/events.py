@@ -117,7 +117,7 @@ class EventReader:
         from chrono.records import claim_defaults
 
         out: list[dict[str, Any]] = []
-        seen: set[str] = set()
+        seen: dict[str, tuple[int, Any]] = {}  # claim id -> line of its first claim, value
         for i, item in enumerate(event.get("claims") or []):
             claim = self.r.check("claim", item, file, f"claim {i + 1}")
             if claim is None or "source" not in claim or "property" not in claim:
@@ -128,11 +128,19 @@ class EventReader:
                 continue
             cid = claim_id(event["id"], prop, claim["source"], claim.get("locator"))
             if cid in seen:
+                line, value = seen[cid]
+                if value == claim.get("value"):
+                    advice = "merge the two claims"
+                else:  # a source giving two values at one place: cite each where it stands
+                    advice = "the source gives two values there: give each its own locator"
                 self.r.problem(
-                    file, item.at, "CHR201", f"duplicate claim {cid!r}: merge the two claims"
+                    file,
+                    item.at,
+                    "CHR201",
+                    f"duplicate claim {cid!r} (first at line {line}): {advice}",
                 )
                 continue
-            seen.add(cid)
+            seen[cid] = (item.line, claim.get("value"))
             self.r.locate("claims", (cid,), item, file)
             calendar = claim.get("calendar") or ("gregorian" if prop == "date" else None)
             out.append(
