@@ -339,6 +339,25 @@ def test_check_reports_stale_output_and_exits_1(mini: Path) -> None:
     assert run_build(mini, "--check")[:2] == (0, f"{mini}: up to date (6 tables, 23 rows)\n")
 
 
+def test_check_names_a_stray_table_file_the_build_would_remove(mini: Path) -> None:
+    """A table file no descriptor lists (a copy, a leftover) is removed by the next build:
+    --check does not call the dataset up to date meanwhile. Other files are not ours."""
+    run_build(mini)
+    stray = mini / "data" / "events-0000000000000000.parquet"
+    stray.write_bytes(table_file(mini, "events").read_bytes())
+    (mini / "data" / "notes.txt").write_text("kept\n")
+    assert run_build(mini, "--check")[:2] == (
+        1,
+        f"{mini}: stale: data/events-0000000000000000.parquet (run: chrono build)\n",
+    )
+    assert run_build(mini)[:2] == (
+        0,
+        f"{mini}: 6 tables, 23 rows; unchanged; removed data/events-0000000000000000.parquet\n",
+    )
+    assert not stray.exists() and (mini / "data" / "notes.txt").exists()
+    assert run_build(mini, "--check")[:2] == (0, f"{mini}: up to date (6 tables, 23 rows)\n")
+
+
 def test_failed_write_leaves_previous_files_and_no_temporaries(
     mini: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

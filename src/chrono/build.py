@@ -375,6 +375,7 @@ def check(root: Path, result: BuildResult) -> Staleness:
     if current != fresh:
         same = _same_descriptor(current, result.descriptor)
         (byte_only if same else stale).append(DESCRIPTOR)
+    stale.extend(commit.leftovers(Path(root), current, fresh))  # what the build would remove
     return Staleness(stale, byte_only)
 
 

@@ -22,6 +22,7 @@ given step (see :func:`chrono.safeio.checkpoint`): the tests kill it at every on
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -117,6 +118,25 @@ def write(root: Path, files: dict[str, bytes]) -> Written:
             for d in folders.values():
                 d.close()
     return out
+
+
+def leftovers(root: Path, current: bytes | None, fresh: bytes) -> list[str]:
+    """Stray table files a commit would remove from ``root``'s ``data/``: named as a
+    build names tables, listed by neither the descriptor on disk (``current``: its tables
+    are replaced, and said stale, when they change) nor the ``fresh`` one; for ``chrono
+    build --check``."""
+    data = root / DATA_DIR
+    if data.is_symlink() or not data.is_dir():
+        return []
+    listed = _listed(current) | _listed(fresh)
+    return sorted(
+        f"{DATA_DIR}/{name}"
+        for name in os.listdir(data)
+        if name not in listed
+        and _OURS.fullmatch(name)
+        and (data / name).is_file()
+        and not (data / name).is_symlink()
+    )
 
 
 def _cleanup(top: OutputDir, data: OutputDir, old: set[str], new: set[str]) -> list[str]:
