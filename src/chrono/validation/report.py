@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 from chrono.escape import (
@@ -75,12 +76,28 @@ class Finding:
         return f"{self.table}[{', '.join(self.key)}]"
 
 
-def order(f: Finding) -> tuple[str, tuple[tuple[bool, str], ...], str, int, str]:
-    """The order of a rule's examples: by table, key (a null key value last), column, then
-    row and message. The examples kept are the first in that order, however the rows were
-    split into batches."""
+def _file_rank(file: str | None) -> int:
+    """Curated files as chrono build lists their problems: dataset.yaml, then the other
+    files of the dataset's folder, then events/<id>.yaml."""
+    if file is None:
+        return 0
+    path = PurePath(file)
+    return 0 if path.name == "dataset.yaml" else 2 if path.parent.name == "events" else 1
+
+
+def order(
+    f: Finding,
+) -> tuple[str, tuple[tuple[bool, str], ...], str, int, int, str, int, int, str]:
+    """The order of a rule's examples: by table, key (a null key value last), column, row;
+    a finding in the curated YAML itself (no table) by file (as chrono build orders them),
+    line and column; then message. The examples kept are the first in that order, however
+    the rows were split into batches."""
     rank = f.rank if f.rank is not None else tuple((False, k) for k in f.key or ())
-    return (f.table or "", rank, f.column or "", -1 if f.row is None else f.row, f.message)
+    row = -1 if f.row is None else f.row
+    at = (0, "", 0, 0)
+    if f.table is None:
+        at = (_file_rank(f.file), f.file or "", f.line or 0, f.col or 0)
+    return (f.table or "", rank, f.column or "", row, *at, f.message)
 
 
 def _json_value(value: Any) -> Any:
