@@ -226,6 +226,31 @@ def test_action_paths_may_hold_spaces_and_glob_characters(tmp_path: Path) -> Non
     assert code == 1 and out.startswith("::error file=datasets/bad/")
 
 
+def _wrong_paragraph(rows: dict[str, list[dict[str, Any]]]) -> None:
+    for claim in rows["claims"]:
+        if claim["id"] == "meeting-2019/date/gazette-2020-05-01/paragraph-2":
+            claim["locator"] = "paragraph 1"
+
+
+def test_action_strict_says_why_a_dataset_with_warnings_fails(tmp_path: Path) -> None:
+    repo = scratch_repo(tmp_path / "repo")
+    mutate(MINI, repo / "datasets" / "mini", _wrong_paragraph)
+    shutil.copy(MINI / "gazette.txt", repo / "datasets" / "mini" / "gazette.txt")
+    given = {"paths": "datasets/mini", "sources": "datasets/mini"}
+    code, out, err, summary, _ = run_action(repo, tmp_path, **given)
+    assert (code, err, out.startswith("::warning file=datasets/mini/")) == (0, "", True)
+    assert "### ✅ mini: valid: 0 errors, 1 warning" in summary
+    code, out, err, summary, _ = run_action(repo, tmp_path, strict="true", **given)
+    assert (code, err) == (1, "")
+    assert out.splitlines()[0] == (
+        "::error title=chrono validate --strict::mini: invalid (strict: warnings fail): "
+        "0 errors, 1 warning"
+    )
+    assert out.splitlines()[1].startswith("::warning file=datasets/mini/")
+    assert len(out.splitlines()) == 2
+    assert "### ❌ mini: invalid (strict: warnings fail): 0 errors, 1 warning" in summary
+
+
 # --------------------------------------------------------------------------- the hook
 
 
