@@ -113,7 +113,10 @@ def run_action(
     shim.chmod(0o755)
     summary = tmp_path / "summary.md"
     summary.write_text("")
+    # the chrono under test (a checkout put first on PYTHONPATH), not only the installed one
+    inherited = {k: os.environ[k] for k in ("PYTHONPATH",) if k in os.environ}
     base = {
+        **inherited,
         "PATH": os.pathsep.join([str(shims), str(BIN), os.environ["PATH"]]),
         "HOME": str(tmp_path),
         "GITHUB_WORKSPACE": str(repo),
@@ -197,6 +200,55 @@ def test_action_with_paths_validates_only_those(tmp_path: Path) -> None:
     code, out, _, _, _ = run_action(repo, tmp_path, paths="datasets/good datasets/bad")
     claims = table_file(repo / "datasets" / "bad", "claims").relative_to(repo).as_posix()
     assert code == 1 and out.startswith(f"::error file={claims},")
+
+
+def test_action_paths_may_hold_spaces_and_glob_characters(tmp_path: Path) -> None:
+    repo = scratch_repo(tmp_path / "repo", "good", "bad", broken="bad")
+    odd = repo / "datasets" / "my [abbey]*"
+    shutil.copytree(MINI, odd)
+    # one a line: a name with spaces and glob characters is one path, taken literally
+    code, out, err, summary, _ = run_action(repo, tmp_path, paths="datasets/my [abbey]*\n")
+    assert (code, out, err) == (0, "", "")
+    assert summary.splitlines()[2:3] == ["### ✅ mini: valid: 0 errors, 0 warnings"]
+    code, out, err, summary, _ = run_action(
+        repo, tmp_path, paths="datasets/good\n  datasets/my [abbey]*  \n\n"
+    )
+    assert (code, out, err, summary.count("### ✅ mini")) == (0, "", "", 2)
+    # separated by spaces (the documented form): never glob-expanded
+    code, out, err, _, _ = run_action(repo, tmp_path, paths="datasets/good datasets/b*")
+    assert (code, out, err) == (
+        3,
+        "",
+        "Error: datasets/b*: no such dataset directory or datapackage.json\n",
+    )
+    # white space only: discover, as an empty input does
+    code, out, _, _, _ = run_action(repo, tmp_path, paths="  ")
+    assert code == 1 and out.startswith("::error file=datasets/bad/")
+
+
+def _wrong_paragraph(rows: dict[str, list[dict[str, Any]]]) -> None:
+    for claim in rows["claims"]:
+        if claim["id"] == "meeting-2019/date/gazette-2020-05-01/paragraph-2":
+            claim["locator"] = "paragraph 1"
+
+
+def test_action_strict_says_why_a_dataset_with_warnings_fails(tmp_path: Path) -> None:
+    repo = scratch_repo(tmp_path / "repo")
+    mutate(MINI, repo / "datasets" / "mini", _wrong_paragraph)
+    shutil.copy(MINI / "gazette.txt", repo / "datasets" / "mini" / "gazette.txt")
+    given = {"paths": "datasets/mini", "sources": "datasets/mini"}
+    code, out, err, summary, _ = run_action(repo, tmp_path, **given)
+    assert (code, err, out.startswith("::warning file=datasets/mini/")) == (0, "", True)
+    assert "### ✅ mini: valid: 0 errors, 1 warning" in summary
+    code, out, err, summary, _ = run_action(repo, tmp_path, strict="true", **given)
+    assert (code, err) == (1, "")
+    assert out.splitlines()[0] == (
+        "::error title=chrono validate --strict::mini: invalid (strict: warnings fail): "
+        "0 errors, 1 warning"
+    )
+    assert out.splitlines()[1].startswith("::warning file=datasets/mini/")
+    assert len(out.splitlines()) == 2
+    assert "### ❌ mini: invalid (strict: warnings fail): 0 errors, 1 warning" in summary
 
 
 # --------------------------------------------------------------------------- the hook

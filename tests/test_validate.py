@@ -832,7 +832,8 @@ def test_github_output(mini: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_github_output_is_capped(mini: Path) -> None:
-    from chrono.validation.report import Finding, render_github
+    from chrono.validation.annotations import render_github
+    from chrono.validation.report import Finding
 
     rep = Report("x", "x", max_examples=100)
     for i in range(15):
@@ -874,6 +875,7 @@ def test_json_output_matches_schema(mini: Path, monkeypatch: pytest.MonkeyPatch)
     assert doc == {
         "version": 1,
         "valid": False,
+        "strict": False,
         "datasets": [
             {
                 "dataset": "mini",

@@ -44,7 +44,11 @@ def _explain(code: str) -> str:
     show_default=True,
     help="text (coloured on a terminal), json, markdown (for PR comments), github (annotations).",
 )
-@click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Warnings fail too (exit 1); every format then reports such a dataset as invalid.",
+)
 @click.option(
     "--max-examples",
     type=click.IntRange(min=0),
@@ -149,12 +153,16 @@ def validate(
 
         return say
 
+    # annotations may use more examples than listed: GitHub shows 10 of each level
+    from chrono.validation.annotations import GITHUB_LIMIT
+
+    kept = max(max_examples, GITHUB_LIMIT) if fmt == "github" else max_examples
     reports = []
     for d in dirs:
         rep = run(
             d,
             sources=sources,
-            max_examples=max_examples,
+            max_examples=kept,
             progress=progress(d.name) if tty else None,
         )
         if tty:
@@ -163,11 +171,12 @@ def validate(
     shown = reports if fmt != "text" else [r for r in reports if r.fatal is None]
     if shown:
         color = fmt == "text" and sys.stdout.isatty()
-        click.echo(render(shown, fmt, color=color), nl=False, color=color or None)
+        click.echo(render(shown, fmt, color=color, strict=strict), nl=False, color=color or None)
     if summary is not None:
+        listed = [r.capped(max_examples) for r in reports]
         try:
             with open(summary, "a", encoding="utf-8") as fh:
-                fh.write(render(reports, "markdown"))
+                fh.write(render(listed, "markdown", strict=strict))
         except OSError as exc:
             fail(f"--summary {summary}: cannot write ({exc.strerror})", EXIT_UNREADABLE)
     fatal = next((r.fatal for r in reports if r.fatal is not None), None)

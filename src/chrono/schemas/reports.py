@@ -34,7 +34,13 @@ def validate_report() -> dict[str, Any]:
             },
             "valid": {
                 "type": "boolean",
-                "description": "Every dataset readable and without errors.",
+                "description": "Every dataset readable and without errors (under strict, "
+                "without warnings either).",
+            },
+            "strict": {
+                "type": "boolean",
+                "description": "chrono validate --strict: warnings fail too, and a dataset "
+                "with warnings is not valid.",
             },
             "datasets": {"type": "array", "items": {"$ref": "#/$defs/dataset"}},
         },
@@ -49,7 +55,11 @@ def validate_report() -> dict[str, Any]:
                         "description": "The descriptor's name (else the folder).",
                     },
                     "path": {"type": "string"},
-                    "valid": {"type": "boolean"},
+                    "valid": {
+                        "type": "boolean",
+                        "description": "Readable and without errors (under strict, without "
+                        "warnings either).",
+                    },
                     "fatal": {
                         "type": ["string", "null"],
                         "description": "Why the input could not be read (exit 3).",

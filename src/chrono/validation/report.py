@@ -1,15 +1,21 @@
-"""Findings and the validation report, with its text, JSON, markdown and GitHub renderings."""
+"""Findings and the validation report, with its text, JSON and markdown renderings (the
+GitHub annotations: :mod:`chrono.validation.annotations`).
+
+``strict`` (``chrono validate --strict``) is a policy of the reader, not of the report:
+``Report.valid`` says the dataset is readable and has no error; ``Report.ok(strict)`` says
+whether it passes, warnings failing too under ``strict``. Every rendering takes ``strict``
+and reports a dataset that fails only by its warnings as failing, saying why.
+"""
 
 from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 from chrono.escape import (
-    github_data,
-    github_property,
     json_text,
     markdown_code,
     markdown_text,
@@ -24,8 +30,6 @@ if TYPE_CHECKING:
 
 #: Version of the JSON report's shape (schemas/validate-report.schema.json).
 REPORT_VERSION = 1
-#: GitHub shows at most 10 annotations of each level per step.
-GITHUB_LIMIT = 10
 
 
 @dataclass(frozen=True)
@@ -75,12 +79,28 @@ class Finding:
         return f"{self.table}[{', '.join(self.key)}]"
 
 
-def order(f: Finding) -> tuple[str, tuple[tuple[bool, str], ...], str, int, str]:
-    """The order of a rule's examples: by table, key (a null key value last), column, then
-    row and message. The examples kept are the first in that order, however the rows were
-    split into batches."""
+def _file_rank(file: str | None) -> int:
+    """Curated files as chrono build lists their problems: dataset.yaml, then the other
+    files of the dataset's folder, then events/<id>.yaml."""
+    if file is None:
+        return 0
+    path = PurePath(file)
+    return 0 if path.name == "dataset.yaml" else 2 if path.parent.name == "events" else 1
+
+
+def order(
+    f: Finding,
+) -> tuple[str, tuple[tuple[bool, str], ...], str, int, int, str, int, int, str]:
+    """The order of a rule's examples: by table, key (a null key value last), column, row;
+    a finding in the curated YAML itself (no table) by file (as chrono build orders them),
+    line and column; then message. The examples kept are the first in that order, however
+    the rows were split into batches."""
     rank = f.rank if f.rank is not None else tuple((False, k) for k in f.key or ())
-    return (f.table or "", rank, f.column or "", -1 if f.row is None else f.row, f.message)
+    row = -1 if f.row is None else f.row
+    at = (0, "", 0, 0)
+    if f.table is None:
+        at = (_file_rank(f.file), f.file or "", f.line or 0, f.col or 0)
+    return (f.table or "", rank, f.column or "", row, *at, f.message)
 
 
 def _json_value(value: Any) -> Any:
@@ -162,11 +182,19 @@ class Report:
 
     @property
     def valid(self) -> bool:
-        """No error and the input was readable (warnings allowed)."""
+        """No error and the input was readable (warnings allowed, whatever ``strict``)."""
         return self.fatal is None and self.counts[ERROR] == 0
 
     def ok(self, strict: bool = False) -> bool:
+        """Whether the dataset passes: ``valid``, and under ``strict`` without warnings."""
         return self.valid and not (strict and self.counts[WARNING])
+
+    def capped(self, max_examples: int) -> Report:
+        """This report with at most ``max_examples`` examples per rule (counts unchanged)."""
+        results = {
+            code: replace(r, examples=r.examples[:max_examples]) for code, r in self.results.items()
+        }
+        return replace(self, results=results, max_examples=max_examples, notes=list(self.notes))
 
     def to_pandas(self) -> pd.DataFrame:
         """The findings listed (``max_examples`` per rule) as a DataFrame, one row each."""
@@ -188,11 +216,12 @@ class Report:
 
         return f"<Report {self.dataset} ({self.path}): {summary(self)}>"
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, strict: bool = False) -> dict[str, Any]:
+        """The JSON shape of this dataset's report; ``valid`` is ``ok(strict)``."""
         return {
             "dataset": self.dataset,
             "path": self.path,
-            "valid": self.valid,
+            "valid": self.ok(strict),
             "fatal": self.fatal,
             "counts": self.counts,
             "notes": list(self.notes),
@@ -209,11 +238,18 @@ class Report:
         }
 
 
-def _summary(report: Report) -> str:
+def summary_line(report: Report, strict: bool = False) -> str:
+    """``valid: 0 errors, 1 warning``, ``invalid: ...``, ``invalid (strict: warnings fail):
+    ...`` (a dataset that fails only by its warnings, under ``strict``) or ``unreadable``."""
     c = report.counts
     if report.fatal:
         return "unreadable"
-    state = "valid" if report.valid else "invalid"
+    if not report.valid:
+        state = "invalid"
+    elif not report.ok(strict):
+        state = "invalid (strict: warnings fail)"
+    else:
+        state = "valid"
     return f"{state}: {counted(c[ERROR], 'error')}, {counted(c[WARNING], 'warning')}"
 
 
@@ -222,7 +258,7 @@ def _value(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def render_text(reports: list[Report], color: bool = False) -> str:
+def render_text(reports: list[Report], color: bool = False, strict: bool = False) -> str:
     import click
 
     def style(text: str, **kw: Any) -> str:
@@ -231,8 +267,8 @@ def render_text(reports: list[Report], color: bool = False) -> str:
     lines: list[str] = []
     t = terminal  # every text from the data, shown on one line, inert
     for rep in reports:
-        head = f"{t(rep.dataset)} ({t(rep.path)}): {_summary(rep)}"
-        lines.append(style(head, bold=True, fg="green" if rep.valid else "red"))
+        head = f"{t(rep.dataset)} ({t(rep.path)}): {summary_line(rep, strict)}"
+        lines.append(style(head, bold=True, fg="green" if rep.ok(strict) else "red"))
         if rep.fatal:
             lines.append(f"  {t(rep.fatal)}")
         lines += [f"  note: {t(n)}" for n in rep.notes]
@@ -249,20 +285,21 @@ def render_text(reports: list[Report], color: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_json(reports: list[Report]) -> str:
+def render_json(reports: list[Report], strict: bool = False) -> str:
     doc = {
         "version": REPORT_VERSION,
-        "valid": all(r.valid for r in reports),
-        "datasets": [r.to_dict() for r in reports],
+        "valid": all(r.ok(strict) for r in reports),
+        "strict": strict,
+        "datasets": [r.to_dict(strict) for r in reports],
     }
     return json_text(json.dumps(doc, indent=2, ensure_ascii=False)) + "\n"
 
 
-def render_markdown(reports: list[Report]) -> str:
+def render_markdown(reports: list[Report], strict: bool = False) -> str:
     lines = ["## chrono validate", ""]
     for rep in reports:
-        mark = "✅" if rep.valid else "❌"
-        lines.append(f"### {mark} {markdown_text(rep.dataset)}: {_summary(rep)}")
+        mark = "✅" if rep.ok(strict) else "❌"
+        lines.append(f"### {mark} {markdown_text(rep.dataset)}: {summary_line(rep, strict)}")
         lines.append("")
         if rep.fatal:
             lines += [f"> {markdown_text(rep.fatal)}", ""]
@@ -287,50 +324,15 @@ def render_markdown(reports: list[Report]) -> str:
     return "\n".join(lines)
 
 
-def render_github(reports: list[Report]) -> str:
-    """Workflow commands: at most 10 errors and 10 warnings, then an 'N more' notice."""
-    lines: list[str] = []
-    shown = {ERROR: 0, WARNING: 0}
-    hidden = {ERROR: 0, WARNING: 0}
-    for rep in reports:
-        if rep.fatal:
-            lines.append(f"::error title=unreadable::{github_data(rep.fatal)}")
-            shown[ERROR] += 1
-            continue
-        for res in rep.results.values():
-            for f in res.examples:
-                if shown[f.severity] >= GITHUB_LIMIT:
-                    hidden[f.severity] += 1
-                    continue
-                shown[f.severity] += 1
-                props = []
-                if f.file:
-                    props.append(f"file={github_property(f.file)}")
-                    if f.line:
-                        props.append(f"line={f.line}")
-                        if f.col:
-                            props.append(f"col={f.col}")
-                props.append(f"title={github_property(f.code)}")
-                col = f".{f.column}" if f.column else ""
-                msg = f"{rep.dataset}: {f.where()}{col}: {f.message}"
-                lines.append(f"::{f.severity} {','.join(props)}::{github_data(msg)}")
-            # rows beyond the examples are counted, not annotated
-            hidden[res.severity] += res.count - len(res.examples)
-    more = hidden[ERROR] + hidden[WARNING]
-    if more:
-        lines.append(
-            f"::notice::{counted(more, 'more finding')} not annotated "
-            f"({hidden[ERROR]} errors, {hidden[WARNING]} warnings): "
-            "see the job summary or run chrono validate locally"
-        )
-    return "\n".join(lines) + ("\n" if lines else "")
-
-
-def render(reports: list[Report], fmt: str, color: bool = False) -> str:
+def render(reports: list[Report], fmt: str, color: bool = False, strict: bool = False) -> str:
+    """The reports as ``text``, ``json``, ``markdown`` or ``github`` (annotations);
+    ``strict``: warnings fail too (see the module docstring)."""
     if fmt == "json":
-        return render_json(reports)
+        return render_json(reports, strict)
     if fmt == "markdown":
-        return render_markdown(reports)
+        return render_markdown(reports, strict)
     if fmt == "github":
-        return render_github(reports)
-    return render_text(reports, color=color)
+        from chrono.validation.annotations import render_github
+
+        return render_github(reports, strict)
+    return render_text(reports, color=color, strict=strict)
