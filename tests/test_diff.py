@@ -133,6 +133,38 @@ def test_rename_is_followed_by_claims_and_participants(
     assert claim["fields"] == {"event_id": {"old": "meeting-2019", "new": "meeting-2019-b"}}
 
 
+def test_a_child_renamed_with_its_parent_is_a_rename(
+    diff: Differ, tmp_path: Path, mini_src: Path, base: Path
+) -> None:
+    """meeting-2020's parent is summit-2020: both renamed at once, the child's parent_id
+    follows its parent's new id, and it is a rename too, not a removal and an addition."""
+
+    def change(rows: Rows) -> None:
+        _rename(rows, "summit-2020", "summit-2020-b")
+        _rename(rows, "meeting-2020", "meeting-2020-b")
+        edit(rows, "events", "meeting-2020-b", parent_id="summit-2020-b")
+
+    report = diff(base, _version(tmp_path, mini_src, "b", change)).to_dict()
+    counts = {t["name"]: t["counts"] for t in report["tables"]}
+    assert counts["events"] == {
+        "added": 0,
+        "removed": 0,
+        "changed": 0,
+        "renamed": 2,
+        "schema_changes": 0,
+    }
+    assert counts["claims"]["added"] == counts["claims"]["removed"] == 0
+    assert counts["participants"]["added"] == counts["participants"]["removed"] == 0
+    assert sorted(report["tables"][3]["renamed"], key=lambda r: r["new_key"]["id"]) == [
+        {
+            "old_key": {"id": "meeting-2020"},
+            "new_key": {"id": "meeting-2020-b"},
+            "fields": {"parent_id": {"old": "summit-2020", "new": "summit-2020-b"}},
+        },
+        {"old_key": {"id": "summit-2020"}, "new_key": {"id": "summit-2020-b"}, "fields": {}},
+    ]
+
+
 def test_rename_with_a_changed_claim_reports_the_claim_as_changed(
     diff: Differ, tmp_path: Path, mini_src: Path, base: Path
 ) -> None:

@@ -90,6 +90,23 @@ def finish(
             renamed = Pairs(r_old, r_new, {})
             removed = np.setdiff1d(removed, r_old).astype(np.int64)
             added = np.setdiff1d(added, r_new).astype(np.int64)
+        # a child renamed with its parent: its reference to the parent follows that rename
+        parent = _self_reference(spec, keys)
+        while parent in common and len(renamed) and len(removed) and len(added):
+            followed = _followed(old, new, keys[0], parent, renamed)
+            c_old, c_new = _rename_candidates(followed, new, removed, added, common)
+            if not len(c_old) or not len(c_new):
+                break
+            ia, ib = _unique_pairs(
+                _content_codes(followed, c_old, common), _content_codes(new, c_new, common)
+            )
+            if not len(ia):
+                break
+            r_old, r_new = c_old[ia], c_new[ib]
+            follows = Pairs(r_old, r_new, {parent: np.ones(len(r_old), np.bool_)})
+            renamed = _concat(renamed, follows, [parent])
+            removed = np.setdiff1d(removed, r_old).astype(np.int64)
+            added = np.setdiff1d(added, r_new).astype(np.int64)
 
     fk_present = rename_fk in m.raw_old.column_names and rename_fk in m.raw_new.column_names
     if renames and rename_fk and fk_present and len(removed) and len(added):
@@ -114,6 +131,31 @@ def finish(
 
     classify_dates(spec, old, new, m.raw_old, m.raw_new, changed)
     return TableDiff(name, keys, old, new, m.schema, added, removed, changed, renamed)
+
+
+def _self_reference(spec: Table | None, keys: tuple[str, ...]) -> str | None:
+    """The column of a table keyed by one id that references the table itself (events'
+    parent_id), or None."""
+    if spec is None or len(keys) != 1:
+        return None
+    return next(
+        (
+            fk.columns[0]
+            for fk in spec.foreign_keys
+            if fk.table == spec.name and len(fk.columns) == 1
+        ),
+        None,
+    )
+
+
+def _followed(old: pa.Table, new: pa.Table, key: str, column: str, renamed: Pairs) -> pa.Table:
+    """``old`` with ``column``'s references to renamed rows given their new ids."""
+    was = _plain_values(old.column(key).take(from_np(renamed.old_idx))).cast(pa.string())
+    now = _plain_values(new.column(key).take(from_np(renamed.new_idx))).cast(pa.string())
+    refs = _plain_values(old.column(column)).cast(pa.string())
+    at = pc.index_in(refs, value_set=was)
+    moved = pc.if_else(pc.is_valid(at), pc.take(now, at), refs)
+    return old.set_column(old.schema.get_field_index(column), column, moved)
 
 
 def _concat(a: Pairs, b: Pairs, columns: list[str]) -> Pairs:
