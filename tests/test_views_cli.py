@@ -36,6 +36,25 @@ def test_export_writes_and_says_what(tmp_path: Path) -> None:
     assert json.loads((tmp_path / "a.json").read_text())["name"] == "russia-china-summits"
 
 
+def test_export_to_standard_output(tmp_path: Path) -> None:
+    """-o - writes the one file of a format on standard output, the summary on stderr; a
+    format that writes a folder cannot, and an empty -o is a usage error."""
+    assert run("export", "ics", "-o", str(tmp_path / "a.ics"))[0] == 0
+    code, out, err = run("export", "ics", "-o", "-")
+    assert code == 0
+    assert out == (tmp_path / "a.ics").read_text()
+    assert err.startswith("wrote standard output: ics, ")
+    result = CliRunner().invoke(main, ["export", "sqlite", "-o", "/dev/stdout"])
+    assert result.exit_code == 0 and result.stdout_bytes.startswith(b"SQLite format 3\x00")
+    assert run("export", "csv", "-o", "-") == (
+        2, "", "Error: -o -: csv writes a folder of files; name the folder\n",
+    )  # fmt: skip
+    assert run("export", "json", "-o", "") == (
+        2, "", "Error: -o: an empty path (a file name, or - for standard output)\n",
+    )  # fmt: skip
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.ics"]
+
+
 def test_unknown_format_is_one_line_and_exit_2(tmp_path: Path) -> None:
     assert run("export", "docx", "-o", str(tmp_path / "x")) == (
         2, "", f"Error: unknown format 'docx' (formats: {FORMATS})\n",

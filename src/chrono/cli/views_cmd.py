@@ -144,11 +144,48 @@ def export_(fmt: str, dataset: str, output: str, force: bool) -> None:
     with _errors():
         from chrono.views.export import FORMATS, export
 
+        if output == "":
+            fail("-o: an empty path (a file name, or - for standard output)", EXIT_USAGE)
         if fmt not in FORMATS:
             fail(f"unknown format {fmt!r} (formats: {', '.join(FORMATS)})", EXIT_USAGE)
+        if output in STDOUT:
+            _export_to_stdout(fmt, dataset)
+            return
         with _opened(dataset) as ds:
             result = export(fmt, ds, output, force=force)
     click.echo(terminal(f"wrote {result.summary()}"))
+
+
+#: ``-o`` values that name standard output.
+STDOUT = ("-", "/dev/stdout")
+#: The formats whose one file is not text.
+BINARY = ("xlsx", "sqlite")
+
+
+def _export_to_stdout(fmt: str, dataset: str) -> None:
+    """``-o -``: the one file of ``fmt`` on standard output, what was written on stderr."""
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    from chrono.views.export import FORMATS
+    from chrono.views.export import export as write
+
+    if FORMATS[fmt].directory:
+        fail(f"-o -: {fmt} writes a folder of files; name the folder", EXIT_USAGE)
+    if fmt in BINARY and sys.stdout.isatty():
+        fail(f"-o -: {fmt} is binary; redirect standard output to a file", EXIT_USAGE)
+    with tempfile.TemporaryDirectory(prefix="chrono-export-") as tmp:
+        target = Path(tmp) / f"export.{fmt}"
+        with _opened(dataset) as ds:
+            result = write(fmt, ds, target)
+        stream = sys.stdout.buffer
+        with open(target, "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                stream.write(chunk)
+        stream.flush()
+    said = result.summary().replace(str(target), "standard output", 1)
+    click.echo(terminal(f"wrote {said}"), err=True)
 
 
 COMMANDS = [plot, site, export_]
