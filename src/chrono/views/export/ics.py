@@ -28,7 +28,7 @@ from chrono.safeio import write_file
 from chrono.views.data import drawn_bounds
 from chrono.views.deps import require
 from chrono.views.export.common import ExportResult, in_common_years, metadata, open_dataset
-from chrono.views.records import Record, by_id, event_records
+from chrono.views.records import Record, by_id, claim_value, event_records
 
 if TYPE_CHECKING:
     from chrono.dataset import Dataset
@@ -65,7 +65,8 @@ def _description(e: Record, sources: dict[str, Record]) -> str:
     lines += [e["summary"] or "", "", "Claims:"]
     for c in e["claims"]:
         s = sources.get(c["source_id"], {})
-        head = c["property"] + (f" = {c['value']}" if c["value"] else "")
+        value = claim_value(c)
+        head = c["property"] + (f" = {value}" if value else "")
         src = ", ".join(
             str(x)
             for x in (s.get("title"), s.get("publisher"), s.get("published"), c["locator"])

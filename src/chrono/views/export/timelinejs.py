@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from chrono.model.dates import civil_from_days
 from chrono.safeio import write_file
 from chrono.views.export.common import ExportResult, metadata, open_dataset
-from chrono.views.records import Record, by_id, event_records
+from chrono.views.records import Record, by_id, claim_value, event_records
 
 if TYPE_CHECKING:
     from chrono.dataset import Dataset
@@ -57,7 +57,8 @@ def _text(e: Record, sources: dict[str, Record]) -> str:
         s = sources.get(c["source_id"], {})
         label = s.get("title") or s.get("publisher") or c["source_id"]
         where = f", {html.escape(c['locator'])}" if c["locator"] else ""
-        value = f" = {html.escape(c['value'])}" if c["value"] else ""
+        stated = claim_value(c)
+        value = f" = {html.escape(stated)}" if stated else ""
         quote = f" “{html.escape(c['quote'])}”" if c["quote"] else ""
         items.append(
             f"<li>{html.escape(c['property'])}{value} ({html.escape(c['stance'])}): "

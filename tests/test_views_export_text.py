@@ -1,0 +1,108 @@
+"""What the exports say in words: a claim's calendar, text iCalendar and Excel cannot hold,
+and the notes on events a format leaves out."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from chrono.cli import main
+from conftest import MINI
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def edited(target: Path, event: str, *changes: tuple[str, str]) -> Path:
+    """A built copy of the mini dataset with ``changes`` made to one event's file."""
+    from chrono import build
+
+    if not target.exists():
+        shutil.copytree(MINI, target)
+    path = target / "events" / f"{event}.yaml"
+    text = path.read_text(encoding="utf-8")
+    for old, new in changes:
+        assert old in text, (event, old)  # the mini dataset changed: update the fixture
+        text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+    build.write(target, build.build(target))
+    return target
+
+
+@pytest.fixture
+def julian(tmp_path: Path) -> Path:
+    """meeting-2019 on 11 March 1600, its date claim given as 1 March 1600 (Julian)."""
+    return edited(
+        tmp_path / "julian",
+        "meeting-2019",
+        ("date: 2019\n", "date: 1600-03-11\n"),
+        ('value: "2019"', "value: 1600-03-01\n    calendar: julian"),
+    )
+
+
+# --------------------------------------------------------------------------- calendars
+
+
+def test_ics_names_a_claims_julian_calendar(julian: Path, tmp_path: Path) -> None:
+    import icalendar
+
+    out = tmp_path / "out.ics"
+    assert run("export", "ics", str(julian), "-o", str(out)) == (
+        0, f"wrote {out}: ics, 3 events\n", "",
+    )  # fmt: skip
+    cal = icalendar.Calendar.from_ical(out.read_bytes())
+    [event] = [ev for ev in cal.walk("VEVENT") if str(ev["uid"]).endswith(":meeting-2019")]
+    assert str(event["description"]) == (
+        "When: 11 March 1600 (EDTF 1600-03-11, precision day)\n"
+        "The leaders met the year before.\n"
+        "\n"
+        "Claims:\n"
+        "- date = 1600-03-01 (Julian) = 11 March 1600 (supports, reported, certain): "
+        "Leaders to meet, Test Gazette, 2020-05-01, paragraph 2\n"
+        "  “in 2019”\n"
+        "- occurrence (supports, reported, certain): "
+        "Leaders to meet, Test Gazette, 2020-05-01, paragraph 2"
+    )
+
+
+def test_timelinejs_names_a_claims_julian_calendar(julian: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    assert run("export", "timelinejs", str(julian), "-o", str(out)) == (
+        0, f"wrote {out}: timelinejs, 3 events\n", "",
+    )  # fmt: skip
+    slides = {s["unique_id"]: s for s in json.loads(out.read_text(encoding="utf-8"))["events"]}
+    assert slides["meeting-2019"]["text"]["text"] == (
+        "<p>The leaders met the year before.</p><p>EDTF: <code>1600-03-11</code></p><ul>"
+        "<li>date = 1600-03-01 (Julian) = 11 March 1600 (supports): "
+        "Leaders to meet, paragraph 2 “in 2019”</li>"
+        "<li>occurrence (supports): Leaders to meet, paragraph 2</li></ul>"
+    )
+    # a Gregorian date claim is written as it is stated
+    assert "<li>date = 2020-06 (supports): " in slides["summit-2020"]["text"]["text"]
+
+
+def test_sqlite_event_claims_has_the_value_calendar(julian: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.db"
+    code, _, err = run("export", "sqlite", str(julian), "-o", str(out))
+    assert (code, err) == (0, "")
+    con = sqlite3.connect(out)
+    try:
+        got = con.execute(
+            "SELECT claim_id, property, value, value_calendar FROM event_claims "
+            "WHERE event_id = 'meeting-2019' ORDER BY claim_id"
+        ).fetchall()
+        columns = [d[0] for d in con.execute("SELECT * FROM contradicting_claims").description]
+    finally:
+        con.close()
+    assert got == [
+        ("meeting-2019/date/gazette-2020-05-01/paragraph-2", "date", "1600-03-01", "julian"),
+        ("meeting-2019/occurrence/gazette-2020-05-01/paragraph-2", "occurrence", None, None),
+    ]
+    assert columns[columns.index("value") + 1] == "value_calendar"  # as in CSV and Excel
