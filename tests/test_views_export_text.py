@@ -106,3 +106,89 @@ def test_sqlite_event_claims_has_the_value_calendar(julian: Path, tmp_path: Path
         ("meeting-2019/occurrence/gazette-2020-05-01/paragraph-2", "occurrence", None, None),
     ]
     assert columns[columns.index("value") + 1] == "value_calendar"  # as in CSV and Excel
+
+
+# --------------------------------------------------------------------------- control characters
+
+#: BEL, ESC (a terminal colour), VT and DEL in a summary, beside a tab.
+CONTROLS = "Bell\a, \x1b[31mred\x1b[0m, tab\tand vt\v and DEL\x7f end"
+
+
+@pytest.fixture
+def controls(tmp_path: Path) -> Path:
+    yaml_text = 'summary: "Bell\\a, \\e[31mred\\e[0m, tab\\tand vt\\v and DEL\\x7f end"\n'
+    return edited(
+        tmp_path / "controls",
+        "meeting-2019",
+        ("summary: The leaders met the year before.\n", yaml_text),
+    )
+
+
+def test_xlsx_refuses_a_control_character_in_one_line(controls: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from chrono.dataset import Dataset
+    from chrono.views.data import read_tables
+
+    with Dataset.open(controls) as ds:
+        summaries = read_tables(ds)["events"].column("summary").to_pylist()
+    assert CONTROLS in summaries
+    row = summaries.index(CONTROLS) + 1
+    out = tmp_path / "out.xlsx"
+    # a process of its own: openpyxl's abandoned sheets printed their tracebacks at exit
+    done = subprocess.run(
+        [sys.executable, "-c", "from chrono.cli import main; main()",
+         "export", "xlsx", str(controls), "-o", str(out)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert (done.returncode, done.stdout, done.stderr) == (
+        2, "", f"Error: events row {row}, summary: the text has a control character for an "
+        "Excel cell\n",
+    )  # fmt: skip
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["controls"]  # no partial file
+
+
+def test_ics_drops_the_control_characters_rfc5545_forbids(controls: Path, tmp_path: Path) -> None:
+    import icalendar
+
+    out = tmp_path / "out.ics"
+    assert run("export", "ics", str(controls), "-o", str(out)) == (
+        0, f"wrote {out}: ics, 3 events\n", "",
+    )  # fmt: skip
+    raw = out.read_bytes()
+    # RFC 5545 3.3.11: no CONTROL (%x00-08 / %x0A-1F / %x7F) but the CRLF that ends a line
+    assert [c for c in raw.replace(b"\r\n", b"") if (c < 0x20 and c != 0x09) or c == 0x7F] == []
+    cal = icalendar.Calendar.from_ical(raw)
+    [event] = [ev for ev in cal.walk("VEVENT") if str(ev["uid"]).endswith(":meeting-2019")]
+    assert str(event["description"]).splitlines()[1] == "Bell, [31mred[0m, tab\tand vt and DEL end"
+
+
+def test_xlsx_refuses_a_control_character_in_the_title(tmp_path: Path) -> None:
+    data = tmp_path / "titled"
+    shutil.copytree(MINI, data)
+    descriptor = data / "dataset.yaml"
+    text = descriptor.read_text(encoding="utf-8")
+    descriptor.write_text(
+        "\n".join('title: "A\\a title"' if x.startswith("title:") else x for x in text.split("\n")),
+        encoding="utf-8",
+    )
+    edited(data, "meeting-2019")  # built
+    out = tmp_path / "out.xlsx"
+    assert run("export", "xlsx", str(data), "-o", str(out)) == (
+        2, "", "Error: about, title: the text has a control character for an Excel cell\n",
+    )  # fmt: skip
+    assert not out.exists()
+
+
+def test_xlsx_refuses_a_sheet_over_the_rows_before_writing(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from chrono.views.export import excel
+
+    monkeypatch.setattr(excel, "MAX_ROWS", 4)  # the header and 3 rows: participants have 5
+    out = tmp_path / "out.xlsx"
+    assert run("export", "xlsx", str(MINI), "-o", str(out)) == (
+        2, "", "Error: participants: 5 rows; an Excel sheet holds at most 3 (use csv or sqlite)\n",
+    )  # fmt: skip
+    assert not out.exists()

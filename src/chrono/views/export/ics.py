@@ -13,12 +13,17 @@ known end's own bounds (all of 2019) and ``SUMMARY`` says ``(begins …, open en
 iCalendar dates have four-digit years and the library uses Python dates, so events
 outside years 1-9999 (BCE, ``Y12345``) are left out: each is listed in the calendar's
 ``X-CHRONO-OMITTED`` property (``id EDTF``) and counted in the result's notes.
+
+Every text is an RFC 5545 TEXT value: line breaks are escaped (``\\n``), and the ASCII
+control characters but tab (BEL, ESC, VT, DEL…), which the RFC forbids and has no escape
+for, are dropped.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -80,6 +85,25 @@ def _description(e: Record, sources: dict[str, Record]) -> str:
     return "\n".join(lines)
 
 
+#: What RFC 5545 forbids in a TEXT value and gives no escape for: the ASCII control
+#: characters but tab, line feed and carriage return (line breaks are escaped as ``\n``).
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def ical_text(text: str) -> str:
+    """``text`` without the control characters iCalendar cannot hold (they are dropped)."""
+    return CONTROL.sub("", text)
+
+
+def add(component: Any, name: str, value: Any) -> None:
+    """``component.add``, every text (or list of texts) passed through :func:`ical_text`."""
+    if isinstance(value, str):
+        value = ical_text(value)
+    elif isinstance(value, list):
+        value = [ical_text(v) if isinstance(v, str) else v for v in value]
+    component.add(name, value)
+
+
 def _stamp() -> dt.datetime:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
@@ -92,41 +116,41 @@ def calendar(tables: dict[str, Any], meta: dict[str, Any]) -> tuple[Any, list[st
     icalendar = require("icalendar")
     sources = by_id(tables["sources"])
     cal = icalendar.Calendar()
-    cal.add("prodid", f"-//chrono//chrono-data {__version__}//EN")
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", str(meta["title"]))
-    cal.add("x-chrono-dataset", f"{meta['name']} {meta['version'] or ''}".strip())
+    add(cal, "prodid", f"-//chrono//chrono-data {__version__}//EN")
+    add(cal, "version", "2.0")
+    add(cal, "calscale", "GREGORIAN")
+    add(cal, "x-wr-calname", str(meta["title"]))
+    add(cal, "x-chrono-dataset", f"{meta['name']} {meta['version'] or ''}".strip())
     stamp, omitted = _stamp(), []
     for e in event_records(tables):
         when = span(e)
         if when is None:
             omitted.append(e["id"])
-            cal.add("x-chrono-omitted", f"{e['id']} {e['date']}")
+            add(cal, "x-chrono-omitted", f"{e['id']} {e['date']}")
             continue
         lo, hi, suffix = when
         ev = icalendar.Event()
-        ev.add("uid", f"chrono:{meta['name']}:{e['id']}")
-        ev.add("dtstamp", stamp)
-        ev.add("dtstart", EPOCH + dt.timedelta(days=lo))
-        ev.add("dtend", EPOCH + dt.timedelta(days=hi + 1))
-        ev.add("summary", e["title"] + suffix)
-        ev.add("description", _description(e, sources))
-        ev.add("categories", [e["type"]])
+        add(ev, "uid", f"chrono:{meta['name']}:{e['id']}")
+        add(ev, "dtstamp", stamp)
+        add(ev, "dtstart", EPOCH + dt.timedelta(days=lo))
+        add(ev, "dtend", EPOCH + dt.timedelta(days=hi + 1))
+        add(ev, "summary", e["title"] + suffix)
+        add(ev, "description", _description(e, sources))
+        add(ev, "categories", [e["type"]])
         if e["status"] in STATUS:
-            ev.add("status", STATUS[e["status"]])
+            add(ev, "status", STATUS[e["status"]])
         place = e["place"]
         if place:
-            ev.add("location", place["name"])
+            add(ev, "location", place["name"])
             if place["latitude"] is not None and place["longitude"] is not None:
-                ev.add("geo", (place["latitude"], place["longitude"]))
+                add(ev, "geo", (place["latitude"], place["longitude"]))
         if e["parent_id"]:
-            ev.add("related-to", f"chrono:{meta['name']}:{e['parent_id']}")
-        ev.add("x-chrono-edtf", e["date"])
-        ev.add("x-chrono-precision", e["precision"])
+            add(ev, "related-to", f"chrono:{meta['name']}:{e['parent_id']}")
+        add(ev, "x-chrono-edtf", e["date"])
+        add(ev, "x-chrono-precision", e["precision"])
         for sid in sorted({c["source_id"] for c in e["claims"]}):
             url = sources.get(sid, {}).get("url")
-            ev.add("x-chrono-source", f"{sid} {url}" if url else sid)
+            add(ev, "x-chrono-source", f"{sid} {url}" if url else sid)
         cal.add_component(ev)
     return cal, omitted
 
