@@ -192,3 +192,47 @@ def test_xlsx_refuses_a_sheet_over_the_rows_before_writing(
         2, "", "Error: participants: 5 rows; an Excel sheet holds at most 3 (use csv or sqlite)\n",
     )  # fmt: skip
     assert not out.exists()
+
+
+# --------------------------------------------------------------------------- left out
+
+
+def test_ics_counts_what_it_leaves_out_and_keeps_an_unknown_end(tmp_path: Path) -> None:
+    import icalendar
+
+    data = edited(
+        tmp_path / "ends",
+        "meeting-2019",
+        ("date: 2019\n", "date: -0043-03-15\n"),
+        ('value: "2019"', 'value: "-0043-03-15"'),
+    )
+    edited(
+        data,
+        "summit-2020",
+        ("date: 2020-06\n", "date: 2020-06/\n"),
+        ("value: 2020-06}", "value: 2020-06/}"),
+    )
+    out = tmp_path / "out.ics"
+    assert run("export", "ics", str(data), "-o", str(out)) == (
+        0,
+        f"wrote {out}: ics, 2 events; 1 event outside iCalendar's years 1-9999 left out "
+        "(listed in X-CHRONO-OMITTED)\n",
+        "",
+    )
+    cal = icalendar.Calendar.from_ical(out.read_bytes())
+    assert str(cal["x-chrono-omitted"]) == "meeting-2019 -0043-03-15"
+    events = {str(ev["uid"]).rsplit(":", 1)[1]: ev for ev in cal.walk("VEVENT")}
+    summit = events["summit-2020"]  # an unknown end, a known start: kept, at its start
+    assert str(summit["summary"]) == "Regional summit (begins June 2020, unknown end)"
+    assert (summit["dtstart"].dt.isoformat(), summit["dtend"].dt.isoformat()) == (
+        "2020-06-01", "2020-07-01",
+    )  # fmt: skip
+
+
+def test_ics_cannot_place_an_event_with_neither_end_known() -> None:
+    from chrono.model.dates import MAX_DAY, MIN_DAY
+    from chrono.views.export.ics import span
+
+    event = {"date": "2019", "earliest": MIN_DAY, "latest": MAX_DAY, "precision": "year"}
+    assert span({**event, "start": "unknown", "end": "unknown"}) is None
+    assert span({**event, "date": "2019/", "start": None, "end": "unknown"}) is not None

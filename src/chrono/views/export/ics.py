@@ -8,11 +8,13 @@ data does not have. ``X-CHRONO-EDTF`` keeps the EDTF value, ``X-CHRONO-PRECISION
 precision, ``X-CHRONO-SOURCE`` each source (id and URL), and ``DESCRIPTION`` the date, the
 summary and every claim with its source, locator and quote.
 
-An open or unknown end (``2019/..``) cannot be a calendar span: the VEVENT covers the
-known end's own bounds (all of 2019) and ``SUMMARY`` says ``(begins …, open end)``.
-iCalendar dates have four-digit years and the library uses Python dates, so events
-outside years 1-9999 (BCE, ``Y12345``) are left out: each is listed in the calendar's
-``X-CHRONO-OMITTED`` property (``id EDTF``) and counted in the result's notes.
+An open or unknown end (``2019/..``, ``/1850``) cannot be a calendar span: the event is
+kept, its VEVENT covering the known end's own bounds (all of 2019) and ``SUMMARY`` saying
+``(begins …, open end)``. iCalendar dates have four-digit years and the library uses
+Python dates, so events outside years 1-9999 (BCE, ``Y12345``) are left out, as is an
+event with neither end known (which no valid EDTF date is): each is listed in the
+calendar's ``X-CHRONO-OMITTED`` property (``id EDTF``) and counted, with why, in the
+result's notes.
 
 Every text is an RFC 5545 TEXT value: line breaks are escaped (``\\n``), and the ASCII
 control characters but tab (BEL, ESC, VT, DEL…), which the RFC forbids and has no escape
@@ -34,11 +36,15 @@ from chrono.views.data import drawn_bounds
 from chrono.views.deps import require
 from chrono.views.export.common import ExportResult, in_common_years, metadata, open_dataset
 from chrono.views.records import Record, by_id, claim_value, event_records
+from chrono.wording import counted
 
 if TYPE_CHECKING:
     from chrono.dataset import Dataset
 
 EPOCH = dt.date(1970, 1, 1)
+#: Why an event is left out, as the result's notes say it.
+OUTSIDE = "outside iCalendar's years 1-9999"
+UNPLACED = "with neither end known"
 STATUS = {"confirmed": "CONFIRMED", "planned": "TENTATIVE", "cancelled": "CANCELLED"}
 
 
@@ -111,8 +117,9 @@ def _stamp() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
-def calendar(tables: dict[str, Any], meta: dict[str, Any]) -> tuple[Any, list[str]]:
-    """The ``icalendar.Calendar``, and the ids of the events left out."""
+def calendar(tables: dict[str, Any], meta: dict[str, Any]) -> tuple[Any, dict[str, str]]:
+    """The ``icalendar.Calendar``, and the ids of the events left out, each with why
+    (:data:`OUTSIDE` or :data:`UNPLACED`)."""
     icalendar = require("icalendar")
     sources = by_id(tables["sources"])
     cal = icalendar.Calendar()
@@ -121,11 +128,11 @@ def calendar(tables: dict[str, Any], meta: dict[str, Any]) -> tuple[Any, list[st
     add(cal, "calscale", "GREGORIAN")
     add(cal, "x-wr-calname", str(meta["title"]))
     add(cal, "x-chrono-dataset", f"{meta['name']} {meta['version'] or ''}".strip())
-    stamp, omitted = _stamp(), []
+    stamp, omitted = _stamp(), {}
     for e in event_records(tables):
         when = span(e)
         if when is None:
-            omitted.append(e["id"])
+            omitted[e["id"]] = UNPLACED if e["start"] and e["end"] else OUTSIDE
             add(cal, "x-chrono-omitted", f"{e['id']} {e['date']}")
             continue
         lo, hi, suffix = when
@@ -160,10 +167,10 @@ def to_ics(dataset: str | Path | Dataset, path: str | Path, *, force: bool = Fal
     ds, tables = open_dataset(dataset)
     cal, omitted = calendar(tables, metadata(ds))
     result = ExportResult("ics", Path(path), {"events": tables["events"].num_rows - len(omitted)})
-    if omitted:
-        result.notes.append(
-            f"{len(omitted)} events outside iCalendar's years 1-9999 or with no known end "
-            "left out (listed in X-CHRONO-OMITTED)"
-        )
+    for why in (OUTSIDE, UNPLACED):
+        if n := sum(1 for x in omitted.values() if x == why):
+            result.notes.append(
+                f"{counted(n, 'event')} {why} left out (listed in X-CHRONO-OMITTED)"
+            )
     write_file(path, cal.to_ical(), force=force)
     return result
