@@ -18,6 +18,7 @@ SVG text in DejaVu Sans, the font matplotlib bundles and measures labels with).
 
 from __future__ import annotations
 
+import numbers
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
@@ -49,6 +50,18 @@ RC: dict[str, Any] = {
 COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e",
            "#17becf", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22")  # fmt: skip
 AUTO_LABELS = 500  # label every event up to this many
+#: A figure's width in inches, inclusive: narrower leaves the axis no room beside the lane
+#: names; wider makes a PNG over 10,000 pixels wide.
+WIDTH = (4.0, 100.0)
+
+
+def check_width(width: float) -> float:
+    """``width`` if a figure can be that many inches wide (:data:`WIDTH`), else ValueError."""
+    if isinstance(width, bool) or not isinstance(width, numbers.Real):
+        raise ValueError(f"width must be a number of inches, not {width!r}")
+    if not WIDTH[0] <= width <= WIDTH[1]:  # NaN too
+        raise ValueError(f"width must be from {WIDTH[0]:g} to {WIDTH[1]:g} inches, not {width:g}")
+    return float(width)
 
 
 def _ticks(mpl: Any) -> tuple[Any, Any]:
@@ -206,7 +219,7 @@ def plot(
     those types or with those actors (actor ids). Actors need participants: pass a
     dataset, or ``participants=chrono.load("participants")``. ``labels`` (default: when at
     most 500 events) writes each event's title beside it without overlaps. Without
-    ``ax``, a new figure ``width`` inches wide is made, as tall as the rows need.
+    ``ax``, a new figure ``width`` inches wide (4 to 100) is made, as tall as the rows need.
 
     >>> import chrono
     >>> ax = chrono.plot("russia-china-summits", period=("2022", "2023"))
@@ -216,6 +229,7 @@ def plot(
     """
     options = {"lane": lane, "period": period, "types": types, "actors": actors,
                "participants": participants, "labels": labels, "title": title}  # fmt: skip
+    width = check_width(width)
     if ax is not None:
         return _plot(data, ax, own=False, **options)[0]
     mpl = require("matplotlib")
@@ -345,7 +359,7 @@ def figure_for(data: Any, **options: Any) -> tuple[Any, list[str]]:
     mpl = require("matplotlib")
     from matplotlib.figure import Figure
 
-    width = options.pop("width", 10.0)
+    width = check_width(options.pop("width", 10.0))
     with mpl.rc_context(RC):
         fig = Figure(figsize=(width, 2.0), dpi=100)
         ax = fig.add_axes((0.16, 0.1, 0.8, 0.8))
