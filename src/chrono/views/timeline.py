@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chrono.model.periods import DateLike, period_days
+from chrono.views import fonts
 from chrono.views.axis import day_label, tick_days, tick_labels
 from chrono.views.deps import require
 from chrono.views.lanes import Item, Layout, as_rows, is_dataset_ref, lanes_of, layout, select
@@ -178,21 +179,6 @@ def _draw(ax: Any, mpl: Any, lay: Layout, labels: bool) -> None:
                         fontsize=LABEL_SIZE, clip_on=True, parse_math=False)  # fmt: skip
 
 
-def _measure(dpi: float, size: float) -> Any:
-    """A function giving the width in pixels of a text drawn at ``size`` points."""
-    from matplotlib.font_manager import FontProperties
-    from matplotlib.textpath import TextToPath
-
-    prop = FontProperties(family=FONT, size=size)
-    engine = TextToPath()
-
-    def width(text: str) -> float:
-        w, _, _ = engine.get_text_width_height_descent(" " + text, prop, ismath=False)
-        return float(w) * dpi / 72.0
-
-    return width
-
-
 def plot(
     data: Any,
     *,
@@ -266,13 +252,17 @@ def _plot(
     pairs = lanes_of(events, lane, parts, names)
     if labels is None:
         labels = len(pairs) <= AUTO_LABELS
-    with mpl.rc_context(RC):
+    title = title if title is not None else data_title
+    families, note = fonts.fonts_for(
+        [*(e["title"] for e in events), *(n for _, n in pairs), title], FONT
+    )
+    with mpl.rc_context({**RC, "font.family": [*families, "sans-serif"]}):
         fig: Any = ax.figure
         if own:
             _fit_width(fig, ax, [name for _, name in pairs])
         box = ax.get_position()
         width_px = box.width * fig.get_figwidth() * fig.dpi
-        measure = _measure(fig.dpi, LABEL_SIZE) if labels else None
+        measure = fonts.measure(fig.dpi, LABEL_SIZE) if labels else None
         xlim = None
         if span:
             xlim = (
@@ -283,8 +273,9 @@ def _plot(
         if own:
             _fit_height(fig, ax, lay.rows)
         _draw(ax, mpl, lay, bool(labels))
-        _decorate(ax, lay, title if title is not None else data_title)
-    return ax, lay.notes
+        _decorate(ax, lay, title)
+        fonts.use(ax, families)
+    return ax, lay.notes + ([note] if note else [])
 
 
 def lane_name(name: str, limit: int = 32) -> str:
@@ -295,7 +286,7 @@ def lane_name(name: str, limit: int = 32) -> str:
 
 def _fit_width(fig: Any, ax: Any, lanes: list[str]) -> None:
     """A figure made here leaves room on the left for the longest lane name."""
-    measure = _measure(fig.dpi, float(RC["font.size"]))
+    measure = fonts.measure(fig.dpi, float(RC["font.size"]))
     widest = max((measure(lane_name(n)) for n in set(lanes)), default=0.0)
     total = fig.get_figwidth() * fig.dpi
     left = min(0.45, (widest + 14) / total)
@@ -354,8 +345,8 @@ def _legend(ax: Any) -> None:
 
 
 def figure_for(data: Any, **options: Any) -> tuple[Any, list[str]]:
-    """A new ``Figure`` (no pyplot state) with the timeline drawn, and what was left out
-    (events with no known end); options as :func:`plot`."""
+    """A new ``Figure`` (no pyplot state) with the timeline drawn, and notes on what was
+    left out (events with no known end, characters with no glyph); options as :func:`plot`."""
     mpl = require("matplotlib")
     from matplotlib.figure import Figure
 
@@ -365,7 +356,8 @@ def figure_for(data: Any, **options: Any) -> tuple[Any, list[str]]:
         ax = fig.add_axes((0.16, 0.1, 0.8, 0.8))
     defaults = {"lane": "type", "period": None, "types": None, "actors": None,
                 "participants": None, "labels": None, "title": None}  # fmt: skip
-    _, notes = _plot(data, ax, own=True, **{**defaults, **options})
+    with fonts.quiet_missing_glyphs():  # said once, in the notes
+        _, notes = _plot(data, ax, own=True, **{**defaults, **options})
     return fig, notes
 
 
@@ -395,6 +387,6 @@ def save(
                             "pdf": {"CreationDate": None, "ModDate": None}}[fmt]  # fmt: skip
     if description:
         meta["Subject" if fmt == "pdf" else "Description"] = description
-    with mpl.rc_context(RC), output_file(path, force=force) as fh:
+    with mpl.rc_context(RC), fonts.quiet_missing_glyphs(), output_file(path, force=force) as fh:
         fig.savefig(fh, format=fmt, metadata=meta)
     return Path(path)
