@@ -2,7 +2,7 @@
 characters none of them can draw.
 
 The figure's text is in DejaVu Sans (:data:`chrono.views.timeline.FONT`), which has no CJK
-ideographs and no emoji. When a title, lane or label needs characters it lacks,
+ideographs and few emoji. When a title, lane or label needs characters it lacks,
 :func:`fallback_fonts` looks for installed fonts that have them (Noto Sans CJK, say), for
 matplotlib to fall back on (its ``font.family`` list); :func:`missing_note` says once,
 in words, which characters are still left without a glyph, where matplotlib would warn
