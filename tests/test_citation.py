@@ -63,8 +63,27 @@ def test_cff_is_yaml_with_the_creators(westphalia: Path) -> None:
         "license": "CC0-1.0",
         "repository": "https://example.org/westphalia-chronology",
         "date-released": "2026-11-30",
-        "notes": f"Built with chrono-data {__version__}.",
     }
+
+
+#: The keys CFF 1.2.0 allows at the top level (its schema's ``properties``, with
+#: ``additionalProperties: false``), and those it requires.
+CFF_KEYS = {
+    "abstract", "authors", "cff-version", "commit", "contact", "date-released", "doi",
+    "identifiers", "keywords", "license", "license-url", "message", "preferred-citation",
+    "references", "repository", "repository-artifact", "repository-code", "title", "type",
+    "url", "version",
+}  # fmt: skip
+CFF_REQUIRED = {"authors", "cff-version", "message", "title"}
+
+
+def test_cff_has_only_keys_the_cff_schema_allows(westphalia: Path, mini: Path) -> None:
+    # cffconvert and GitHub's citation parser reject a file with any other key
+    for dataset in (westphalia, mini, "russia-china-summits"):
+        code, out, err = run("cite", str(dataset), "-f", "cff")
+        assert (code, err) == (0, "")
+        keys = set(yaml.safe_load(out))
+        assert CFF_REQUIRED <= keys <= CFF_KEYS, keys - CFF_KEYS
 
 
 def test_the_descriptor_carries_the_creators(westphalia: Path) -> None:

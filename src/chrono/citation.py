@@ -138,7 +138,8 @@ def _yaml_text(text: str) -> str:
 
 
 def cff(descriptor: Mapping[str, Any], package_version: str) -> str:
-    """A CITATION.cff (CFF 1.2.0) for the dataset."""
+    """A CITATION.cff (CFF 1.2.0) for the dataset: only the keys CFF's schema allows
+    (it has none for the tool that built the data, so ``package_version`` is not said)."""
     q = _yaml_text
     lines = [
         "cff-version: 1.2.0",
@@ -172,7 +173,6 @@ def cff(descriptor: Mapping[str, Any], package_version: str) -> str:
     released = _meta(descriptor, "released")
     if released and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", released):
         lines.append(f"date-released: {q(released)}")
-    lines.append(f"notes: {q(f'Built with chrono-data {package_version}.')}")
     return "\n".join(lines) + "\n"
 
 

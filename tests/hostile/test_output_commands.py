@@ -220,7 +220,6 @@ def test_cite_text_bibtex_and_cff(loud: Path) -> None:
         'license: "CC0-1.0"\n'
         f'doi: "10.1/{QUOTED[1:]}\n'
         f'url: "https://e.org/{QUOTED[1:]}\n'
-        'notes: "Built with chrono-data 0.1.0."\n'
     )
     import yaml
 

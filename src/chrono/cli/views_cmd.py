@@ -62,6 +62,16 @@ def _output(help_text: str) -> Callable[[Any], Any]:
     return click.option("-o", "--output", required=True, metavar="PATH", help=help_text)
 
 
+class Inches(click.FloatRange):
+    """A width in inches within the range; NaN, which no comparison refuses, refused too."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        inches = super().convert(value, param, ctx)
+        if inches != inches:
+            self.fail(f"{inches} is not in the range {self.min:g}<=x<={self.max:g}.", param, ctx)
+        return inches
+
+
 @click.command()
 @DATASET
 @_output("The figure: FILE.png, FILE.svg or FILE.pdf.")
@@ -77,7 +87,9 @@ def _output(help_text: str) -> Callable[[Any], Any]:
 @click.option("--actor", "actors", multiple=True, help="Only events with this actor id.")
 @click.option("--labels/--no-labels", default=None, help="Label events (default: up to 500).")
 @click.option("--title", help="Figure title (default: the dataset's).")
-@click.option("--width", type=float, default=10.0, show_default=True, help="Inches.")
+@click.option("--width", type=Inches(4, 100), default=10.0, show_default=True,
+              help="Figure width in inches: from 4 (room beside the lane names) to 100 "
+              "(a PNG 10,000 pixels wide).")  # fmt: skip
 @FORCE
 def plot(
     dataset: str,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
-from chrono.model.dates import civil_from_days, human, human_year
+from chrono.model.dates import civil_from_days, human, human_span, human_year, is_valid, parse
 from chrono.views.data import end_kinds
 
 if TYPE_CHECKING:
@@ -40,6 +40,18 @@ def by_id(table: pa.Table) -> dict[str, Record]:
 def when(edtf: str) -> str:
     """The date as people read it (``from 2019 (open)``, ``15 March 44 BCE``)."""
     return human(edtf)
+
+
+def claim_value(claim: Record) -> str | None:
+    """A claim's value as the exports write it: as stated, and for a Julian date the
+    calendar named as ``chrono show`` names it, with its Gregorian days
+    (``1600-03-01 (Julian) = 11 March 1600``)."""
+    value: str | None = claim["value"]
+    if not value or claim.get("calendar") != "julian":
+        return value
+    if not is_valid(value, "julian"):
+        return f"{value} (Julian)"
+    return f"{value} (Julian) = {human_span(parse(value, 'julian'))}"
 
 
 def event_records(tables: dict[str, pa.Table]) -> list[Record]:

@@ -18,12 +18,14 @@ SVG text in DejaVu Sans, the font matplotlib bundles and measures labels with).
 
 from __future__ import annotations
 
+import numbers
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chrono.model.periods import DateLike, period_days
+from chrono.views import fonts
 from chrono.views.axis import day_label, tick_days, tick_labels
 from chrono.views.deps import require
 from chrono.views.lanes import Item, Layout, as_rows, is_dataset_ref, lanes_of, layout, select
@@ -49,6 +51,18 @@ RC: dict[str, Any] = {
 COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e",
            "#17becf", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22")  # fmt: skip
 AUTO_LABELS = 500  # label every event up to this many
+#: A figure's width in inches, inclusive: narrower leaves the axis no room beside the lane
+#: names; wider makes a PNG over 10,000 pixels wide.
+WIDTH = (4.0, 100.0)
+
+
+def check_width(width: float) -> float:
+    """``width`` if a figure can be that many inches wide (:data:`WIDTH`), else ValueError."""
+    if isinstance(width, bool) or not isinstance(width, numbers.Real):
+        raise ValueError(f"width must be a number of inches, not {width!r}")
+    if not WIDTH[0] <= width <= WIDTH[1]:  # NaN too
+        raise ValueError(f"width must be from {WIDTH[0]:g} to {WIDTH[1]:g} inches, not {width:g}")
+    return float(width)
 
 
 def _ticks(mpl: Any) -> tuple[Any, Any]:
@@ -165,21 +179,6 @@ def _draw(ax: Any, mpl: Any, lay: Layout, labels: bool) -> None:
                         fontsize=LABEL_SIZE, clip_on=True, parse_math=False)  # fmt: skip
 
 
-def _measure(dpi: float, size: float) -> Any:
-    """A function giving the width in pixels of a text drawn at ``size`` points."""
-    from matplotlib.font_manager import FontProperties
-    from matplotlib.textpath import TextToPath
-
-    prop = FontProperties(family=FONT, size=size)
-    engine = TextToPath()
-
-    def width(text: str) -> float:
-        w, _, _ = engine.get_text_width_height_descent(" " + text, prop, ismath=False)
-        return float(w) * dpi / 72.0
-
-    return width
-
-
 def plot(
     data: Any,
     *,
@@ -206,7 +205,7 @@ def plot(
     those types or with those actors (actor ids). Actors need participants: pass a
     dataset, or ``participants=chrono.load("participants")``. ``labels`` (default: when at
     most 500 events) writes each event's title beside it without overlaps. Without
-    ``ax``, a new figure ``width`` inches wide is made, as tall as the rows need.
+    ``ax``, a new figure ``width`` inches wide (4 to 100) is made, as tall as the rows need.
 
     >>> import chrono
     >>> ax = chrono.plot("russia-china-summits", period=("2022", "2023"))
@@ -216,6 +215,7 @@ def plot(
     """
     options = {"lane": lane, "period": period, "types": types, "actors": actors,
                "participants": participants, "labels": labels, "title": title}  # fmt: skip
+    width = check_width(width)
     if ax is not None:
         return _plot(data, ax, own=False, **options)[0]
     mpl = require("matplotlib")
@@ -252,13 +252,17 @@ def _plot(
     pairs = lanes_of(events, lane, parts, names)
     if labels is None:
         labels = len(pairs) <= AUTO_LABELS
-    with mpl.rc_context(RC):
+    title = title if title is not None else data_title
+    families, note = fonts.fonts_for(
+        [*(e["title"] for e in events), *(n for _, n in pairs), title], FONT
+    )
+    with mpl.rc_context({**RC, "font.family": [*families, "sans-serif"]}):
         fig: Any = ax.figure
         if own:
             _fit_width(fig, ax, [name for _, name in pairs])
         box = ax.get_position()
         width_px = box.width * fig.get_figwidth() * fig.dpi
-        measure = _measure(fig.dpi, LABEL_SIZE) if labels else None
+        measure = fonts.measure(fig.dpi, LABEL_SIZE) if labels else None
         xlim = None
         if span:
             xlim = (
@@ -269,8 +273,9 @@ def _plot(
         if own:
             _fit_height(fig, ax, lay.rows)
         _draw(ax, mpl, lay, bool(labels))
-        _decorate(ax, lay, title if title is not None else data_title)
-    return ax, lay.notes
+        _decorate(ax, lay, title)
+        fonts.use(ax, families)
+    return ax, lay.notes + ([note] if note else [])
 
 
 def lane_name(name: str, limit: int = 32) -> str:
@@ -281,7 +286,7 @@ def lane_name(name: str, limit: int = 32) -> str:
 
 def _fit_width(fig: Any, ax: Any, lanes: list[str]) -> None:
     """A figure made here leaves room on the left for the longest lane name."""
-    measure = _measure(fig.dpi, float(RC["font.size"]))
+    measure = fonts.measure(fig.dpi, float(RC["font.size"]))
     widest = max((measure(lane_name(n)) for n in set(lanes)), default=0.0)
     total = fig.get_figwidth() * fig.dpi
     left = min(0.45, (widest + 14) / total)
@@ -340,18 +345,19 @@ def _legend(ax: Any) -> None:
 
 
 def figure_for(data: Any, **options: Any) -> tuple[Any, list[str]]:
-    """A new ``Figure`` (no pyplot state) with the timeline drawn, and what was left out
-    (events with no known end); options as :func:`plot`."""
+    """A new ``Figure`` (no pyplot state) with the timeline drawn, and notes on what was
+    left out (events with no known end, characters with no glyph); options as :func:`plot`."""
     mpl = require("matplotlib")
     from matplotlib.figure import Figure
 
-    width = options.pop("width", 10.0)
+    width = check_width(options.pop("width", 10.0))
     with mpl.rc_context(RC):
         fig = Figure(figsize=(width, 2.0), dpi=100)
         ax = fig.add_axes((0.16, 0.1, 0.8, 0.8))
     defaults = {"lane": "type", "period": None, "types": None, "actors": None,
                 "participants": None, "labels": None, "title": None}  # fmt: skip
-    _, notes = _plot(data, ax, own=True, **{**defaults, **options})
+    with fonts.quiet_missing_glyphs():  # said once, in the notes
+        _, notes = _plot(data, ax, own=True, **{**defaults, **options})
     return fig, notes
 
 
@@ -381,6 +387,6 @@ def save(
                             "pdf": {"CreationDate": None, "ModDate": None}}[fmt]  # fmt: skip
     if description:
         meta["Subject" if fmt == "pdf" else "Description"] = description
-    with mpl.rc_context(RC), output_file(path, force=force) as fh:
+    with mpl.rc_context(RC), fonts.quiet_missing_glyphs(), output_file(path, force=force) as fh:
         fig.savefig(fh, format=fmt, metadata=meta)
     return Path(path)

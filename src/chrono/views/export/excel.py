@@ -10,6 +10,7 @@ it). Booleans are Excel booleans, coordinates numbers.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +32,9 @@ if TYPE_CHECKING:
 
 MAX_ROWS = 1_048_576  # per sheet, the header included
 MAX_CELL = 32_767  # characters in one cell
+#: The control characters XML 1.0 forbids (tab, line feed and carriage return are allowed):
+#: openpyxl's ``ILLEGAL_CHARACTERS_RE``, as a pattern both ``re`` and Arrow's RE2 read.
+CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
 EPOCH = dt.date(1970, 1, 1)
 FIRST_EXCEL = dt.date(1900, 1, 1)
 DATE_FORMAT = "yyyy-mm-dd"
@@ -64,15 +68,49 @@ def _columns(table: pa.Table) -> list[list[Any]]:
     return out
 
 
-def _write_sheet(wb: Any, name: str, table: pa.Table) -> None:
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+def _unfit(text: str) -> str | None:
+    """Why ``text`` cannot be an Excel cell, or None."""
+    if len(text) > MAX_CELL:
+        return "is too long"
+    return "has a control character" if re.search(CONTROL, text) else None
+
+
+def check_sheet(name: str, table: pa.Table) -> None:
+    """Raise :class:`ExportError` for a table Excel cannot hold: too many rows, or a text
+    too long for a cell or with a control character XML forbids (the first such cell, in
+    reading order). Checked before the workbook is made, so a failure leaves nothing half
+    written (openpyxl's write-only sheets cannot be abandoned cleanly)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
     if table.num_rows + 1 > MAX_ROWS:
         raise ExportError(
             f"{name}: {table.num_rows} rows; an Excel sheet holds at most {MAX_ROWS - 1} "
             "(use csv or sqlite)"
         )
+    first: tuple[int, str] | None = None  # (row, column)
+    for field in table.schema:
+        col = table.column(field.name)
+        if pa.types.is_dictionary(col.type):
+            col = col.cast(col.type.value_type)
+        if not pa.types.is_string(col.type):
+            continue
+        bad = pc.or_(
+            pc.greater(pc.utf8_length(col), MAX_CELL), pc.match_substring_regex(col, CONTROL)
+        )
+        row = pc.index(pc.fill_null(bad, False), True).as_py()
+        if row >= 0 and (first is None or row < first[0]):
+            first = (row, field.name)
+    if first is not None:
+        row, column = first
+        why = _unfit(table.column(column)[row].as_py())
+        raise ExportError(f"{name} row {row + 1}, {column}: the text {why} for an Excel cell")
+
+
+def _write_sheet(wb: Any, name: str, table: pa.Table) -> None:
+    """Write a table :func:`check_sheet` has passed."""
+    from openpyxl.cell import WriteOnlyCell
+
     ws = wb.create_sheet(name)
     ws.freeze_panes = "A2"
     header = []
@@ -84,15 +122,9 @@ def _write_sheet(wb: Any, name: str, table: pa.Table) -> None:
     columns = _columns(null_open_bounds(table))
     for r in range(table.num_rows):
         row: list[Any] = []
-        for c, values in enumerate(columns):
+        for values in columns:
             v = values[r]
             if isinstance(v, str):
-                if len(v) > MAX_CELL or ILLEGAL_CHARACTERS_RE.search(v):
-                    why = "is too long" if len(v) > MAX_CELL else "has a control character"
-                    raise ExportError(
-                        f"{name} row {r + 1}, {table.schema.names[c]}: the text {why} "
-                        "for an Excel cell"
-                    )
                 if v[:1] == "=":  # text, not a formula
                     cell = WriteOnlyCell(ws, value=v)
                     cell.data_type = "s"
@@ -119,11 +151,16 @@ def to_xlsx(
     ds, tables = open_dataset(dataset)
     tables[FLAT] = event_claims(tables)
     result = ExportResult("xlsx", Path(path))
+    about = [[key, value] for key, value in metadata(ds).items()]
+    for key, value in about:
+        if isinstance(value, str) and (why := _unfit(value)) is not None:
+            raise ExportError(f"about, {key}: the text {why} for an Excel cell")
+    for name in (*TABLE_NAMES, FLAT):
+        check_sheet(name, tables[name])
     wb = openpyxl.Workbook(write_only=True)
-    about = wb.create_sheet("about")
-    for key, value in metadata(ds).items():
-        about.append([key, value])
-    about.append(["dates", ABOUT])
+    sheet = wb.create_sheet("about")
+    for row in [*about, ["dates", ABOUT]]:
+        sheet.append(row)
     for name in (*TABLE_NAMES, FLAT):
         _write_sheet(wb, name, tables[name])
         result.rows[name] = tables[name].num_rows

@@ -8,17 +8,24 @@ data does not have. ``X-CHRONO-EDTF`` keeps the EDTF value, ``X-CHRONO-PRECISION
 precision, ``X-CHRONO-SOURCE`` each source (id and URL), and ``DESCRIPTION`` the date, the
 summary and every claim with its source, locator and quote.
 
-An open or unknown end (``2019/..``) cannot be a calendar span: the VEVENT covers the
-known end's own bounds (all of 2019) and ``SUMMARY`` says ``(begins …, open end)``.
-iCalendar dates have four-digit years and the library uses Python dates, so events
-outside years 1-9999 (BCE, ``Y12345``) are left out: each is listed in the calendar's
-``X-CHRONO-OMITTED`` property (``id EDTF``) and counted in the result's notes.
+An open or unknown end (``2019/..``, ``/1850``) cannot be a calendar span: the event is
+kept, its VEVENT covering the known end's own bounds (all of 2019) and ``SUMMARY`` saying
+``(begins …, open end)``. iCalendar dates have four-digit years and the library uses
+Python dates, so events outside years 1-9999 (BCE, ``Y12345``) are left out, as is an
+event with neither end known (which no valid EDTF date is): each is listed in the
+calendar's ``X-CHRONO-OMITTED`` property (``id EDTF``) and counted, with why, in the
+result's notes.
+
+Every text is an RFC 5545 TEXT value: line breaks are escaped (``\\n``), and the ASCII
+control characters but tab (BEL, ESC, VT, DEL…), which the RFC forbids and has no escape
+for, are dropped.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,12 +35,16 @@ from chrono.safeio import write_file
 from chrono.views.data import drawn_bounds
 from chrono.views.deps import require
 from chrono.views.export.common import ExportResult, in_common_years, metadata, open_dataset
-from chrono.views.records import Record, by_id, event_records
+from chrono.views.records import Record, by_id, claim_value, event_records
+from chrono.wording import counted
 
 if TYPE_CHECKING:
     from chrono.dataset import Dataset
 
 EPOCH = dt.date(1970, 1, 1)
+#: Why an event is left out, as the result's notes say it.
+OUTSIDE = "outside iCalendar's years 1-9999"
+UNPLACED = "with neither end known"
 STATUS = {"confirmed": "CONFIRMED", "planned": "TENTATIVE", "cancelled": "CANCELLED"}
 
 
@@ -65,7 +76,8 @@ def _description(e: Record, sources: dict[str, Record]) -> str:
     lines += [e["summary"] or "", "", "Claims:"]
     for c in e["claims"]:
         s = sources.get(c["source_id"], {})
-        head = c["property"] + (f" = {c['value']}" if c["value"] else "")
+        value = claim_value(c)
+        head = c["property"] + (f" = {value}" if value else "")
         src = ", ".join(
             str(x)
             for x in (s.get("title"), s.get("publisher"), s.get("published"), c["locator"])
@@ -79,6 +91,25 @@ def _description(e: Record, sources: dict[str, Record]) -> str:
     return "\n".join(lines)
 
 
+#: What RFC 5545 forbids in a TEXT value and gives no escape for: the ASCII control
+#: characters but tab, line feed and carriage return (line breaks are escaped as ``\n``).
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def ical_text(text: str) -> str:
+    """``text`` without the control characters iCalendar cannot hold (they are dropped)."""
+    return CONTROL.sub("", text)
+
+
+def add(component: Any, name: str, value: Any) -> None:
+    """``component.add``, every text (or list of texts) passed through :func:`ical_text`."""
+    if isinstance(value, str):
+        value = ical_text(value)
+    elif isinstance(value, list):
+        value = [ical_text(v) if isinstance(v, str) else v for v in value]
+    component.add(name, value)
+
+
 def _stamp() -> dt.datetime:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
@@ -86,46 +117,47 @@ def _stamp() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
-def calendar(tables: dict[str, Any], meta: dict[str, Any]) -> tuple[Any, list[str]]:
-    """The ``icalendar.Calendar``, and the ids of the events left out."""
+def calendar(tables: dict[str, Any], meta: dict[str, Any]) -> tuple[Any, dict[str, str]]:
+    """The ``icalendar.Calendar``, and the ids of the events left out, each with why
+    (:data:`OUTSIDE` or :data:`UNPLACED`)."""
     icalendar = require("icalendar")
     sources = by_id(tables["sources"])
     cal = icalendar.Calendar()
-    cal.add("prodid", f"-//chrono//chrono-data {__version__}//EN")
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", str(meta["title"]))
-    cal.add("x-chrono-dataset", f"{meta['name']} {meta['version'] or ''}".strip())
-    stamp, omitted = _stamp(), []
+    add(cal, "prodid", f"-//chrono//chrono-data {__version__}//EN")
+    add(cal, "version", "2.0")
+    add(cal, "calscale", "GREGORIAN")
+    add(cal, "x-wr-calname", str(meta["title"]))
+    add(cal, "x-chrono-dataset", f"{meta['name']} {meta['version'] or ''}".strip())
+    stamp, omitted = _stamp(), {}
     for e in event_records(tables):
         when = span(e)
         if when is None:
-            omitted.append(e["id"])
-            cal.add("x-chrono-omitted", f"{e['id']} {e['date']}")
+            omitted[e["id"]] = UNPLACED if e["start"] and e["end"] else OUTSIDE
+            add(cal, "x-chrono-omitted", f"{e['id']} {e['date']}")
             continue
         lo, hi, suffix = when
         ev = icalendar.Event()
-        ev.add("uid", f"chrono:{meta['name']}:{e['id']}")
-        ev.add("dtstamp", stamp)
-        ev.add("dtstart", EPOCH + dt.timedelta(days=lo))
-        ev.add("dtend", EPOCH + dt.timedelta(days=hi + 1))
-        ev.add("summary", e["title"] + suffix)
-        ev.add("description", _description(e, sources))
-        ev.add("categories", [e["type"]])
+        add(ev, "uid", f"chrono:{meta['name']}:{e['id']}")
+        add(ev, "dtstamp", stamp)
+        add(ev, "dtstart", EPOCH + dt.timedelta(days=lo))
+        add(ev, "dtend", EPOCH + dt.timedelta(days=hi + 1))
+        add(ev, "summary", e["title"] + suffix)
+        add(ev, "description", _description(e, sources))
+        add(ev, "categories", [e["type"]])
         if e["status"] in STATUS:
-            ev.add("status", STATUS[e["status"]])
+            add(ev, "status", STATUS[e["status"]])
         place = e["place"]
         if place:
-            ev.add("location", place["name"])
+            add(ev, "location", place["name"])
             if place["latitude"] is not None and place["longitude"] is not None:
-                ev.add("geo", (place["latitude"], place["longitude"]))
+                add(ev, "geo", (place["latitude"], place["longitude"]))
         if e["parent_id"]:
-            ev.add("related-to", f"chrono:{meta['name']}:{e['parent_id']}")
-        ev.add("x-chrono-edtf", e["date"])
-        ev.add("x-chrono-precision", e["precision"])
+            add(ev, "related-to", f"chrono:{meta['name']}:{e['parent_id']}")
+        add(ev, "x-chrono-edtf", e["date"])
+        add(ev, "x-chrono-precision", e["precision"])
         for sid in sorted({c["source_id"] for c in e["claims"]}):
             url = sources.get(sid, {}).get("url")
-            ev.add("x-chrono-source", f"{sid} {url}" if url else sid)
+            add(ev, "x-chrono-source", f"{sid} {url}" if url else sid)
         cal.add_component(ev)
     return cal, omitted
 
@@ -135,10 +167,10 @@ def to_ics(dataset: str | Path | Dataset, path: str | Path, *, force: bool = Fal
     ds, tables = open_dataset(dataset)
     cal, omitted = calendar(tables, metadata(ds))
     result = ExportResult("ics", Path(path), {"events": tables["events"].num_rows - len(omitted)})
-    if omitted:
-        result.notes.append(
-            f"{len(omitted)} events outside iCalendar's years 1-9999 or with no known end "
-            "left out (listed in X-CHRONO-OMITTED)"
-        )
+    for why in (OUTSIDE, UNPLACED):
+        if n := sum(1 for x in omitted.values() if x == why):
+            result.notes.append(
+                f"{counted(n, 'event')} {why} left out (listed in X-CHRONO-OMITTED)"
+            )
     write_file(path, cal.to_ical(), force=force)
     return result

@@ -33,8 +33,9 @@ _TYPES = {"string": "TEXT", "vocab": "TEXT", "date": "TEXT", "bool": "INTEGER", 
 VIEWS = {
     "event_claims": """
         SELECT e.id AS event_id, e.title AS event_title, e.type AS event_type,
-               e.date AS event_date, c.id AS claim_id, c.property, c.value, c.locator,
-               c.quote, c.stance, c.mode, c.certainty, c.note, s.id AS source_id,
+               e.date AS event_date, c.id AS claim_id, c.property, c.value,
+               c.calendar AS value_calendar, c.locator, c.quote, c.stance, c.mode,
+               c.certainty, c.note, s.id AS source_id,
                s.title AS source_title, s.publisher AS source_publisher,
                s.published AS source_published, s.url AS source_url
         FROM claims c JOIN events e ON e.id = c.event_id JOIN sources s ON s.id = c.source_id""",

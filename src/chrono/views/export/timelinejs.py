@@ -6,8 +6,8 @@ objects at the event's precision (a year-only date has no month; a month, season
 or interval has an ``end_date``); ``year`` is astronomical (``-43`` is 44 BCE), as in
 JavaScript's ``Date`` that TimelineJS uses, and ``display_date`` always carries the date as
 people read it. An event with an open or unknown end is placed at its known end (its
-``display_date`` says ``open`` or ``unknown``); one with no known end is left out and
-counted in the result's notes.
+``display_date`` says ``open`` or ``unknown``); one with neither end known (which no valid
+EDTF date is) is left out and counted in the result's notes.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any
 from chrono.model.dates import civil_from_days
 from chrono.safeio import write_file
 from chrono.views.export.common import ExportResult, metadata, open_dataset
-from chrono.views.records import Record, by_id, event_records
+from chrono.views.records import Record, by_id, claim_value, event_records
+from chrono.wording import counted
 
 if TYPE_CHECKING:
     from chrono.dataset import Dataset
@@ -57,7 +58,8 @@ def _text(e: Record, sources: dict[str, Record]) -> str:
         s = sources.get(c["source_id"], {})
         label = s.get("title") or s.get("publisher") or c["source_id"]
         where = f", {html.escape(c['locator'])}" if c["locator"] else ""
-        value = f" = {html.escape(c['value'])}" if c["value"] else ""
+        stated = claim_value(c)
+        value = f" = {html.escape(stated)}" if stated else ""
         quote = f" “{html.escape(c['quote'])}”" if c["quote"] else ""
         items.append(
             f"<li>{html.escape(c['property'])}{value} ({html.escape(c['stance'])}): "
@@ -69,7 +71,7 @@ def _text(e: Record, sources: dict[str, Record]) -> str:
 
 
 def timeline(tables: dict[str, Any], meta: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """The TimelineJS document, and the ids of the events left out (no known end)."""
+    """The TimelineJS document, and the ids of the events left out (neither end known)."""
     sources = by_id(tables["sources"])
     slides, left_out = [], []
     for e in event_records(tables):
@@ -106,7 +108,7 @@ def to_timelinejs(
     doc, left_out = timeline(tables, metadata(ds))
     result = ExportResult("timelinejs", Path(path), {"events": len(doc["events"])})
     if left_out:
-        result.notes.append(f"{len(left_out)} events with no known end left out")
+        result.notes.append(f"{counted(len(left_out), 'event')} with neither end known left out")
     text = json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
     write_file(path, text.encode("utf-8"), force=force)
     return result
