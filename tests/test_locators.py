@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
+from chrono.cli import main
 from chrono.model.locators import Locator, LocatorError, parse, roman, suggest
 from chrono.sourcetext import SourceText
 from chrono.validation import validate
@@ -95,6 +97,30 @@ def test_source_text_cuts() -> None:
     assert text.find("Seven.", "line") is None
     lines = SourceText("a\nb\nc")  # no blank line: one paragraph per line
     assert lines.segment(parse("paragraph 2")) == "b"
+
+
+def test_a_text_is_cut_the_same_whatever_its_line_endings() -> None:
+    """CRLF (a copy saved on Windows) and lone CR end lines as LF does; a BOM is dropped."""
+    for ending in ("\n", "\r\n", "\r"):
+        text = SourceText("\ufeffOne,\nwrapped.\n\nTwo.\n".replace("\n", ending))
+        assert text.segment(parse("paragraph 1")) == "One,\nwrapped."
+        assert text.segment(parse("paragraph 2")) == "Two.\n"
+        assert [text.segment(parse(f"line {i}")) for i in (1, 2, 3, 4, 5)] == [
+            "One,",
+            "wrapped.",
+            "",
+            "Two.",
+            "",
+        ]
+        assert text.find("Two.", "paragraph") == "paragraph 2"
+
+
+def test_quotes_in_a_text_with_crlf_line_endings(mini: Path) -> None:
+    """The local text's paragraphs are separated by CRLF blank lines: the locators are right."""
+    text = "The leaders will meet\nin Alpha City from June 2 to June 3.\n\nThey last met in 2019.\n"
+    (mini / "gazette.txt").write_bytes(text.replace("\n", "\r\n").encode())
+    result = CliRunner().invoke(main, ["validate", "--sources", str(mini), str(mini)])
+    assert (result.exit_code, result.stdout) == (0, f"mini ({mini}): valid: 0 errors, 0 warnings\n")
 
 
 def test_quotes_by_page_in_a_form_fed_text(westphalia: Path) -> None:

@@ -7,9 +7,10 @@
   the 12th page of the file; a page numbered in roman numerals is not counted).
 
 Sections, folios and time offsets cannot be found in plain text: a quote with such a
-locator is looked for in the whole text.
+locator is looked for in the whole text. The text is read with LF line endings (CRLF and
+a lone CR are line breaks) and without a BOM.
 
->>> text = SourceText("First paragraph.\\n\\nSecond, on\\ntwo lines.\\fPage two.")
+>>> text = SourceText("First paragraph.\\r\\n\\r\\nSecond, on\\r\\ntwo lines.\\fPage two.")
 >>> text.segment(parse("paragraph 2"))
 'Second, on\\ntwo lines.'
 >>> text.find("Page two.", "page")
@@ -26,13 +27,14 @@ from chrono.model.locators import Locator, parse
 __all__ = ["SourceText", "parse"]
 
 _BLANK = re.compile(r"\n[ \t]*\n|\n?\f")
+_NEWLINE = re.compile(r"\r\n?")
 
 
 class SourceText:
     """A text and the offsets where its lines, paragraphs and pages start."""
 
     def __init__(self, text: str) -> None:
-        self.text = text
+        self.text = _NEWLINE.sub("\n", text.removeprefix("\ufeff"))
         self._starts: dict[str, list[tuple[int, int]]] = {}
 
     def _units(self, kind: str) -> list[tuple[int, int]]:
