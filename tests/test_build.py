@@ -412,6 +412,9 @@ def test_a_checkout_with_crlf_line_endings_is_up_to_date(mini: Path) -> None:
     assert run_build(mini, "--check") == (0, f"{mini}: up to date (6 tables, 23 rows)\n", "")
     result = CliRunner().invoke(main, ["validate", "--sources", str(mini), str(mini)])
     assert (result.exit_code, result.stdout) == (0, f"mini ({mini}): valid: 0 errors, 0 warnings\n")
+    before = (mini / "schemas/event.schema.json").read_bytes()
+    assert run_build(mini) == (0, f"{mini}: 6 tables, 23 rows; unchanged\n", "")
+    assert (mini / "schemas/event.schema.json").read_bytes() == before  # left as git wrote it
 
 
 def test_built_with_crlf_and_committed_with_lf_is_up_to_date(mini: Path) -> None:
