@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import pyarrow as pa
@@ -14,6 +15,7 @@ from click.testing import CliRunner
 from chrono import build as builder
 from chrono import safeio
 from chrono.cli import main
+from chrono.curation import curated_sha256
 from conftest import BUNDLED, MINI, table_file
 
 
@@ -418,3 +420,50 @@ def test_descriptor_sources_never_put_the_publisher_in_the_title(mini: Path) -> 
     ]
     for entry in listed:
         jsonschema.validate(entry, V1_SOURCE)
+
+
+def line_endings(root: Path, ending: bytes) -> list[str]:
+    """Every text file of a dataset with ``ending`` for its line endings, as a checkout
+    with ``core.autocrlf`` (CRLF) or a commit normalised by git (LF) holds it."""
+    changed = []
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and path.suffix in (".yaml", ".json", ".txt"):
+            lf = path.read_bytes().replace(b"\r\n", b"\n")
+            path.write_bytes(lf.replace(b"\n", ending))
+            changed.append(path.relative_to(root).as_posix())
+    return changed
+
+
+def test_lf_text_has_lf_line_endings_and_no_bom() -> None:
+    assert safeio.lf_text(b"a: 1\nb: 2\n") == b"a: 1\nb: 2\n"
+    assert safeio.lf_text(b"\xef\xbb\xbfa: 1\r\nb: 2\rc: 3\r\n") == b"a: 1\nb: 2\nc: 3\n"
+    assert safeio.lf_text(b"a\r\r\nb") == b"a\n\nb"
+    assert safeio.lf_text(b"a\xef\xbb\xbf") == b"a\xef\xbb\xbf"  # a BOM only at the start
+
+
+def test_a_checkout_with_crlf_line_endings_is_up_to_date(mini: Path) -> None:
+    """git clone -c core.autocrlf=true (Git for Windows' default) writes every text file
+    with CRLF: the curated YAML says the same, and the outputs are the same."""
+    run_build(mini)  # the bytes of this pyarrow (a committed file may be another's)
+    recorded = json.loads((mini / "datapackage.json").read_bytes())["chrono"]["curated_sha256"]
+    assert "schemas/event.schema.json" in line_endings(mini, b"\r\n")
+    events = mini / "events/meeting-2019.yaml"
+    events.write_bytes(b"\xef\xbb\xbf" + events.read_bytes())  # an editor's BOM
+    assert curated_sha256(mini) == recorded
+    assert run_build(mini, "--check") == (0, f"{mini}: up to date (6 tables, 23 rows)\n", "")
+    result = CliRunner().invoke(main, ["validate", "--sources", str(mini), str(mini)])
+    assert (result.exit_code, result.stdout) == (0, f"mini ({mini}): valid: 0 errors, 0 warnings\n")
+    before = (mini / "schemas/event.schema.json").read_bytes()
+    assert run_build(mini) == (0, f"{mini}: 6 tables, 23 rows; unchanged\n", "")
+    assert (mini / "schemas/event.schema.json").read_bytes() == before  # left as git wrote it
+
+
+def test_built_with_crlf_and_committed_with_lf_is_up_to_date(mini: Path) -> None:
+    """Built on Windows (CRLF sources), committed (git stores LF), checked on Linux."""
+    line_endings(mini, b"\r\n")
+    run_build(mini)
+    line_endings(mini, b"\n")
+    assert run_build(mini, "--check") == (0, f"{mini}: up to date (6 tables, 23 rows)\n", "")
+    edit(mini / "events/meeting-2019.yaml", "title: Earlier meeting", "title: Earlier talks")
+    code, out, _ = run_build(mini, "--check")
+    assert (code, out) == (1, f"{mini}: stale: events, datapackage.json (run: chrono build)\n")

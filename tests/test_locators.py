@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
+from chrono.cli import main
 from chrono.model.locators import Locator, LocatorError, parse, roman, suggest
 from chrono.sourcetext import SourceText
 from chrono.validation import validate
@@ -95,6 +98,129 @@ def test_source_text_cuts() -> None:
     assert text.find("Seven.", "line") is None
     lines = SourceText("a\nb\nc")  # no blank line: one paragraph per line
     assert lines.segment(parse("paragraph 2")) == "b"
+
+
+def test_a_text_is_cut_the_same_whatever_its_line_endings() -> None:
+    """CRLF (a copy saved on Windows) and lone CR end lines as LF does; a BOM is dropped."""
+    for ending in ("\n", "\r\n", "\r"):
+        text = SourceText("\ufeffOne,\nwrapped.\n\nTwo.\n".replace("\n", ending))
+        assert text.segment(parse("paragraph 1")) == "One,\nwrapped."
+        assert text.segment(parse("paragraph 2")) == "Two.\n"
+        assert [text.segment(parse(f"line {i}")) for i in (1, 2, 3, 4, 5)] == [
+            "One,",
+            "wrapped.",
+            "",
+            "Two.",
+            "",
+        ]
+        assert text.find("Two.", "paragraph") == "paragraph 2"
+
+
+def test_quotes_in_a_text_with_crlf_line_endings(mini: Path) -> None:
+    """The local text's paragraphs are separated by CRLF blank lines: the locators are right."""
+    text = "The leaders will meet\nin Alpha City from June 2 to June 3.\n\nThey last met in 2019.\n"
+    (mini / "gazette.txt").write_bytes(text.replace("\n", "\r\n").encode())
+    result = CliRunner().invoke(main, ["validate", "--sources", str(mini), str(mini)])
+    assert (result.exit_code, result.stdout) == (0, f"mini ({mini}): valid: 0 errors, 0 warnings\n")
+
+
+def validate_sources(root: Path) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["validate", "--sources", str(root), str(root)])
+    return result.exit_code, result.stdout
+
+
+def test_a_quote_wrapped_by_the_texts_layout_is_found(mini: Path) -> None:
+    """pdftotext writes a paragraph on several lines: a quote may run across them."""
+    text = (
+        "The leaders will meet in Alpha City from June 2\nto June 3.\n\nThey last met\tin\n2019.\n"
+    )
+    (mini / "gazette.txt").write_text(text)
+    assert validate_sources(mini) == (0, f"mini ({mini}): valid: 0 errors, 0 warnings\n")
+
+
+def test_a_quote_is_not_found_across_a_paragraph_break_at_a_paragraph(
+    mini: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = "The leaders will meet in Alpha City from June 2\n\nto June 3. They last met in 2019.\n"
+    (mini / "gazette.txt").write_text(text)
+    monkeypatch.chdir(mini.parent)
+    key = "claims[meeting-2020/date/gazette-2020-05-01/paragraph-1].quote"
+    assert validate_sources(Path("mini")) == (
+        0,
+        "mini (mini): valid: 0 errors, 1 warning\n"
+        "  CHR802 warning quote found elsewhere in its source (1)\n"
+        f'    {key} = "from June 2 to June 3" (mini/events/meeting-2020.yaml:17:12): '
+        "quote 'from June 2 to June 3' is in gazette.txt at paragraphs 1-2, not at paragraph 1: "
+        "fix the locator\n",
+    )
+
+
+def test_a_quote_in_nfc_is_found_in_a_text_in_nfd(westphalia: Path) -> None:
+    """A copy saved on macOS may hold "Münster" as u + a combining diaeresis."""
+    path = westphalia / "example-monograph.txt"
+    path.write_text(unicodedata.normalize("NFD", path.read_text()))
+    assert "Mu\u0308nster" in path.read_text()
+    assert validate(westphalia, sources=westphalia).results == {}
+
+
+#: What may stand between two words of a text: white space on one line, a line break, a
+#: blank line (a paragraph break), a form feed (a page break).
+GAPS = [" ", "\t", " \t ", "\u00a0", "\n", " \n", "\n\n", "\n \n", "\n\n\n", "\f", "\n\f"]
+
+
+def where(kind: str, first: int, last: int) -> str:
+    return f"{kind} {first}" if first == last else f"{kind}s {first}-{last}"
+
+
+@given(
+    st.lists(st.sampled_from(GAPS), min_size=1, max_size=30),
+    st.data(),
+    st.sampled_from(["\n", "\r\n", "\r"]),
+)
+def test_a_quote_is_found_whatever_the_layout_and_placed_exactly(
+    gaps: list[str], data: st.DataObject, newline: str
+) -> None:
+    """Words laid out with any white space, line, paragraph and page breaks; a run of them
+    quoted with single spaces is found, at the lines, paragraphs and pages it spans, and at
+    its paragraph's locator unless it runs across a paragraph break."""
+    words = [f"w{i}x" for i in range(len(gaps) + 1)]  # none holds another
+    text = words[0] + "".join(gap + word for gap, word in zip(gaps, words[1:], strict=True))
+    line, paragraph, page = [1], [1], [1]
+    for gap in gaps:
+        line.append(line[-1] + gap.count("\n"))
+        breaks = "\n\n" in gap.replace(" ", "") or "\f" in gap
+        paragraph.append(paragraph[-1] + breaks)
+        page.append(page[-1] + gap.count("\f"))
+    if paragraph[-1] == 1:  # no blank line nor page break: a paragraph per line
+        paragraph = line
+    a = data.draw(st.integers(0, len(words) - 1))
+    b = data.draw(st.integers(a, len(words) - 1))
+    quote = " ".join(words[a : b + 1])
+    source = SourceText(text.replace("\n", newline))
+    assert source.find(quote, "line") == where("line", line[a], line[b])
+    assert source.find(quote, "paragraph") == where("paragraph", paragraph[a], paragraph[b])
+    assert source.find(quote, "page") == where("page", page[a], page[b])
+    at = parse(f"paragraph {paragraph[a]}")
+    assert source.contains(quote, at) == (paragraph[a] == paragraph[b])
+    assert source.contains(quote, parse(where("paragraph", paragraph[a], paragraph[b])))
+    assert source.contains(quote, parse(where("line", line[a], line[b])))
+
+
+LETTERS = st.sampled_from("aeuAEOcnsz\u00e9\u00e8\u00fc\u00f1\u00e7\u00c5\u1e69\u01fa")
+
+
+@given(
+    st.lists(st.text(LETTERS, min_size=1, max_size=6), min_size=1, max_size=8),
+    st.sampled_from(["NFC", "NFD"]),
+    st.sampled_from(["NFC", "NFD"]),
+)
+def test_a_quote_is_found_whatever_its_unicode_normal_form(
+    words: list[str], text_form: str, quote_form: str
+) -> None:
+    quote = unicodedata.normalize(quote_form, " ".join(words))
+    source = SourceText(unicodedata.normalize(text_form, "Before. " + "\n".join(words) + " after."))
+    assert source.contains(quote, parse(where("line", 1, len(words))))
+    assert source.find(quote, "line") == where("line", 1, len(words))
 
 
 def test_quotes_by_page_in_a_form_fed_text(westphalia: Path) -> None:

@@ -6,10 +6,11 @@ the dataset folder locked against a second build:
 
 1. each new table: an exclusive, no-follow temporary file in ``data/`` (random name,
    fsync), renamed to its content-addressed name (a file already there with the same bytes
-   is kept); likewise the curated schemas in ``schemas/`` (fixed names);
-2. the descriptor: a temporary file renamed over ``datapackage.json``, then the folder is
-   fsynced. This rename is the single commit point: before it readers see the old build,
-   after it the new one;
+   is kept); likewise the curated schemas in ``schemas/`` (fixed names; one that differs
+   only by CRLF line endings, as a checkout with ``core.autocrlf`` holds it, is kept);
+2. the descriptor (unless it differs only by CRLF line endings): a temporary file renamed
+   over ``datapackage.json``, then the folder is fsynced. This rename is the single commit
+   point: before it readers see the old build, after it the new one;
 3. only then, cleanup: the files the old descriptor listed that the new one does not
    (inside ``data/``, regular files only), leftovers of killed builds (temporary files and
    unlisted ``<table>-<hex>.parquet``).
@@ -28,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from chrono.package import DESCRIPTOR
-from chrono.safeio import TEMP_SUFFIX, OutputDir, checkpoint
+from chrono.safeio import TEMP_SUFFIX, OutputDir, checkpoint, lf_text
 
 DATA_DIR = "data"
 #: The folders a build writes into: the tables, and the curated schemas for editors.
@@ -90,7 +91,7 @@ def write(root: Path, files: dict[str, bytes]) -> Written:
                     if folder not in WRITTEN_FOLDERS or not name or "/" in name:
                         raise ValueError(f"{rel}: a build writes into {DATA_DIR}/ only")
                     into = folders.get(folder) or folders.setdefault(folder, top.subdir(folder))
-                    if into.read_regular(name, "parquet") == blob:
+                    if _same(into.read_regular(name, "parquet"), blob, text=folder != DATA_DIR):
                         continue
                     temp = into.write_temp(name, blob)
                     checkpoint("file-written")
@@ -100,7 +101,7 @@ def write(root: Path, files: dict[str, bytes]) -> Written:
                     out.changed.append(rel)
                     checkpoint("file-placed")
                 descriptor = files[DESCRIPTOR]
-                if top.read_regular(DESCRIPTOR, "descriptor") != descriptor:
+                if not _same(top.read_regular(DESCRIPTOR, "descriptor"), descriptor, text=True):
                     temp = top.write_temp(DESCRIPTOR, descriptor)
                     checkpoint("descriptor-written")
                     top.replace(temp, DESCRIPTOR)  # the commit point
@@ -137,6 +138,15 @@ def leftovers(root: Path, current: bytes | None, fresh: bytes) -> list[str]:
         and (data / name).is_file()
         and not (data / name).is_symlink()
     )
+
+
+def _same(current: bytes | None, blob: bytes, *, text: bool) -> bool:
+    """The file holds ``blob``: the same bytes, or for a text file (the descriptor, the
+    schemas) the same but for CRLF line endings, as a checkout with ``core.autocrlf``
+    writes them (rewriting them would change nothing git keeps)."""
+    if current is None:
+        return False
+    return current == blob or (text and lf_text(current) == blob)
 
 
 def _cleanup(top: OutputDir, data: OutputDir, old: set[str], new: set[str]) -> list[str]:

@@ -362,13 +362,15 @@ class CuratedFiles:
     def sha256(self) -> str:
         """One hash over the names and bytes of every curated file (freshness of the build),
         and the names of the entries of ``events/`` that are not files: a folder put there
-        makes the build stale, as the build refuses it."""
+        makes the build stale, as the build refuses it. A file's bytes are hashed with LF
+        line endings and no BOM (:func:`~chrono.safeio.lf_text`), so a checkout with CRLF
+        (git's ``core.autocrlf``) has the hash of the LF files the build saw."""
         h = hashlib.sha256()
         files, others = curated_layout(self.root)
         for path in files:
             # the name's bytes as on disk (a name that is not UTF-8 is hashed, not refused)
             h.update(os.fsencode(path.relative_to(self.root).as_posix()) + b"\0")
-            h.update(self.read(path) + b"\0")
+            h.update(safeio.lf_text(self.read(path)) + b"\0")
         for name in others:
             h.update(os.fsencode(f"{EVENTS_DIR}/{name}") + b"\0(not a file)\0")
         return h.hexdigest()
@@ -378,7 +380,8 @@ class CuratedFiles:
 
 
 def curated_sha256(root: Path) -> str:
-    """One hash over the names and bytes of every curated file (freshness of the build)."""
+    """One hash over the names and bytes of every curated file (freshness of the build):
+    :meth:`CuratedFiles.sha256`."""
     files = CuratedFiles(root)
     try:
         return files.sha256()

@@ -7,33 +7,54 @@
   the 12th page of the file; a page numbered in roman numerals is not counted).
 
 Sections, folios and time offsets cannot be found in plain text: a quote with such a
-locator is looked for in the whole text.
+locator is looked for in the whole text. The text is read with LF line endings (CRLF and
+a lone CR are line breaks), without a BOM, in Unicode NFC.
 
->>> text = SourceText("First paragraph.\\n\\nSecond, on\\ntwo lines.\\fPage two.")
+A quote is found where the same words and characters stand (in NFC), each run of white
+space in it matching any run of white space in the text: how the text's layout wraps its
+lines is not part of the quote. Within the part a locator names, so a quote is not found
+across the blank line between two paragraphs when its locator names one of them.
+
+>>> text = SourceText("First paragraph.\\r\\n\\r\\nSecond, on\\r\\ntwo lines.\\fPage two.")
 >>> text.segment(parse("paragraph 2"))
 'Second, on\\ntwo lines.'
 >>> text.find("Page two.", "page")
 'page 2'
+>>> text.contains("on two lines", parse("paragraph 2")), text.find("on two", "line")
+(True, 'lines 3-4')
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_right
+from functools import lru_cache
 
-from chrono.model.locators import Locator, parse
+from chrono.model.locators import KINDS, Locator, parse
 
-__all__ = ["SourceText", "parse"]
+__all__ = ["SourceText", "parse", "quote_pattern"]
 
 _BLANK = re.compile(r"\n[ \t]*\n|\n?\f")
+_NEWLINE = re.compile(r"\r\n?")
+
+
+@lru_cache(maxsize=1024)
+def quote_pattern(quote: str) -> re.Pattern[str] | None:
+    """What finds ``quote`` in a text (NFC): its words, each run of white space between
+    them matching any run of white space; None for a quote without words."""
+    words = unicodedata.normalize("NFC", quote).split()
+    return re.compile(r"\s+".join(map(re.escape, words))) if words else None
 
 
 class SourceText:
     """A text and the offsets where its lines, paragraphs and pages start."""
 
     def __init__(self, text: str) -> None:
-        self.text = text
+        text = _NEWLINE.sub("\n", text.removeprefix("\ufeff"))
+        self.text = unicodedata.normalize("NFC", text)
         self._starts: dict[str, list[tuple[int, int]]] = {}
+        self._firsts: dict[str, list[int]] = {}  # kind -> where each unit starts
 
     def _units(self, kind: str) -> list[tuple[int, int]]:
         """(start, end) offsets of each line, paragraph or page."""
@@ -63,8 +84,8 @@ class SourceText:
         self._starts[kind] = spans
         return spans
 
-    def segment(self, locator: Locator) -> str | None:
-        """The text a locator points at; None when the text has no such part."""
+    def span(self, locator: Locator) -> tuple[int, int] | None:
+        """Where the part a locator points at starts and ends; None when the text has none."""
         numbers = locator.numbers
         if numbers is None:
             return None
@@ -72,19 +93,42 @@ class SourceText:
         first, last = numbers
         if first < 1 or last > len(units):
             return None
-        return self.text[units[first - 1][0] : units[last - 1][1]]
+        return units[first - 1][0], units[last - 1][1]
+
+    def segment(self, locator: Locator) -> str | None:
+        """The text a locator points at; None when the text has no such part."""
+        span = self.span(locator)
+        return None if span is None else self.text[span[0] : span[1]]
 
     def countable(self, locator: Locator) -> bool:
         """The locator is one this text can be cut by (numbered pages, paragraphs, lines)."""
         return locator.numbers is not None
 
+    def contains(self, quote: str, locator: Locator) -> bool:
+        """``quote`` stands in the part the locator points at (False when there is none)."""
+        span = self.span(locator)
+        if span is None:
+            return False
+        pattern = quote_pattern(quote)
+        return pattern is None or pattern.search(self.text, *span) is not None
+
     def find(self, quote: str, kind: str) -> str | None:
-        """Where ``quote`` stands, counted in ``kind`` (``paragraph 5``); None when absent."""
-        at = self.text.find(quote)
-        if at < 0:
+        """Where ``quote`` first stands, counted in ``kind`` (``paragraph 5``, or
+        ``paragraphs 5-6`` across two); ``the text`` for another kind; None when absent."""
+        pattern = quote_pattern(quote)
+        found = pattern.search(self.text) if pattern is not None else None
+        if pattern is not None and found is None:
             return None
         if kind not in ("line", "paragraph", "page"):
             return "the text"
-        units = self._units(kind)
-        i = max(bisect_right([a for a, _ in units], at) - 1, 0)
-        return f"{kind} {i + 1}"
+        if found is None:  # a quote without words
+            return f"{kind} 1"
+        first, last = self._unit_at(kind, found.start()), self._unit_at(kind, found.end() - 1)
+        return f"{kind} {first}" if first == last else f"{KINDS[kind]} {first}-{last}"
+
+    def _unit_at(self, kind: str, at: int) -> int:
+        """The number of the line, paragraph or page holding the character at ``at``."""
+        starts = self._firsts.get(kind)
+        if starts is None:
+            starts = self._firsts[kind] = [a for a, _ in self._units(kind)]
+        return max(bisect_right(starts, at), 1)

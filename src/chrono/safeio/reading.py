@@ -330,6 +330,17 @@ def read_text(
         raise InputError(f"{path}: not UTF-8 (byte {exc.start})") from None
 
 
+def lf_text(blob: bytes) -> bytes:
+    """The bytes of a text file with its line endings as LF (CRLF and a lone CR) and
+    without a leading UTF-8 BOM, as a checkout on Windows or an editor may write it; the
+    same bytes when it has neither. What a text says does not depend on them."""
+    if blob.startswith(b"\xef\xbb\xbf"):
+        blob = blob[3:]
+    if b"\r" in blob:
+        blob = blob.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    return blob
+
+
 def parquet_from_memory(blob: bytes) -> pa.Table:
     """A Parquet file held in memory (a git blob, a rebuilt table), read as Arrow.
 

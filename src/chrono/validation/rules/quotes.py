@@ -5,10 +5,13 @@ A source's ``text`` column names a file in DIR (a plain file name: no folders, n
 outside DIR). A claim's locator says where in that text the quote stands: a paragraph, a
 line or a page (:mod:`chrono.sourcetext` cuts the text the same way). A quote whose locator
 cannot be counted in plain text (a section, folio or time) is looked for in the whole text.
+Verbatim means the same words and characters (both in Unicode NFC), any run of white space
+matching any other: the line breaks of the text's layout are not part of the quote.
 
 Only the claims that have a quote and cite a source with a local text are looked at, a
-batch at a time; the search is ``str.find``, linear in the text, whatever its line lengths.
-Without ``--sources``, the report notes how many quotes were not checked.
+batch at a time; the search is a regular expression of the quote's words (literal, joined
+by ``\\s+``), linear in the text, whatever its line lengths. Without ``--sources``, the
+report notes how many quotes were not checked.
 """
 
 from __future__ import annotations
@@ -75,8 +78,7 @@ def _place(text: SourceText, quote: str, locator: str | None) -> tuple[int, str]
         loc = parse_locator(locator)
     except LocatorError:
         return (0, "")  # CHR106 reports the locator; the quote cannot be placed
-    segment = text.segment(loc) if text.countable(loc) else None
-    if segment is not None and quote in segment:
+    if text.countable(loc) and text.contains(quote, loc):
         return (0, "")
     where = text.find(quote, loc.kind)
     if where is None:
@@ -184,7 +186,9 @@ class QuoteNotFound:
     source (the file named by sources.text in that folder), in the paragraph, line or page
     its locator names (paragraphs are separated by blank lines or page breaks, or are the
     lines of a text without them; pages are separated by form feeds, as pdftotext writes
-    them). Quotes with other locators are looked for in the whole text."""
+    them). Quotes with other locators are looked for in the whole text. Verbatim: the same
+    words and characters in Unicode NFC, any run of white space (a line break inside a
+    paragraph too) matching any other, so a quote wrapped by the text's layout is found."""
 
     def __init__(self, run: Run, spec: Table) -> None:
         self.run = run
