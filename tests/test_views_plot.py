@@ -345,3 +345,14 @@ def test_a_period_given_as_one_value_or_dates(tmp_path: Path) -> None:
     with pytest.raises(TypeError) as caught:
         timeline.figure_for(BUNDLED, period=(2019, 2023))
     assert str(caught.value).startswith("period start: 2019 (int) is not a date;")
+
+
+def test_an_event_with_neither_end_known_is_one_note_however_many_lanes() -> None:
+    """Bounds at both extremes of the range (a frame's missing bounds) draw nothing: said
+    once per event, counted in words, though it stands in a lane per actor."""
+    event = {"id": "lost", "title": "Lost", "type": "visit", "date": "2019",
+             "earliest": MIN_DAY, "latest": MAX_DAY, "uncertain": False,
+             "approximate": False}  # fmt: skip
+    lay = lanes.layout([(event, "a"), (event, "b")], xlim=None, width_px=800, measure=None)
+    assert lay.notes == ["1 event with neither end known not drawn"]
+    assert lay.items == []

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from chrono.views.data import drawn_bounds, end_kinds
 from chrono.views.records import Record, rows, when
-from chrono.wording import meant
+from chrono.wording import counted, meant
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -233,7 +233,8 @@ def layout(
     labels). ``xlim``: the axis's ends, each None to fit the items."""
     made = [_item(e, lane, measure is not None) for e, lane in pairs]
     items = [i for i in made if i is not None]
-    unknown = len(made) - len(items)
+    # an event drawn in several lanes (one per actor) is one event left out
+    unknown = len({e["id"] for (e, _), i in zip(pairs, made, strict=True) if i is None})
     given = xlim or (None, None)
     lo_x, hi_x = given
     if lo_x is None or hi_x is None:
@@ -258,7 +259,7 @@ def layout(
     lane_names = sorted(order, key=lambda n: (n == NONE_LANE, order[n], n))
     out = Layout([], [], xlim)
     if unknown:
-        out.notes.append(f"{unknown} events with no known end not drawn")
+        out.notes.append(f"{counted(unknown, 'event')} with neither end known not drawn")
     row = 0
     for name in lane_names:
         mine = sorted(
