@@ -144,7 +144,7 @@ def test_text_from_the_data_is_escaped(mini: Path) -> None:
     code, out, _ = run(str(mini), "--format", "markdown")
     assert code == 0
     assert out.endswith(
-        "## Planned events (1)\n\n| event | date | title |\n|---|---:|---|\n"
+        "## Planned events (1)\n\n| event | date | title |\n|---|---|---|\n"
         "| meeting-2019 | 2019 | A \\| \\<b\\>\\\\tB |\n"
     )
     code, out, _ = run(str(mini))

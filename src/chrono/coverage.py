@@ -228,11 +228,17 @@ def _sections(report: Coverage) -> list[tuple[str, list[str], list[list[str]]]]:
     ]
 
 
-def _numeric(rows: list[list[str]], width: int) -> list[bool]:
+#: Columns of text that may hold only digits (a date written ``12345``): never counts.
+_TEXT_COLUMNS = {"date", "value", "event", "source", "title", "note", "property", "type"}
+
+
+def _numeric(names: list[str], rows: list[list[str]]) -> list[bool]:
     """Columns holding counts (right-aligned): digits or blanks, at least one digit."""
     return [
-        all(r[j].isdigit() or r[j] == "" for r in rows) and any(r[j] for r in rows)
-        for j in range(width)
+        name not in _TEXT_COLUMNS
+        and all(r[j].isdigit() or r[j] == "" for r in rows)
+        and any(r[j] for r in rows)
+        for j, name in enumerate(names)
     ]
 
 
@@ -252,7 +258,7 @@ def render_markdown(report: Coverage) -> str:
         if not rows:
             out += ["None.", ""]
             continue
-        numeric = _numeric(rows, len(names))
+        numeric = _numeric(names, rows)
         out.append("| " + " | ".join(_md(n) for n in names) + " |")
         out.append("|" + "|".join("---:" if num else "---" for num in numeric) + "|")
         out += ["| " + " | ".join(_md(v) for v in row) + " |" for row in rows]
@@ -270,7 +276,7 @@ def render_text(report: Coverage) -> str:
             continue
         table = [names, *([_plain(v) for v in row] for row in rows)]
         widths = [max(len(r[j]) for r in table) for j in range(len(names))]
-        numeric = _numeric(rows, len(names))
+        numeric = _numeric(names, rows)
         for row in table:
             cells = (
                 v.rjust(w) if num else v.ljust(w)
