@@ -153,7 +153,7 @@ def test_coverage_markdown(loud: Path) -> None:
         "## Events resting on a single source (1)\n"
         "\n"
         "| event | date | type | source |\n"
-        "|---|---:|---|---|\n"
+        "|---|---|---|---|\n"
         "| meeting-2019 | 2019 | bilateral_meeting | gazette-2020-05-01 |\n"
         "\n"
         "## Date claims with no quote or note (0)\n"
@@ -169,7 +169,7 @@ def test_coverage_markdown(loud: Path) -> None:
         "## Planned events (1)\n"
         "\n"
         "| event | date | title |\n"
-        "|---|---:|---|\n"
+        "|---|---|---|\n"
         f"| meeting-2019 | 2019 | {MD} |\n"
     )
     for line in out.splitlines():  # every table row keeps its cells
