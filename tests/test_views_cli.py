@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -11,11 +13,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from chrono import safeio
+from chrono import __version__, safeio
 from chrono.cli import main
 from chrono.dataset import Dataset
+from conftest import ROOT
 
 BUNDLED = "russia-china-summits"
+MINI = ROOT / "tests" / "data" / "mini"
 FORMATS = "csv, json, ndjson, xlsx, sqlite, timelinejs, jsonld, ics, geojson"
 
 
@@ -255,3 +259,33 @@ def test_help_imports_nothing_heavy() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_an_export_carries_what_citing_the_dataset_needs(tmp_path: Path) -> None:
+    """The JSON, SQLite and Excel exports hold the dataset's description, creators,
+    keywords, DOI and citation (those its descriptor states), not its name alone."""
+    ds = tmp_path / "mini"
+    shutil.copytree(MINI, ds)
+    desc = json.loads((ds / "datapackage.json").read_text())
+    desc["chrono"]["creators"] = [{"name": "Ada Example"}, {"name": "Ben Example"}]
+    desc["chrono"]["doi"] = "10.1234/example"
+    (ds / "datapackage.json").write_text(json.dumps(desc))
+    code, out, _ = run("export", "json", str(ds), "-o", "-")
+    assert code == 0
+    meta = {k: v for k, v in json.loads(out).items() if k != "tables"}
+    assert meta == {
+        "name": "mini",
+        "title": "Mini test chronology",
+        "version": "1.0.0",
+        "license": "CC0-1.0",
+        "description": "Fictional events used by chrono's tests.",
+        "creators": "Ada Example; Ben Example",
+        "keywords": "test",
+        "doi": "10.1234/example",
+        "url": "https://doi.org/10.1234/example",
+        "citation": "Ada Example & Ben Example (n.d.). Mini test chronology (version 1.0.0) "
+        f"[Data set]. https://doi.org/10.1234/example Built with chrono-data {__version__}.",
+    }
+    assert run("export", "sqlite", str(ds), "-o", str(tmp_path / "m.db"))[0] == 0
+    with sqlite3.connect(tmp_path / "m.db") as con:
+        assert dict(con.execute("SELECT * FROM dataset_info").fetchall()) == meta

@@ -44,14 +44,35 @@ def open_dataset(dataset: str | Path | Dataset) -> tuple[Dataset, dict[str, pa.T
 
 
 def metadata(ds: Dataset) -> dict[str, Any]:
-    """Name, title, version and licence of a dataset, for the formats that carry them."""
+    """Name, title, version and licence of a dataset, and what a reader of an export needs
+    to cite it (those the descriptor states): description, creators, keywords, release
+    date, DOI, its address, and the citation ``chrono cite`` gives. Every value is text
+    (a list joined), so that every format can hold it."""
+    from chrono import citation
+    from chrono._version import __version__
+
     desc = ds.descriptor
     licenses = [x.get("name") for x in desc.get("licenses", []) if isinstance(x, dict)]
+    block, listed = desc.get("chrono"), desc.get("keywords")
+    meta: dict[str, Any] = block if isinstance(block, dict) else {}
+    keywords: list[Any] = listed if isinstance(listed, list) else []
+    more = {
+        "description": desc.get("description")
+        if isinstance(desc.get("description"), str)
+        else None,
+        "creators": "; ".join(c["name"] for c in citation.creators(desc)) or None,
+        "keywords": ", ".join(str(k) for k in keywords if isinstance(k, str)) or None,
+        "released": meta.get("released") if isinstance(meta.get("released"), str) else None,
+        "doi": meta.get("doi") if isinstance(meta.get("doi"), str) else None,
+        "url": citation.link(desc),
+        "citation": citation.plain(desc, __version__),
+    }
     return {
         "name": ds.name,
         "title": desc.get("title") or ds.name,
         "version": ds.version,
         "license": ", ".join(str(x) for x in licenses if x) or None,
+        **{key: value for key, value in more.items() if value},
     }
 
 
