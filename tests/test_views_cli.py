@@ -40,9 +40,10 @@ def test_export_writes_and_says_what(tmp_path: Path) -> None:
     assert json.loads((tmp_path / "a.json").read_text())["name"] == "russia-china-summits"
 
 
-def test_export_to_standard_output(tmp_path: Path) -> None:
+def test_export_to_standard_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """-o - writes the one file of a format on standard output, the summary on stderr; a
     format that writes a folder cannot, and an empty -o is a usage error."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # iCalendar's DTSTAMP: one second
     assert run("export", "ics", "-o", str(tmp_path / "a.ics"))[0] == 0
     code, out, err = run("export", "ics", "-o", "-")
     assert code == 0
