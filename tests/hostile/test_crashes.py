@@ -100,3 +100,33 @@ def test_an_os_error_no_command_expected_is_named(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(core, "dataset_dirs", boom)
     r = CliRunner().invoke(main, ["list"])
     assert (r.exit_code, r.stderr) == (3, "Error: /some/where: a directory, not a file\n")
+
+
+CLI = "import sys; from chrono.cli import main; sys.exit(main())"
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full")
+def test_an_export_to_standard_output_that_cannot_be_written_is_an_error() -> None:
+    """export -o -: a full disk is an error (exit 3), never 'wrote' over half a file; a
+    closed standard output is named; the reader of a pipe going away is 141, quietly."""
+    with open("/dev/full", "wb") as full:
+        proc = subprocess.run(
+            [sys.executable, "-c", CLI, "export", "json", "-o", "-"],
+            stdout=full, stderr=subprocess.PIPE, text=True, timeout=120,
+        )  # fmt: skip
+    assert (proc.returncode, proc.stderr) == (
+        3, "Error: -o -: standard output: cannot write (no space left on device)\n",
+    )  # fmt: skip
+    proc = subprocess.run(
+        ["bash", "-c", f'{sys.executable} -c "{CLI}" export json -o - >&-'],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert (proc.returncode, proc.stderr) == (2, "Error: -o -: standard output is closed\n")
+    read, write = os.pipe()
+    os.close(read)
+    proc = subprocess.run(
+        [sys.executable, "-c", CLI, "export", "json", "-o", "-"],
+        stdout=write, stderr=subprocess.PIPE, timeout=120,
+    )  # fmt: skip
+    os.close(write)
+    assert (proc.returncode, proc.stderr) == (141, b"")

@@ -47,13 +47,13 @@ class ChronoGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             result = super().invoke(ctx)
-            sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+            _flush()  # a closed pipe shows here, not at interpreter exit
             return result
         except BrokenPipeError:
             _broken_pipe()
         except SystemExit:
             try:
-                sys.stdout.flush()
+                _flush()
             except BrokenPipeError:
                 _broken_pipe()
             raise
@@ -65,6 +65,11 @@ class ChronoGroup(click.Group):
             if os.environ.get("CHRONO_DEBUG"):
                 raise
             fail(_describe(exc), EXIT_UNREADABLE)
+
+
+def _flush() -> None:
+    if sys.stdout is not None:  # None: started with standard output closed (>&-)
+        sys.stdout.flush()
 
 
 def _describe(exc: Exception) -> str:

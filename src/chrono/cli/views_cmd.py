@@ -161,7 +161,7 @@ def export_(fmt: str, dataset: str, output: str, force: bool) -> None:
         if fmt not in FORMATS:
             fail(f"unknown format {fmt!r} (formats: {', '.join(FORMATS)})", EXIT_USAGE)
         if output in STDOUT:
-            _export_to_stdout(fmt, dataset)
+            _export_to_stdout(fmt, dataset, output)
             return
         with _opened(dataset) as ds:
             result = export(fmt, ds, output, force=force)
@@ -174,7 +174,7 @@ STDOUT = ("-", "/dev/stdout")
 BINARY = ("xlsx", "sqlite")
 
 
-def _export_to_stdout(fmt: str, dataset: str) -> None:
+def _export_to_stdout(fmt: str, dataset: str, output: str) -> None:
     """``-o -``: the one file of ``fmt`` on standard output, what was written on stderr."""
     import sys
     import tempfile
@@ -184,20 +184,49 @@ def _export_to_stdout(fmt: str, dataset: str) -> None:
     from chrono.views.export import export as write
 
     if FORMATS[fmt].directory:
-        fail(f"-o -: {fmt} writes a folder of files; name the folder", EXIT_USAGE)
+        fail(f"-o {output}: {fmt} writes a folder of files; name the folder", EXIT_USAGE)
+    if sys.stdout is None:
+        fail(f"-o {output}: standard output is closed", EXIT_USAGE)
     if fmt in BINARY and sys.stdout.isatty():
-        fail(f"-o -: {fmt} is binary; redirect standard output to a file", EXIT_USAGE)
+        fail(f"-o {output}: {fmt} is binary; redirect standard output to a file", EXIT_USAGE)
     with tempfile.TemporaryDirectory(prefix="chrono-export-") as tmp:
         target = Path(tmp) / f"export.{fmt}"
         with _opened(dataset) as ds:
             result = write(fmt, ds, target)
-        stream = sys.stdout.buffer
-        with open(target, "rb") as fh:
-            while chunk := fh.read(1 << 20):
-                stream.write(chunk)
-        stream.flush()
+        try:
+            _copy_to_stdout(target)
+        except BrokenPipeError:
+            raise  # the reader went away: exit 141, as every command does
+        except OSError as exc:
+            from chrono.safeio import reason
+
+            fail(f"-o {output}: standard output: cannot write ({reason(exc)})", EXIT_UNREADABLE)
     said = result.summary().replace(str(target), "standard output", 1)
     click.echo(terminal(f"wrote {said}"), err=True)
+
+
+def _copy_to_stdout(path: Any) -> None:
+    """Every byte of ``path`` to standard output: a short write is written on, never
+    taken for the whole (a full disk raises, a closed pipe raises BrokenPipeError)."""
+    import io
+    import os
+    import sys
+
+    sys.stdout.flush()
+    try:
+        fd = sys.stdout.fileno()
+    except (io.UnsupportedOperation, AttributeError, ValueError):  # not a file (a test)
+        fd = None
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            if fd is None:
+                sys.stdout.buffer.write(chunk)
+                continue
+            view = memoryview(chunk)
+            while view:
+                view = view[os.write(fd, view) :]
+    if fd is None:
+        sys.stdout.buffer.flush()
 
 
 COMMANDS = [plot, site, export_]
