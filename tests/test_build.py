@@ -467,3 +467,18 @@ def test_built_with_crlf_and_committed_with_lf_is_up_to_date(mini: Path) -> None
     edit(mini / "events/meeting-2019.yaml", "title: Earlier meeting", "title: Earlier talks")
     code, out, _ = run_build(mini, "--check")
     assert (code, out) == (1, f"{mini}: stale: events, datapackage.json (run: chrono build)\n")
+
+
+def test_check_finds_a_descriptor_that_misstates_a_table_s_checksum(mini: Path) -> None:
+    """Tables as built, but datapackage.json records another sha256 (or size) for one:
+    validate calls that an error (CHR601), so --check does not call it up to date."""
+    run_build(mini)
+    desc = mini / "datapackage.json"
+    recorded = json.loads(desc.read_text())["resources"][0]["hash"]
+    wrong = recorded[:-4] + ("0000" if not recorded.endswith("0000") else "1111")
+    desc.write_text(desc.read_text().replace(recorded, wrong))
+    assert run_build(mini, "--check")[:2] == (
+        1, f"{mini}: stale: datapackage.json (run: chrono build)\n",
+    )  # fmt: skip
+    assert run_build(mini)[:2] == (0, f"{mini}: 6 tables, 23 rows; wrote datapackage.json\n")
+    assert run_build(mini, "--check")[:2] == (0, f"{mini}: up to date (6 tables, 23 rows)\n")
