@@ -482,3 +482,17 @@ def test_check_finds_a_descriptor_that_misstates_a_table_s_checksum(mini: Path) 
     )  # fmt: skip
     assert run_build(mini)[:2] == (0, f"{mini}: 6 tables, 23 rows; wrote datapackage.json\n")
     assert run_build(mini, "--check")[:2] == (0, f"{mini}: up to date (6 tables, 23 rows)\n")
+
+
+def test_a_bom_on_the_built_json_is_removed_not_kept(mini: Path) -> None:
+    """CRLF line endings in datapackage.json are a checkout's; a BOM is not (JSON readers,
+    chrono's among them, refuse one): --check says stale, and the build writes it again."""
+    run_build(mini)
+    desc = mini / "datapackage.json"
+    desc.write_bytes(b"\xef\xbb\xbf" + desc.read_bytes())
+    tables = "places, actors, sources, events, participants, claims"  # unreadable as it is
+    assert run_build(mini, "--check")[:2] == (
+        1, f"{mini}: stale: {tables}, datapackage.json (run: chrono build)\n",
+    )  # fmt: skip
+    assert run_build(mini)[:2] == (0, f"{mini}: 6 tables, 23 rows; wrote datapackage.json\n")
+    assert not desc.read_bytes().startswith(b"\xef\xbb\xbf")

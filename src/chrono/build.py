@@ -340,8 +340,8 @@ def check(root: Path, result: BuildResult) -> Staleness:
     """Compare a fresh build with what is on disk, without writing.
 
     Tables are named by table (their file names follow their bytes), the descriptor by path.
-    The text files (descriptor, schemas) are equal when they differ in line endings (or a
-    BOM) only.
+    The text files (descriptor, schemas) are equal when they differ in line endings only
+    (a BOM counts: JSON readers refuse one).
     """
     from chrono.dataset import Dataset
 
@@ -373,13 +373,13 @@ def check(root: Path, result: BuildResult) -> Staleness:
             continue
         try:
             on_disk = safeio.read_bytes(Path(root) / rel, kind="descriptor", root=root)
-            if safeio.lf_text(on_disk) == blob:
+            if safeio.lf_endings(on_disk) == blob:
                 continue
         except InputError:
             pass
         stale.append(rel)
     fresh = result.files[DESCRIPTOR]
-    if safeio.lf_text(current) != fresh:
+    if safeio.lf_endings(current) != fresh:
         same = truthful and _same_descriptor(current, result.descriptor)
         (byte_only if same else stale).append(DESCRIPTOR)
     stale.extend(commit.leftovers(Path(root), current, fresh))  # what the build would remove

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from chrono.package import DESCRIPTOR
-from chrono.safeio import TEMP_SUFFIX, OutputDir, checkpoint, lf_text
+from chrono.safeio import TEMP_SUFFIX, OutputDir, checkpoint, lf_endings
 
 DATA_DIR = "data"
 #: The folders a build writes into: the tables, and the curated schemas for editors.
@@ -146,7 +146,7 @@ def _same(current: bytes | None, blob: bytes, *, text: bool) -> bool:
     writes them (rewriting them would change nothing git keeps)."""
     if current is None:
         return False
-    return current == blob or (text and lf_text(current) == blob)
+    return current == blob or (text and lf_endings(current) == blob)
 
 
 def _cleanup(top: OutputDir, data: OutputDir, old: set[str], new: set[str]) -> list[str]:

@@ -333,9 +333,15 @@ def read_text(
 def lf_text(blob: bytes) -> bytes:
     """The bytes of a text file with its line endings as LF (CRLF and a lone CR) and
     without a leading UTF-8 BOM, as a checkout on Windows or an editor may write it; the
-    same bytes when it has neither. What a text says does not depend on them."""
+    same bytes when it has neither. What a YAML text says does not depend on them."""
     if blob.startswith(b"\xef\xbb\xbf"):
         blob = blob[3:]
+    return lf_endings(blob)
+
+
+def lf_endings(blob: bytes) -> bytes:
+    """The bytes with CRLF and a lone CR as LF, as ``core.autocrlf`` checks a text file
+    out; a BOM stays (JSON readers refuse one: a JSON file that has one is not the same)."""
     if b"\r" in blob:
         blob = blob.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     return blob
