@@ -34,6 +34,10 @@ TOKYO = dt.timezone(dt.timedelta(hours=9))
         (np.datetime64("1969-12-31T23:00"), -1, -1),  # floored, not truncated
         (np.datetime64("-0043-03-15", "ms"), days_from_civil(-43, 3, 15), None),
         (np.datetime64("2023-03-20T05", "ns"), 19436, None),
+        # a year or a month of numpy's: as an end, its last day, as EDTF's 2022 and 2024-02
+        (np.datetime64("2022"), days_from_civil(2022, 1, 1), days_from_civil(2022, 12, 31)),
+        (np.datetime64("2024-02"), days_from_civil(2024, 2, 1), days_from_civil(2024, 2, 29)),
+        ("100000 BCE", days_from_civil(-99999, 1, 1), days_from_civil(-99999, 12, 31)),
         (None, None, None),
         ("..", None, None),
     ],
@@ -66,6 +70,8 @@ def test_a_date_given_any_way_is_one_day(value: object, start: int | None, end: 
             "Timestamp, or None for an open end",
         ),
         ("soon", ValueError, "end: 'soon' is not an EDTF level 0/1 date"),
+        ("0 BCE", ValueError, "end: '0 BCE': there is no year 0 (1 BCE is followed by 1 CE)"),
+        ("0 CE", ValueError, "end: '0 CE': there is no year 0 (1 BCE is followed by 1 CE)"),
     ],
 )
 def test_a_missing_or_odd_value_is_an_error(value: object, error: type, message: str) -> None:

@@ -56,7 +56,11 @@ def day_of(value: Any, *, end: bool, what: str = "date") -> int | None:
     if type(value).__name__ == "datetime64":  # numpy's, of any unit
         if value != value:  # NaT
             raise ValueError(f"{what} is NaT (a missing date); give None for an open end")
-        return int(value.astype("datetime64[D]").astype("int64"))  # numpy floors
+        first = int(value.astype("datetime64[D]").astype("int64"))  # numpy floors
+        unit = value.dtype.str[4:-1]  # "<M8[Y]" -> "Y"
+        if end and unit in ("Y", "M", "W"):  # a year, month or week: its last day
+            return int((value + 1).astype("datetime64[D]").astype("int64")) - 1
+        return first
     if isinstance(value, _dt.date):
         day = value.date() if isinstance(value, _dt.datetime) else value  # its own clock
         return (day - _EPOCH).days
@@ -72,8 +76,13 @@ def _text_day(text: str, end: bool, what: str) -> int:
     m = _HUMAN_YEAR.match(text)
     if m and m.group(2):
         n = int(m.group(1))
+        if n == 0:
+            raise ValueError(
+                f"{what}: {text.strip()!r}: there is no year 0 (1 BCE is followed by 1 CE)"
+            )
         year = 1 - n if m.group(2).upper() in ("BCE", "BC") else n
-        text = f"{'-' if year < 0 else ''}{abs(year):04d}"
+        digits = f"{'-' if year < 0 else ''}{abs(year):04d}"
+        text = digits if abs(year) <= 9999 else f"Y{year}"  # EDTF: Y before five digits
     try:
         b = parse(text.strip())
     except EDTFError as exc:
