@@ -204,6 +204,8 @@ def test_a_quote_is_found_whatever_the_layout_and_placed_exactly(
     assert source.contains(quote, at) == (paragraph[a] == paragraph[b])
     assert source.contains(quote, parse(where("paragraph", paragraph[a], paragraph[b])))
     assert source.contains(quote, parse(where("line", line[a], line[b])))
+    # a quote never ends inside a word: its last word cut short is not there
+    assert source.find(quote[:-1], "line") is None
 
 
 LETTERS = st.sampled_from("aeuAEOcnsz\u00e9\u00e8\u00fc\u00f1\u00e7\u00c5\u1e69\u01fa")
@@ -243,3 +245,33 @@ def test_a_long_line_costs_no_more_than_its_length(tmp_path: Path) -> None:
     text = SourceText("x" * 2_000_000 + " needle")
     assert text.find("needle", "line") == "line 1"
     assert text.segment(parse("line 1")) is not None
+
+
+@pytest.mark.parametrize(
+    ("quote", "where_"),
+    [
+        ("on March 22", "paragraph 1"),
+        ("on March 2", None),  # the text says 22
+        ("he will visit", None),  # the text says "she"
+        ("she will visit", "paragraph 2"),
+        ("Last month", "paragraph 3"),  # a heading glued to it by the extraction
+        ("普京总统", "paragraph 4"),  # written without spaces: any character may begin it
+        ("Q", None),  # followed by a combining mark: a letter of its own
+    ],
+)
+def test_a_quote_neither_begins_nor_ends_inside_a_word(quote: str, where_: str | None) -> None:
+    text = SourceText(
+        "On 20 March 2023 they met.\nThey signed it on March 22.\n\n"
+        "Second: she will visit Moscow.\n\nSEE ALSO: In FocusLast month, a plan.\n\n"
+        "习近平主席同普京总统举行会谈。 Q\u0307x\n"
+    )
+    assert text.find(quote, "paragraph") == where_
+
+
+@pytest.mark.parametrize("end", ["\n\n", "\n\f", "\f", "\n\n\n"])
+def test_a_separator_at_the_end_separates_nothing(end: str) -> None:
+    """A text of lines is a paragraph per line, whatever blank line or page break ends it
+    (pdftotext ends every page with a form feed)."""
+    text = SourceText("Alpha one.\nBeta two.\nGamma three." + end)
+    assert text.find("Gamma three", "paragraph") == "paragraph 3"
+    assert text.contains("Beta two", parse("paragraph 2"))

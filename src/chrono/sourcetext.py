@@ -13,7 +13,9 @@ a lone CR are line breaks), without a BOM, in Unicode NFC.
 A quote is found where the same words and characters stand (in NFC), each run of white
 space in it matching any run of white space in the text: how the text's layout wraps its
 lines is not part of the quote. Within the part a locator names, so a quote is not found
-across the blank line between two paragraphs when its locator names one of them.
+across the blank line between two paragraphs when its locator names one of them. It
+neither begins nor ends inside a word ('on March 2' is not in 'on March 22'); in scripts
+written without spaces (Chinese, Japanese, Thai) any character may begin or end it.
 
 >>> text = SourceText("First paragraph.\\r\\n\\r\\nSecond, on\\r\\ntwo lines.\\fPage two.")
 >>> text.segment(parse("paragraph 2"))
@@ -72,7 +74,7 @@ class SourceText:
             for page in text.split("\f"):
                 spans.append((pos, pos + len(page)))
                 pos += len(page) + 1
-        elif _BLANK.search(text):
+        elif _BLANK.search(text.strip()):  # a separator at either end separates nothing
             pos = 0
             for m in _BLANK.finditer(text):
                 spans.append((pos, m.start()))
@@ -110,13 +112,13 @@ class SourceText:
         if span is None:
             return False
         pattern = quote_pattern(quote)
-        return pattern is None or pattern.search(self.text, *span) is not None
+        return pattern is None or _search(pattern, self.text, *span) is not None
 
     def find(self, quote: str, kind: str) -> str | None:
         """Where ``quote`` first stands, counted in ``kind`` (``paragraph 5``, or
         ``paragraphs 5-6`` across two); ``the text`` for another kind; None when absent."""
         pattern = quote_pattern(quote)
-        found = pattern.search(self.text) if pattern is not None else None
+        found = _search(pattern, self.text, 0, len(self.text)) if pattern is not None else None
         if pattern is not None and found is None:
             return None
         if kind not in ("line", "paragraph", "page"):
@@ -132,3 +134,38 @@ class SourceText:
         if starts is None:
             starts = self._firsts[kind] = [a for a, _ in self._units(kind)]
         return max(bisect_right(starts, at), 1)
+
+
+#: Scripts written without spaces between words: a quote may begin or end inside a run of
+#: their letters.
+_UNSPACED = ("CJK", "HIRAGANA", "KATAKANA", "THAI", "LAO", "KHMER", "MYANMAR", "TIBETAN")
+
+
+def _letter(ch: str) -> bool:
+    """A letter or digit of a script that separates its words with spaces, or a mark
+    combining with one (the two cannot be cut apart)."""
+    if unicodedata.category(ch).startswith("M"):
+        return True
+    return (ch.isalnum() or ch == "_") and not unicodedata.name(ch, "").startswith(_UNSPACED)
+
+
+def _cuts(before: str, after: str) -> bool:
+    """The two characters are of one word: letters (or digits) of a spaced script, not a
+    lower-case letter followed by a capital (where text extraction glues a heading to the
+    sentence after it: 'in FocusLast month')."""
+    glued = before.islower() and after.isupper()
+    return _letter(before) and _letter(after) and not glued
+
+
+def _search(pattern: re.Pattern[str], text: str, start: int, end: int) -> re.Match[str] | None:
+    """The first match of a quote's pattern between ``start`` and ``end`` that does not cut
+    a word: 'on March 2' is not in 'on March 22', nor 'he will' in 'she will'."""
+    pos = start
+    while (m := pattern.search(text, pos, end)) is not None:
+        a, b = m.start(), m.end()
+        cut_before = a > 0 and _cuts(text[a - 1], text[a])
+        cut_after = b < len(text) and _cuts(text[b - 1], text[b])
+        if not cut_before and not cut_after:
+            return m
+        pos = a + 1
+    return None
