@@ -213,6 +213,11 @@ def test_a_lone_vocabulary_name_is_the_default_dataset_s(tmp_path: Path) -> None
     """`chrono vocab role` asks for the role vocabulary, not for a dataset named role."""
     assert run("vocab", "role") == run("vocab", "russia-china-summits", "role")
     assert run("vocab", "role")[0] == 0
+    assert run("vocab", "rol") == (
+        2,
+        "",
+        "Error: no dataset or vocabulary 'rol'; did you mean 'role'?\n",
+    )
     (tmp_path / "role").mkdir()  # a folder of that name is what it names
     code, _, err = run("vocab", str(tmp_path / "role"))
     assert (code, err) == (

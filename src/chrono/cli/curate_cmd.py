@@ -57,6 +57,10 @@ def vocab(dataset: str, vocabulary: str | None) -> None:
         dataset, vocabulary = DEFAULT_DATASET, dataset
     if vocabulary is not None and vocabulary not in core.VOCABULARIES:
         fail(f"no vocabulary {vocabulary!r}{meant([vocabulary], core.VOCABULARIES)}", EXIT_USAGE)
+    if vocabulary is None and not Path(dataset).exists() and dataset not in list_datasets():
+        close = meant([dataset], core.VOCABULARIES)  # chrono vocab rol: a vocabulary mistyped
+        if close.startswith(";"):
+            fail(f"no dataset or vocabulary {dataset!r}{close}", EXIT_USAGE)
     vocabularies = _vocabularies(dataset)
     from chrono.escape import terminal
 
