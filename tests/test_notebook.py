@@ -192,6 +192,18 @@ def test_diff_displays_escape_the_data(hostile_diff: Any) -> None:
     assert repr(hostile_diff).endswith("0 metadata changes, changed tables ['events', 'places']>")
 
 
+def test_a_diff_iterates_its_tables_and_each_shows_itself(hostile_diff: Any) -> None:
+    """``for t in d``, ``"events" in d``, and a table's diff displayed as a summary (not a
+    dump of its Arrow tables), with its report part as data."""
+    assert [t.name for t in hostile_diff] == [t.name for t in hostile_diff.tables]
+    assert "events" in hostile_diff and "nothing" not in hostile_diff
+    events = hostile_diff["events"]
+    assert repr(events) == (
+        "<TableDiff events (key id): 0 added, 0 removed, 1 changed, 0 renamed, 0 schema_changes>"
+    )
+    assert events.to_dict() == hostile_diff.to_dict()["tables"][3]
+
+
 def test_an_empty_diff_displays(mini_src: Path) -> None:
     d = chrono.diff(mini_src, mini_src)
     assert d.to_pandas().empty

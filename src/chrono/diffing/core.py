@@ -10,6 +10,7 @@ date classes are a second pass (``renames``, ``datechanges``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -106,6 +107,17 @@ class TableDiff:
             "renamed": len(self.renamed),
             "schema_changes": len(self.schema_changes),
         }
+
+    def to_dict(self, limit: int | None = None) -> dict[str, Any]:
+        """This table's part of :meth:`DatasetDiff.to_dict` (``limit``: rows listed)."""
+        from chrono.diffing.report import table_dict
+
+        out: dict[str, Any] = table_dict(self, limit)
+        return out
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{n} {kind}" for kind, n in self.counts().items())
+        return f"<TableDiff {self.name} (key {', '.join(self.primary_key)}): {counts}>"
 
     def date_class_counts(self) -> dict[str, dict[str, int]]:
         out: dict[str, dict[str, int]] = {}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -84,6 +84,14 @@ class DatasetDiff:
 
     def __getitem__(self, name: str) -> TableDiff:
         return self.table(name)
+
+    def __iter__(self) -> Iterator[TableDiff]:
+        """The tables' diffs, in model order (``for t in d: t.name, t.counts()``)."""
+        return iter(self.tables)
+
+    def __contains__(self, name: object) -> bool:
+        """Whether the diff compared that table (``"events" in d``)."""
+        return any(t.name == name for t in self.tables)
 
     @property
     def provenance(self) -> list[EventProvenance]:
