@@ -103,8 +103,10 @@ def test_the_descriptor_carries_the_creators(westphalia: Path) -> None:
 def test_bibtex_escapes_the_specials(tmp_path: Path) -> None:
     from chrono.citation import bibtex
 
-    desc = {"name": "x", "title": "50% of {all} & $1 #2 a_b", "version": "1.0.0"}
-    assert "title = {{50\\% of \\{all\\} \\& \\$1 \\#2 a\\_b}}" in bibtex(desc, "9")
+    desc = {"name": "x", "title": "50% of {all} & $1 #2 a_b ~x^2", "version": "1.0.0"}
+    assert (
+        "title = {{50\\% of \\{all\\} \\& \\$1 \\#2 a\\_b \\textasciitilde{}x\\textasciicircum{}2}}"
+    ) in bibtex(desc, "9")
 
 
 def test_info_and_cite_survive_a_malformed_descriptor(mini: Path) -> None:

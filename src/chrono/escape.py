@@ -153,7 +153,9 @@ def latex(text: object) -> str:
     return _LATEX_SPECIAL.sub(lambda m: _LATEX[m.group()], shown)
 
 
-_BIBTEX = {k: _LATEX[k] for k in "\\{}&%$#_"}
+#: BibTeX passes a field's text to LaTeX: its specials, and ``~`` (a space there) and ``^``
+#: (math only), as LaTeX writes them; ``<``, ``>`` and ``|`` print in T1 as they are.
+_BIBTEX = {k: _LATEX[k] for k in "\\{}&%$#_~^"}
 _BIBTEX_SPECIAL = re.compile("[" + re.escape("".join(_BIBTEX)) + "]")
 
 
