@@ -85,3 +85,17 @@ def test_the_public_modules_have_examples() -> None:
         )
     }
     assert all(counted.values()), [m for m, n in counted.items() if not n]
+
+
+def test_the_examples_of_every_public_name_run_as_help_shows_them() -> None:
+    """help(chrono.parse_date) shows chrono.model.dates.parse's docstring: its examples
+    run with nothing but ``chrono`` imported, as a reader would paste them."""
+    finder = doctest.DocTestFinder(recurse=False)
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    for name in PUBLIC:
+        obj = getattr(chrono, name)
+        if not callable(obj):
+            continue
+        for test in finder.find(obj, f"chrono.{name}", globs={"chrono": chrono}):
+            runner.run(test)
+    assert runner.summarize(verbose=False).failed == 0

@@ -177,6 +177,7 @@ def parse(value: str, calendar: str = "gregorian") -> Bounds:
     it); the bounds are still Gregorian day numbers. Raises :class:`EDTFError` with a
     one-line reason.
 
+    >>> from chrono.model.dates import human, parse  # chrono.parse_date is this parse
     >>> b = parse("-0043-03-15")  # EDTF years are astronomical: -0043 is 44 BCE
     >>> b.earliest_date, b.precision, human("-0043-03-15")
     ('-0043-03-15', 'day', '15 March 44 BCE')
