@@ -165,6 +165,23 @@ def test_textconv_of_a_table_not_chronos_with_lists_and_structs(tmp_path: Path) 
         assert (result.exit_code, result.stdout, result.stderr) == (0, text, "")
 
 
+def test_a_table_rewritten_by_another_tool_keeps_its_name(mini_src: Path, tmp_path: Path) -> None:
+    """Another tool rewrote a table (its chrono:table metadata gone) under the build's
+    file name: participants-<16 hex>.parquet is the participants table, keyed as such, for
+    textconv and diff alike."""
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(table_file(mini_src, "participants"))
+    bare = tmp_path / "participants-0123456789abcdef.parquet"
+    pq.write_table(table.replace_schema_metadata(None), bare)
+    got = CliRunner().invoke(main, ["textconv", str(bare)])
+    want = CliRunner().invoke(main, ["textconv", str(table_file(mini_src, "participants"))])
+    assert (got.exit_code, got.stdout) == (0, want.stdout)
+    built = table_file(mini_src, "participants")
+    result = CliRunner().invoke(main, ["diff", str(built), str(bare)])
+    assert (result.exit_code, result.stdout) == (0, f"--- {built}\n+++ {bare}\nNo differences.\n")
+
+
 # --------------------------------------------------------------------------- honest sides
 
 

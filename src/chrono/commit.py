@@ -37,6 +37,16 @@ WRITTEN_FOLDERS = (DATA_DIR, "schemas")
 _OURS = re.compile(r"[a-z]+-[0-9a-f]{16}\.parquet")
 
 
+def table_of(file_name: str) -> str:
+    """The table a Parquet file's name names: ``events`` for the build's
+    ``events-<16 hex>.parquet`` (a file another tool wrote keeps no ``chrono:table``), else
+    the name without its suffix."""
+    name = PurePosixPath(file_name).name
+    if _OURS.fullmatch(name):
+        return name.rsplit("-", 1)[0]
+    return PurePosixPath(name).stem
+
+
 def table_path(table: str, sha256_hex: str) -> str:
     """Where a table's bytes go: ``data/<table>-<first 16 hex of their sha256>.parquet``."""
     return f"{DATA_DIR}/{table}-{sha256_hex[:16]}.parquet"

@@ -13,13 +13,14 @@ import subprocess
 import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, TypeAlias
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from chrono import safeio
+from chrono.commit import table_of
 from chrono.dataset import Dataset, unreadable
 from chrono.diffing.core import DiffError
 from chrono.model.tables import TABLE_NAMES
@@ -111,7 +112,7 @@ def parquet_from_bytes(blob: bytes, where: str) -> pa.Table:
 def table_name(table: pa.Table | pa.Schema, path: str) -> str:
     schema = table if isinstance(table, pa.Schema) else table.schema
     meta = schema.metadata or {}
-    name = meta.get(b"chrono:table", b"").decode("utf-8", "replace") or PurePosixPath(path).stem
+    name = meta.get(b"chrono:table", b"").decode("utf-8", "replace") or table_of(path)
     if name not in TABLE_NAMES:
         raise DiffError(
             f"{path}: table {name!r} is not a table of the model ({', '.join(TABLE_NAMES)}), "

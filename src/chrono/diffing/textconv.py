@@ -9,6 +9,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from chrono import safeio
+from chrono.commit import table_of
 from chrono.diffing.arrays import to_np
 from chrono.diffing.core import DiffError
 from chrono.diffing.inputs import parquet_from_bytes
@@ -28,7 +29,7 @@ def render_file(path: Path) -> str:
         return ""
     table = parquet_from_bytes(blob, str(path))
     meta = table.schema.metadata or {}
-    name = meta.get(b"chrono:table", b"").decode("utf-8", "replace") or path.stem
+    name = meta.get(b"chrono:table", b"").decode("utf-8", "replace") or table_of(path.name)
     spec = TABLES.get(name)
     keys = [k for k in spec.primary_key if k in table.column_names] if spec else []
     keys = keys or list(table.column_names)
