@@ -204,6 +204,15 @@ def test_a_diff_iterates_its_tables_and_each_shows_itself(hostile_diff: Any) -> 
     assert events.to_dict() == hostile_diff.to_dict()["tables"][3]
 
 
+def test_a_diff_display_says_what_it_leaves_out() -> None:
+    """A notebook lists 20 changes of a kind: the rest is counted, as markdown counts it."""
+    events = chrono.load_arrow("events")
+    d = chrono.diff({"events": events.slice(0, 0)}, {"events": events})
+    more = events.num_rows - 20
+    assert f"<p><em>… and {more} more added in events (not listed)</em></p>" in d._repr_html_()
+    assert f"_… and {more} more added (not listed)_" in d._repr_markdown_()
+
+
 def test_an_empty_diff_displays(mini_src: Path) -> None:
     d = chrono.diff(mini_src, mini_src)
     assert d.to_pandas().empty

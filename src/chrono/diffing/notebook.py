@@ -128,5 +128,12 @@ def html(report: dict[str, Any]) -> str:
                 olds, news = r["old"] or "", r["new"] or ""
             shown = (r["table"], r["change"], key, r["column"] or "", olds, news)
             out.append("<tr>" + "".join(f"<td>{escape(str(x))}</td>" for x in shown) + "</tr>")
-        out.append("</table></details>")
+        out.append("</table>")
+        for t in tables:  # what the limit left out, said as the markdown says it
+            for kind in KINDS:
+                left = t["counts"][kind] - len(t.get(kind, []))
+                if left > 0:
+                    name = escape(t["name"])
+                    out.append(f"<p><em>… and {left} more {kind} in {name} (not listed)</em></p>")
+        out.append("</details>")
     return "\n".join([*out, "</div>"])
