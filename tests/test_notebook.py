@@ -135,6 +135,15 @@ def test_report_displays_escape_the_data(hostile_report: Any) -> None:
     assert hostile_report._repr_markdown_().startswith("## chrono validate\n\n### ❌ mini")
 
 
+def test_a_finding_in_the_yaml_is_placed_once(mini: Path) -> None:
+    """A finding of the curated YAML stands at its file, line and column, said once."""
+    event = mini / "events" / "meeting-2019.yaml"
+    event.write_text(event.read_text().replace("type: bilateral_meeting", "type: picnic"))
+    html = chrono.validate(mini)._repr_html_()
+    cells = re.findall(r"<td>[^<]*meeting-2019\.yaml[^<]*</td>", html)
+    assert len(cells) == 1 and re.fullmatch(r"<td>\S*events/meeting-2019\.yaml:4:7</td>", cells[0])
+
+
 def test_a_valid_report_displays(mini_src: Path) -> None:
     report = chrono.validate(mini_src)
     assert report.to_pandas().empty and list(report.to_pandas().columns)[:2] == ["code", "severity"]

@@ -104,7 +104,7 @@ def html(report: Report) -> str:
             where = value = message = ""
             if f is not None:
                 where = f.where() + (f".{f.column}" if f.column else "")
-                if f.file:
+                if f.file and f.table is not None:  # a row's place in the curated YAML
                     where += f" ({f.file}{f':{f.line}' if f.line else ''})"
                 value = "" if f.value is None else json.dumps(f.value, ensure_ascii=False)
                 message = f.message
