@@ -52,7 +52,9 @@ def load_arrow(table: str, dataset: str | Path | Dataset = DEFAULT_DATASET) -> p
     """One table as an Arrow table, as stored: dictionary columns and ``date32`` dates.
 
     Work from Arrow where exact days of any year matter to your code (the Parquet's own
-    types, readable by any Arrow or Parquet tool).
+    types). ``to_pandas()`` of it, like ``pandas.read_parquet``, makes Python dates, which
+    hold the years 1-9999 only: for BCE, far-future or open-ended dates use :func:`load`,
+    or ``to_pandas(date_as_object=False, coerce_temporal_nanoseconds=False)``.
 
     >>> import chrono
     >>> events = chrono.load_arrow("events")
