@@ -290,3 +290,12 @@ def test_an_export_carries_what_citing_the_dataset_needs(tmp_path: Path) -> None
     assert run("export", "sqlite", str(ds), "-o", str(tmp_path / "m.db"))[0] == 0
     with sqlite3.connect(tmp_path / "m.db") as con:
         assert dict(con.execute("SELECT * FROM dataset_info").fetchall()) == meta
+    code, out, _ = run("export", "jsonld", str(ds), "-o", "-")
+    node = json.loads(out)["@graph"][0]
+    assert (node["@type"], node["sameAs"], node["citation"]) == (
+        "Dataset", "https://doi.org/10.1234/example", meta["citation"],
+    )  # fmt: skip
+    assert node["creator"] == [
+        {"@type": "Person", "name": "Ada Example"},
+        {"@type": "Person", "name": "Ben Example"},
+    ]

@@ -335,6 +335,7 @@ def test_timelinejs_carries_every_event_with_its_claims(
 
 # --------------------------------------------------------------------------- JSON-LD
 
+XSD = "http://www.w3.org/2001/XMLSchema#"
 S = "https://schema.org/"
 
 
@@ -420,7 +421,18 @@ def test_jsonld_dates_at_their_precision_never_more_precise(ancient: Path, tmp_p
     assert dates["decade-talks"] == ("2010", "2019")
     assert dates["ongoing-survey"] == ("2019", None)
     assert dates["unknown-start"] == (None, "1850")
-    assert dates["far-future"] == ("+12345", None)
+    assert dates["far-future"] == ("12345", None)  # XML Schema 1.1 years: no "+"
+    types = {
+        _value(n, "identifier"): n[S + "startDate"][0]["@type"].removeprefix(XSD)
+        for n in nodes
+        if n["@type"] == [S + "Event"] and S + "startDate" in n
+    }
+    assert (types["ides-of-march"], types["river-treaty"], types["league-founded"]) == (
+        "date", "gYearMonth", "gYear",
+    )  # fmt: skip
+    dataset = next(n for n in nodes if n["@type"] == [S + "Dataset"])
+    assert _value(dataset, "citation").endswith("(version 1.0.0) [Data set]. Built with "
+                                                f"chrono-data {chrono.__version__}.")  # fmt: skip
 
 
 # --------------------------------------------------------------------------- iCalendar

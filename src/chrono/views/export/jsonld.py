@@ -3,8 +3,9 @@
 The context is inline (``{"@vocab": "https://schema.org/"}``), so a JSON-LD processor
 needs no network. Nodes are blank nodes (``_:event-<id>``) carrying the dataset's id as
 ``identifier``. Dates: ``startDate`` and ``endDate`` are ISO 8601 at the date's
-precision (``2019``, ``2022-09``, ``-0043-03-15``; a season as its first and last month; a
-decade or century as its first and last year); an open or unknown end has no date; the
+precision, typed ``xsd:gYear``, ``xsd:gYearMonth`` or ``xsd:date`` (``2019``, ``2022-09``,
+``-0043-03-15``; a season as its first and last month; a decade or century as its first
+and last year); an open or unknown end has no date; the
 EDTF value is always kept beside as ``additionalProperty`` ``edtf``, with the precision
 and the qualifiers schema.org cannot say. Participants are ``attendee`` roles
 (schema.org's ``Role``, with ``roleName``).
@@ -16,6 +17,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from chrono.citation import creators
 from chrono.model.dates import MAX_DAY, MIN_DAY, EDTFError, parse
 from chrono.safeio import write_file
 from chrono.views.export.common import ExportResult, metadata, open_dataset
@@ -37,6 +39,18 @@ def _props(**values: Any) -> list[dict[str, Any]]:
     ]
 
 
+XSD = "http://www.w3.org/2001/XMLSchema#"
+#: The XML Schema type of a date written at a precision (a season as its months).
+XSD_TYPES = {"day": "date", "month": "gYearMonth", "season": "gYearMonth"}
+
+
+def typed(days: int, precision: str) -> dict[str, str]:
+    """A date as a typed JSON-LD value at its precision: ``xsd:date``, ``xsd:gYearMonth``
+    or ``xsd:gYear`` (XML Schema 1.1 years: astronomical, ``-0043``, ``12345``)."""
+    text = iso_at(days, precision).removeprefix("+")
+    return {"@value": text, "@type": XSD + XSD_TYPES.get(precision, "gYear")}
+
+
 def _date(
     edtf: str | None, lo: int | None, hi: int | None, precision: str | None
 ) -> dict[str, Any]:
@@ -44,9 +58,9 @@ def _date(
         return {}
     out = {}
     if lo > MIN_DAY:
-        out["startDate"] = iso_at(lo, precision)
-    if hi < MAX_DAY and iso_at(hi, precision) != out.get("startDate"):
-        out["endDate"] = iso_at(hi, precision)
+        out["startDate"] = typed(lo, precision)
+    if hi < MAX_DAY and typed(hi, precision) != out.get("startDate"):
+        out["endDate"] = typed(hi, precision)
     return out
 
 
@@ -171,8 +185,11 @@ def _place(p: Record) -> dict[str, Any]:
     return node
 
 
-def graph(tables: dict[str, Any], meta: dict[str, Any]) -> dict[str, Any]:
-    """The JSON-LD document."""
+def graph(
+    tables: dict[str, Any], meta: dict[str, Any], creators: list[dict[str, str]] | None = None
+) -> dict[str, Any]:
+    """The JSON-LD document; the Dataset node says what citing it needs (``creators``:
+    :func:`chrono.citation.creators`)."""
     dataset = {
         "@id": "_:dataset",
         "@type": "Dataset",
@@ -180,7 +197,14 @@ def graph(tables: dict[str, Any], meta: dict[str, Any]) -> dict[str, Any]:
         "name": meta["title"],
         **({"version": meta["version"]} if meta["version"] else {}),
         **({"license": meta["license"]} if meta["license"] else {}),
+        **{key: meta[key] for key in ("description", "keywords", "url") if meta.get(key)},
+        **({"datePublished": meta["released"]} if meta.get("released") else {}),
+        **({"citation": meta["citation"]} if meta.get("citation") else {}),
     }
+    if meta.get("doi"):
+        dataset["sameAs"] = f"https://doi.org/{meta['doi']}"
+    if creators:
+        dataset["creator"] = [_creator(c) for c in creators]
     nodes = [dataset]
     nodes += [_event(e) for e in event_records(tables)]
     nodes += [_claim(c) for c in rows(tables["claims"])]
@@ -190,12 +214,25 @@ def graph(tables: dict[str, Any], meta: dict[str, Any]) -> dict[str, Any]:
     return {"@context": CONTEXT, "@graph": nodes}
 
 
+def _creator(c: dict[str, str]) -> dict[str, Any]:
+    node: dict[str, Any] = {"@type": "Person", "name": c["name"]}
+    if c.get("given"):
+        node["givenName"] = c["given"]
+    if c.get("family"):
+        node["familyName"] = c["family"]
+    if c.get("orcid"):
+        node["identifier"] = f"https://orcid.org/{c['orcid']}"
+    if c.get("affiliation"):
+        node["affiliation"] = {"@type": "Organization", "name": c["affiliation"]}
+    return node
+
+
 def to_jsonld(
     dataset: str | Path | Dataset, path: str | Path, *, force: bool = False
 ) -> ExportResult:
     """A JSON-LD file (schema.org) of every event, claim, source, actor and place."""
     ds, tables = open_dataset(dataset)
-    doc = graph(tables, metadata(ds))
+    doc = graph(tables, metadata(ds), creators(ds.descriptor))
     result = ExportResult("jsonld", Path(path))
     for name in ("events", "claims", "sources", "actors", "places", "participants"):
         result.rows[name] = tables[name].num_rows
