@@ -82,16 +82,12 @@ def reported_before_the_end(t: Batch, out: Report) -> None:
     events, sources, ev_idx, src_idx = inputs
     if not (t.has("id", "mode") and events.has("latest") and sources.has("id", "published_latest")):
         return
-    e_hi = pc.take(events.data["latest"], ev_idx)
+    latest = events.data["latest"]
+    exact: pa.ChunkedArray | None = None
+    end = latest
     if events.has("earliest", "precision"):  # the first day the event may have ended
-        exact = pc.or_(
-            pc.fill_null(events.is_term("precision", "day"), False),
-            pc.equal(events.data["latest"].cast(pa.int32()), MAX_DAY),  # open: no end
-        )
-        end = pc.if_else(exact, events.data["latest"], events.data["earliest"])
-        e_end, e_exact = pc.take(end, ev_idx), pc.take(exact, ev_idx)
-    else:
-        e_end, e_exact = e_hi, pa.array(np.ones(len(e_hi), dtype=bool))
+        exact, end = events.cached("first-possible-end", lambda: _first_possible_end(events))
+    e_end = pc.take(end, ev_idx)
     s_hi = pc.take(sources.data["published_latest"], src_idx)
     mask = pc.and_(_mode(t, "reported"), pc.greater(e_end, s_hi))
     # an event whose end is unknown (2019/) may have ended before the source: not judged
@@ -114,8 +110,24 @@ def reported_before_the_end(t: Batch, out: Report) -> None:
             f"{r['event_id']!r} as past, but it {ends(r)}: use mode announced or ongoing, or "
             "fix the dates"
         ),
-        extra={"_ehi": e_hi, "_eend": e_end, "_exact": e_exact, "_shi": s_hi},
+        extra=lambda: {  # built only when some claim is flagged
+            "_ehi": pc.take(latest, ev_idx),
+            "_eend": e_end,
+            "_exact": pc.take(exact, ev_idx) if exact is not None else pc.is_valid(e_end),
+            "_shi": s_hi,
+        },
     )
+
+
+def _first_possible_end(events: Batch) -> tuple[pa.ChunkedArray, pa.ChunkedArray]:
+    """Whether each event's latest day is its end (dated to the day, or an open end), and
+    the first day it may have ended: that latest day, else its earliest (computed once for
+    the kept events, not for each batch of claims)."""
+    exact = pc.or_(
+        pc.fill_null(events.is_term("precision", "day"), False),
+        pc.equal(events.data["latest"].cast(pa.int32()), MAX_DAY),  # open: no end
+    )
+    return exact, pc.if_else(exact, events.data["latest"], events.data["earliest"])
 
 
 @per_batch("CHR406", ERROR, "retrieved before published", table="sources")
