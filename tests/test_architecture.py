@@ -26,7 +26,7 @@ def layer(module: str) -> int:
     """0 model, 1 features, 2 CLI."""
     if module.startswith("chrono.model") or module == "chrono._version":
         return 0
-    if module.startswith("chrono.cli"):
+    if module.startswith("chrono.cli") or module == "chrono.__main__":  # python -m chrono
         return 2
     return 1
 

@@ -248,6 +248,19 @@ def test_help_does_not_import_pandas_or_pyarrow() -> None:
     assert out.stdout.strip().endswith("HEAVY []")
 
 
+def test_python_m_chrono_is_the_command() -> None:
+    """Where the ``chrono`` script is not on the PATH: the same command, named chrono."""
+    out = subprocess.run(
+        [sys.executable, "-m", "chrono", "rules"], capture_output=True, text=True, timeout=60
+    )
+    assert (out.returncode, out.stderr) == (0, "")
+    assert out.stdout == invoke("rules")[1]
+    usage = subprocess.run(
+        [sys.executable, "-m", "chrono", "nope"], capture_output=True, text=True, timeout=60
+    )
+    assert usage.returncode == 2 and usage.stderr.startswith("Usage: chrono [OPTIONS]")
+
+
 def test_every_command_is_documented_in_the_readme() -> None:
     readme = (ROOT / "README.md").read_text()
     documented = set(re.findall(r"^\s*\$?\s*chrono ([a-z-]+)", readme, flags=re.M))
