@@ -121,7 +121,13 @@ def test_an_export_to_standard_output_that_cannot_be_written_is_an_error() -> No
         ["bash", "-c", f'{sys.executable} -c "{CLI}" export json -o - >&-'],
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
-    assert (proc.returncode, proc.stderr) == (2, "Error: -o -: standard output is closed\n")
+    closed = "Error: standard output is closed (to silence chrono, send it to /dev/null)\n"
+    assert (proc.returncode, proc.stderr) == (2, closed)
+    proc = subprocess.run(
+        ["bash", "-c", f'{sys.executable} -c "{CLI}" list >&-'],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert (proc.returncode, proc.stderr) == (2, closed)  # not exit 0 with its lines lost
     read, write = os.pipe()
     os.close(read)
     proc = subprocess.run(

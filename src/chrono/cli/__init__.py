@@ -45,6 +45,8 @@ class ChronoGroup(click.Group):
         return super().make_context(*args, **kwargs)
 
     def invoke(self, ctx: click.Context) -> Any:
+        if sys.stdout is None:  # started with >&-: what it says would be lost
+            fail("standard output is closed (to silence chrono, send it to /dev/null)", 2)
         try:
             result = super().invoke(ctx)
             _flush()  # a closed pipe shows here, not at interpreter exit
