@@ -21,8 +21,8 @@ def test_plain(westphalia: Path) -> None:
     assert run("cite", str(westphalia)) == (
         0,
         "Example Research Group & Ada Example (2026). Peace talks of the Thirty Years' War "
-        "(test fixture) (version 0.1.0) [Data set]. https://example.org/westphalia-chronology "
-        f"Built with chrono-data {__version__}.\n",
+        f"(test fixture) (version 0.1.0) [Data set]. Built with chrono-data {__version__}. "
+        "https://example.org/westphalia-chronology\n",
         "",
     )
 

@@ -285,7 +285,7 @@ def test_an_export_carries_what_citing_the_dataset_needs(tmp_path: Path) -> None
         "doi": "10.1234/example",
         "url": "https://doi.org/10.1234/example",
         "citation": "Ada Example & Ben Example (n.d.). Mini test chronology (version 1.0.0) "
-        f"[Data set]. https://doi.org/10.1234/example Built with chrono-data {__version__}.",
+        f"[Data set]. Built with chrono-data {__version__}. https://doi.org/10.1234/example",
     }
     assert run("export", "sqlite", str(ds), "-o", str(tmp_path / "m.db"))[0] == 0
     with sqlite3.connect(tmp_path / "m.db") as con:

@@ -97,8 +97,8 @@ def test_info_cites_the_creators(westphalia: Path) -> None:
     assert code == 0
     assert out.splitlines()[-1] == (
         "  Example Research Group & Ada Example (2026). Peace talks of the Thirty Years' War "
-        "(test fixture) (version 0.1.0) [Data set]. https://example.org/westphalia-chronology "
-        f"Built with chrono-data {chrono.__version__}."
+        f"(test fixture) (version 0.1.0) [Data set]. Built with chrono-data {chrono.__version__}. "
+        "https://example.org/westphalia-chronology"
     )
 
 

@@ -96,10 +96,11 @@ def plain(descriptor: Mapping[str, Any], package_version: str) -> str:
     authors = _authors(descriptor)
     head = f"{authors} ({year(descriptor) or 'n.d.'}). " if authors else ""
     when = "" if authors else f" ({year(descriptor) or 'n.d.'})"
-    out = f"{head}{title}{when} (version {version}) [Data set]."
-    if (url := link(descriptor)) is not None:
+    out = f"{head}{title}{when} (version {version}) [Data set]. Built with chrono-data "
+    out += f"{package_version}."
+    if (url := link(descriptor)) is not None:  # last, as data citations end
         out += f" {url}"
-    return f"{out} Built with chrono-data {package_version}."
+    return out
 
 
 def bibtex(descriptor: Mapping[str, Any], package_version: str) -> str:

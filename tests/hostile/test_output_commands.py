@@ -183,7 +183,7 @@ def test_cite_text_bibtex_and_cff(loud: Path) -> None:
     inert(out)
     assert out == (
         f"{SHOWN} & X (n.d.). {SHOWN} (version {SHOWN}) [Data set]. "
-        f"https://doi.org/10.1/{SHOWN} Built with chrono-data 0.1.0.\n"
+        f"Built with chrono-data 0.1.0. https://doi.org/10.1/{SHOWN}\n"
     )
     code, out, err = run("cite", str(loud), "--format", "bibtex")
     assert (code, err) == (0, "")
