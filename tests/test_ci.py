@@ -88,7 +88,7 @@ def render(text: str, inputs: dict[str, str]) -> str:
 
 
 def run_action(
-    repo: Path, tmp_path: Path, **given: str
+    repo: Path, tmp_path: Path, *, without: tuple[str, ...] = (), **given: str
 ) -> tuple[int, str, str, str, list[list[str]]]:
     """Run the action's steps with bash in ``repo``, as a GitHub runner does.
 
@@ -127,6 +127,8 @@ def run_action(
         "GIT_CONFIG_GLOBAL": os.devnull,
         "GIT_CONFIG_NOSYSTEM": "1",
     }
+    for name in without:  # what some runners (and act) leave unset
+        base.pop(name)
     assert spec["runs"]["using"] == "composite"
     outs, errs, code = [], [], 0
     for i, step in enumerate(spec["runs"]["steps"]):
@@ -166,6 +168,14 @@ def test_action_passes_on_the_repository_s_valid_dataset(tmp_path: Path) -> None
         "",
         "### ✅ mini: valid: 0 errors, 0 warnings",
     ]
+
+
+def test_action_passes_where_the_runner_gives_no_job_summary(tmp_path: Path) -> None:
+    """A runner without $GITHUB_STEP_SUMMARY (act, some compatible runners): the valid
+    dataset passes; no summary is written, none is asked for."""
+    repo = scratch_repo(tmp_path / "repo", "mini")
+    code, out, err, summary, _ = run_action(repo, tmp_path, without=("GITHUB_STEP_SUMMARY",))
+    assert (code, out, err, summary) == (0, "", "", "")
 
 
 def test_action_fails_on_a_broken_dataset_with_annotations(tmp_path: Path) -> None:

@@ -308,3 +308,11 @@ def test_github_paths_are_relative_to_the_repository_root(
     (repo / ".git").rmdir()
     monkeypatch.setenv("GITHUB_WORKSPACE", str(tmp_path / "elsewhere"))
     assert first(ds, ".").startswith("::error file=events/first-event.yaml,line=6,")
+
+
+def test_an_empty_summary_path_is_a_usage_error() -> None:
+    """--summary "$GITHUB_STEP_SUMMARY" where the variable is unset: said before any work,
+    never a valid run ending in exit 3."""
+    assert run("validate", "tests/data/mini", "--summary", "") == (
+        2, "", "Error: --summary: an empty path (give a file, or leave the option out)\n",
+    )  # fmt: skip

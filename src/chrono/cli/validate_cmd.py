@@ -113,6 +113,8 @@ def validate(
     from chrono.cli.common import without_pandas
 
     without_pandas()  # before anything converts a Python value with pyarrow
+    if summary == "":  # an unset variable ($GITHUB_STEP_SUMMARY outside GitHub)
+        fail("--summary: an empty path (give a file, or leave the option out)", EXIT_USAGE)
     dirs: list[Path] = []
     if discover:
         dirs = _discovered(paths, fmt, summary)
