@@ -99,3 +99,13 @@ def test_the_examples_of_every_public_name_run_as_help_shows_them() -> None:
         for test in finder.find(obj, f"chrono.{name}", globs={"chrono": chrono}):
             runner.run(test)
     assert runner.summarize(verbose=False).failed == 0
+
+
+def test_chrono_export_is_importable_by_the_name_the_docs_use() -> None:
+    code = (
+        "import chrono.export, chrono.views.export, chrono\n"
+        "assert chrono.export is chrono.views.export is chrono.__dict__['export']\n"
+        "print(chrono.export.to_csv.__name__)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout == "to_csv\n"
