@@ -496,3 +496,26 @@ def test_a_bom_on_the_built_json_is_removed_not_kept(mini: Path) -> None:
     )  # fmt: skip
     assert run_build(mini)[:2] == (0, f"{mini}: 6 tables, 23 rows; wrote datapackage.json\n")
     assert not desc.read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_an_event_file_added_during_a_build_leaves_the_build_stale(
+    mini: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file added to events/ after the build listed them is not in what it compiled, nor
+    in the hash it records: validate then says stale (CHR604), never valid."""
+    from chrono.curation import CuratedFiles
+    from chrono.validation import validate
+
+    events = mini / "events"
+    hashed = CuratedFiles.sha256
+
+    def late(self: CuratedFiles) -> str:
+        text = (events / "meeting-2019.yaml").read_text()
+        (events / "late.yaml").write_text(text.replace("id: meeting-2019", "id: late"))
+        return hashed(self)
+
+    monkeypatch.setattr(CuratedFiles, "sha256", late)
+    assert run_build(mini)[0] == 0
+    monkeypatch.undo()
+    report = validate(mini)
+    assert "CHR604" in report.results and not report.valid

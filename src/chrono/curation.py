@@ -347,6 +347,14 @@ class CuratedFiles:
         self.root = Path(root)
         self.events = safeio.InputFolder(self.root / EVENTS_DIR, self.root)
         self.kept: dict[Path, bytes] = {}
+        self._layout: tuple[list[Path], list[str]] | None = None
+
+    def layout(self) -> tuple[list[Path], list[str]]:
+        """:func:`curated_layout`, listed once: the files a build reads are the files its
+        hash covers, though files come and go in ``events/`` meanwhile."""
+        if self._layout is None:
+            self._layout = curated_layout(self.root)
+        return self._layout
 
     def read(self, path: Path) -> bytes:
         """The bytes of a curated file of this dataset (read on the first call)."""
@@ -366,7 +374,7 @@ class CuratedFiles:
         line endings and no BOM (:func:`~chrono.safeio.lf_text`), so a checkout with CRLF
         (git's ``core.autocrlf``) has the hash of the LF files the build saw."""
         h = hashlib.sha256()
-        files, others = curated_layout(self.root)
+        files, others = self.layout()
         for path in files:
             # the name's bytes as on disk (a name that is not UTF-8 is hashed, not refused)
             h.update(os.fsencode(path.relative_to(self.root).as_posix()) + b"\0")

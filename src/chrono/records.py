@@ -27,8 +27,6 @@ from chrono.curation import (
     Position,
     Problem,
     YamlMap,
-    folder_entries,
-    is_file,
     problem_order,
     read_yaml,
 )
@@ -257,14 +255,16 @@ class Reader:
             self.problem(f"{EVENTS_DIR}/", None, "CHR113", f"not a folder ({hint})")
             return []
         files = []
-        for entry in folder_entries(folder):
-            if entry.name.startswith("."):
+        listed, others = self.files.layout()  # one listing: what is read is what is hashed
+        names = [p.name for p in listed if p.parent == folder]
+        not_files = set(others)
+        for name in sorted([*names, *others]):
+            path = folder / name
+            if not name.endswith(".yaml") or name in not_files:
+                what = not_an_event_file(path)
+                self.problem(f"{EVENTS_DIR}/{name}", None, "CHR113", f"{what} ({hint})")
                 continue
-            if not entry.name.endswith(".yaml") or not is_file(entry):
-                what = not_an_event_file(folder / entry.name)
-                self.problem(f"{EVENTS_DIR}/{entry.name}", None, "CHR113", f"{what} ({hint})")
-                continue
-            files.append(folder / entry.name)
+            files.append(path)
         if not files and not self.problems:
             self.problem(f"{EVENTS_DIR}/", None, "CHR113", f"no events ({hint})")
         return files
