@@ -136,3 +136,24 @@ def test_an_export_to_standard_output_that_cannot_be_written_is_an_error() -> No
     )  # fmt: skip
     os.close(write)
     assert (proc.returncode, proc.stderr) == (141, b"")
+
+
+def test_an_interrupt_is_one_line_whatever_is_left_mid_way(tmp_path: Path) -> None:
+    """Ctrl-C in a writer (openpyxl's lxml generators complain as they are collected at
+    exit): 'Error: interrupted', exit 130, and nothing else on stderr."""
+    code = (
+        "import sys\n"
+        "import chrono.views.export as ex\n"
+        "from chrono.cli import main\n"
+        "class Unfinished:\n"
+        "    def __del__(self):\n"
+        "        raise RuntimeError('not in an element')\n"
+        "def interrupted(*args, **kwargs):\n"
+        "    global left\n"
+        "    left = Unfinished()\n"
+        "    raise KeyboardInterrupt\n"
+        "ex.export = interrupted\n"
+        f"sys.exit(main(['export', 'json', '-o', {str(tmp_path / 'x.json')!r}]))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert (proc.returncode, proc.stderr) == (130, "Error: interrupted\n")

@@ -62,6 +62,9 @@ class ChronoGroup(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
         except KeyboardInterrupt:
+            # writers left mid-way (openpyxl's lxml generators) complain as they are
+            # collected at exit: the one line below says all there is
+            sys.unraisablehook = lambda _unraisable: None
             fail("interrupted", 130)
         except Exception as exc:
             if os.environ.get("CHRONO_DEBUG"):
