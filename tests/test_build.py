@@ -519,3 +519,15 @@ def test_an_event_file_added_during_a_build_leaves_the_build_stale(
     monkeypatch.undo()
     report = validate(mini)
     assert "CHR604" in report.results and not report.valid
+
+
+def test_a_killed_build_s_temporary_schema_files_are_cleaned_up(mini: Path) -> None:
+    """A build killed while replacing an editor schema leaves its temporary file in
+    schemas/; the next build removes it, as it removes those of data/."""
+    run_build(mini)
+    left = mini / "schemas" / ".event.schema.json.0123abcd.chrono-tmp"
+    left.write_text("{")
+    other = mini / "schemas" / ".keep"
+    other.write_text("not ours\n")
+    assert run_build(mini)[0] == 0
+    assert not left.exists() and other.exists()

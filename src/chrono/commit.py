@@ -124,6 +124,10 @@ def write(root: Path, files: dict[str, bytes]) -> Written:
                 raise
             new = _listed(files[DESCRIPTOR])
             out.removed = _cleanup(top, data, old, new)
+            for written in (d for where, d in folders.items() if where != DATA_DIR):
+                for entry in written.names():  # temporary files of a build killed there
+                    if entry.startswith(".") and entry.endswith(TEMP_SUFFIX):
+                        written.discard(entry)
             checkpoint("cleaned")
         finally:
             for d in folders.values():
