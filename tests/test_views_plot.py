@@ -356,3 +356,22 @@ def test_an_event_with_neither_end_known_is_one_note_however_many_lanes() -> Non
     lay = lanes.layout([(event, "a"), (event, "b")], xlim=None, width_px=800, measure=None)
     assert lay.notes == ["1 event with neither end known not drawn"]
     assert lay.items == []
+
+
+def test_a_timeline_taller_than_a_page_is_refused() -> None:
+    """1,000 events on one day need 1,000 rows: a figure no viewer opens; said so, with
+    what narrows it. Drawn into an axes of the caller's own, it is the caller's size."""
+    events = chrono.load("events").head(1)
+    many = pd.concat([events] * 1000, ignore_index=True)
+    many["id"] = [f"e{i}" for i in range(1000)]
+    with pytest.raises(ValueError) as caught:
+        timeline.figure_for(many, labels=False)
+    assert str(caught.value) == (
+        "the timeline needs 1,000 rows (221 inches tall; at most 200): narrow it to a "
+        "period, types or actors (--from/--to, --type, --actor), or draw into an axes of "
+        "your own (plot(..., ax=ax))"
+    )
+    import matplotlib.figure
+
+    ax = matplotlib.figure.Figure().add_subplot()
+    assert chrono.plot(many, ax=ax, labels=False) is ax

@@ -294,10 +294,22 @@ def _fit_width(fig: Any, ax: Any, lanes: list[str]) -> None:
     ax.set_position((left, box.y0, 0.985 - left, box.height))
 
 
+#: The tallest figure made here, in inches: a PDF page holds 200 (14,400 points), and a
+#: taller PNG is one image viewers refuse to open.
+MAX_INCHES = 200.0
+
+
 def _fit_height(fig: Any, ax: Any, rows: float) -> None:
-    """A figure made here grows to the rows: fixed margins in inches, ROW_INCHES a row."""
+    """A figure made here grows to the rows: fixed margins in inches, ROW_INCHES a row; a
+    ValueError when that is taller than :data:`MAX_INCHES` (no one reads such a timeline)."""
     top, bottom = 0.45, 0.75  # title; axis labels and legend
     height = max(rows, 1) * ROW_INCHES + top + bottom
+    if height > MAX_INCHES:
+        raise ValueError(
+            f"the timeline needs {rows:,.0f} rows ({height:,.0f} inches tall; at most "
+            f"{MAX_INCHES:.0f}): narrow it to a period, types or actors (--from/--to, --type, "
+            "--actor), or draw into an axes of your own (plot(..., ax=ax))"
+        )
     fig.set_figheight(height)
     box = ax.get_position()
     ax.set_position((box.x0, bottom / height, box.width, 1 - (top + bottom) / height))
