@@ -185,3 +185,20 @@ def test_an_event_with_no_known_start_is_not_counted_in_a_year(tmp_path: Path) -
         "| 2020 | 2023 | 12345 | all |\n"
     ) in out
     assert "| visit | 1 |  |  |  |  |  | 1 |  |  |  |  |  | 2 |\n" in out
+
+
+def test_the_lists_hold_a_limited_number_of_rows(mini_src: Path) -> None:
+    """A million bare date claims are not a million lines: the first --limit rows, the
+    rest counted; the headings keep the whole counts, and --limit 0 lists every one."""
+    code, out, err = run(str(mini_src), "--limit", "1")
+    assert (code, err) == (0, "")
+    assert (
+        "Events resting on a single source (2)\n"
+        "  event         date  type               source\n"
+        "  meeting-2019  2019  bilateral_meeting  gazette-2020-05-01\n"
+        "  … and 1 more (--limit 0 lists every one)\n"
+    ) in out
+    md = run(str(mini_src), "--limit", "1", "-f", "markdown")[1]
+    assert "| meeting-2019 | 2019 | bilateral_meeting | gazette-2020-05-01 |\n\n… and 1 more" in md
+    assert run(str(mini_src), "--limit", "0") == run(str(mini_src))
+    assert run(str(mini_src), "--limit", "-1")[0] == 2

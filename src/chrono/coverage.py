@@ -184,7 +184,28 @@ def _year(year: int | None) -> str:
 NO_KNOWN_START = "no known start"
 
 
-def _sections(report: Coverage) -> list[tuple[str, list[str], list[list[str]]]]:
+#: Rows listed per list of events or claims (the counts are always whole).
+LIMIT = 100
+
+Section = tuple[str, list[str], list[list[str]], int]
+
+
+def _sections(report: Coverage, limit: int = LIMIT) -> list[Section]:
+    """(heading, column names, rows, rows left out) of every section, the same for both
+    formats; the lists of events and claims hold ``limit`` rows at most (0: every one)."""
+    sections = _all_sections(report)
+    out: list[Section] = []
+    for i, (heading, names, rows) in enumerate(sections):
+        keep = rows if i < 2 or not limit else rows[:limit]  # the counts' tables whole
+        out.append((heading, names, keep, len(rows) - len(keep)))
+    return out
+
+
+def _more(left: int) -> str:
+    return f"… and {left:,} more (--limit 0 lists every one)"
+
+
+def _all_sections(report: Coverage) -> list[tuple[str, list[str], list[list[str]]]]:
     """(heading, column names, rows) of every section, the same for both formats."""
     years = list(report.by_year)
     by_type = [
@@ -250,10 +271,10 @@ def _headline(report: Coverage) -> str:
     )
 
 
-def render_markdown(report: Coverage) -> str:
-    """The report as markdown: one table per section."""
+def render_markdown(report: Coverage, limit: int = LIMIT) -> str:
+    """The report as markdown: one table per section (``limit``: rows per list)."""
     out = [f"# Coverage of {_md(report.dataset)}", "", _md(_headline(report)) + ".", ""]
-    for heading, names, rows in _sections(report):
+    for heading, names, rows, left in _sections(report, limit):
         out += [f"## {heading}", ""]
         if not rows:
             out += ["None.", ""]
@@ -262,14 +283,15 @@ def render_markdown(report: Coverage) -> str:
         out.append("| " + " | ".join(_md(n) for n in names) + " |")
         out.append("|" + "|".join("---:" if num else "---" for num in numeric) + "|")
         out += ["| " + " | ".join(_md(v) for v in row) + " |" for row in rows]
+        out += ["", _more(left)] if left else []
         out.append("")
     return "\n".join(out)
 
 
-def render_text(report: Coverage) -> str:
-    """The report as aligned plain text."""
+def render_text(report: Coverage, limit: int = LIMIT) -> str:
+    """The report as aligned plain text (``limit``: rows per list)."""
     out = [_plain(_headline(report))]
-    for heading, names, rows in _sections(report):
+    for heading, names, rows, left in _sections(report, limit):
         out += ["", heading]
         if not rows:
             out.append("  none")
@@ -283,4 +305,6 @@ def render_text(report: Coverage) -> str:
                 for v, w, num in zip(row, widths, numeric, strict=True)
             )
             out.append("  " + "  ".join(cells).rstrip())
+        if left:
+            out.append(f"  {_more(left)}")
     return "\n".join(out) + "\n"

@@ -17,7 +17,14 @@ from chrono.cli.common import EXIT_UNREADABLE, fail, note_if_stale
     default="text",
     show_default=True,
 )
-def coverage(dataset: str, fmt: str) -> None:
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=100,
+    show_default=True,
+    help="Rows listed per list of events or claims (0: every one); counts stay whole.",
+)
+def coverage(dataset: str, fmt: str, limit: int) -> None:
     """Events by year and type, sources per event, and what to look at again.
 
     DATASET is a bundled dataset's name, a dataset directory or its datapackage.json.
@@ -35,7 +42,8 @@ def coverage(dataset: str, fmt: str) -> None:
             report = measure(ds)
     except DatasetError as exc:
         fail(str(exc), EXIT_UNREADABLE)
-    click.echo(render_markdown(report) if fmt == "markdown" else render_text(report), nl=False)
+    render = render_markdown if fmt == "markdown" else render_text
+    click.echo(render(report, limit), nl=False)
 
 
 COMMANDS = [coverage]
