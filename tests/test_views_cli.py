@@ -242,6 +242,25 @@ def test_site_writes_one_file(tmp_path: Path) -> None:
     )  # fmt: skip
 
 
+def test_a_page_too_large_for_a_browser_is_said_to_be(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page of a million events (400 MB) is written, and said to be more than browsers
+    open with ease (the limit lowered here to the bundled page's size)."""
+    from chrono.cli import views_cmd
+
+    monkeypatch.setattr(views_cmd, "LARGE_PAGE", 1000)
+    target = tmp_path / "site"
+    code, out, err = run("site", "-o", str(target))
+    size = (target / "index.html").stat().st_size
+    n = Dataset.open(BUNDLED).resource("events").spec["rows"]
+    assert (code, err) == (0, "")
+    assert out == (
+        f"wrote {target / 'index.html'} ({n} events); the page is {size / 1e6:,.0f} MB, more "
+        "than browsers open with ease: chrono export sqlite or csv suit data of this size\n"
+    )
+
+
 def test_outputs_get_the_usual_file_mode(tmp_path: Path) -> None:
     mask = os.umask(0o022)
     try:
