@@ -155,7 +155,7 @@ def test_each_file_is_created_exclusively_synced_then_renamed(
     assert run("export", "geojson", "-o", str(tmp_path / "a.geojson"))[0] == 0
     monkeypatch.undo()
     temp = calls[0][2]
-    assert re.fullmatch(r"\.a\.geojson\.[0-9a-f]{16}\.chrono-tmp", temp)
+    assert re.fullmatch(r"\.a\.geojson\.[0-9]+-[0-9a-f]{16}\.chrono-tmp", temp)  # pid-random
     assert calls == [
         ("create", "exclusive", temp),
         ("fsync", temp),
@@ -287,3 +287,23 @@ def test_the_library_refuses_the_same(tmp_path: Path) -> None:
         "meeting-2020.yaml",
         "summit-2020.yaml",
     ]
+
+
+def test_a_killed_writer_s_temporary_file_is_removed_by_the_next_run(tmp_path: Path) -> None:
+    """A run killed before placing its output leaves its temporary file; the next run of
+    the same output removes it once placed (its writer is gone), never one being written
+    (a live process's) nor a file not named as chrono names them."""
+    import subprocess
+    import sys
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # a process id no process holds now
+    out = tmp_path / "out.json"
+    left = tmp_path / f".out.json.{gone.pid}-0123456789abcdef.chrono-tmp"
+    live = tmp_path / f".out.json.{os.getpid()}-fedcba9876543210.chrono-tmp"
+    other = tmp_path / ".out.json.notes.txt"
+    for path in (left, live, other):
+        path.write_text("partial")
+    assert run("export", "json", "-o", str(out))[0] == 0
+    assert not left.exists() and live.exists() and other.exists()
+    assert json.loads(out.read_text())["name"] == "russia-china-summits"

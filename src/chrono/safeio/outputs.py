@@ -158,6 +158,9 @@ class _Pending:
             raise
         finally:
             self.files = [f for f in self.files if f[0] not in placed]
+        for target in placed:  # what killed runs of the same output left
+            with contextlib.suppress(OSError):
+                self.into.remove_abandoned(target)
 
     def discard(self) -> None:
         for _, temp, fh in self.files:

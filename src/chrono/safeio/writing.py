@@ -108,9 +108,22 @@ class OutputDir:
         """A new, empty temporary file beside ``target``: its name and a descriptor open
         for writing. Created exclusively, never through a symlink, with the usual mode
         (0666 less the umask). Raises the ``OSError`` (the caller names the output)."""
-        name = f".{target}.{secrets.token_hex(8)}{TEMP_SUFFIX}"
+        # the writer's process id in the name: a later run can tell a file left by a
+        # killed writer from one being written (remove_abandoned)
+        name = f".{target}.{os.getpid()}-{secrets.token_hex(8)}{TEMP_SUFFIX}"
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | NOFOLLOW | CLOEXEC
         return name, os.open(name, flags, 0o666, dir_fd=self.fd)
+
+    def remove_abandoned(self, target: str) -> None:
+        """Remove the temporary files beside ``target`` that writers killed before they
+        were placed left behind: those whose writing process is gone."""
+        prefix = f".{target}."
+        for name in self.names():
+            if not (name.startswith(prefix) and name.endswith(TEMP_SUFFIX)):
+                continue
+            pid, dash, _ = name[len(prefix) : -len(TEMP_SUFFIX)].partition("-")
+            if dash and pid.isdigit() and not _alive(int(pid)):
+                self.discard(name)
 
     def write_temp(self, target: str, data: bytes) -> str:
         """Write ``data`` to a new temporary file beside ``target``; returns its name."""
@@ -227,3 +240,18 @@ class OutputDir:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process of that id runs (here: a file system shared between machines
+    may hold another machine's, taken for gone; its writer then fails, never corrupts)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):  # another user's: alive
+        return True
+    return True
+
