@@ -254,4 +254,3 @@ def _alive(pid: int) -> bool:
     except (PermissionError, OSError):  # another user's: alive
         return True
     return True
-
