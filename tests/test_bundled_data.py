@@ -390,4 +390,7 @@ def test_frictionless_finds_the_bundled_package_valid() -> None:
     counts their Parquet reader does not take (chrono validate checks sizes and sha256)."""
     frictionless = pytest.importorskip("frictionless")
     report = frictionless.validate(str(BUNDLED / "datapackage.json"), skip_errors=["byte-count"])
+    notes = [note for (note,) in report.flatten(["note"])]
+    if notes and all("frictionless[parquet]" in note for note in notes):
+        pytest.skip("this frictionless reads Parquet only with its parquet extra")
     assert report.valid, report.flatten(["type", "note"])
