@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 from click.testing import CliRunner
 
@@ -199,6 +200,27 @@ def test_diff_displays_escape_the_data(hostile_diff: Any) -> None:
         hostile_diff._repr_markdown_().splitlines()
     )
     assert repr(hostile_diff).endswith("0 metadata changes, changed tables ['events', 'places']>")
+
+
+def test_diff_to_pandas_keeps_values_as_they_are() -> None:
+    """``old``/``new`` are objects whatever the changes: a number set to null is None beside
+    the number (not NaN, not a float column one diff and an object column the next)."""
+    places = chrono.load_arrow("places").slice(0, 3)
+    at = places.schema.get_field_index("latitude")
+
+    def with_latitudes(values: list[float | None]) -> Any:
+        return places.set_column(at, "latitude", pa.array(values, pa.float64()))
+
+    frame = chrono.diff(
+        {"places": with_latitudes([55.75, 39.9, None])},
+        {"places": with_latitudes([None, 40.0, 41.5])},
+    ).to_pandas()
+    assert [str(frame[c].dtype) for c in ("old", "new")] == ["object", "object"]
+    assert frame[["key", "old", "new"]].values.tolist() == [
+        ["astana", 55.75, None],
+        ["bali", 39.9, 40.0],
+        ["beijing", None, 41.5],
+    ]
 
 
 def test_a_diff_iterates_its_tables_and_each_shows_itself(hostile_diff: Any) -> None:

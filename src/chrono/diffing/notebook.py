@@ -68,10 +68,12 @@ def change_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
 
 def changes_frame(report: dict[str, Any]) -> pd.DataFrame:
     """The changes as a DataFrame: one row per metadata property, schema change, added,
-    removed or renamed row, and changed field (``old``/``new`` hold JSON values)."""
+    removed or renamed row, and changed field (``old``/``new`` hold JSON values, as Python
+    objects whatever they are: a latitude set to null stays ``None`` beside a float, not NaN,
+    and the columns' dtype does not depend on which changes a diff holds)."""
     import pandas as pd
 
-    frame = pd.DataFrame(change_rows(report), columns=list(COLUMNS))
+    frame = pd.DataFrame(change_rows(report), columns=list(COLUMNS), dtype=object)
     for col in ("table", "change", "key", "old_key", "column", "date_change"):
         frame[col] = frame[col].astype("string")
     return frame
