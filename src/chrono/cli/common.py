@@ -12,12 +12,18 @@ from typing import Any, NoReturn
 import click
 
 from chrono.escape import one_line
+from chrono.package import DEFAULT_DATASET
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1  # invalid data, differences found, a stale build
 EXIT_USAGE = 2  # click's own code for usage errors
 EXIT_UNREADABLE = 3  # an input could not be read (or output could not be written)
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: the reader of our output went away (| head)
+
+#: A command's optional dataset argument: the bundled default when none is given.
+DATASET_ARGUMENT = click.argument(
+    "dataset", required=False, default=DEFAULT_DATASET, metavar="[DATASET]"
+)
 
 
 def fail(message: str, code: int) -> NoReturn:

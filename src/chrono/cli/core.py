@@ -16,6 +16,7 @@ from chrono.cli.common import (
     note_if_stale,
 )
 from chrono.escape import one_line, terminal
+from chrono.package import DEFAULT_DATASET
 
 
 def dataset_argument(f: Any) -> Any:
@@ -37,8 +38,6 @@ def chosen_dataset(argument: str | None, option: str | None) -> str:
     naming different datasets, is a usage error."""
     if argument is not None and option is not None and argument != option:
         fail(f"two datasets named: {argument!r} and -d {option!r}; name one", EXIT_USAGE)
-    from chrono.package import DEFAULT_DATASET  # not at start-up: --help stays light
-
     if argument is not None:
         return argument
     return DEFAULT_DATASET if option is None else option

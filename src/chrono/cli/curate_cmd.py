@@ -7,9 +7,15 @@ from pathlib import Path
 
 import click
 
-from chrono.cli.common import EXIT_FINDINGS, EXIT_UNREADABLE, EXIT_USAGE, fail, note_if_stale
-
-DATASET_ARGUMENT = click.argument("dataset", required=False, default="russia-china-summits")
+from chrono.cli.common import (
+    DATASET_ARGUMENT,
+    EXIT_FINDINGS,
+    EXIT_UNREADABLE,
+    EXIT_USAGE,
+    fail,
+    note_if_stale,
+)
+from chrono.package import DEFAULT_DATASET
 
 
 @click.command()
@@ -45,7 +51,7 @@ def vocab(dataset: str, vocabulary: str | None) -> None:
     dataset, unless a dataset of that name is there."""
     from chrono.model import vocab as core
     from chrono.model.vocabularies import Vocabularies
-    from chrono.package import DEFAULT_DATASET, list_datasets
+    from chrono.package import list_datasets
     from chrono.wording import meant
 
     if (

@@ -17,12 +17,17 @@ from typing import Any
 
 import click
 
-from chrono.cli.common import EXIT_UNREADABLE, EXIT_USAGE, fail, note_if_stale
+from chrono.cli.common import (
+    DATASET_ARGUMENT,
+    EXIT_UNREADABLE,
+    EXIT_USAGE,
+    fail,
+    note_if_stale,
+)
 from chrono.escape import terminal
 from chrono.wording import counted
 
-DEFAULT = "russia-china-summits"
-DATASET = click.argument("dataset", required=False, default=DEFAULT, metavar="[DATASET]")
+DATASET = DATASET_ARGUMENT
 FORCE = click.option("--force", is_flag=True, help="Replace an existing output.")
 
 
