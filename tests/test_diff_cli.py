@@ -400,6 +400,18 @@ def test_what_a_citation_takes_from_the_chrono_block_is_metadata(tmp_path: Path)
         ' → [{"name": "Ada Example", "given": "A.", "family": "Example"}]\n'
         '  ~ repository: "https://example.org/mini.git" → "https://example.org/mini-data.git"\n'
     )
+    code, out, _ = invoke(str(old), str(new), "-f", "markdown")
+    assert out.endswith(  # the names read the same: the creators are shown in full
+        "| released | 2026-11-30 | 2025 |\n"
+        '| creators | \\[{"name": "Ada Example", "given": "Ada", "family": "Example"}\\] '
+        '| \\[{"name": "Ada Example", "given": "A.", "family": "Example"}\\] |\n'
+        "| repository | https\\://example.org/mini.git | https\\://example.org/mini-data.git |\n"
+    )
+    code, out, _ = invoke(str(old), str(new), "-f", "latex")
+    assert (
+        r'changed & creators & [\{"name": "Ada Example", "given": "Ada", "family": "Example"\}]'
+        r' $\rightarrow$ [\{"name": "Ada Example", "given": "A.", "family": "Example"\}] \\'
+    ) in out.splitlines()
 
 
 def test_colour_only_on_a_terminal(versions: Path) -> None:

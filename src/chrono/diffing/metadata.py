@@ -87,6 +87,23 @@ def metadata_text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
+def metadata_texts(old: Any, new: Any) -> tuple[str, str]:
+    """Both sides of a change for people: by name (:func:`metadata_text`), or in full (JSON)
+    where the names read the same, as when a creator's ORCID or given name changed.
+
+    >>> metadata_texts([{"name": "Ada", "orcid": "1"}], [{"name": "Ada", "orcid": "2"}])
+    ('[{"name": "Ada", "orcid": "1"}]', '[{"name": "Ada", "orcid": "2"}]')
+    """
+    was, now = metadata_text(old), metadata_text(new)
+    if was != now:
+        return was, now
+    return _in_full(old), _in_full(new)
+
+
+def _in_full(value: Any) -> str:
+    return "(none)" if value is None else json.dumps(value, ensure_ascii=False)
+
+
 def metadata_changes(
     old: Mapping[str, Any] | None, new: Mapping[str, Any] | None
 ) -> list[MetadataChange]:
