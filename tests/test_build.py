@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from pathlib import Path
 
 import pyarrow as pa
@@ -13,7 +14,7 @@ import yaml
 from click.testing import CliRunner
 
 from chrono import build as builder
-from chrono import safeio
+from chrono import commit, safeio
 from chrono.cli import main
 from chrono.curation import curated_sha256
 from conftest import BUNDLED, MINI, table_file
@@ -531,3 +532,13 @@ def test_a_killed_build_s_temporary_schema_files_are_cleaned_up(mini: Path) -> N
     other.write_text("not ours\n")
     assert run_build(mini)[0] == 0
     assert not left.exists() and other.exists()
+
+
+def test_a_build_writes_only_into_its_folders(tmp_path: Path) -> None:
+    ds = tmp_path / "mini"
+    shutil.copytree(MINI, ds)
+    files = builder.build(ds).files
+    with pytest.raises(ValueError) as caught:
+        commit.write(ds, {**files, "notes/x.txt": b"x"})
+    assert str(caught.value) == "notes/x.txt: a build writes into data/ and schemas/ only"
+    assert not (ds / "notes").exists()

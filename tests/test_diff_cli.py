@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,8 +12,9 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 
+from chrono import build
 from chrono.cli import main
-from conftest import ROOT, table_file
+from conftest import MINI, ROOT, table_file
 from test_diff_helpers import Rows, edit, mutate
 
 SCHEMA = json.loads((ROOT / "schemas" / "diff-report.schema.json").read_text())
@@ -366,6 +368,50 @@ def test_docs_examples_run_and_name_real_options(monkeypatch: pytest.MonkeyPatch
     help_text = CliRunner().invoke(main, ["diff", "--help"]).stdout
     options = set(re.findall(r"(--[a-z][a-z-]+)", text)) - {"--word-diff", "--verify"}
     assert options and all(o in help_text for o in options), options - set(help_text.split())
+
+
+def test_what_a_citation_takes_from_the_chrono_block_is_metadata(tmp_path: Path) -> None:
+    """The release date and the creators in full live in the descriptor's chrono block;
+    `chrono cite` prints them, so a change of them is a difference."""
+    old, new = tmp_path / "old", tmp_path / "new"
+    shutil.copytree(MINI, old)
+    with (old / "dataset.yaml").open("a") as fh:
+        fh.write(
+            "creators:\n  - {name: Ada Example, given: Ada, family: Example}\n"
+            "released: 2026-11-30\nrepository: https://example.org/mini.git\n"
+        )
+    shutil.copytree(old, new)
+    yaml_file = new / "dataset.yaml"
+    yaml_file.write_text(
+        yaml_file.read_text()
+        .replace("given: Ada", "given: A.")
+        .replace("2026-11-30", "2025")
+        .replace("mini.git", "mini-data.git")
+    )
+    for ds in (old, new):
+        build.write(ds, build.build(ds))
+    code, out, err = invoke(str(old), str(new))
+    assert (code, err) == (1, "")
+    assert out == (
+        f"--- {old}\n+++ {new}\n"
+        "dataset: 3 metadata changes\n"
+        '  ~ released: "2026-11-30" → "2025"\n'
+        '  ~ creators: [{"name": "Ada Example", "given": "Ada", "family": "Example"}]'
+        ' → [{"name": "Ada Example", "given": "A.", "family": "Example"}]\n'
+        '  ~ repository: "https://example.org/mini.git" → "https://example.org/mini-data.git"\n'
+    )
+    code, out, _ = invoke(str(old), str(new), "-f", "markdown")
+    assert out.endswith(  # the names read the same: the creators are shown in full
+        "| released | 2026-11-30 | 2025 |\n"
+        '| creators | \\[{"name": "Ada Example", "given": "Ada", "family": "Example"}\\] '
+        '| \\[{"name": "Ada Example", "given": "A.", "family": "Example"}\\] |\n'
+        "| repository | https\\://example.org/mini.git | https\\://example.org/mini-data.git |\n"
+    )
+    code, out, _ = invoke(str(old), str(new), "-f", "latex")
+    assert (
+        r'changed & creators & [\{"name": "Ada Example", "given": "Ada", "family": "Example"\}]'
+        r' $\rightarrow$ [\{"name": "Ada Example", "given": "A.", "family": "Example"\}] \\'
+    ) in out.splitlines()
 
 
 def test_colour_only_on_a_terminal(versions: Path) -> None:

@@ -14,7 +14,8 @@ prints (stdout and stderr), if the block shows one:
 - the exit status must be 0, or N when the line's comment says ``(exit N)``;
 - a line whose comment says ``not run: REASON`` is skipped (it installs packages, say).
 
-Python blocks run in the repository's root, each in a fresh namespace.
+Python blocks run in the repository's root, each in a fresh namespace. Beside the examples,
+every relative link must resolve, and every ``chrono COMMAND --option`` written must exist.
 """
 
 from __future__ import annotations
@@ -236,6 +237,55 @@ def test_python_examples_run(doc: Path, monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.chdir(ROOT)
     for block in blocks:
         exec(compile(block, str(doc), "exec"), {})
+
+
+def _slug(heading: str) -> str:
+    """The anchor GitHub gives a heading."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def test_every_relative_link_resolves() -> None:
+    """A link to another page, a file of the repository or a heading (``page.md#anchor``)
+    points at something that exists."""
+    broken = []
+    for doc in DOCS:
+        text = doc.read_text()
+        prose = re.sub(r"^```.*?^```", "", text, flags=re.S | re.M)
+        prose = re.sub(r"`[^`\n]*`", "``", prose)  # code spans hold no links
+        for url in re.findall(r"\]\(([^)\s]+)\)", prose):
+            if re.match(r"[a-z]+:", url):
+                continue
+            path, _, anchor = url.partition("#")
+            target = doc.parent / path if path else doc
+            if not target.exists():
+                broken.append(f"{doc.name}: {url}")
+            elif anchor:
+                headings = re.findall(r"^#+ (.*)$", target.read_text(), flags=re.M)
+                if anchor not in {_slug(h) for h in headings}:
+                    broken.append(f"{doc.name}: {url}")
+    assert broken == []
+
+
+def test_every_command_and_option_written_exists() -> None:
+    """Every ``chrono COMMAND ... --option`` in a code span or a console line names a command
+    and an option that its ``--help`` lists."""
+    runner = CliRunner()
+    shared = set(re.findall(r"(?<![\w-])--?[a-z][\w-]*", runner.invoke(main, ["--help"]).output))
+    helps = {name: runner.invoke(main, [name, "--help"]).output for name in main.commands}
+    wrong = []
+    for doc in DOCS:
+        text = doc.read_text()
+        for code in re.findall(r"`([^`\n]+)`", text) + re.findall(r"^\$ (.*)$", text, re.M):
+            code = re.split(r"\s#\s", code)[0]
+            for name, args in re.findall(r"\bchrono ([a-z]+)((?:\s+[^\s|;&>]+)*)", code):
+                if name not in helps:
+                    wrong.append(f"{doc.name}: chrono {name}")
+                    continue
+                for option in re.findall(r"(?<![\w-])--?[a-z][\w-]*", args):
+                    listed = re.search(rf"(?<![\w-]){option}\b(?!-)", helps[name])
+                    if not listed and option not in shared:
+                        wrong.append(f"{doc.name}: chrono {name} {option}")
+    assert wrong == []
 
 
 def test_data_model_reference_is_current() -> None:

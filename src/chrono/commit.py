@@ -99,7 +99,8 @@ def write(root: Path, files: dict[str, bytes]) -> Written:
                         continue
                     folder, _, name = rel.partition("/")
                     if folder not in WRITTEN_FOLDERS or not name or "/" in name:
-                        raise ValueError(f"{rel}: a build writes into {DATA_DIR}/ only")
+                        named = " and ".join(f"{w}/" for w in WRITTEN_FOLDERS)
+                        raise ValueError(f"{rel}: a build writes into {named} only")
                     into = folders.get(folder) or folders.setdefault(folder, top.subdir(folder))
                     if _same(into.read_regular(name, "parquet"), blob, text=folder != DATA_DIR):
                         continue

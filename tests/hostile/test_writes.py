@@ -1,6 +1,6 @@
-"""Writes: only data/ and the descriptor, never through a planted symlink, and a dataset is
-the old build or the new one, whole, at every instant: a build killed (SIGKILL) at any step
-of its commit, or failing to write, leaves a dataset that reads whole."""
+"""Writes: only data/, schemas/ and the descriptor, never through a planted symlink, and a
+dataset is the old build or the new one, whole, at every instant: a build killed (SIGKILL) at
+any step of its commit, or failing to write, leaves a dataset that reads whole."""
 
 from __future__ import annotations
 
@@ -116,14 +116,15 @@ def test_planted_symlinks_are_replaced_never_followed(tmp_path: Path) -> None:
     assert chrono.validate(ds).valid
 
 
-def test_a_data_folder_symlinked_outside_is_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize("folder", ["data", "schemas"])
+def test_a_written_folder_symlinked_outside_is_refused(tmp_path: Path, folder: str) -> None:
     ds = copy_mini(tmp_path)
     outside = tmp_path / "outside"
-    shutil.move(ds / "data", outside)
-    (ds / "data").symlink_to(outside)
+    shutil.move(ds / folder, outside)
+    (ds / folder).symlink_to(outside)
     _edit(ds)
     tree = Tree(tmp_path)
-    run("build", str(ds)).clean(3, "data: not a folder to write into (a symlink)")
+    run("build", str(ds)).clean(3, f"{folder}: not a folder to write into (a symlink)")
     tree.unchanged()
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from chrono.diffing.metadata import metadata_texts
 from chrono.diffing.render import key_text
 from chrono.escape import latex as latex_text
 from chrono.model.dates import human
@@ -115,7 +116,10 @@ def latex(report: dict[str, Any]) -> str:
     if meta:
         body.append(r"\multicolumn{3}{@{}l}{\emph{dataset}} \\")
         for m in meta:
-            detail = f"{_value(m['old'])} {ARROW} {_value(m['new'])}"
+            was, now = metadata_texts(m["old"], m["new"])
+            old = _value(None) if m["old"] is None else latex_text(was)
+            new = _value(None) if m["new"] is None else latex_text(now)
+            detail = f"{old} {ARROW} {new}"
             body.append(rf"changed & {latex_text(m['field'])} & {detail} \\")
     for t in report["tables"]:
         rows = _rows(t)

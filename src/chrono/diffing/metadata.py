@@ -3,7 +3,9 @@
 Reported before any table, because a citation names them. Every top-level property of
 ``datapackage.json`` is compared except those that describe the files rather than the
 dataset (``resources``, the ``chrono`` build block, ``profile``, ``$schema``) and the
-descriptor's ``sources`` list, which the ``sources`` table already diffs. The terms a
+descriptor's ``sources`` list, which the ``sources`` table already diffs. What a citation
+takes from the ``chrono`` block is compared too: the creators in full, the release date
+and the repository (:data:`CITED`). The terms a
 dataset declares (``chrono.vocabularies``) are compared term by term: each one added, removed
 or given another definition is a change of ``vocabularies.<vocabulary>.<term>``, since a
 definition says what every row using the term means.
@@ -30,17 +32,23 @@ from typing import Any
 
 #: Properties that describe the files, not the dataset.
 NOT_METADATA = frozenset({"resources", "chrono", "profile", "$schema", "sources"})
+#: What a citation takes from the ``chrono`` block: the creators in full (given and family
+#: names, ORCID, affiliation), the release date (its year is cited) and the repository. The
+#: DOI is the top-level ``id``.
+CITED = ("creators", "released", "repository")
 #: Properties compared first, in this order (a citation's order); others follow by name.
 ORDER = (
     "name",
     "title",
     "version",
+    "released",
     "licenses",
     "creators",
     "contributors",
     "description",
     "keywords",
     "homepage",
+    "repository",
 )
 
 
@@ -79,21 +87,47 @@ def metadata_text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
+def metadata_texts(old: Any, new: Any) -> tuple[str, str]:
+    """Both sides of a change for people: by name (:func:`metadata_text`), or in full (JSON)
+    where the names read the same, as when a creator's ORCID or given name changed.
+
+    >>> metadata_texts([{"name": "Ada", "orcid": "1"}], [{"name": "Ada", "orcid": "2"}])
+    ('[{"name": "Ada", "orcid": "1"}]', '[{"name": "Ada", "orcid": "2"}]')
+    """
+    was, now = metadata_text(old), metadata_text(new)
+    if was != now:
+        return was, now
+    return _in_full(old), _in_full(new)
+
+
+def _in_full(value: Any) -> str:
+    return "(none)" if value is None else json.dumps(value, ensure_ascii=False)
+
+
 def metadata_changes(
     old: Mapping[str, Any] | None, new: Mapping[str, Any] | None
 ) -> list[MetadataChange]:
     """The metadata properties that differ; none when either side has no descriptor."""
     if old is None or new is None:
         return []
-    names = [n for n in (*old, *new) if n not in NOT_METADATA]
+    was, now = _compared(old), _compared(new)
+    names = [*was, *now]
     known = [n for n in ORDER if n in names]
     others = sorted(set(names) - set(ORDER))
     changes = [
-        MetadataChange(n, old.get(n), new.get(n))
+        MetadataChange(n, was.get(n), now.get(n))
         for n in (*known, *others)
-        if old.get(n) != new.get(n)
+        if was.get(n) != now.get(n)
     ]
     return changes + vocabulary_changes(_declared(old), _declared(new))
+
+
+def _compared(descriptor: Mapping[str, Any]) -> dict[str, Any]:
+    """The properties compared: the top level's, and what a citation takes from the
+    ``chrono`` block (a top-level property of the same name wins)."""
+    meta = descriptor.get("chrono")
+    cited = {n: meta[n] for n in CITED if n in meta} if isinstance(meta, Mapping) else {}
+    return cited | {n: v for n, v in descriptor.items() if n not in NOT_METADATA}
 
 
 def _declared(descriptor: Mapping[str, Any]) -> Any:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from chrono.diffing.metadata import metadata_text
+from chrono.diffing.metadata import metadata_texts
 from chrono.diffing.render import KINDS, key_text, value
 
 if TYPE_CHECKING:
@@ -101,11 +101,12 @@ def html(report: dict[str, Any]) -> str:
         return "\n".join([*out, "<p>No differences.</p>", "</div>"])
     if meta:
         out.append("<table><thead><tr><th>dataset</th><th>old</th><th>new</th></tr></thead>")
-        out += [
-            f"<tr><td>{escape(m['field'])}</td><td>{escape(metadata_text(m['old']))}</td>"
-            f"<td>{escape(metadata_text(m['new']))}</td></tr>"
-            for m in meta
-        ]
+        for m in meta:
+            old, new = metadata_texts(m["old"], m["new"])
+            out.append(
+                f"<tr><td>{escape(m['field'])}</td><td>{escape(old)}</td>"
+                f"<td>{escape(new)}</td></tr>"
+            )
         out.append("</table>")
     if tables:
         head = "".join(f"<th>{k}</th>" for k in (*KINDS, "schema changes"))

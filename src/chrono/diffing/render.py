@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from chrono.diffing.metadata import metadata_text
+from chrono.diffing.metadata import metadata_texts
 from chrono.escape import markdown_code, markdown_text, terminal
 from chrono.model.dates import human
 from chrono.wording import counted
@@ -187,7 +187,7 @@ def markdown(report: dict[str, Any]) -> str:
     if meta:
         out += ["Dataset metadata:", "", "| field | old | new |", "|---|---|---|"]
         for m in meta:
-            old, new = metadata_text(m["old"]), metadata_text(m["new"])
+            old, new = metadata_texts(m["old"], m["new"])
             out.append(f"| {_md_text(m['field'])} | {_md_text(old)} | {_md_text(new)} |")
         out.append("")
     if not tables:

@@ -10,6 +10,7 @@ from typing import Any
 
 from chrono.diffing.core import DATE_CLASSES
 from chrono.diffing.dataset import FORMAT_VERSION
+from chrono.diffing.metadata import CITED, ORDER
 from chrono.model.tables import TABLE_NAMES
 from chrono.validation.report import REPORT_VERSION
 from chrono.validation.rules import ERROR, RULES, WARNING
@@ -195,13 +196,13 @@ def diff_report() -> dict[str, Any]:
             "metadata": {
                 "type": "array",
                 "items": {"$ref": "#/$defs/metadata_change"},
-                "description": "Dataset metadata that changed (datapackage.json "
-                "properties other than resources, sources, profile "
-                "and the chrono block): name, title, version, "
-                "licenses, creators, contributors, description, "
-                "keywords, homepage first, then others by name. "
-                "Empty when a side is a single table or --table "
-                "narrows the diff.",
+                "description": "Dataset metadata that changed, in this order: "
+                f"{', '.join(ORDER)}, other properties by name, then each declared "
+                "term added, removed or redefined (vocabularies.<vocabulary>.<term>). "
+                "The properties are datapackage.json's but resources, sources, "
+                "profile and the chrono block, and what a citation takes from that "
+                f"block ({', '.join(CITED)}). Empty when a side is a single table or "
+                "--table narrows the diff.",
             },
             "tables": {"type": "array", "items": {"$ref": "#/$defs/table"}},
             "provenance": {"type": "array", "items": {"$ref": "#/$defs/provenance"}},
