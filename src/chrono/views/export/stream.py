@@ -1,0 +1,105 @@
+"""Writing an export a batch of rows at a time: peak memory is the Arrow tables and one
+batch's Python objects, not every row's.
+
+A JSON document whose lists hold the rows (records, ``@graph``, features, slides) is
+written as ``json.dump(doc, indent=1)`` would write it, byte for byte: the document is
+dumped with a :class:`Streamed` list standing for each such list, and each list's items
+are dumped one by one where it stands, indented by their depth (a JSON text has no raw
+line break inside a string, so an item's lines are re-indented as lines).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import re
+import secrets
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+#: Rows turned into Python objects at a time.
+BATCH_ROWS = 10_000
+
+
+def slices(table: pa.Table, size: int | None = None) -> Iterator[pa.Table]:
+    """``table`` in consecutive slices of ``size`` rows (:data:`BATCH_ROWS`), zero-copy."""
+    size = size or BATCH_ROWS
+    for start in range(0, table.num_rows, size):
+        yield table.slice(start, size)
+
+
+def batched(items: Iterable[Any], size: int | None = None) -> Iterator[list[Any]]:
+    """``items`` in lists of ``size`` (:data:`BATCH_ROWS`)."""
+    size = size or BATCH_ROWS
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+@contextlib.contextmanager
+def text_file(out: io.BufferedIOBase) -> Iterator[TextIO]:
+    """UTF-8 text with ``\\n`` line ends over a binary output file, flushed and detached
+    at the end (the output file stays open for :mod:`chrono.safeio` to place)."""
+    fh = io.TextIOWrapper(out, encoding="utf-8", newline="\n")
+    try:
+        yield fh
+        fh.flush()
+    finally:
+        fh.detach()
+
+
+class Streamed:
+    """A list of a JSON document written item by item: ``batches`` yields lists of items;
+    ``written`` counts them once they are."""
+
+    def __init__(self, batches: Iterable[Iterable[Any]]) -> None:
+        self.batches = batches
+        self.written = 0
+
+
+def write_json(fh: TextIO, doc: Any, *, after: Callable[[], str] | None = None) -> None:
+    """Write ``doc`` to ``fh`` as ``json.dump(doc, fh, ensure_ascii=False, indent=1)`` and
+    a newline would, each :class:`Streamed` in it written a batch at a time. ``after``
+    gives text written just before the document's last closing bracket (a key that
+    depends on the streamed items), e.g. ``',\\n "scale": "cosmological"'``."""
+    lists: list[Streamed] = []
+    token = secrets.token_hex(8)  # no text of the data can be the mark
+
+    def slot(value: Any) -> str:
+        if not isinstance(value, Streamed):
+            raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+        lists.append(value)
+        return f"\0{token}-{len(lists) - 1}\0"
+
+    text = json.dumps(doc, ensure_ascii=False, indent=1, default=slot)
+    encode = json.JSONEncoder(ensure_ascii=False, indent=1).encode
+    at = 0
+    for match in re.finditer(rf'"\\u0000{token}-(\d+)\\u0000"', text):
+        fh.write(text[at : match.start()])
+        at = match.end()
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        depth = len(text[line_start:]) - len(text[line_start:].lstrip(" "))
+        items = lists[int(match.group(1))]
+        between = ",\n" + " " * (depth + 1)
+        for batch in items.batches:
+            dumped = [encode(item).replace("\n", "\n" + " " * (depth + 1)) for item in batch]
+            if not dumped:
+                continue
+            fh.write(("[\n" + " " * (depth + 1)) if not items.written else between)
+            fh.write(between.join(dumped))
+            items.written += len(dumped)
+        fh.write(("\n" + " " * depth + "]") if items.written else "[]")
+    tail = text[at:]
+    if after is not None:
+        cut = tail.rfind("\n")
+        tail = tail[:cut] + after() + tail[cut:]
+    fh.write(tail + "\n")

@@ -1,0 +1,68 @@
+"""Exports written a batch of rows at a time: the bytes do not depend on the batch size."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from chrono.views import export
+from chrono.views.export import stream
+from views_data import write_ancient
+
+BUNDLED = "russia-china-summits"
+STREAMED = ["json", "ndjson", "jsonld", "ics", "geojson", "timelinejs", "sqlite"]
+
+
+@pytest.fixture(scope="module")
+def ancient(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_ancient(tmp_path_factory.mktemp("views") / "ancient")
+
+
+def written(path: Path) -> dict[str, bytes]:
+    if path.is_dir():
+        return {p.name: p.read_bytes() for p in sorted(path.iterdir())}
+    return {"": path.read_bytes()}
+
+
+@pytest.mark.parametrize("fmt", STREAMED)
+@pytest.mark.parametrize("which", ["bundled", "ancient"])
+def test_output_does_not_depend_on_the_batch_size(
+    fmt: str, which: str, ancient: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # iCalendar's DTSTAMP
+    dataset = BUNDLED if which == "bundled" else ancient
+    whole = export.export(fmt, dataset, tmp_path / "default")
+    monkeypatch.setattr(stream, "BATCH_ROWS", 3)
+    small = export.export(fmt, dataset, tmp_path / "small")
+    assert small == export.ExportResult(fmt, tmp_path / "small", whole.rows, whole.notes)
+    assert written(tmp_path / "small") == written(tmp_path / "default")
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 100])
+def test_streamed_json_is_json_dump_with_indent(size: int) -> None:
+    items = [{"a": 1, "b": [1, {"c": "x\ny\u2028"}], "d": {}, "e": []}, [], {}, "é", None]
+    doc = {"name": "n", "tables": {"x": items, "y": [], "z": {"k": [[1], 2]}}}
+    fh = io.StringIO()
+    stream.write_json(
+        fh,
+        {
+            "name": "n",
+            "tables": {
+                "x": stream.Streamed(stream.batched(items, size)),
+                "y": stream.Streamed([[]]),
+                "z": {"k": stream.Streamed(stream.batched([[1], 2], size))},
+            },
+        },
+    )
+    assert fh.getvalue() == json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+
+
+def test_streamed_json_adds_a_key_after_the_items() -> None:
+    fh = io.StringIO()
+    stream.write_json(
+        fh, {"events": stream.Streamed([[1], [2]])}, after=lambda: ',\n "scale": "cosmological"'
+    )
+    assert fh.getvalue() == '{\n "events": [\n  1,\n  2\n ],\n "scale": "cosmological"\n}\n'
