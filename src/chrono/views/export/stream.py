@@ -46,7 +46,7 @@ def batched(items: Iterable[Any], size: int | None = None) -> Iterator[list[Any]
 
 
 @contextlib.contextmanager
-def text_file(out: io.BufferedIOBase) -> Iterator[TextIO]:
+def text_file(out: io.BufferedWriter) -> Iterator[TextIO]:
     """UTF-8 text with ``\\n`` line ends over a binary output file, flushed and detached
     at the end (the output file stays open for :mod:`chrono.safeio` to place)."""
     fh = io.TextIOWrapper(out, encoding="utf-8", newline="\n")
