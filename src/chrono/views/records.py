@@ -60,6 +60,14 @@ def event_records(tables: dict[str, pa.Table]) -> list[Record]:
     return [e for batch in event_batches(tables, max(n, 1)) for e in batch]
 
 
+def dated(e: Record) -> Record:
+    """An event record with ``start``, ``end`` (:func:`~chrono.views.data.end_kinds`) and
+    ``when`` (:func:`when`) added."""
+    e["start"], e["end"] = end_kinds(e["date"], e["earliest"], e["latest"])
+    e["when"] = when(e["date"])
+    return e
+
+
 class Grouped:
     """The rows of a table grouped by the event (or place...) each names, without a
     Python object per row: the row numbers sorted by the position of their key in
@@ -78,6 +86,23 @@ class Grouped:
         self.rows = rows_in[order]
         counts = np.bincount(positions[rows_in], minlength=len(ids))
         self.starts = np.concatenate(([0], np.cumsum(counts)))
+
+    def __len__(self) -> int:
+        """The rows in a group."""
+        return len(self.rows)
+
+    def spans(self, size: int) -> Iterator[tuple[int, int]]:
+        """Consecutive ranges of ids, ``lo`` to ``hi``, each of about ``size`` rows and at
+        most ``size`` ids (and at least one id, whatever its rows)."""
+        import numpy as np
+
+        n = len(self.starts) - 1
+        lo = 0
+        while lo < n:
+            hi = int(np.searchsorted(self.starts, self.starts[lo] + size, side="right")) - 1
+            hi = min(max(hi, lo + 1), lo + size, n)
+            yield lo, hi
+            lo = hi
 
     def of(self, lo: int, hi: int) -> list[list[Record]]:
         """The groups of ids ``lo`` to ``hi`` (exclusive), each a list of records."""
@@ -113,9 +138,7 @@ def event_batches(
         where = place_at.slice(lo, size)
         found = rows(places.take(where)) if places.num_rows else [None] * len(batch)
         for e, c, p, place, i in zip(batch, cited, taking, found, where.to_pylist(), strict=True):
-            start, end = end_kinds(e["date"], e["earliest"], e["latest"])
-            e["start"], e["end"] = start, end
-            e["when"] = when(e["date"])
+            dated(e)
             e["claims"] = c
             e["participants"] = p
             e["place"] = place if e["place_id"] and i is not None else None
