@@ -66,3 +66,27 @@ def test_streamed_json_adds_a_key_after_the_items() -> None:
         fh, {"events": stream.Streamed([[1], [2]])}, after=lambda: ',\n "scale": "cosmological"'
     )
     assert fh.getvalue() == '{\n "events": [\n  1,\n  2\n ],\n "scale": "cosmological"\n}\n'
+
+
+def test_a_timeline_beyond_javascript_dates_says_its_scale_after_the_slides(
+    ancient: Path,
+) -> None:
+    import pyarrow as pa
+
+    from chrono.dataset import Dataset
+    from chrono.model.dates import days_from_civil
+    from chrono.views.data import read_tables
+    from chrono.views.export.timelinejs import Timeline
+
+    tables = read_tables(Dataset.open(ancient))
+    events = tables["events"]
+    far = pa.array([days_from_civil(-300_000, 1, 1)] * events.num_rows, pa.int32())
+    i = events.schema.get_field_index("earliest")
+    tables["events"] = events.set_column(i, "earliest", far.cast(pa.date32()))
+    timeline = Timeline(tables, {"title": "t", "name": "n", "version": None})
+    fh = io.StringIO()
+    stream.write_json(fh, timeline.doc, after=timeline.scale)
+    doc = json.loads(fh.getvalue())
+    assert list(doc) == ["title", "events", "scale"]
+    assert doc["scale"] == "cosmological"
+    assert fh.getvalue().endswith('\n ],\n "scale": "cosmological"\n}\n')
