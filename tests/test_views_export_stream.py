@@ -90,3 +90,28 @@ def test_a_timeline_beyond_javascript_dates_says_its_scale_after_the_slides(
     assert list(doc) == ["title", "events", "scale"]
     assert doc["scale"] == "cosmological"
     assert fh.getvalue().endswith('\n ],\n "scale": "cosmological"\n}\n')
+
+
+def test_sqlite_refuses_rows_that_break_a_key_and_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pyarrow as pa
+
+    from chrono.views.export import sqlite
+
+    opened = sqlite.open_dataset
+
+    def broken(dataset: object) -> object:
+        ds, tables = opened(dataset)  # type: ignore[arg-type]
+        parts = tables["participants"]
+        i = parts.schema.get_field_index("event_id")
+        ids = [f"no-such-event-{n}" for n in range(parts.num_rows)]
+        tables["participants"] = parts.set_column(i, "event_id", pa.array(ids))
+        return ds, tables
+
+    monkeypatch.setattr(sqlite, "open_dataset", broken)
+    with pytest.raises(
+        export.ExportError, match=r"^the data breaks a key: FOREIGN KEY constraint failed$"
+    ):
+        export.export("sqlite", BUNDLED, tmp_path / "out.sqlite")
+    assert list(tmp_path.iterdir()) == []
