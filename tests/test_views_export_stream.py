@@ -42,6 +42,19 @@ def test_output_does_not_depend_on_the_batch_size(
 
 
 @pytest.mark.parametrize("size", [1, 2, 3, 100])
+def test_streamed_records_are_json_dump_with_indent(size: int) -> None:
+    records = [{"a": 1, "b": "x\ny\u2028é", "c": None, "d": 1.5, "e": True}, {}, {"k": ""}]
+    doc = {"name": "n", "tables": {"x": records, "y": []}}
+    fh = io.StringIO()
+    streamed = {
+        "x": stream.Streamed(stream.batched(records, size), flat=True),
+        "y": stream.Streamed([], flat=True),
+    }
+    stream.write_json(fh, {"name": "n", "tables": streamed})
+    assert fh.getvalue() == json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 100])
 def test_streamed_json_is_json_dump_with_indent(size: int) -> None:
     items = [{"a": 1, "b": [1, {"c": "x\ny\u2028"}], "d": {}, "e": []}, [], {}, "é", None]
     doc = {"name": "n", "tables": {"x": items, "y": [], "z": {"k": [[1], 2]}}}

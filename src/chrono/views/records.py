@@ -88,7 +88,7 @@ class Grouped:
         self.starts = np.concatenate(([0], np.cumsum(counts)))
 
     def __len__(self) -> int:
-        """The rows in a group."""
+        """The rows in any group."""
         return len(self.rows)
 
     def spans(self, size: int) -> Iterator[tuple[int, int]]:

@@ -158,7 +158,7 @@ def to_json(
     result = ExportResult("json", Path(path))
     doc: dict[str, Any] = {**metadata(ds), "tables": {}}
     for name in TABLE_NAMES:
-        doc["tables"][name] = Streamed(_records(tables[name]))
+        doc["tables"][name] = Streamed(_records(tables[name]), flat=True)
         result.rows[name] = tables[name].num_rows
     with output_file(path, force=force) as out, text_file(out) as fh:
         write_json(fh, doc)
