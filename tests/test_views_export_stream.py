@@ -128,3 +128,24 @@ def test_sqlite_refuses_rows_that_break_a_key_and_leaves_nothing(
     ):
         export.export("sqlite", BUNDLED, tmp_path / "out.sqlite")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        {"@id": "_:e", "n": [1, -0.0, 1e300, 10**20, True, False, None], "o": {}, "l": []},
+        {"t": 'a"b\\c\n\u2028é\x00\x1f', "nested": [{"x": [[], {}]}, ("a", 1.5)]},
+        {"nan": float("nan"), "inf": [float("inf"), float("-inf")]},
+        {1: "a key that is not text", "s": "the json module writes it"},
+        [],
+        "text",
+    ],
+)
+@pytest.mark.parametrize("depth", [0, 1, 3])
+def test_a_nested_item_is_dumped_as_json_dumps_indents_it(item: object, depth: int) -> None:
+    def at_depth(items: object) -> object:
+        return [items] if depth == 0 else {"g": items} if depth == 1 else {"a": {"b": items}}
+
+    fh = io.StringIO()
+    stream.write_json(fh, at_depth(stream.Streamed([[item]])))
+    assert fh.getvalue() == json.dumps(at_depth([item]), ensure_ascii=False, indent=1) + "\n"

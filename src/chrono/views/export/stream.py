@@ -13,9 +13,11 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import math
 import re
 import secrets
 from collections.abc import Callable, Iterable, Iterator
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
@@ -77,8 +79,77 @@ def _indented(depth: int, flat: bool) -> Callable[[Any], str]:
         one_line = json.JSONEncoder(ensure_ascii=False, separators=(inner, ": ")).encode
         head, end = "{" + inner[1:], pad + "}"
         return lambda item: head + one_line(item)[1:-1] + end if item else "{}"
-    nested = json.JSONEncoder(ensure_ascii=False, indent=1).encode
-    return lambda item: nested(item).replace("\n", pad)
+
+    def nested(item: Any) -> str:
+        out: list[str] = []
+        try:
+            _dump(item, pad, out)
+        except _Unusual:
+            text = json.JSONEncoder(ensure_ascii=False, indent=1).encode(item)
+            return text.replace("\n", pad)
+        return "".join(out)
+
+    return nested
+
+
+class _Unusual(Exception):
+    """A value :func:`_dump` leaves to the json module (a key that is not text, a type
+    that is not JSON's)."""
+
+
+def _number(value: float) -> str:
+    if value != value:
+        return "NaN"
+    if value in (math.inf, -math.inf):
+        return "Infinity" if value > 0 else "-Infinity"
+    return float.__repr__(value)
+
+
+def _dump(value: Any, pad: str, out: list[str]) -> None:
+    """``value`` as ``json.dumps(value, ensure_ascii=False, indent=1)`` writes it, each
+    line after the first starting with ``pad`` (a line break and the indent): the same
+    text, made by appending pieces instead of the json module's nested generators (about
+    three times as fast)."""
+    if isinstance(value, str):
+        out.append(encode_basestring(value))
+    elif value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif isinstance(value, int):
+        out.append(int.__repr__(value))
+    elif isinstance(value, float):
+        out.append(_number(value))
+    elif isinstance(value, dict):
+        if not value:
+            out.append("{}")
+            return
+        inner = pad + " "
+        sep = "{" + inner
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise _Unusual
+            out.append(sep)
+            out.append(encode_basestring(key))
+            out.append(": ")
+            _dump(item, inner, out)
+            sep = "," + inner
+        out.append(pad + "}")
+    elif isinstance(value, list | tuple):
+        if not value:
+            out.append("[]")
+            return
+        inner = pad + " "
+        sep = "[" + inner
+        for item in value:
+            out.append(sep)
+            _dump(item, inner, out)
+            sep = "," + inner
+        out.append(pad + "]")
+    else:
+        raise _Unusual
 
 
 def write_json(fh: TextIO, doc: Any, *, after: Callable[[], str] | None = None) -> None:
