@@ -149,3 +149,20 @@ def test_a_nested_item_is_dumped_as_json_dumps_indents_it(item: object, depth: i
     fh = io.StringIO()
     stream.write_json(fh, at_depth(stream.Streamed([[item]])))
     assert fh.getvalue() == json.dumps(at_depth([item]), ensure_ascii=False, indent=1) + "\n"
+
+
+def test_xlsx_sheets_do_not_depend_on_the_batch_size(
+    ancient: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import zipfile
+
+    def parts(path: Path) -> dict[str, bytes]:
+        with zipfile.ZipFile(path) as z:  # all but the time it was written (core.xml)
+            return {n: z.read(n) for n in z.namelist() if n != "docProps/core.xml"}
+
+    for dataset in (BUNDLED, ancient):
+        export.export("xlsx", dataset, tmp_path / "default.xlsx", force=True)
+        monkeypatch.setattr(stream, "BATCH_ROWS", 3)
+        export.export("xlsx", dataset, tmp_path / "small.xlsx", force=True)
+        monkeypatch.undo()
+        assert parts(tmp_path / "small.xlsx") == parts(tmp_path / "default.xlsx")
