@@ -13,7 +13,8 @@ process that imports its libraries and warms up on the bundled dataset first:
 - ``chrono.diff`` of the two versions with its report (exact counts, 50 rows per kind,
   every provenance group), DuckDB capped at ``--memory-limit`` and spilling into a
   private folder under DIR;
-- ``chrono.views.export.export`` of the dataset in each of ``--formats`` (every format
+- the read of the six tables alone (what every export starts from), then
+  ``chrono.views.export.export`` of the dataset in each of ``--formats`` (every format
   but csv and xlsx by default) into ``DIR/export-FORMAT``, removed after the run. A run
   whose resident memory passes ``--kill-at`` or whose wall time passes ``--timeout`` is
   killed and printed as such.
@@ -71,6 +72,15 @@ r = export(FORMAT, ARGS[0], ARGS[1], force=True)
 result = {"rows": r.rows, "bytes": sum(
     p.stat().st_size for p in [pathlib.Path(ARGS[1]), *pathlib.Path(ARGS[1]).glob("*")]
     if p.is_file())}
+""",
+)
+#: What every export starts from: the six tables read whole (the floor of their peaks).
+READ = (
+    "from chrono.dataset import Dataset\nfrom chrono.views.data import read_tables",
+    f"read_tables(Dataset.open({WARM_ON!r}))",
+    """
+tables = read_tables(Dataset.open(ARGS[0]))
+result = {"arrow_bytes": sum(t.nbytes for t in tables.values())}
 """,
 )
 #: The formats measured by default: those a dataset's rows pass through Python for.
@@ -154,6 +164,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  diff found {s.result}")
         if "export" in commands:
             cap = parse_size(args.kill_at)
+            s = run(READ, "", (old,))
+            print(line("read", s, n, raw) + f"  {s.result} (the tables every export reads)")
             for fmt in (f.strip() for f in args.formats.split(",") if f.strip()):
                 out = args.workdir / f"export-{fmt}"
                 imports, warm, body = EXPORT
