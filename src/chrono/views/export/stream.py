@@ -173,36 +173,62 @@ def write_json(fh: TextIO, doc: Any, *, after: Callable[[], str] | None = None) 
     """Write ``doc`` to ``fh`` as ``json.dump(doc, fh, ensure_ascii=False, indent=1)`` and
     a newline would, each :class:`Streamed` in it written a batch at a time. ``after``
     gives text written just before the document's last closing bracket (a key that
-    depends on the streamed items), e.g. ``',\\n "scale": "cosmological"'``."""
-    lists: list[Streamed] = []
-    token = secrets.token_hex(8)  # no text of the data can be the mark
+    depends on the streamed items), e.g. ``',\n "scale": "cosmological"'``."""
+    out = _Splicer(fh)
+    json.dump(doc, out, ensure_ascii=False, indent=1, default=out.mark)
+    out.close(after() if after is not None else "")
 
-    def slot(value: Any) -> str:
+
+class _Splicer:
+    """What ``json.dump`` writes to: its text passes on to ``fh``, but for the mark each
+    :class:`Streamed` is dumped as (a text of its own), where the list's items are written
+    instead, indented by the depth of the line the mark is on."""
+
+    def __init__(self, fh: TextIO) -> None:
+        self.fh = fh
+        self.lists: list[Streamed] = []
+        self.token = secrets.token_hex(8)  # no text of the data can be the mark
+        self.marks = re.compile(rf'"\\u0000{self.token}-(\d+)\\u0000"')
+        self.pending: list[str] = []  # the text since the last list: a line of it is cut
+        self.spliced = 0
+
+    def mark(self, value: Any) -> str:
         if not isinstance(value, Streamed):
             raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
-        lists.append(value)
-        return f"\0{token}-{len(lists) - 1}\0"
+        self.lists.append(value)
+        return f"\0{self.token}-{len(self.lists) - 1}\0"
 
-    text = json.dumps(doc, ensure_ascii=False, indent=1, default=slot)
-    at = 0
-    for match in re.finditer(rf'"\\u0000{token}-(\d+)\\u0000"', text):
-        fh.write(text[at : match.start()])
-        at = match.end()
-        line_start = text.rfind("\n", 0, match.start()) + 1
-        depth = len(text[line_start:]) - len(text[line_start:].lstrip(" "))
-        items = lists[int(match.group(1))]
+    def write(self, chunk: str) -> None:
+        at = 0
+        for match in self.marks.finditer(chunk):
+            self.pending.append(chunk[at : match.start()])
+            at = match.end()
+            text = "".join(self.pending)
+            self.pending = []
+            self.fh.write(text)
+            line = text[text.rfind("\n") + 1 :]
+            self._list(self.lists[int(match.group(1))], len(line) - len(line.lstrip(" ")))
+            self.spliced += 1
+        self.pending.append(chunk[at:])
+
+    def _list(self, items: Streamed, depth: int) -> None:
         between = ",\n" + " " * (depth + 1)
         encode = _indented(depth, items.flat)
         for batch in items.batches:
             dumped = [encode(item) for item in batch]
             if not dumped:
                 continue
-            fh.write(("[\n" + " " * (depth + 1)) if not items.written else between)
-            fh.write(between.join(dumped))
+            self.fh.write(("[\n" + " " * (depth + 1)) if not items.written else between)
+            self.fh.write(between.join(dumped))
             items.written += len(dumped)
-        fh.write(("\n" + " " * depth + "]") if items.written else "[]")
-    tail = text[at:]
-    if after is not None:
-        cut = tail.rfind("\n")
-        tail = tail[:cut] + after() + tail[cut:]
-    fh.write(tail + "\n")
+        self.fh.write(("\n" + " " * depth + "]") if items.written else "[]")
+
+    def close(self, after: str) -> None:
+        """Write the rest, ``after`` before its last line, and a newline."""
+        if self.spliced != len(self.lists):  # json wrote a mark in pieces: never so far
+            raise RuntimeError("a streamed list was not found in the JSON text")
+        tail = "".join(self.pending)
+        if after:
+            cut = tail.rfind("\n")
+            tail = tail[:cut] + after + tail[cut:]
+        self.fh.write(tail + "\n")
