@@ -1,7 +1,8 @@
-"""Peak memory of chrono validate and chrono diff as the dataset grows: the curves.
+"""Peak memory of chrono validate, chrono diff and the exports as the dataset grows.
 
     python benchmarks/bench_memory.py [--sizes 1000000,10000000,100000000] --workdir DIR
-        [--commands validate,diff] [--memory-limit 4G] [--batch-rows N]
+        [--commands validate,diff,export] [--memory-limit 4G] [--batch-rows N]
+        [--formats json,jsonld,...] [--kill-at 8G] [--timeout 300]
 
 For each N, the synthetic dataset of N events (benchmarks/synthetic.py, streamed: 100M
 events are never held in memory) is generated into ``DIR/synthetic-N`` (the next version,
@@ -11,7 +12,12 @@ process that imports its libraries and warms up on the bundled dataset first:
 - ``chrono.validate`` of the dataset;
 - ``chrono.diff`` of the two versions with its report (exact counts, 50 rows per kind,
   every provenance group), DuckDB capped at ``--memory-limit`` and spilling into a
-  private folder under DIR.
+  private folder under DIR;
+- the read of the six tables alone (what every export starts from), then
+  ``chrono.views.export.export`` of the dataset in each of ``--formats`` (every format
+  but csv and xlsx by default) into ``DIR/export-FORMAT``, removed after the run. A run
+  whose resident memory passes ``--kill-at`` or whose wall time passes ``--timeout`` is
+  killed and printed as such.
 
 Printed per N: the tables' rows and their size (Parquet on disk, and uncompressed as the
 Parquet footers state it, which is about their Arrow size), each run's wall and CPU seconds
@@ -25,10 +31,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
 from pathlib import Path
 
-from pairing import Sample, child, machine, mib
+from pairing import Sample, bounded_child, child, machine, mib
 
 HERE = Path(__file__).resolve().parent
 
@@ -55,6 +62,29 @@ result = {
 }
 """,
 )
+
+
+EXPORT = (
+    "import tempfile, pathlib\nfrom chrono.views.export import export",
+    f"export(FORMAT, {WARM_ON!r}, pathlib.Path(tempfile.mkdtemp()) / 'warm')",
+    """
+r = export(FORMAT, ARGS[0], ARGS[1], force=True)
+result = {"rows": r.rows, "bytes": sum(
+    p.stat().st_size for p in [pathlib.Path(ARGS[1]), *pathlib.Path(ARGS[1]).glob("*")]
+    if p.is_file())}
+""",
+)
+#: What every export starts from: the six tables read whole (the floor of their peaks).
+READ = (
+    "from chrono.dataset import Dataset\nfrom chrono.views.data import read_tables",
+    f"read_tables(Dataset.open({WARM_ON!r}))",
+    """
+tables = read_tables(Dataset.open(ARGS[0]))
+result = {"arrow_bytes": sum(t.nbytes for t in tables.values())}
+""",
+)
+#: The formats measured by default: those a dataset's rows pass through Python for.
+EXPORT_FORMATS = "json,ndjson,jsonld,ics,geojson,timelinejs,sqlite"
 
 
 def sizes(directory: Path) -> tuple[dict[str, int], int, int]:
@@ -93,10 +123,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--commands", default="validate,diff", help="which to measure")
     ap.add_argument("--memory-limit", default="4G", help="DuckDB's cap for the diff")
     ap.add_argument("--batch-rows", type=int, default=None, help="validate's batch (default)")
+    ap.add_argument("--formats", default=EXPORT_FORMATS, help="the exports to measure")
+    ap.add_argument("--kill-at", default="8G", help="an export run's memory cap (killed)")
+    ap.add_argument("--timeout", type=float, default=300.0, help="an export run's seconds")
     args = ap.parse_args(argv)
     commands = {c.strip() for c in args.commands.split(",") if c.strip()}
-    if not commands <= {"validate", "diff"}:
-        ap.error(f"--commands: validate and/or diff, not {args.commands!r}")
+    if not commands <= {"validate", "diff", "export"}:
+        ap.error(f"--commands: validate, diff and/or export, not {args.commands!r}")
     sys.path.insert(0, str(HERE))
     from synthetic import generate
 
@@ -129,6 +162,24 @@ def main(argv: list[str] | None = None) -> int:
             s = run(DIFF, diff_params, (old, new))
             print(line("diff", s, n, raw) + f"  (DuckDB at most {args.memory_limit})")
             print(f"  diff found {s.result}")
+        if "export" in commands:
+            cap = parse_size(args.kill_at)
+            s = run(READ, "", (old,))
+            print(line("read", s, n, raw) + f"  {s.result} (the tables every export reads)")
+            for fmt in (f.strip() for f in args.formats.split(",") if f.strip()):
+                out = args.workdir / f"export-{fmt}"
+                imports, warm, body = EXPORT
+                s = bounded_child(
+                    f"FORMAT = {fmt!r}\n{imports}", body, warm, (old, out),
+                    max_bytes=cap, timeout=args.timeout,
+                )  # fmt: skip
+                shutil.rmtree(out, ignore_errors=True)
+                out.unlink(missing_ok=True)
+                what = f"{fmt:<10}"
+                if s.killed:
+                    print(f"  {what} killed: {s.killed} (load {machine()['load']})", flush=True)
+                else:
+                    print(line(what, s, n, raw) + f"  {s.result}", flush=True)
     return 0
 
 

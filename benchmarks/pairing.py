@@ -65,6 +65,7 @@ class Sample:
     peak: int | None = None  # bytes
     result: Any = None
     kernel: float | None = None  # the system part of ``cpu``
+    killed: str | None = None  # why a bounded run was stopped (then the rest is unknown)
 
 
 def child(setup: str, body: str, warm: str = "", args: Sequence[object] = ()) -> Sample:
@@ -78,6 +79,55 @@ def child(setup: str, body: str, warm: str = "", args: Sequence[object] = ()) ->
     if out.returncode != 0:
         raise SystemExit(f"benchmark child failed:\n{out.stderr}")
     data = json.loads(out.stdout.strip().splitlines()[-1])
+    return Sample(data["seconds"], data["cpu"], data["peak"], data["result"], data["kernel"])
+
+
+def _resident(pid: int) -> int:
+    """Bytes resident in process ``pid`` now (0 once it is gone)."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            return next(int(x.split()[1]) * 1024 for x in status if x.startswith("VmRSS:"))
+    except (OSError, StopIteration):
+        return 0
+
+
+def bounded_child(
+    setup: str,
+    body: str,
+    warm: str = "",
+    args: Sequence[object] = (),
+    *,
+    max_bytes: int,
+    timeout: float,
+) -> Sample:
+    """:func:`child`, killed once its resident memory passes ``max_bytes`` or its wall
+    time ``timeout`` (imports and warm-up included): then ``killed`` says which, when."""
+    code = CHILD.format(
+        setup=textwrap.dedent(setup), warm=textwrap.dedent(warm), body=textwrap.dedent(body)
+    )
+    start = time.perf_counter()
+    with subprocess.Popen(
+        [sys.executable, "-c", code, *map(str, args)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as proc:
+        killed = None
+        while proc.poll() is None:
+            seconds = time.perf_counter() - start
+            if seconds > timeout:
+                killed = f"over {timeout:.0f} s"
+            elif (rss := _resident(proc.pid)) > max_bytes:
+                killed = f"over {rss / 2**30:.1f} GiB resident after {seconds:.0f} s"
+            if killed:
+                proc.kill()
+                proc.communicate()
+                return Sample(seconds, killed=killed)
+            time.sleep(0.05)
+        out, err = proc.communicate()
+    if proc.returncode != 0:
+        raise SystemExit(f"benchmark child failed:\n{err}")
+    data = json.loads(out.strip().splitlines()[-1])
     return Sample(data["seconds"], data["cpu"], data["peak"], data["result"], data["kernel"])
 
 

@@ -147,6 +147,19 @@ def test_textconv_output(mini_src: Path) -> None:
     assert bad.exit_code == 3 and bad.stderr.startswith("Error: ")
 
 
+def test_textconv_output_does_not_depend_on_the_batch_size(
+    mini_src: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chrono.diffing import textconv
+
+    path = str(table_file(mini_src, "participants"))
+    whole = CliRunner().invoke(main, ["textconv", path])
+    monkeypatch.setattr(textconv, "BATCH_ROWS", 2)
+    small = CliRunner().invoke(main, ["textconv", path])
+    assert (small.exit_code, small.stdout) == (0, whole.stdout)
+    assert whole.stdout.count("\n") == 5
+
+
 def test_textconv_of_a_table_not_chronos_with_lists_and_structs(tmp_path: Path) -> None:
     """Another Parquet file in the repository: sorted by the columns that sort, in its own
     order when none does; never an error for git to show."""

@@ -195,11 +195,12 @@ def textconv(file: str) -> None:
     ``git config diff.chrono.textconv "chrono textconv"``.
     """
     from chrono.diffing import DiffError
-    from chrono.diffing.textconv import render_file
+    from chrono.diffing.textconv import render_parts
     from chrono.safeio import InputError
 
     try:
-        click.echo(render_file(Path(file)), nl=False)
+        for part in render_parts(Path(file)):  # a batch of rows at a time
+            click.echo(part, nl=False)
     except (DiffError, InputError) as exc:
         fail(str(exc), EXIT_UNREADABLE)
 

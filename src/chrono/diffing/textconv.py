@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -17,16 +18,25 @@ from chrono.diffing.render import table_text
 from chrono.diffing.report import rows_at
 from chrono.model.tables import TABLES
 
+#: Rows turned into text at a time.
+BATCH_ROWS = 10_000
+
 
 def render_file(path: Path) -> str:
-    """The text of a Parquet table (read through :mod:`chrono.safeio`: a regular file under
-    the size cap, so a FIFO or a device is refused at once)."""
+    """The text of a Parquet table (see :func:`render_parts`)."""
+    return "".join(render_parts(path))
+
+
+def render_parts(path: Path) -> Iterator[str]:
+    """The text of a Parquet table, :data:`BATCH_ROWS` rows at a time (read through
+    :mod:`chrono.safeio`: a regular file under the size cap, so a FIFO or a device is
+    refused at once). Problems raise before the first part."""
     try:
         blob = safeio.read_bytes(path, kind="parquet")
     except safeio.InputError as exc:
         raise DiffError(str(exc)) from None
     if not blob:  # git hands an empty file for a side that does not exist
-        return ""
+        return
     table = parquet_from_bytes(blob, str(path))
     meta = table.schema.metadata or {}
     name = meta.get(b"chrono:table", b"").decode("utf-8", "replace") or table_of(path.name)
@@ -42,7 +52,9 @@ def render_file(path: Path) -> str:
         idx = to_np(order)
     else:
         idx = np.arange(table.num_rows)
-    return table_text(name, keys, rows_at(table, idx, table.column_names))
+    for start in range(0, len(idx), BATCH_ROWS):
+        part = idx[start : start + BATCH_ROWS]
+        yield table_text(name, keys, rows_at(table, part, table.column_names))
 
 
 def _sortable(typ: pa.DataType) -> bool:

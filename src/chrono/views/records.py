@@ -7,7 +7,7 @@ GeoJSON). Bounds are day numbers (ints); ``start`` and ``end`` say whether each 
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from chrono.model.dates import civil_from_days, human, human_span, human_year, is_valid, parse
@@ -56,23 +56,112 @@ def claim_value(claim: Record) -> str | None:
 
 def event_records(tables: dict[str, pa.Table]) -> list[Record]:
     """Every event, in the table's order, with ``claims``, ``participants`` and ``place``."""
-    claims: dict[str, list[Record]] = defaultdict(list)
-    for c in rows(tables["claims"]):
-        claims[c["event_id"]].append(c)
-    parts: dict[str, list[Record]] = defaultdict(list)
-    for p in rows(tables["participants"]):
-        parts[p["event_id"]].append(p)
-    places = by_id(tables["places"])
-    out = []
-    for e in rows(tables["events"]):
-        start, end = end_kinds(e["date"], e["earliest"], e["latest"])
-        e["start"], e["end"] = start, end
-        e["when"] = when(e["date"])
-        e["claims"] = claims.get(e["id"], [])
-        e["participants"] = parts.get(e["id"], [])
-        e["place"] = places.get(e["place_id"]) if e["place_id"] else None
-        out.append(e)
-    return out
+    n = tables["events"].num_rows
+    return [e for batch in event_batches(tables, max(n, 1)) for e in batch]
+
+
+def dated(e: Record) -> Record:
+    """An event record with ``start``, ``end`` (:func:`~chrono.views.data.end_kinds`) and
+    ``when`` (:func:`when`) added."""
+    e["start"], e["end"] = end_kinds(e["date"], e["earliest"], e["latest"])
+    e["when"] = when(e["date"])
+    return e
+
+
+class Grouped:
+    """The rows of a table grouped by the event (or place...) each names, without a
+    Python object per row: the row numbers sorted by the position of their key in
+    ``ids`` (stably: each group keeps the table's order), and where each group starts.
+    Rows naming no id of ``ids`` are in no group."""
+
+    def __init__(self, table: pa.Table, key: str, ids: pa.ChunkedArray | pa.Array) -> None:
+        import numpy as np
+        import pyarrow.compute as pc
+
+        at = pc.index_in(_plain(table[key]), value_set=_plain(ids))
+        positions = _numbers(at.fill_null(-1))
+        rows_in = np.flatnonzero(positions >= 0)
+        order = np.argsort(positions[rows_in], kind="stable")
+        self.table = table
+        self.rows = rows_in[order]
+        counts = np.bincount(positions[rows_in], minlength=len(ids))
+        self.starts = np.concatenate(([0], np.cumsum(counts)))
+
+    def __len__(self) -> int:
+        """The rows in any group."""
+        return len(self.rows)
+
+    def spans(self, size: int) -> Iterator[tuple[int, int]]:
+        """Consecutive ranges of ids, ``lo`` to ``hi``, each of about ``size`` rows and at
+        most ``size`` ids (and at least one id, whatever its rows)."""
+        import numpy as np
+
+        n = len(self.starts) - 1
+        lo = 0
+        while lo < n:
+            hi = int(np.searchsorted(self.starts, self.starts[lo] + size, side="right")) - 1
+            hi = min(max(hi, lo + 1), lo + size, n)
+            yield lo, hi
+            lo = hi
+
+    def of(self, lo: int, hi: int) -> list[list[Record]]:
+        """The groups of ids ``lo`` to ``hi`` (exclusive), each a list of records."""
+        first, last = int(self.starts[lo]), int(self.starts[hi])
+        records = rows(self.table.take(self.rows[first:last])) if last > first else []
+        return [
+            records[int(self.starts[i]) - first : int(self.starts[i + 1]) - first]
+            for i in range(lo, hi)
+        ]
+
+
+def event_batches(
+    tables: dict[str, pa.Table],
+    size: int,
+    *,
+    claims: bool = True,
+    participants: bool = True,
+) -> Iterator[list[Record]]:
+    """:func:`event_records` ``size`` events at a time: only one batch's records are
+    Python objects at once. ``claims=False`` or ``participants=False`` leaves those out
+    (empty lists), for the exports that do not write them."""
+    import pyarrow.compute as pc
+
+    events, places = tables["events"], tables["places"]
+    claims_of = Grouped(tables["claims"], "event_id", events["id"]) if claims else None
+    parts_of = Grouped(tables["participants"], "event_id", events["id"]) if participants else None
+    place_at = pc.index_in(_plain(events["place_id"]), value_set=_plain(places["id"]))
+    for lo in range(0, events.num_rows, size):
+        batch = rows(events.slice(lo, size))
+        hi = lo + len(batch)
+        cited = claims_of.of(lo, hi) if claims_of else [[] for _ in batch]
+        taking = parts_of.of(lo, hi) if parts_of else [[] for _ in batch]
+        where = place_at.slice(lo, size)
+        found = rows(places.take(where)) if places.num_rows else [None] * len(batch)
+        for e, c, p, place, i in zip(batch, cited, taking, found, where.to_pylist(), strict=True):
+            dated(e)
+            e["claims"] = c
+            e["participants"] = p
+            e["place"] = place if e["place_id"] and i is not None else None
+        yield batch
+
+
+def _plain(column: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
+    """A column as plain values (a dictionary column decoded)."""
+    import pyarrow as pa
+
+    if pa.types.is_dictionary(column.type):
+        return column.cast(column.type.value_type)
+    return column
+
+
+def _numbers(column: pa.ChunkedArray | pa.Array) -> Any:
+    """An integer column without nulls as a numpy ``int64`` array."""
+    import numpy as np
+    import pyarrow as pa
+
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    return column.to_numpy(zero_copy_only=False).astype(np.int64)
 
 
 def iso_at(days: int, precision: str) -> str:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from chrono.model.tables import TABLE_NAMES
 from chrono.views.data import FLAT, event_claims, null_open_bounds
 from chrono.views.deps import require
+from chrono.views.export import stream
 from chrono.views.export.common import (
     ExportError,
     ExportResult,
@@ -119,22 +120,23 @@ def _write_sheet(wb: Any, name: str, table: pa.Table) -> None:
         cell.font = _bold()
         header.append(cell)
     ws.append(header)
-    columns = _columns(null_open_bounds(table))
-    for r in range(table.num_rows):
-        row: list[Any] = []
-        for values in columns:
-            v = values[r]
-            if isinstance(v, str):
-                if v[:1] == "=":  # text, not a formula
+    for part in stream.slices(null_open_bounds(table)):  # a batch of rows as Python values
+        columns = _columns(part)
+        for r in range(part.num_rows):
+            row: list[Any] = []
+            for values in columns:
+                v = values[r]
+                if isinstance(v, str):
+                    if v[:1] == "=":  # text, not a formula
+                        cell = WriteOnlyCell(ws, value=v)
+                        cell.data_type = "s"
+                        v = cell
+                elif isinstance(v, dt.date):
                     cell = WriteOnlyCell(ws, value=v)
-                    cell.data_type = "s"
+                    cell.number_format = DATE_FORMAT
                     v = cell
-            elif isinstance(v, dt.date):
-                cell = WriteOnlyCell(ws, value=v)
-                cell.number_format = DATE_FORMAT
-                v = cell
-            row.append(v)
-        ws.append(row)
+                row.append(v)
+            ws.append(row)
 
 
 def _bold() -> Any:

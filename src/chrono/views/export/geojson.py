@@ -10,15 +10,16 @@ for an open or unknown end) and the date as people read it.
 
 from __future__ import annotations
 
-import json
-from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chrono.model.dates import format_day
-from chrono.safeio import write_file
+from chrono.safeio import output_file
+from chrono.views.export import stream
 from chrono.views.export.common import ExportResult, metadata, open_dataset
-from chrono.views.records import Record, event_records, rows
+from chrono.views.records import Grouped, Record, dated, rows
 
 if TYPE_CHECKING:
     from chrono.dataset import Dataset
@@ -38,52 +39,69 @@ def _event(e: Record) -> dict[str, Any]:
     }
 
 
-def collection(tables: dict[str, Any], meta: dict[str, Any]) -> tuple[dict[str, Any], int]:
-    """The FeatureCollection, and the number of events that have no place."""
-    at: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    placeless = 0
-    for e in event_records(tables):
-        if e["place_id"]:
-            at[e["place_id"]].append(_event(e))
-        else:
-            placeless += 1
-    features = []
-    for p in rows(tables["places"]):
-        located = p["latitude"] is not None and p["longitude"] is not None
-        geometry = (
-            {"type": "Point", "coordinates": [p["longitude"], p["latitude"]]} if located else None
-        )
-        features.append(
-            {
-                "type": "Feature",
-                "id": p["id"],
-                "geometry": geometry,
-                "properties": {
-                    "name": p["name"],
-                    "country": p["country"],
-                    "events": at.get(p["id"], []),
-                },
-            }
-        )
-    doc = {"type": "FeatureCollection", "name": meta["name"], "features": features}
-    return doc, placeless
+def collection(tables: dict[str, Any], meta: dict[str, Any]) -> tuple[dict[str, Any], Counts]:
+    """The FeatureCollection, its ``features`` a
+    :class:`~chrono.views.export.stream.Streamed` list made a batch of places (and of their
+    events) at a time; and what it holds."""
+    import pyarrow.compute as pc
+
+    events, places = tables["events"], tables["places"]
+    at = Grouped(events, "place_id", places["id"])
+    placed = pc.sum(pc.fill_null(pc.not_equal(events["place_id"], ""), False)).as_py() or 0
+    both = pc.and_(places["latitude"].is_valid(), places["longitude"].is_valid())
+    counts = Counts(places.num_rows, pc.sum(both).as_py() or 0, len(at), events.num_rows - placed)
+
+    def features() -> Iterator[list[dict[str, Any]]]:
+        for lo, hi in at.spans(stream.BATCH_ROWS):
+            where = zip(rows(places.slice(lo, hi - lo)), at.of(lo, hi), strict=True)
+            yield [_feature(p, [_event(dated(e)) for e in held]) for p, held in where]
+
+    doc = {
+        "type": "FeatureCollection",
+        "name": meta["name"],
+        "features": stream.Streamed(features()),
+    }
+    return doc, counts
+
+
+@dataclass(frozen=True)
+class Counts:
+    """The places (``located``: with coordinates), the events at them, and the events
+    without a place."""
+
+    places: int
+    located: int
+    events: int
+    placeless: int
+
+
+def _feature(p: Record, events: list[dict[str, Any]]) -> dict[str, Any]:
+    located = p["latitude"] is not None and p["longitude"] is not None
+    geometry = (
+        {"type": "Point", "coordinates": [p["longitude"], p["latitude"]]} if located else None
+    )
+    return {
+        "type": "Feature",
+        "id": p["id"],
+        "geometry": geometry,
+        "properties": {"name": p["name"], "country": p["country"], "events": events},
+    }
 
 
 def to_geojson(
     dataset: str | Path | Dataset, path: str | Path, *, force: bool = False
 ) -> ExportResult:
-    """A GeoJSON FeatureCollection of the places and their events."""
+    """A GeoJSON FeatureCollection of the places and their events, written a batch of
+    places at a time."""
     ds, tables = open_dataset(dataset)
-    doc, placeless = collection(tables, metadata(ds))
-    located = sum(f["geometry"] is not None for f in doc["features"])
-    events = sum(len(f["properties"]["events"]) for f in doc["features"])
+    doc, counts = collection(tables, metadata(ds))
     result = ExportResult(
         "geojson",
         Path(path),
-        {"places": len(doc["features"]), "located": located, "events": events},
+        {"places": counts.places, "located": counts.located, "events": counts.events},
     )
-    if placeless:
-        result.notes.append(f"{placeless} events without a place are not in GeoJSON")
-    text = json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
-    write_file(path, text.encode("utf-8"), force=force)
+    if counts.placeless:
+        result.notes.append(f"{counts.placeless} events without a place are not in GeoJSON")
+    with output_file(path, force=force) as out, stream.text_file(out) as fh:
+        stream.write_json(fh, doc)
     return result

@@ -27,15 +27,22 @@ import datetime as dt
 import os
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from chrono._version import __version__
 from chrono.model.dates import human
-from chrono.safeio import write_file
+from chrono.safeio import output_file
 from chrono.views.data import drawn_bounds
 from chrono.views.deps import require
-from chrono.views.export.common import ExportResult, in_common_years, metadata, open_dataset
-from chrono.views.records import Record, by_id, claim_value, event_records
+from chrono.views.export import stream
+from chrono.views.export.common import (
+    ExportError,
+    ExportResult,
+    in_common_years,
+    metadata,
+    open_dataset,
+)
+from chrono.views.records import Record, by_id, claim_value, dated, event_batches, rows
 from chrono.wording import counted
 
 if TYPE_CHECKING:
@@ -117,9 +124,64 @@ def _stamp() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
-def calendar(tables: dict[str, Any], meta: dict[str, Any]) -> tuple[Any, dict[str, str]]:
-    """The ``icalendar.Calendar``, and the ids of the events left out, each with why
-    (:data:`OUTSIDE` or :data:`UNPLACED`)."""
+def omitted_events(tables: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """The events that cannot be a VEVENT, in the table's order, each with why
+    (:data:`OUTSIDE` or :data:`UNPLACED`) and its EDTF date: ``id -> (why, date)``."""
+    events = tables["events"].select(
+        ["id", "date", "earliest", "latest", "precision", "uncertain", "approximate"]
+    )
+    out = {}
+    for part in stream.slices(events):
+        for e in rows(part):
+            if span(dated(e)) is None:
+                why = UNPLACED if e["start"] and e["end"] else OUTSIDE
+                out[e["id"]] = (why, e["date"])
+    return out
+
+
+def _vevent(
+    icalendar: Any, e: Record, sources: dict[str, Record], name: str, stamp: dt.datetime
+) -> bytes | None:
+    """An event's VEVENT as iCalendar text, or None where it cannot be one."""
+    when = span(e)
+    if when is None:
+        return None
+    lo, hi, suffix = when
+    ev = icalendar.Event()
+    add(ev, "uid", f"chrono:{name}:{e['id']}")
+    add(ev, "dtstamp", stamp)
+    add(ev, "dtstart", EPOCH + dt.timedelta(days=lo))
+    add(ev, "dtend", EPOCH + dt.timedelta(days=hi + 1))
+    add(ev, "summary", e["title"] + suffix)
+    add(ev, "description", _description(e, sources))
+    add(ev, "categories", [e["type"]])
+    if e["status"] in STATUS:
+        add(ev, "status", STATUS[e["status"]])
+    place = e["place"]
+    if place:
+        add(ev, "location", place["name"])
+        if place["latitude"] is not None and place["longitude"] is not None:
+            add(ev, "geo", (place["latitude"], place["longitude"]))
+    if e["parent_id"]:
+        add(ev, "related-to", f"chrono:{name}:{e['parent_id']}")
+    add(ev, "x-chrono-edtf", e["date"])
+    add(ev, "x-chrono-precision", e["precision"])
+    for sid in sorted({c["source_id"] for c in e["claims"]}):
+        url = sources.get(sid, {}).get("url")
+        add(ev, "x-chrono-source", f"{sid} {url}" if url else sid)
+    text: bytes = ev.to_ical()
+    return text
+
+
+def write_calendar(
+    out: BinaryIO,
+    tables: dict[str, Any],
+    meta: dict[str, Any],
+    omitted: dict[str, tuple[str, str]],
+) -> None:
+    """The calendar, as ``icalendar.Calendar.to_ical`` writes it with every VEVENT, written
+    a batch of events at a time: its properties (the ``X-CHRONO-OMITTED`` of ``omitted``,
+    from :func:`omitted_events`, among them) come first, then each VEVENT in turn."""
     icalendar = require("icalendar")
     sources = by_id(tables["sources"])
     cal = icalendar.Calendar()
@@ -128,49 +190,31 @@ def calendar(tables: dict[str, Any], meta: dict[str, Any]) -> tuple[Any, dict[st
     add(cal, "calscale", "GREGORIAN")
     add(cal, "x-wr-calname", str(meta["title"]))
     add(cal, "x-chrono-dataset", f"{meta['name']} {meta['version'] or ''}".strip())
-    stamp, omitted = _stamp(), {}
-    for e in event_records(tables):
-        when = span(e)
-        if when is None:
-            omitted[e["id"]] = UNPLACED if e["start"] and e["end"] else OUTSIDE
-            add(cal, "x-chrono-omitted", f"{e['id']} {e['date']}")
-            continue
-        lo, hi, suffix = when
-        ev = icalendar.Event()
-        add(ev, "uid", f"chrono:{meta['name']}:{e['id']}")
-        add(ev, "dtstamp", stamp)
-        add(ev, "dtstart", EPOCH + dt.timedelta(days=lo))
-        add(ev, "dtend", EPOCH + dt.timedelta(days=hi + 1))
-        add(ev, "summary", e["title"] + suffix)
-        add(ev, "description", _description(e, sources))
-        add(ev, "categories", [e["type"]])
-        if e["status"] in STATUS:
-            add(ev, "status", STATUS[e["status"]])
-        place = e["place"]
-        if place:
-            add(ev, "location", place["name"])
-            if place["latitude"] is not None and place["longitude"] is not None:
-                add(ev, "geo", (place["latitude"], place["longitude"]))
-        if e["parent_id"]:
-            add(ev, "related-to", f"chrono:{meta['name']}:{e['parent_id']}")
-        add(ev, "x-chrono-edtf", e["date"])
-        add(ev, "x-chrono-precision", e["precision"])
-        for sid in sorted({c["source_id"] for c in e["claims"]}):
-            url = sources.get(sid, {}).get("url")
-            add(ev, "x-chrono-source", f"{sid} {url}" if url else sid)
-        cal.add_component(ev)
-    return cal, omitted
+    stamp = _stamp()
+    for eid, (_, date) in omitted.items():
+        add(cal, "x-chrono-omitted", f"{eid} {date}")
+    end = b"END:VCALENDAR\r\n"
+    head = cal.to_ical()
+    if not head.endswith(end):
+        raise ExportError("icalendar wrote a calendar that does not end with END:VCALENDAR")
+    out.write(head[: -len(end)])
+    for batch in event_batches(tables, stream.BATCH_ROWS, participants=False):
+        vevents = (_vevent(icalendar, e, sources, meta["name"], stamp) for e in batch)
+        out.write(b"".join(v for v in vevents if v is not None))
+    out.write(end)
 
 
 def to_ics(dataset: str | Path | Dataset, path: str | Path, *, force: bool = False) -> ExportResult:
-    """An iCalendar file; events outside years 1-9999 are listed, not drawn (see above)."""
+    """An iCalendar file; events outside years 1-9999 are listed, not drawn (see above).
+    Written a batch of events at a time."""
     ds, tables = open_dataset(dataset)
-    cal, omitted = calendar(tables, metadata(ds))
+    omitted = omitted_events(tables)
     result = ExportResult("ics", Path(path), {"events": tables["events"].num_rows - len(omitted)})
     for why in (OUTSIDE, UNPLACED):
-        if n := sum(1 for x in omitted.values() if x == why):
+        if n := sum(1 for x, _ in omitted.values() if x == why):
             result.notes.append(
                 f"{counted(n, 'event')} {why} left out (listed in X-CHRONO-OMITTED)"
             )
-    write_file(path, cal.to_ical(), force=force)
+    with output_file(path, force=force) as out:
+        write_calendar(out, tables, metadata(ds), omitted)
     return result

@@ -13,15 +13,16 @@ and the qualifiers schema.org cannot say. Participants are ``attendee`` roles
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chrono.citation import creators
 from chrono.model.dates import MAX_DAY, MIN_DAY, EDTFError, parse
-from chrono.safeio import write_file
+from chrono.safeio import output_file
+from chrono.views.export import stream
 from chrono.views.export.common import ExportResult, metadata, open_dataset
-from chrono.views.records import Record, event_records, iso_at, rows
+from chrono.views.records import Record, event_batches, iso_at, rows
 
 if TYPE_CHECKING:
     from chrono.dataset import Dataset
@@ -188,8 +189,9 @@ def _place(p: Record) -> dict[str, Any]:
 def graph(
     tables: dict[str, Any], meta: dict[str, Any], creators: list[dict[str, str]] | None = None
 ) -> dict[str, Any]:
-    """The JSON-LD document; the Dataset node says what citing it needs (``creators``:
-    :func:`chrono.citation.creators`)."""
+    """The JSON-LD document, its ``@graph`` a :class:`~chrono.views.export.stream.Streamed`
+    list made a batch of rows at a time; the Dataset node says what citing it needs
+    (``creators``: :func:`chrono.citation.creators`)."""
     dataset = {
         "@id": "_:dataset",
         "@type": "Dataset",
@@ -205,13 +207,21 @@ def graph(
         dataset["sameAs"] = f"https://doi.org/{meta['doi']}"
     if creators:
         dataset["creator"] = [_creator(c) for c in creators]
-    nodes = [dataset]
-    nodes += [_event(e) for e in event_records(tables)]
-    nodes += [_claim(c) for c in rows(tables["claims"])]
-    nodes += [_source(s) for s in rows(tables["sources"])]
-    nodes += [_actor(a) for a in rows(tables["actors"])]
-    nodes += [_place(p) for p in rows(tables["places"])]
-    return {"@context": CONTEXT, "@graph": nodes}
+
+    def nodes() -> Iterator[list[dict[str, Any]]]:
+        yield [dataset]
+        for events in event_batches(tables, stream.BATCH_ROWS):
+            yield [_event(e) for e in events]
+        for name, node in (
+            ("claims", _claim),
+            ("sources", _source),
+            ("actors", _actor),
+            ("places", _place),
+        ):
+            for part in stream.slices(tables[name]):
+                yield [node(r) for r in rows(part)]
+
+    return {"@context": CONTEXT, "@graph": stream.Streamed(nodes())}
 
 
 def _creator(c: dict[str, str]) -> dict[str, Any]:
@@ -230,12 +240,13 @@ def _creator(c: dict[str, str]) -> dict[str, Any]:
 def to_jsonld(
     dataset: str | Path | Dataset, path: str | Path, *, force: bool = False
 ) -> ExportResult:
-    """A JSON-LD file (schema.org) of every event, claim, source, actor and place."""
+    """A JSON-LD file (schema.org) of every event, claim, source, actor and place, written
+    a batch of rows at a time."""
     ds, tables = open_dataset(dataset)
     doc = graph(tables, metadata(ds), creators(ds.descriptor))
     result = ExportResult("jsonld", Path(path))
     for name in ("events", "claims", "sources", "actors", "places", "participants"):
         result.rows[name] = tables[name].num_rows
-    text = json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
-    write_file(path, text.encode("utf-8"), force=force)
+    with output_file(path, force=force) as out, stream.text_file(out) as fh:
+        stream.write_json(fh, doc)
     return result

@@ -10,13 +10,16 @@ never pasted into SQL.
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from chrono.model.tables import TABLE_NAMES, TABLES, Table
-from chrono.safeio import write_file
+from chrono.safeio import output_file
 from chrono.views.data import null_open_bounds
+from chrono.views.export import stream
 from chrono.views.export.common import (
     ExportError,
     ExportResult,
@@ -26,6 +29,8 @@ from chrono.views.export.common import (
 )
 
 if TYPE_CHECKING:
+    import pyarrow as pa
+
     from chrono.dataset import Dataset
 
 _TYPES = {"string": "TEXT", "vocab": "TEXT", "date": "TEXT", "bool": "INTEGER", "float": "REAL"}
@@ -80,36 +85,62 @@ def create_table_sql(spec: Table) -> str:
     return f"CREATE TABLE {_quote(spec.name)} (\n  {body}\n)"
 
 
+def _fill(con: sqlite3.Connection, ds: Dataset, tables: dict[str, pa.Table]) -> dict[str, int]:
+    """Create and fill the database, a batch of rows at a time; the rows of each table."""
+    rows = {}
+    con.execute("PRAGMA foreign_keys = ON")
+    with con:
+        con.execute("CREATE TABLE dataset_info (key TEXT PRIMARY KEY, value TEXT)")
+        con.executemany("INSERT INTO dataset_info VALUES (?, ?)", list(metadata(ds).items()))
+        for name in TABLE_NAMES:
+            spec = TABLES[name]
+            con.execute(create_table_sql(spec))
+            table = dates_as_text(null_open_bounds(tables[name]))
+            table = table.select([c.name for c in spec.columns])
+            marks = ", ".join("?" * len(spec.columns))
+            for part in stream.slices(table):
+                con.executemany(
+                    f"INSERT INTO {_quote(name)} VALUES ({marks})",
+                    zip(*(column.to_pylist() for column in part.columns), strict=True),
+                )
+            rows[name] = table.num_rows
+        for view, sql in VIEWS.items():
+            con.execute(f"CREATE VIEW {_quote(view)} AS {sql.strip()}")
+    return rows
+
+
 def to_sqlite(
     dataset: str | Path | Dataset, path: str | Path, *, force: bool = False
 ) -> ExportResult:
-    """One SQLite file: tables with keys, the views of :data:`VIEWS`, and ``dataset_info``."""
+    """One SQLite file: tables with keys, the views of :data:`VIEWS`, and ``dataset_info``.
+
+    The rows are inserted a batch at a time into a database file in a private temporary
+    folder (:func:`tempfile.mkdtemp`; sqlite opens a database, and its journal, by name,
+    so it never opens the output), which is then copied into the checked, exclusive output
+    file: memory holds one batch of rows and sqlite's page cache, not the database."""
     ds, tables = open_dataset(dataset)
     result = ExportResult("sqlite", Path(path))
-    # built in memory and written through one checked, exclusive file (sqlite would open
-    # the output by its name, and its journal beside it)
-    con = sqlite3.connect(":memory:")
-    try:
-        con.execute("PRAGMA foreign_keys = ON")
-        with con:
-            con.execute("CREATE TABLE dataset_info (key TEXT PRIMARY KEY, value TEXT)")
-            con.executemany("INSERT INTO dataset_info VALUES (?, ?)", list(metadata(ds).items()))
-            for name in TABLE_NAMES:
-                spec = TABLES[name]
-                con.execute(create_table_sql(spec))
-                table = dates_as_text(null_open_bounds(tables[name]))
-                marks = ", ".join("?" * len(spec.columns))
-                con.executemany(
-                    f"INSERT INTO {_quote(name)} VALUES ({marks})",
-                    zip(*(table.column(c.name).to_pylist() for c in spec.columns), strict=True),
-                )
-                result.rows[name] = table.num_rows
-            for view, sql in VIEWS.items():
-                con.execute(f"CREATE VIEW {_quote(view)} AS {sql.strip()}")
-        image = con.serialize()
-    except sqlite3.IntegrityError as exc:
-        raise ExportError(f"the data breaks a key: {exc}") from None
-    finally:
-        con.close()
-    write_file(path, image, force=force)
+    with tempfile.TemporaryDirectory(prefix="chrono-sqlite-") as work:
+        built = Path(work) / "export.sqlite"
+        con = sqlite3.connect(built)
+        try:
+            con.execute("PRAGMA journal_mode = OFF")  # a failed export is thrown away whole
+            con.execute("PRAGMA synchronous = OFF")  # the output file is synced instead
+            result.rows.update(_fill(con, ds, tables))
+        except sqlite3.IntegrityError as exc:
+            raise ExportError(f"the data breaks a key: {exc}") from None
+        finally:
+            con.close()
+        with output_file(path, force=force) as out, open(built, "rb") as image:
+            out.write(_as_image(image.read(100)))
+            shutil.copyfileobj(image, out, 1 << 20)
     return result
+
+
+def _as_image(header: bytes) -> bytes:
+    """A database file's 100-byte header as sqlite writes it for the image of a database
+    in memory: no change counter and no writer's version (bytes 24-27 and 92-99), so the
+    file does not depend on the sqlite that wrote it, nor on how."""
+    if len(header) < 100:
+        return header
+    return header[:24] + bytes(4) + header[28:92] + bytes(8)

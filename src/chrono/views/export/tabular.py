@@ -9,8 +9,8 @@ docs/views.md).
 
 from __future__ import annotations
 
-import io
 import json
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,6 +27,7 @@ from chrono.views.export.common import (
     metadata,
     open_dataset,
 )
+from chrono.views.export.stream import Streamed, slices, text_file, write_json
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -140,27 +141,27 @@ def _descriptor(ds: Dataset, resources: list[dict[str, Any]]) -> bytes:
     return (json.dumps(desc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def _records(table: pa.Table) -> list[dict[str, Any]]:
-    records: list[dict[str, Any]] = dates_as_text(null_open_bounds(table)).to_pylist()
-    return records
+def _records(table: pa.Table) -> Iterator[list[dict[str, Any]]]:
+    """The table's records as JSON writes them, a batch at a time (dates as ISO text, an
+    open or unknown end's bound null: Arrow kernels on the whole table first)."""
+    for part in slices(dates_as_text(null_open_bounds(table))):
+        records: list[dict[str, Any]] = part.to_pylist()
+        yield records
 
 
 def to_json(
     dataset: str | Path | Dataset, path: str | Path, *, force: bool = False
 ) -> ExportResult:
-    """One JSON file: the dataset's metadata and every table as a list of records."""
+    """One JSON file: the dataset's metadata and every table as a list of records,
+    written a batch of rows at a time."""
     ds, tables = open_dataset(dataset)
     result = ExportResult("json", Path(path))
     doc: dict[str, Any] = {**metadata(ds), "tables": {}}
     for name in TABLE_NAMES:
-        doc["tables"][name] = _records(tables[name])
+        doc["tables"][name] = Streamed(_records(tables[name]), flat=True)
         result.rows[name] = tables[name].num_rows
-    with output_file(path, force=force) as out:
-        fh = io.TextIOWrapper(out, encoding="utf-8", newline="\n")
-        json.dump(doc, fh, ensure_ascii=False, indent=1)
-        fh.write("\n")
-        fh.flush()
-        fh.detach()
+    with output_file(path, force=force) as out, text_file(out) as fh:
+        write_json(fh, doc)
     return result
 
 
@@ -173,17 +174,15 @@ def one_line(value: Any) -> str:
 def to_ndjson(
     dataset: str | Path | Dataset, path: str | Path, *, force: bool = False
 ) -> ExportResult:
-    """A directory with one ``<table>.ndjson`` per table: one JSON record per line."""
+    """A directory with one ``<table>.ndjson`` per table: one JSON record per line,
+    written a batch of rows at a time."""
     _, tables = open_dataset(dataset)
     result = ExportResult("ndjson", Path(path))
     names = [f"{n}.ndjson" for n in TABLE_NAMES]
     with output_files(path, names, force=force) as files:
         for name in TABLE_NAMES:
-            fh = io.TextIOWrapper(files[f"{name}.ndjson"], encoding="utf-8", newline="\n")
-            for record in _records(tables[name]):
-                fh.write(one_line(record))
-                fh.write("\n")
-            fh.flush()
-            fh.detach()
+            with text_file(files[f"{name}.ndjson"]) as fh:
+                for records in _records(tables[name]):
+                    fh.write("".join(one_line(record) + "\n" for record in records))
             result.rows[name] = tables[name].num_rows
     return result

@@ -13,14 +13,15 @@ EDTF date is) is left out and counted in the result's notes.
 from __future__ import annotations
 
 import html
-import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chrono.model.dates import civil_from_days
-from chrono.safeio import write_file
+from chrono.safeio import output_file
+from chrono.views.export import stream
 from chrono.views.export.common import ExportResult, metadata, open_dataset
-from chrono.views.records import Record, by_id, claim_value, event_records
+from chrono.views.records import Record, by_id, claim_value, event_batches
 from chrono.wording import counted
 
 if TYPE_CHECKING:
@@ -70,45 +71,68 @@ def _text(e: Record, sources: dict[str, Record]) -> str:
     return "".join(parts)
 
 
-def timeline(tables: dict[str, Any], meta: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """The TimelineJS document, and the ids of the events left out (neither end known)."""
-    sources = by_id(tables["sources"])
-    slides, left_out = [], []
-    for e in event_records(tables):
-        start, end = e["start"], e["end"]
-        if start and end:
-            left_out.append(e["id"])
-            continue
-        precision = e["precision"]
-        lo = e["latest"] if start else e["earliest"]
-        hi = e["earliest"] if end else e["latest"]
-        first = date_object(lo, precision, e["when"])
-        slide: dict[str, Any] = {"unique_id": e["id"], "start_date": first}
-        last = date_object(hi, precision, e["when"])
-        if not (start or end) and last != first:
-            slide["end_date"] = last
-        slide["display_date"] = e["when"]
-        slide["group"] = e["type"]
-        slide["text"] = {"headline": html.escape(e["title"]), "text": _text(e, sources)}
-        slides.append(slide)
-    title = html.escape(str(meta["title"]))
-    version = html.escape(f"{meta['name']} {meta['version'] or ''}".strip())
-    doc: dict[str, Any] = {"title": {"text": {"headline": title, "text": version}}}
-    doc["events"] = slides
-    if any(not JS_YEARS[0] <= s["start_date"]["year"] <= JS_YEARS[1] for s in slides):
-        doc["scale"] = "cosmological"  # beyond JavaScript's Date
-    return doc, left_out
+def _slide(e: Record, sources: dict[str, Record]) -> dict[str, Any]:
+    """An event's slide (one end known at least)."""
+    start, end = e["start"], e["end"]
+    precision = e["precision"]
+    lo = e["latest"] if start else e["earliest"]
+    hi = e["earliest"] if end else e["latest"]
+    first = date_object(lo, precision, e["when"])
+    slide: dict[str, Any] = {"unique_id": e["id"], "start_date": first}
+    last = date_object(hi, precision, e["when"])
+    if not (start or end) and last != first:
+        slide["end_date"] = last
+    slide["display_date"] = e["when"]
+    slide["group"] = e["type"]
+    slide["text"] = {"headline": html.escape(e["title"]), "text": _text(e, sources)}
+    return slide
+
+
+class Timeline:
+    """The TimelineJS document, its ``events`` a
+    :class:`~chrono.views.export.stream.Streamed` list made a batch of events at a time;
+    once written, :attr:`left_out` counts the events left out (neither end known) and
+    :meth:`scale` gives the key that follows the slides, if any."""
+
+    def __init__(self, tables: dict[str, Any], meta: dict[str, Any]) -> None:
+        self.tables = tables
+        self.sources = by_id(tables["sources"])
+        self.left_out = 0
+        self.beyond_js = False
+        title = html.escape(str(meta["title"]))
+        version = html.escape(f"{meta['name']} {meta['version'] or ''}".strip())
+        self.doc: dict[str, Any] = {"title": {"text": {"headline": title, "text": version}}}
+        self.doc["events"] = stream.Streamed(self.slides())
+
+    def slides(self) -> Iterator[list[dict[str, Any]]]:
+        for events in event_batches(self.tables, stream.BATCH_ROWS, participants=False):
+            slides = []
+            for e in events:
+                if e["start"] and e["end"]:
+                    self.left_out += 1
+                    continue
+                slide = _slide(e, self.sources)
+                if not JS_YEARS[0] <= slide["start_date"]["year"] <= JS_YEARS[1]:
+                    self.beyond_js = True
+                slides.append(slide)
+            yield slides
+
+    def scale(self) -> str:
+        """``"scale": "cosmological"`` where a slide is beyond JavaScript's ``Date``."""
+        return ',\n "scale": "cosmological"' if self.beyond_js else ""
 
 
 def to_timelinejs(
     dataset: str | Path | Dataset, path: str | Path, *, force: bool = False
 ) -> ExportResult:
-    """A TimelineJS3 JSON file (load it with ``new TL.Timeline(id, data)``)."""
+    """A TimelineJS3 JSON file (load it with ``new TL.Timeline(id, data)``), written a
+    batch of events at a time."""
     ds, tables = open_dataset(dataset)
-    doc, left_out = timeline(tables, metadata(ds))
-    result = ExportResult("timelinejs", Path(path), {"events": len(doc["events"])})
-    if left_out:
-        result.notes.append(f"{counted(len(left_out), 'event')} with neither end known left out")
-    text = json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
-    write_file(path, text.encode("utf-8"), force=force)
+    timeline = Timeline(tables, metadata(ds))
+    with output_file(path, force=force) as out, stream.text_file(out) as fh:
+        stream.write_json(fh, timeline.doc, after=timeline.scale)
+    result = ExportResult("timelinejs", Path(path), {"events": timeline.doc["events"].written})
+    if timeline.left_out:
+        left = counted(timeline.left_out, "event")
+        result.notes.append(f"{left} with neither end known left out")
     return result
