@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from chrono.views import export
 from chrono.views.export import stream
@@ -149,6 +151,62 @@ def test_a_nested_item_is_dumped_as_json_dumps_indents_it(item: object, depth: i
     fh = io.StringIO()
     stream.write_json(fh, at_depth(stream.Streamed([[item]])))
     assert fh.getvalue() == json.dumps(at_depth([item]), ensure_ascii=False, indent=1) + "\n"
+
+
+_json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_json_values, max_size=5), st.lists(_json_values, max_size=3))
+def test_streamed_lists_are_what_json_dump_writes(items: list[object], tail: list[object]) -> None:
+    """Any JSON values, in a list streamed a batch at a time beside plain ones, are written
+    as ``json.dump(..., indent=1)`` writes the whole document."""
+    doc = {"before": tail, "items": stream.Streamed([items[:2], items[2:]]), "after": tail}
+    fh = io.StringIO()
+    stream.write_json(fh, doc)
+    whole = {"before": tail, "items": items, "after": tail}
+    assert fh.getvalue() == json.dumps(whole, ensure_ascii=False, indent=1) + "\n"
+
+
+def test_sqlite_that_cannot_build_its_database_says_where_and_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full temporary folder: one line naming it (exit 3), the folder removed, no output."""
+    import sqlite3
+    import tempfile
+
+    from click.testing import CliRunner
+
+    from chrono.cli import main
+    from chrono.views.export import sqlite
+
+    def full(*args: object) -> dict[str, int]:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    monkeypatch.setattr(sqlite, "_fill", full)
+    result = CliRunner().invoke(main, ["export", "sqlite", "-o", str(tmp_path / "out.sqlite")])
+    assert result.exit_code == 3
+    work = result.output.split(" (TMPDIR")[0].rpartition(" ")[2]
+    assert result.output == (
+        f"Error: cannot build the database in the temporary folder {work} "
+        "(TMPDIR names another): database or disk is full\n"
+    )
+    assert work.startswith(f"{scratch}/chrono-sqlite-")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["scratch"]
+    assert list(scratch.iterdir()) == []
 
 
 def test_xlsx_sheets_do_not_depend_on_the_batch_size(

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from chrono.model.tables import TABLE_NAMES, TABLES, Table
-from chrono.safeio import output_file
+from chrono.safeio import OutputError, output_file
 from chrono.views.data import null_open_bounds
 from chrono.views.export import stream
 from chrono.views.export.common import (
@@ -120,21 +120,38 @@ def to_sqlite(
     file: memory holds one batch of rows and sqlite's page cache, not the database."""
     ds, tables = open_dataset(dataset)
     result = ExportResult("sqlite", Path(path))
-    with tempfile.TemporaryDirectory(prefix="chrono-sqlite-") as work:
+    try:
+        work = tempfile.mkdtemp(prefix="chrono-sqlite-")
+    except OSError as exc:
+        raise OutputError(f"no temporary folder to build the database in: {exc}") from None
+    try:
         built = Path(work) / "export.sqlite"
-        con = sqlite3.connect(built)
+        try:
+            con = sqlite3.connect(built)
+        except sqlite3.OperationalError as exc:
+            raise _cannot_build(work, exc) from None
         try:
             con.execute("PRAGMA journal_mode = OFF")  # a failed export is thrown away whole
             con.execute("PRAGMA synchronous = OFF")  # the output file is synced instead
             result.rows.update(_fill(con, ds, tables))
         except sqlite3.IntegrityError as exc:
             raise ExportError(f"the data breaks a key: {exc}") from None
+        except sqlite3.OperationalError as exc:  # the temporary folder full, say
+            raise _cannot_build(work, exc) from None
         finally:
             con.close()
         with output_file(path, force=force) as out, open(built, "rb") as image:
             out.write(_as_image(image.read(100)))
             shutil.copyfileobj(image, out, 1 << 20)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     return result
+
+
+def _cannot_build(work: str, exc: Exception) -> OutputError:
+    return OutputError(
+        f"cannot build the database in the temporary folder {work} (TMPDIR names another): {exc}"
+    )
 
 
 def _as_image(header: bytes) -> bytes:
