@@ -9,12 +9,9 @@ killed build leaves the previous output whole.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import io
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from chrono import commit, safeio
+from chrono import collector, commit, safeio
 from chrono.commit import DATA_DIR as DATA_DIR
 from chrono.commit import table_path
 from chrono.curation import Curated, CurationError, Problem, read_curated
@@ -270,7 +267,7 @@ def build(root: Path) -> BuildResult:
     run in CI, so a build never writes output that ``chrono validate`` rejects).
     """
     root = Path(root)
-    with _collector_paused():
+    with collector.paused():  # the records all stay alive until the build is done
         curated = read_curated(root)
         if curated.problems:
             raise CurationError(curated.problems)
@@ -278,23 +275,6 @@ def build(root: Path) -> BuildResult:
         verify(result, curated)
         del curated  # freed before the collector resumes: it never walks the records
     return result
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off while the curated records are read and used.
-
-    They are millions of small objects (at 50,000 events) that all stay alive until the
-    build is done: the collector would walk them again and again and free nothing (a fifth
-    of the reading time), and once more when it resumes unless they are freed first.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 #: Examples kept per rule when the build validates its output: every problem is listed.

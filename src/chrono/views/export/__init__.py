@@ -73,12 +73,12 @@ def export(
         safeio.check_folder(path)
     else:
         safeio.check_file(path, force=force)
+    from chrono import collector
     from chrono.dataset import opened
     from chrono.views.data import check_output
-    from chrono.views.export.stream import collector_paused
 
     module = importlib.import_module(f"chrono.views.export.{fmt.module}")
-    with opened(dataset) as ds, collector_paused():
+    with opened(dataset) as ds, collector.paused():
         check_output(ds, path, folder=fmt.directory)
         result: ExportResult = getattr(module, fmt.function)(ds, path, force=force)
     return result

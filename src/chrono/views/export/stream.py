@@ -11,7 +11,6 @@ line break inside a string, so an item's lines are re-indented as lines).
 from __future__ import annotations
 
 import contextlib
-import gc
 import io
 import json
 import math
@@ -58,22 +57,6 @@ def text_file(out: io.BufferedWriter) -> Iterator[TextIO]:
         fh.flush()
     finally:
         fh.detach()
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off while an export makes and writes its rows.
-
-    Each batch is many small objects (dicts, lists, texts) freed by reference counting
-    once written; the collector would walk them again and again and free nothing (a
-    quarter of the JSON-LD export's time). A batch's objects bound the memory either way."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class Streamed:
