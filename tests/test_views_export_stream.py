@@ -224,3 +224,73 @@ def test_xlsx_sheets_do_not_depend_on_the_batch_size(
         export.export("xlsx", dataset, tmp_path / "small.xlsx", force=True)
         monkeypatch.undo()
         assert parts(tmp_path / "small.xlsx") == parts(tmp_path / "default.xlsx")
+
+
+def _listed_twice() -> dict[str, object]:
+    """Tables whose keys are broken: event ``a`` and place ``p`` listed twice."""
+    import pyarrow as pa
+
+    day = pa.array([18262, 18263, 18262], pa.int32()).cast(pa.date32())
+    events = pa.table(
+        {
+            "id": ["a", "b", "a"],
+            "date": ["2020-01-01", "2020-01-02", "2020-01-01"],
+            "earliest": day,
+            "latest": day,
+            "place_id": ["p", None, "p"],
+        }
+    )
+    claims = pa.table({"id": ["c1", "c2", "c3"], "event_id": ["a", "b", "a"]})
+    places = pa.table({"id": ["p", "q", "p"], "name": ["first", "other", "second"]})
+    participants = pa.table({"event_id": ["b"], "actor_id": ["x"]})
+    return {"events": events, "claims": claims, "places": places, "participants": participants}
+
+
+@pytest.mark.parametrize("size", [1, 2, 3])
+def test_an_id_listed_twice_has_its_rows_each_time_as_by_id_gives_them(size: int) -> None:
+    from chrono.views.records import event_batches
+
+    tables = _listed_twice()
+    events = [e for batch in event_batches(tables, size) for e in batch]  # type: ignore[arg-type]
+    assert [(e["id"], [c["id"] for c in e["claims"]]) for e in events] == [
+        ("a", ["c1", "c3"]),
+        ("b", ["c2"]),
+        ("a", ["c1", "c3"]),
+    ]
+    assert [e["place"] and e["place"]["name"] for e in events] == ["second", None, "second"]
+    assert [[p["actor_id"] for p in e["participants"]] for e in events] == [[], ["x"], []]
+
+
+@pytest.mark.parametrize("size", [1, 2, 100])
+def test_a_place_listed_twice_holds_its_events_each_time(size: int) -> None:
+    from chrono.views.records import Grouped
+
+    tables = _listed_twice()
+    at = Grouped(tables["events"], "place_id", tables["places"]["id"])  # type: ignore[arg-type]
+    groups = [g for lo, hi in at.spans(size) for g in at.of(lo, hi)]
+    assert [[e["id"] for e in g] for g in groups] == [["a", "a"], [], ["a", "a"]]
+    assert len(at) == 4
+
+
+def test_ics_lists_each_omitted_event_of_an_id_listed_twice() -> None:
+    import pyarrow as pa
+
+    from chrono.model.dates import days_from_civil
+    from chrono.views.export.ics import omitted_events
+
+    first, last = days_from_civil(-43, 1, 1), days_from_civil(-43, 12, 31)
+    events = pa.table(
+        {
+            "id": ["a", "a"],
+            "date": ["-0043", "-0043"],
+            "earliest": pa.array([first, first], pa.int32()).cast(pa.date32()),
+            "latest": pa.array([last, last], pa.int32()).cast(pa.date32()),
+            "precision": ["year", "year"],
+            "uncertain": [False, False],
+            "approximate": [False, False],
+        }
+    )
+    assert [(i, d) for i, _, d in omitted_events({"events": events})] == [
+        ("a", "-0043"),
+        ("a", "-0043"),
+    ]

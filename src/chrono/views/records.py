@@ -72,13 +72,15 @@ class Grouped:
     """The rows of a table grouped by the event (or place...) each names, without a
     Python object per row: the row numbers sorted by the position of their key in
     ``ids`` (stably: each group keeps the table's order), and where each group starts.
-    Rows naming no id of ``ids`` are in no group."""
+    Rows naming no id of ``ids`` are in no group. An id listed twice (data that breaks its
+    key) has the same group at each place, as a dict of the groups by id would give it."""
 
     def __init__(self, table: pa.Table, key: str, ids: pa.ChunkedArray | pa.Array) -> None:
         import numpy as np
         import pyarrow.compute as pc
 
-        at = pc.index_in(_plain(table[key]), value_set=_plain(ids))
+        ids = _plain(ids)
+        at = pc.index_in(_plain(table[key]), value_set=ids)
         positions = _numbers(at.fill_null(-1))
         rows_in = np.flatnonzero(positions >= 0)
         order = np.argsort(positions[rows_in], kind="stable")
@@ -86,30 +88,42 @@ class Grouped:
         self.rows = rows_in[order]
         counts = np.bincount(positions[rows_in], minlength=len(ids))
         self.starts = np.concatenate(([0], np.cumsum(counts)))
+        # the group of each id: that of its first listing
+        first = _numbers(pc.index_in(ids, value_set=ids).fill_null(-1)) if len(ids) else counts
+        once = bool((first == np.arange(len(ids))).all())
+        self.first = None if once else first
+        self.ends = self.starts if once else np.concatenate(([0], np.cumsum(counts[first])))
 
     def __len__(self) -> int:
-        """The rows in any group."""
-        return len(self.rows)
+        """The rows in every group (a row twice if its id is listed twice)."""
+        return int(self.ends[-1])
 
     def spans(self, size: int) -> Iterator[tuple[int, int]]:
         """Consecutive ranges of ids, ``lo`` to ``hi``, each of about ``size`` rows and at
         most ``size`` ids (and at least one id, whatever its rows)."""
         import numpy as np
 
-        n = len(self.starts) - 1
+        n = len(self.ends) - 1
         lo = 0
         while lo < n:
-            hi = int(np.searchsorted(self.starts, self.starts[lo] + size, side="right")) - 1
+            hi = int(np.searchsorted(self.ends, self.ends[lo] + size, side="right")) - 1
             hi = min(max(hi, lo + 1), lo + size, n)
             yield lo, hi
             lo = hi
 
     def of(self, lo: int, hi: int) -> list[list[Record]]:
         """The groups of ids ``lo`` to ``hi`` (exclusive), each a list of records."""
-        first, last = int(self.starts[lo]), int(self.starts[hi])
-        records = rows(self.table.take(self.rows[first:last])) if last > first else []
+        import numpy as np
+
+        if self.first is None:
+            taken = self.rows[int(self.starts[lo]) : int(self.starts[hi])]
+        else:
+            groups = [self.rows[self.starts[g] : self.starts[g + 1]] for g in self.first[lo:hi]]
+            taken = np.concatenate([self.rows[:0], *groups])
+        records = rows(self.table.take(taken)) if len(taken) else []
+        first = int(self.ends[lo])
         return [
-            records[int(self.starts[i]) - first : int(self.starts[i + 1]) - first]
+            records[int(self.ends[i]) - first : int(self.ends[i + 1]) - first]
             for i in range(lo, hi)
         ]
 
@@ -124,12 +138,11 @@ def event_batches(
     """:func:`event_records` ``size`` events at a time: only one batch's records are
     Python objects at once. ``claims=False`` or ``participants=False`` leaves those out
     (empty lists), for the exports that do not write them."""
-    import pyarrow.compute as pc
 
     events, places = tables["events"], tables["places"]
     claims_of = Grouped(tables["claims"], "event_id", events["id"]) if claims else None
     parts_of = Grouped(tables["participants"], "event_id", events["id"]) if participants else None
-    place_at = pc.index_in(_plain(events["place_id"]), value_set=_plain(places["id"]))
+    place_at = _last_listed(_plain(events["place_id"]), _plain(places["id"]))
     for lo in range(0, events.num_rows, size):
         batch = rows(events.slice(lo, size))
         hi = lo + len(batch)
@@ -143,6 +156,17 @@ def event_batches(
             e["participants"] = p
             e["place"] = place if e["place_id"] and i is not None else None
         yield batch
+
+
+def _last_listed(keys: pa.ChunkedArray | pa.Array, ids: pa.ChunkedArray | pa.Array) -> Any:
+    """The position in ``ids`` of each key (null where none): the last listing of an id
+    listed twice, as a dict by id gives it."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(ids)
+    backwards = ids.take(pa.array(range(n - 1, -1, -1), pa.int64()))
+    return pc.subtract(pa.scalar(n - 1, pa.int32()), pc.index_in(keys, value_set=backwards))
 
 
 def _plain(column: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:

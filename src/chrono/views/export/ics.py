@@ -124,18 +124,19 @@ def _stamp() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
-def omitted_events(tables: dict[str, Any]) -> dict[str, tuple[str, str]]:
+def omitted_events(tables: dict[str, Any]) -> list[tuple[str, str, str]]:
     """The events that cannot be a VEVENT, in the table's order, each with why
-    (:data:`OUTSIDE` or :data:`UNPLACED`) and its EDTF date: ``id -> (why, date)``."""
+    (:data:`OUTSIDE` or :data:`UNPLACED`) and its EDTF date: ``(id, why, date)`` (an id
+    listed twice, twice)."""
     events = tables["events"].select(
         ["id", "date", "earliest", "latest", "precision", "uncertain", "approximate"]
     )
-    out = {}
+    out = []
     for part in stream.slices(events):
         for e in rows(part):
             if span(dated(e)) is None:
                 why = UNPLACED if e["start"] and e["end"] else OUTSIDE
-                out[e["id"]] = (why, e["date"])
+                out.append((e["id"], why, e["date"]))
     return out
 
 
@@ -177,7 +178,7 @@ def write_calendar(
     out: BinaryIO,
     tables: dict[str, Any],
     meta: dict[str, Any],
-    omitted: dict[str, tuple[str, str]],
+    omitted: list[tuple[str, str, str]],
 ) -> None:
     """The calendar, as ``icalendar.Calendar.to_ical`` writes it with every VEVENT, written
     a batch of events at a time: its properties (the ``X-CHRONO-OMITTED`` of ``omitted``,
@@ -191,7 +192,7 @@ def write_calendar(
     add(cal, "x-wr-calname", str(meta["title"]))
     add(cal, "x-chrono-dataset", f"{meta['name']} {meta['version'] or ''}".strip())
     stamp = _stamp()
-    for eid, (_, date) in omitted.items():
+    for eid, _, date in omitted:
         add(cal, "x-chrono-omitted", f"{eid} {date}")
     end = b"END:VCALENDAR\r\n"
     head = cal.to_ical()
@@ -211,7 +212,7 @@ def to_ics(dataset: str | Path | Dataset, path: str | Path, *, force: bool = Fal
     omitted = omitted_events(tables)
     result = ExportResult("ics", Path(path), {"events": tables["events"].num_rows - len(omitted)})
     for why in (OUTSIDE, UNPLACED):
-        if n := sum(1 for x, _ in omitted.values() if x == why):
+        if n := sum(1 for _, x, _ in omitted if x == why):
             result.notes.append(
                 f"{counted(n, 'event')} {why} left out (listed in X-CHRONO-OMITTED)"
             )
