@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from chrono.cli import main
 from conftest import table_file
 from test_diff_helpers import edit, mutate
+from views_data import damage_a_title
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -145,6 +146,16 @@ def test_textconv_output(mini_src: Path) -> None:
     )
     bad = CliRunner().invoke(main, ["textconv", str(mini_src / "dataset.yaml")])
     assert bad.exit_code == 3 and bad.stderr.startswith("Error: ")
+
+
+def test_textconv_of_text_that_is_not_utf8_names_the_column(mini_src: Path, tmp_path: Path) -> None:
+    """A damaged table: one line and exit 3 before any row (was an unexpected error)."""
+    events = tmp_path / "events.parquet"
+    shutil.copyfile(table_file(mini_src, "events"), events)
+    damage_a_title(events)
+    result = CliRunner().invoke(main, ["textconv", str(events)])
+    assert (result.exit_code, result.stdout) == (3, "")
+    assert result.stderr == f"Error: {events}: column 'title' holds text that is not UTF-8\n"
 
 
 def test_textconv_output_does_not_depend_on_the_batch_size(

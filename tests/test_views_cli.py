@@ -17,6 +17,7 @@ from chrono import __version__, safeio
 from chrono.cli import main
 from chrono.dataset import Dataset
 from conftest import ROOT
+from views_data import damage_a_title
 
 BUNDLED = "russia-china-summits"
 MINI = ROOT / "tests" / "data" / "mini"
@@ -318,3 +319,23 @@ def test_an_export_carries_what_citing_the_dataset_needs(tmp_path: Path) -> None
         {"@type": "Person", "name": "Ada Example"},
         {"@type": "Person", "name": "Ben Example"},
     ]
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "ics", "sqlite"])
+def test_export_of_text_that_is_not_utf8_names_the_column(fmt: str, tmp_path: Path) -> None:
+    """A damaged Parquet file: a one-line error naming the file and column, exit 3, and
+    nothing written (was exit 2 and the decoder's message, or an export of the bytes)."""
+    shutil.copytree(
+        ROOT / "datasets" / BUNDLED,
+        tmp_path / "ds",
+        ignore=shutil.ignore_patterns("*.yaml", "events"),
+    )
+    events = Dataset.open(tmp_path / "ds").resource("events").file
+    damage_a_title(events)
+    code, out, err = run("export", fmt, str(tmp_path / "ds"), "-o", str(tmp_path / "out"))
+    assert (code, out) == (3, "")
+    assert err == (
+        f"Error: {events}: column 'title' holds text that is not UTF-8 (a damaged file, "
+        "or one chrono did not write)\n"
+    )
+    assert not (tmp_path / "out").exists()

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from chrono.build import to_arrow, write_dataset
 from chrono.model import dates
@@ -261,3 +262,19 @@ def write_ancient(directory: Path) -> Path:
         "license": "CC0-1.0",
     }
     return write_dataset(directory, tables, meta)
+
+
+def damage_a_title(table: Path) -> None:
+    """Replace the first title of a Parquet table by bytes that are not UTF-8."""
+    data = pq.read_table(table)
+    i = data.schema.get_field_index("title")
+    texts = [t.encode() for t in data.column(i).to_pylist()]
+    texts[0] = b"bad \xed\xa0\x80 \xff"
+    ends = [0]
+    for t in texts:
+        ends.append(ends[-1] + len(t))
+    offsets = pa.array(ends, pa.int32()).buffers()[1]
+    column = pa.Array.from_buffers(
+        pa.string(), len(texts), [None, offsets, pa.py_buffer(b"".join(texts))]
+    )
+    pq.write_table(data.set_column(i, data.schema.field(i), column), table)

@@ -16,6 +16,7 @@ from chrono.diffing.core import DiffError
 from chrono.diffing.inputs import parquet_from_bytes
 from chrono.diffing.render import table_text
 from chrono.diffing.report import rows_at
+from chrono.model.schema import not_utf8
 from chrono.model.tables import TABLES
 
 #: Rows turned into text at a time.
@@ -38,6 +39,8 @@ def render_parts(path: Path) -> Iterator[str]:
     if not blob:  # git hands an empty file for a side that does not exist
         return
     table = parquet_from_bytes(blob, str(path))
+    if (column := not_utf8(table)) is not None:
+        raise DiffError(f"{path}: column {column!r} holds text that is not UTF-8")
     meta = table.schema.metadata or {}
     name = meta.get(b"chrono:table", b"").decode("utf-8", "replace") or table_of(path.name)
     spec = TABLES.get(name)

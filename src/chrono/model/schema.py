@@ -105,6 +105,26 @@ def as_model(
     return data
 
 
+def not_utf8(table: pa.Table) -> str | None:
+    """The first text column of ``table`` holding bytes that are not UTF-8 (a damaged
+    file, or one not written by Arrow), or None: Parquet readers do not check them, and
+    turning such a text into Python fails.
+
+    >>> not_utf8(pa.table({"id": ["a"], "n": [1]})) is None
+    True
+    """
+    for field, column in zip(table.schema, table.columns, strict=True):
+        typ = field.type.value_type if pa.types.is_dictionary(field.type) else field.type
+        if not (pa.types.is_string(typ) or pa.types.is_large_string(typ)):
+            continue
+        try:
+            for chunk in column.chunks:
+                chunk.validate(full=True)
+        except pa.ArrowInvalid:
+            return str(field.name)
+    return None
+
+
 def arrow_schema(table: Table | str) -> pa.Schema:
     spec = TABLES[table] if isinstance(table, str) else table
     return pa.schema(

@@ -140,12 +140,19 @@ def read_tables(dataset: Dataset, *, decode: bool = True) -> dict[str, pa.Table]
     (:class:`~chrono.staleness.StaleParquetWarning`) at the caller's line."""
     import pyarrow as pa
 
+    from chrono.model.schema import not_utf8
+    from chrono.package import DatasetError
     from chrono.staleness import warn_if_stale
 
     warn_if_stale(dataset, str(dataset.root))
     out = {}
     for name in TABLE_NAMES:
         table = dataset.read_table(name, complete=True)
+        if (column := not_utf8(table)) is not None:
+            raise DatasetError(
+                f"{dataset.resource(name).file}: column {column!r} holds text that is not "
+                "UTF-8 (a damaged file, or one chrono did not write)"
+            )
         for i, field in enumerate(table.schema):
             if decode and pa.types.is_dictionary(field.type):
                 table = table.set_column(i, field.name, table.column(i).cast(pa.string()))
