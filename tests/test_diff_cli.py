@@ -414,6 +414,22 @@ def test_what_a_citation_takes_from_the_chrono_block_is_metadata(tmp_path: Path)
     ) in out.splitlines()
 
 
+def test_a_nan_in_the_chrono_block_is_no_change_against_itself(tmp_path: Path) -> None:
+    """Python's JSON reads NaN, which equals nothing: a descriptor holding one (here as the
+    release date) diffed against itself was a metadata change, exit 1."""
+    old, new = tmp_path / "old", tmp_path / "new"
+    shutil.copytree(MINI, old)
+    build.write(old, build.build(old))
+    descriptor = json.loads((old / "datapackage.json").read_text())
+    descriptor["chrono"]["released"] = float("nan")
+    descriptor["chrono"]["vocabularies"] = {"event_type": {"treaty": float("nan")}}
+    (old / "datapackage.json").write_text(json.dumps(descriptor))
+    shutil.copytree(old, new)
+    code, out, err = invoke(str(old / "datapackage.json"), str(new / "datapackage.json"))
+    assert (code, err) == (0, "")
+    assert out.endswith("No differences.\n")
+
+
 def test_colour_only_on_a_terminal(versions: Path) -> None:
     plain = CliRunner().invoke(main, ["diff", "a", "b", "-t", "places"])
     coloured = CliRunner().invoke(main, ["diff", "a", "b", "-t", "places"], color=True)

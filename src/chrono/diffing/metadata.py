@@ -117,9 +117,19 @@ def metadata_changes(
     changes = [
         MetadataChange(n, was.get(n), now.get(n))
         for n in (*known, *others)
-        if was.get(n) != now.get(n)
+        if differ(was.get(n), now.get(n))
     ]
     return changes + vocabulary_changes(_declared(old), _declared(new))
+
+
+def differ(old: Any, new: Any) -> bool:
+    """Whether two descriptor values differ: not equal, nor written the same (a ``NaN``,
+    which Python's JSON reads, equals nothing, not even itself).
+
+    >>> differ(float("nan"), float("nan")), differ(None, float("nan"))
+    (False, True)
+    """
+    return bool(old != new) and _in_full(old) != _in_full(new)
 
 
 def _compared(descriptor: Mapping[str, Any]) -> dict[str, Any]:
@@ -147,7 +157,7 @@ def vocabulary_changes(old: Any, new: Any) -> list[MetadataChange]:
     for vocabulary in dict.fromkeys([*old, *new]):
         was, now = old.get(vocabulary, {}), new.get(vocabulary, {})
         for term in dict.fromkeys([*was, *now]):
-            if was.get(term) != now.get(term):
+            if differ(was.get(term), now.get(term)):
                 field = f"vocabularies.{vocabulary}.{term}"
                 changes.append(MetadataChange(field, was.get(term), now.get(term)))
     return changes
