@@ -485,3 +485,25 @@ def test_duckdb_connections_are_capped_and_spill_privately(
     gib = default_memory_limit() / 2**30
     number, unit = limit.split()
     assert unit == "GiB" and abs(float(number) - gib) < 0.1 and gib >= 1
+
+
+def test_a_table_whose_text_is_not_utf8_is_named_by_either_engine(
+    tmp_path: Path, mini_src: Path
+) -> None:
+    """A damaged table: one line naming the file as the user knows it (not the descriptor
+    chrono opened it by), exit 3; the Arrow engine names the column too."""
+    from views_data import damage_a_title
+
+    old = mutate(mini_src, tmp_path / "old", lambda rows: None)
+    new = mutate(mini_src, tmp_path / "new", lambda rows: None)
+    events = table_file(new, "events")
+    damage_a_title(events)
+    arrow = CliRunner().invoke(main, ["diff", str(old), str(new), "--engine", "arrow"])
+    assert (arrow.exit_code, arrow.stdout) == (3, "")
+    assert arrow.stderr == f"Error: {events}: column 'title' holds text that is not UTF-8\n"
+    pytest.importorskip("duckdb")
+    duck = CliRunner().invoke(main, ["diff", str(old), str(new), "--engine", "duckdb"])
+    assert (duck.exit_code, duck.stdout) == (3, "")
+    assert duck.stderr.startswith("Error: events: ")
+    assert f'Parquet file "{events}"' in duck.stderr and "/proc/self/fd" not in duck.stderr
+    assert len(duck.stderr.splitlines()) == 1

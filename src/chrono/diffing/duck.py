@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 
 from chrono.diffing.arrays import common_type, from_np, to_np
 from chrono.diffing.core import DiffError, Matched, Pairs, conform_pair, key_codes
-from chrono.diffing.inputs import TableSource
+from chrono.diffing.inputs import TableSource, shown_paths
 
 #: Environment variables for DuckDB's memory cap and spill folder (``chrono diff
 #: --memory-limit``, ``--temp-dir`` take precedence).
@@ -303,7 +303,7 @@ def match_duckdb(
                         f"{side}: {name}: a primary key column ({', '.join(keys)}) holds a null"
                     )
     except duckdb.Error as exc:
-        raise DiffError(f"{name}: {str(exc).splitlines()[0]}") from None
+        raise DiffError(f"{name}: {shown_paths(str(exc).splitlines()[0], old, new)}") from None
 
     bitmask = to_np(result.column("m").filter(from_np(both)))
     sub_old = raw_old.drop_columns([c for c in raw_old.column_names if c in ignore])

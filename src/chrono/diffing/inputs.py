@@ -23,6 +23,7 @@ from chrono import safeio
 from chrono.commit import table_of
 from chrono.dataset import Dataset, unreadable
 from chrono.diffing.core import DiffError
+from chrono.model.schema import not_utf8
 from chrono.model.tables import TABLE_NAMES
 from chrono.package import DESCRIPTOR, DatasetError, safe_path
 
@@ -87,8 +88,22 @@ class Snapshot:
 
 
 def load(src: TableSource) -> pa.Table:
-    """The whole table in memory."""
-    return src if isinstance(src, pa.Table) else src.read()
+    """The whole table in memory, its text checked: a damaged file's bytes that are not
+    UTF-8 are a :class:`DiffError` naming the file and column, not a failure later on."""
+    table = src if isinstance(src, pa.Table) else src.read()
+    if (column := not_utf8(table)) is not None:
+        where = "a table given in memory" if isinstance(src, pa.Table) else str(src.shown)
+        raise DiffError(f"{where}: column {column!r} holds text that is not UTF-8")
+    return table
+
+
+def shown_paths(message: str, *sources: TableSource) -> str:
+    """An engine's message with the paths chrono opened the files by (``/proc/self/fd/N``)
+    put back as the files' own, where it quotes them."""
+    for src in sources:
+        if isinstance(src, HeldTable):
+            message = message.replace(f'"{src.source}"', f'"{src.shown}"')
+    return message
 
 
 def _held(opened: safeio.Opened, keep: object) -> HeldTable:
