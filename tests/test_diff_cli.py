@@ -430,6 +430,25 @@ def test_a_nan_in_the_chrono_block_is_no_change_against_itself(tmp_path: Path) -
     assert out.endswith("No differences.\n")
 
 
+def test_a_metadata_value_of_another_json_type_is_a_change(tmp_path: Path) -> None:
+    """``1`` and ``true`` are equal to Python, not in JSON: a property turned from one to
+    the other is reported; the same object with its keys reordered is not."""
+    old, new = tmp_path / "old", tmp_path / "new"
+    shutil.copytree(MINI, old)
+    build.write(old, build.build(old))
+    shutil.copytree(old, new)
+    for root, value in ((old, 1), (new, True)):
+        descriptor = json.loads((root / "datapackage.json").read_text())
+        descriptor["x-reviewed"] = value
+        if value is True:  # the same block, its keys in reverse order
+            descriptor["chrono"] = dict(reversed(descriptor["chrono"].items()))
+        (root / "datapackage.json").write_text(json.dumps(descriptor))
+    code, out, err = invoke(str(old / "datapackage.json"), str(new / "datapackage.json"))
+    assert (code, err) == (1, "")
+    assert "  ~ x-reviewed: 1 → true\n" in out
+    assert out.count("  ~ ") == 1
+
+
 def test_colour_only_on_a_terminal(versions: Path) -> None:
     plain = CliRunner().invoke(main, ["diff", "a", "b", "-t", "places"])
     coloured = CliRunner().invoke(main, ["diff", "a", "b", "-t", "places"], color=True)

@@ -123,13 +123,20 @@ def metadata_changes(
 
 
 def differ(old: Any, new: Any) -> bool:
-    """Whether two descriptor values differ: not equal, nor written the same (a ``NaN``,
-    which Python's JSON reads, equals nothing, not even itself).
+    """Whether two descriptor values differ as JSON: written differently, keys in any
+    order. ``true`` is not ``1`` (Python holds them equal), and a ``NaN``, which Python's
+    JSON reads, is itself (Python holds it equal to nothing).
 
-    >>> differ(float("nan"), float("nan")), differ(None, float("nan"))
-    (False, True)
+    >>> differ(float("nan"), float("nan")), differ(None, float("nan")), differ(True, 1)
+    (False, True, True)
+    >>> differ({"a": 1, "b": 2}, {"b": 2, "a": 1})
+    False
     """
-    return bool(old != new) and _in_full(old) != _in_full(new)
+    return _canonical(old) != _canonical(new)
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=repr)
 
 
 def _compared(descriptor: Mapping[str, Any]) -> dict[str, Any]:
