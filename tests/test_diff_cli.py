@@ -414,20 +414,23 @@ def test_what_a_citation_takes_from_the_chrono_block_is_metadata(tmp_path: Path)
     ) in out.splitlines()
 
 
-def test_a_nan_in_the_chrono_block_is_no_change_against_itself(tmp_path: Path) -> None:
-    """Python's JSON reads NaN, which equals nothing: a descriptor holding one (here as the
-    release date) diffed against itself was a metadata change, exit 1."""
+def test_a_nan_in_a_descriptor_is_refused(tmp_path: Path) -> None:
+    """Python's JSON reads NaN, which other JSON readers refuse and which equals nothing:
+    a descriptor holding one (here as the release date) was diffed against itself as a
+    metadata change, exit 1. It is not JSON: one line, exit 3, as validate says it."""
     old, new = tmp_path / "old", tmp_path / "new"
     shutil.copytree(MINI, old)
     build.write(old, build.build(old))
     descriptor = json.loads((old / "datapackage.json").read_text())
     descriptor["chrono"]["released"] = float("nan")
-    descriptor["chrono"]["vocabularies"] = {"event_type": {"treaty": float("nan")}}
     (old / "datapackage.json").write_text(json.dumps(descriptor))
     shutil.copytree(old, new)
     code, out, err = invoke(str(old / "datapackage.json"), str(new / "datapackage.json"))
-    assert (code, err) == (0, "")
-    assert out.endswith("No differences.\n")
+    assert (code, out) == (3, "")
+    assert err == f"Error: {old / 'datapackage.json'}: invalid JSON: NaN is not a JSON value\n"
+    checked = CliRunner().invoke(main, ["validate", str(old)])
+    assert (checked.exit_code, checked.stdout) == (3, "")
+    assert checked.stderr == err
 
 
 def test_a_metadata_value_of_another_json_type_is_a_change(tmp_path: Path) -> None:

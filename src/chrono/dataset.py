@@ -31,7 +31,7 @@ from chrono import safeio
 from chrono.discover import foreign_descriptor
 from chrono.model.curated import FILES as CURATED
 from chrono.model.vocabularies import Vocabularies, VocabularyError
-from chrono.package import DESCRIPTOR, DatasetError, resolve, safe_path
+from chrono.package import DESCRIPTOR, DatasetError, descriptor_json, resolve, safe_path
 from chrono.schemas import DATASET_SCHEMAS
 
 if TYPE_CHECKING:
@@ -385,11 +385,13 @@ def _parse(path: Path, raw: bytes) -> dict[str, Any]:
     except UnicodeDecodeError as exc:
         raise DatasetError(f"{path}: not UTF-8 (byte {exc.start})") from None
     try:
-        data = json.loads(text)
+        data = descriptor_json(text)
     except json.JSONDecodeError as exc:
         raise DatasetError(
             f"{path}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
         ) from None
+    except ValueError as exc:  # NaN or Infinity
+        raise DatasetError(f"{path}: invalid JSON: {exc}") from None
     except RecursionError:
         raise DatasetError(f"{path}: JSON nested too deeply") from None
     if not isinstance(data, dict):

@@ -23,6 +23,26 @@ class DatasetError(InputError):
     """A dataset, descriptor or table that cannot be found or read (or is refused)."""
 
 
+def descriptor_json(text: str | bytes) -> Any:
+    """A descriptor's JSON as RFC 8259 defines it: ``NaN`` and ``Infinity``, which Python's
+    reader takes but JSON readers elsewhere refuse, are an error (a :class:`ValueError`,
+    as any text that is not JSON).
+
+    >>> descriptor_json('{"version": "1.0.0"}')
+    {'version': '1.0.0'}
+    >>> descriptor_json('{"released": NaN}')
+    Traceback (most recent call last):
+    ...
+    ValueError: NaN is not a JSON value
+    """
+    import json
+
+    def refuse(constant: str) -> Any:
+        raise ValueError(f"{constant} is not a JSON value")
+
+    return json.loads(text, parse_constant=refuse)
+
+
 def bundled_root() -> Path:
     """Where the bundled datasets are: inside the wheel, or ``datasets/`` of a checkout."""
     here = Path(__file__).resolve().parent

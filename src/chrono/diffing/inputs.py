@@ -8,7 +8,6 @@ never checked out. :mod:`chrono.diffing.sides` decides which of these readers a 
 
 from __future__ import annotations
 
-import json
 import subprocess
 import weakref
 from collections.abc import Callable, Iterator
@@ -25,7 +24,7 @@ from chrono.dataset import Dataset, unreadable
 from chrono.diffing.core import DiffError
 from chrono.model.schema import not_utf8
 from chrono.model.tables import TABLE_NAMES
-from chrono.package import DESCRIPTOR, DatasetError, safe_path
+from chrono.package import DESCRIPTOR, DatasetError, descriptor_json, safe_path
 
 
 @dataclass(frozen=True, eq=False)
@@ -235,7 +234,7 @@ def read_revision(
     prefix = f"{directory}/" if directory and directory != "." else ""
     raw = _show(rev, f"{prefix}{DESCRIPTOR}", root)
     try:
-        descriptor: dict[str, Any] = json.loads(raw)
+        descriptor: dict[str, Any] = descriptor_json(raw)
         resources = {r["name"]: r["path"] for r in descriptor["resources"]}
     except (ValueError, KeyError, TypeError):
         raise DiffError(f"{label}/{DESCRIPTOR}: not a valid descriptor") from None

@@ -15,7 +15,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import tempfile
@@ -35,7 +34,14 @@ from chrono.diffing.inputs import (
     repo_root,
 )
 from chrono.discover import dataset_dirs_in, find_datasets
-from chrono.package import DESCRIPTOR, DatasetError, bundled_root, list_datasets, read_descriptor
+from chrono.package import (
+    DESCRIPTOR,
+    DatasetError,
+    bundled_root,
+    descriptor_json,
+    list_datasets,
+    read_descriptor,
+)
 from chrono.safeio import InputError
 
 WORKING_TREE = "the working tree"
@@ -280,7 +286,7 @@ def open_revision(
     descriptor: dict[str, Any] | None = None
     if raw is not None:
         try:
-            descriptor = json.loads(raw)
+            descriptor = descriptor_json(raw)
         except ValueError:
             raise DiffError(f"{label}/{DESCRIPTOR}: not a valid descriptor") from None
         if not isinstance(descriptor, dict):
