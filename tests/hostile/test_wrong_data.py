@@ -66,6 +66,21 @@ def test_duplicate_resource_names(tmp_path: Path) -> None:
     run("validate", str(ds)).clean(1)
 
 
+@pytest.mark.parametrize("constant", [math.nan, math.inf, -math.inf])
+def test_a_descriptor_holding_nan_is_not_json(tmp_path: Path, constant: float) -> None:
+    """Python writes and reads NaN and Infinity; JSON (RFC 8259) has neither, and other
+    readers refuse the file: never "valid"."""
+    ds = copy_mini(tmp_path)
+    desc = json.loads((ds / "datapackage.json").read_text())
+    desc["x-weight"] = constant
+    (ds / "datapackage.json").write_text(json.dumps(desc))
+    name = json.dumps(constant)  # NaN, Infinity, -Infinity
+    expected = f"{ds / 'datapackage.json'}: invalid JSON: {name} is not a JSON value"
+    with pytest.raises(DatasetError) as raised:
+        chrono.load("events", ds)
+    assert str(raised.value) == expected
+
+
 @pytest.mark.parametrize(
     ("value", "problem"),
     [
