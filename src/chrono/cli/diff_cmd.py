@@ -51,13 +51,15 @@ def _sides(args: tuple[str, ...]) -> tuple[str, str | None]:
     help="For git revisions: the dataset's path inside the repository. Default: the one "
     "dataset (datapackage.json or dataset.yaml) the revisions hold.",
 )
-@click.option("-t", "--table", "tables", multiple=True, help="Compare only this table.")
+@click.option(
+    "-t", "--table", "tables", multiple=True, help="Compare only this table (repeatable)."
+)
 @click.option(
     "-i",
     "--ignore",
     multiple=True,
     metavar="COLUMN",
-    help="Ignore a column: table.column or column.",
+    help="Ignore a column: table.column or column (repeatable).",
 )
 @click.option(
     "-f",

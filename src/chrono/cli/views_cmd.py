@@ -89,7 +89,9 @@ class Inches(click.FloatRange):
     "--to", "end", metavar="DATE", help="Period end: EDTF or '10 CE' (alone: up to then)."
 )
 @click.option("--type", "types", multiple=True, help="Only events of this type (repeatable).")
-@click.option("--actor", "actors", multiple=True, help="Only events with this actor id.")
+@click.option(
+    "--actor", "actors", multiple=True, help="Only events with this actor id (repeatable)."
+)
 @click.option("--labels/--no-labels", default=None, help="Label events (default: up to 500).")
 @click.option("--title", help="Figure title (default: the dataset's).")
 @click.option("--width", type=Inches(4, 100), default=10.0, show_default=True,
