@@ -9,10 +9,12 @@ not check it; a flipped byte can make text invalid).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -21,7 +23,7 @@ import pyarrow.parquet as pq
 from chrono.dataset import Dataset, unreadable
 from chrono.model.derive import dictionary_id
 from chrono.model.schema import arrow_type
-from chrono.model.tables import Column, Table
+from chrono.model.tables import TABLES, Column, Table
 from chrono.model.vocabularies import CORE
 from chrono.package import DatasetError
 from chrono.validation.batch import Batch
@@ -31,6 +33,8 @@ from chrono.validation.rules import structure
 
 if TYPE_CHECKING:
     from chrono.validation.state import Run
+
+T = TypeVar("T")
 
 #: Free-text columns whose only rule is "not null": checked from the Parquet statistics,
 #: never read (they are the bulk of the bytes of the big tables).
@@ -141,9 +145,12 @@ class TableReader:
     present: set[str] = field(default_factory=set)
 
     @classmethod
-    def open(cls, report: Report, spec: Table, ds: Dataset, quotes: bool) -> TableReader:
+    def open(
+        cls, report: Report, spec: Table, ds: Dataset, quotes: Callable[[], bool]
+    ) -> TableReader:
         """Read the footer; report the structure rules it answers (CHR102, 103, 105, 603,
-        and CHR104 for a required column known from statistics alone)."""
+        and CHR104 for a required column known from statistics alone). ``quotes``: whether
+        claims' quotes are read (asked only of a table that has them)."""
         res = ds.resource(spec.name)
         name, path = spec.name, res.file
         pf = ds.parquet_file(name)
@@ -156,7 +163,9 @@ class TableReader:
         rows = meta.num_rows
         structure.footer(report, spec, res, schema, rows)
         present = set(schema.names)
-        skip = set(STATS_ONLY.get(name, ())) - ({"quote"} if quotes else set())
+        skip = set(STATS_ONLY.get(name, ()))
+        if "quote" in skip and quotes():
+            skip.discard("quote")
         wanted = [c.name for c in spec.columns if c.name in present and c.name not in skip]
         for c in spec.columns:  # a stats-only column without statistics must be read
             if c.name in skip and c.name in present and not c.nullable:
@@ -278,3 +287,76 @@ class TableReader:
         data = pa.table(arrays) if arrays else pa.table({"_": pa.nulls(n)})
         vocabularies = run.vocabularies if run is not None else CORE
         return Batch(self.spec, self.path, data, n, set(arrays), vocabularies, offset, run)
+
+
+@dataclass
+class Piece:
+    """What the reading thread hands the rules: a batch of a table as read, or a table that
+    is not read. The first piece of each table carries what opening it found."""
+
+    spec: Table
+    #: None: the table is not in the dataset
+    reader: TableReader | None = None
+    #: the findings of the table's footer (first piece of a table only, else None)
+    footer: Report | None = None
+    offset: int = 0
+    #: the batch's columns as read; None: the table is not read (after a fatal: footer only)
+    raw: pa.Table | None = None
+    #: why the batch's text cannot be read, or None
+    fatal: str | None = None
+    #: the table could not be opened or read (raised once the tables before are done)
+    failed: DatasetError | None = None
+
+
+def pieces(ds: Dataset, batch_rows: int | None, quotes: Callable[[], bool]) -> Iterator[Piece]:
+    """Every table of the dataset in model order, as pieces, read without waiting for the
+    rules: the next table is opened and its first batch read while the rules finish the
+    table before. After a batch whose text cannot be read, later tables are opened (their
+    footers checked), not read."""
+    fatal = False
+    for name, spec in TABLES.items():
+        if name not in ds.resources:
+            yield Piece(spec)
+            continue
+        opened = Report("", "")  # the footer's findings, handed on with the first piece
+        footer: Report | None = opened
+        try:
+            reader = TableReader.open(opened, spec, ds, quotes)
+            if fatal:
+                yield Piece(spec, reader, footer)
+                continue
+            for offset, raw in reader.raw(batch_rows):
+                bad = text_problem(reader, raw, offset)
+                yield Piece(spec, reader, footer, offset, raw, bad)
+                footer = None
+                if bad is not None:
+                    fatal = True
+                    break
+        except DatasetError as exc:
+            yield Piece(spec, footer=footer, failed=exc)
+            return
+
+
+def text_problem(reader: TableReader, raw: pa.Table, offset: int) -> str | None:
+    """Why a batch's text cannot be read, or None. A failure is reported as validating the
+    table whole would: the first column (in the table's order) that fails in any batch, at
+    its first failing batch; a batch that cannot be read at all wins."""
+    failed = {c: f for c in raw.column_names if (f := check_text(reader.path, raw.column(c)))}
+    if not failed:
+        return None
+    rows = max(1, min(reader.rows, 1 << 20))
+    for _, rest in reader.raw(rows, None, offset + raw.num_rows):
+        for c in rest.column_names:
+            if c not in failed and (f := check_text(reader.path, rest.column(c))) is not None:
+                failed[c] = f
+    return next(failed[c] for c in raw.column_names if c in failed)
+
+
+def read_ahead(pool: ThreadPoolExecutor, items: Iterator[T], depth: int) -> Iterator[T]:
+    """``items``, each made on ``pool`` (one thread) while those before are being used,
+    ``depth`` of them ahead of the one in use."""
+    end = object()
+    pending = deque(pool.submit(next, items, end) for _ in range(depth))
+    while (item := pending.popleft().result()) is not end:
+        pending.append(pool.submit(next, items, end))
+        yield item  # type: ignore[misc]

@@ -1,0 +1,162 @@
+"""How validation reads a dataset: the pieces a reading thread hands the rules, table after
+table, and how far ahead of the rules it reads."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from chrono.dataset import Dataset
+from chrono.validation import validate
+from chrono.validation.reading import Piece, pieces, read_ahead
+from conftest import table_file
+
+
+def _shape(piece: Piece) -> tuple[str, int | None, int | None, bool, bool]:
+    """(table, first row, rows, carries the footer, failed) of a piece."""
+    rows = None if piece.raw is None else piece.raw.num_rows
+    offset = None if piece.raw is None else piece.offset
+    return piece.spec.name, offset, rows, piece.footer is not None, piece.failed is not None
+
+
+def _pieces(root: Path, batch_rows: int | None) -> list[Piece]:
+    with Dataset.open(root) as ds:
+        return list(pieces(ds, batch_rows, lambda: False))
+
+
+def test_every_table_in_model_order_a_batch_at_a_time(mini: Path) -> None:
+    assert [_shape(p) for p in _pieces(mini, 2)] == [
+        ("places", 0, 2, True, False),
+        ("actors", 0, 2, True, False),
+        ("actors", 2, 1, False, False),
+        ("sources", 0, 2, True, False),
+        ("events", 0, 2, True, False),
+        ("events", 2, 1, False, False),
+        ("participants", 0, 2, True, False),
+        ("participants", 2, 2, False, False),
+        ("participants", 4, 1, False, False),
+        ("claims", 0, 2, True, False),
+        ("claims", 2, 2, False, False),
+        ("claims", 4, 2, False, False),
+        ("claims", 6, 2, False, False),
+    ]
+    assert [_shape(p) for p in _pieces(mini, None)] == [
+        ("places", 0, 2, True, False),
+        ("actors", 0, 3, True, False),
+        ("sources", 0, 2, True, False),
+        ("events", 0, 3, True, False),
+        ("participants", 0, 5, True, False),
+        ("claims", 0, 8, True, False),
+    ]
+
+
+def test_a_table_not_in_the_dataset_is_one_piece_without_a_reader(mini: Path) -> None:
+    import json
+
+    descriptor = mini / "datapackage.json"
+    package = json.loads(descriptor.read_text())
+    package["resources"] = [r for r in package["resources"] if r["name"] != "participants"]
+    descriptor.write_text(json.dumps(package))
+    got = _pieces(mini, None)
+    assert [_shape(p) for p in got][3:5] == [
+        ("events", 0, 3, True, False),
+        ("participants", None, None, False, False),
+    ]
+    assert got[4].reader is None
+
+
+def _damage_ids(table: Path) -> None:
+    """Replace the first id of a Parquet table by bytes that are not UTF-8."""
+    data = pq.read_table(table)
+    i = data.schema.get_field_index("id")
+    texts = [t.encode() for t in data.column(i).to_pylist()]
+    texts[0] = b"bad \xff"
+    ends = [0]
+    for t in texts:
+        ends.append(ends[-1] + len(t))
+    offsets = pa.array(ends, pa.int32()).buffers()[1]
+    column = pa.Array.from_buffers(
+        pa.string(), len(texts), [None, offsets, pa.py_buffer(b"".join(texts))]
+    )
+    pq.write_table(data.set_column(i, data.schema.field(i), column), table)
+
+
+def test_after_text_that_is_not_utf8_later_tables_are_opened_not_read(mini: Path) -> None:
+    _damage_ids(table_file(mini, "events"))
+    got = _pieces(mini, 2)
+    assert [_shape(p) for p in got][4:] == [
+        ("events", 0, 2, True, False),
+        ("participants", None, None, True, False),
+        ("claims", None, None, True, False),
+    ]
+    assert got[4].fatal is not None and "/events-" in got[4].fatal
+    assert [p.fatal for p in got[5:]] == [None, None]
+    assert validate(mini, batch_rows=2).fatal == got[4].fatal
+
+
+def test_a_table_that_cannot_be_read_ends_the_pieces(mini: Path) -> None:
+    table_file(mini, "participants").write_bytes(b"PAR1 not really")
+    got = _pieces(mini, None)
+    assert [_shape(p) for p in got][3:] == [
+        ("events", 0, 3, True, False),
+        ("participants", None, None, True, True),
+    ]
+    assert "unreadable Parquet" in str(got[-1].failed)
+
+
+def test_quotes_are_asked_only_of_claims_once_the_rules_let_it(mini: Path) -> None:
+    """The reading thread asks whether claims' quotes are read when it opens claims, not
+    before: the answer depends on the sources the rules have kept meanwhile."""
+    asked: list[str] = []
+    opened: list[str] = []
+
+    def quotes() -> bool:
+        asked.append(opened[-1])
+        return True
+
+    with Dataset.open(mini) as ds:
+        for piece in pieces(ds, None, quotes):
+            opened.append(piece.spec.name)
+            assert piece.raw is not None
+            if piece.spec.name == "claims":
+                assert "quote" in piece.raw.column_names
+    assert asked == ["participants"]  # asked after participants, opening claims
+
+
+def test_read_ahead_makes_depth_items_ahead_of_the_one_in_use() -> None:
+    made: list[int] = []
+
+    def items() -> Iterator[int]:
+        for i in range(6):
+            made.append(i)
+            yield i
+
+    with ThreadPoolExecutor(1) as pool:
+        for depth in (1, 2):
+            made.clear()
+            seen = []
+            for item in read_ahead(pool, items(), depth):
+                pool.submit(lambda: None).result()  # the reads asked for so far are done
+                seen.append(item)
+                assert made == list(range(min(item + depth + 1, 6))), (depth, item)
+            assert seen == list(range(6))
+
+
+def test_read_ahead_hands_on_an_error_in_its_turn() -> None:
+    def items() -> Iterator[int]:
+        yield 1
+        raise ValueError("broken")
+
+    got = []
+    try:
+        for item in read_ahead(ThreadPoolExecutor(1), items(), 2):
+            got.append(item)
+    except ValueError as exc:
+        assert str(exc) == "broken"
+    else:
+        raise AssertionError("no error")
+    assert got == [1]
