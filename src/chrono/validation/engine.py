@@ -47,7 +47,7 @@ Progress = Callable[[str], None]
 ORDER = list(TABLES)
 
 #: Batches read ahead of the rules: with two, the reading thread also works while the
-#: rules finish a table (9% faster at 1M events; one batch more in memory)
+#: rules finish a table (0.90 of the time at 1M events; one batch more in memory)
 READ_AHEAD = 2
 
 #: Rows per batch: the build writes row groups of 2^20 rows, so a batch is a row group.
