@@ -3,12 +3,15 @@ table, and how far ahead of the rules it reads."""
 
 from __future__ import annotations
 
+import json
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 
 from chrono.dataset import Dataset
 from chrono.validation import validate
@@ -55,8 +58,6 @@ def test_every_table_in_model_order_a_batch_at_a_time(mini: Path) -> None:
 
 
 def test_a_table_not_in_the_dataset_is_one_piece_without_a_reader(mini: Path) -> None:
-    import json
-
     descriptor = mini / "datapackage.json"
     package = json.loads(descriptor.read_text())
     package["resources"] = [r for r in package["resources"] if r["name"] != "participants"]
@@ -152,11 +153,26 @@ def test_read_ahead_hands_on_an_error_in_its_turn() -> None:
         raise ValueError("broken")
 
     got = []
-    try:
-        for item in read_ahead(ThreadPoolExecutor(1), items(), 2):
+    with ThreadPoolExecutor(1) as pool, pytest.raises(ValueError, match=r"^broken$"):
+        for item in read_ahead(pool, items(), 2):
             got.append(item)
-    except ValueError as exc:
-        assert str(exc) == "broken"
-    else:
-        raise AssertionError("no error")
     assert got == [1]
+
+
+def test_a_run_stopped_by_an_error_leaves_no_thread_behind(mini: Path) -> None:
+    """An error in the rules' thread (here the progress callback) ends the run: the reading
+    thread is not left waiting for the sources, whichever table the error comes at."""
+
+    def chrono_threads() -> list[str]:
+        return [t.name for t in threading.enumerate() if t.name.startswith("chrono-")]
+
+    for table in ("places", "sources", "events", "claims"):
+
+        def stop(message: str, table: str = table) -> None:
+            if message == f"checking {table}":
+                raise KeyboardInterrupt(table)
+
+        with pytest.raises(KeyboardInterrupt, match=table):
+            validate(mini, batch_rows=2, progress=stop)
+        assert chrono_threads() == []
+    assert validate(mini, batch_rows=2).valid

@@ -26,6 +26,7 @@ from chrono.model.schema import arrow_type
 from chrono.model.tables import TABLES, Column, Table
 from chrono.model.vocabularies import CORE
 from chrono.package import DatasetError
+from chrono.safeio import InputError
 from chrono.validation.batch import Batch
 from chrono.validation.kernels import check_chunk
 from chrono.validation.report import Report
@@ -305,7 +306,7 @@ class Piece:
     #: why the batch's text cannot be read, or None
     fatal: str | None = None
     #: the table could not be opened or read (raised once the tables before are done)
-    failed: DatasetError | None = None
+    failed: InputError | None = None
 
 
 def pieces(ds: Dataset, batch_rows: int | None, quotes: Callable[[], bool]) -> Iterator[Piece]:
@@ -332,7 +333,7 @@ def pieces(ds: Dataset, batch_rows: int | None, quotes: Callable[[], bool]) -> I
                 if bad is not None:
                     fatal = True
                     break
-        except DatasetError as exc:
+        except InputError as exc:  # a DatasetError, or a file refused (safeio)
             yield Piece(spec, footer=footer, failed=exc)
             return
 
