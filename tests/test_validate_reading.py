@@ -9,14 +9,13 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 
 from chrono.dataset import Dataset
 from chrono.validation import validate
 from chrono.validation.reading import Piece, pieces, read_ahead
 from conftest import table_file
+from views_data import damage_first
 
 
 def _shape(piece: Piece) -> tuple[str, int | None, int | None, bool, bool]:
@@ -70,24 +69,8 @@ def test_a_table_not_in_the_dataset_is_one_piece_without_a_reader(mini: Path) ->
     assert got[4].reader is None
 
 
-def _damage_ids(table: Path) -> None:
-    """Replace the first id of a Parquet table by bytes that are not UTF-8."""
-    data = pq.read_table(table)
-    i = data.schema.get_field_index("id")
-    texts = [t.encode() for t in data.column(i).to_pylist()]
-    texts[0] = b"bad \xff"
-    ends = [0]
-    for t in texts:
-        ends.append(ends[-1] + len(t))
-    offsets = pa.array(ends, pa.int32()).buffers()[1]
-    column = pa.Array.from_buffers(
-        pa.string(), len(texts), [None, offsets, pa.py_buffer(b"".join(texts))]
-    )
-    pq.write_table(data.set_column(i, data.schema.field(i), column), table)
-
-
 def test_after_text_that_is_not_utf8_later_tables_are_opened_not_read(mini: Path) -> None:
-    _damage_ids(table_file(mini, "events"))
+    damage_first(table_file(mini, "events"), "id")
     got = _pieces(mini, 2)
     assert [_shape(p) for p in got][4:] == [
         ("events", 0, 2, True, False),

@@ -266,15 +266,21 @@ def write_ancient(directory: Path) -> Path:
 
 def damage_a_title(table: Path) -> None:
     """Replace the first title of a Parquet table by bytes that are not UTF-8."""
+    damage_first(table, "title")
+
+
+def damage_first(table: Path, column: str) -> None:
+    """Replace the first value of a text column of a Parquet table by bytes that are not
+    UTF-8."""
     data = pq.read_table(table)
-    i = data.schema.get_field_index("title")
+    i = data.schema.get_field_index(column)
     texts = [t.encode() for t in data.column(i).to_pylist()]
     texts[0] = b"bad \xed\xa0\x80 \xff"
     ends = [0]
     for t in texts:
         ends.append(ends[-1] + len(t))
     offsets = pa.array(ends, pa.int32()).buffers()[1]
-    column = pa.Array.from_buffers(
+    damaged = pa.Array.from_buffers(
         pa.string(), len(texts), [None, offsets, pa.py_buffer(b"".join(texts))]
     )
-    pq.write_table(data.set_column(i, data.schema.field(i), column), table)
+    pq.write_table(data.set_column(i, data.schema.field(i), damaged), table)
