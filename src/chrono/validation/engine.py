@@ -35,7 +35,7 @@ from chrono.validation import schedule
 from chrono.validation.batch import Batch
 from chrono.validation.findings import relative
 from chrono.validation.memory import run_memory
-from chrono.validation.reading import TableReader, pieces, read_ahead
+from chrono.validation.reading import BATCH_ROWS, TableReader, pieces, read_ahead
 from chrono.validation.report import Report
 from chrono.validation.rules import curated, integrity, structure, vocabularies
 from chrono.validation.sources import check_sources
@@ -49,9 +49,6 @@ ORDER = list(TABLES)
 #: Batches read ahead of the rules: with two, the reading thread also works while the
 #: rules finish a table (0.90 of the time at 1M events; one batch more in memory)
 READ_AHEAD = 2
-
-#: Rows per batch: the build writes row groups of 2^20 rows, so a batch is a row group.
-BATCH_ROWS = 1 << 20
 
 
 def validate(

@@ -37,6 +37,9 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+#: Rows per batch: the build writes row groups of 2^20 rows, so a batch is a row group.
+BATCH_ROWS = 1 << 20
+
 #: Free-text columns whose only rule is "not null": checked from the Parquet statistics,
 #: never read (they are the bulk of the bytes of the big tables).
 STATS_ONLY = {"events": {"title", "summary"}, "claims": {"note", "quote"}}
@@ -345,7 +348,7 @@ def text_problem(reader: TableReader, raw: pa.Table, offset: int) -> str | None:
     failed = {c: f for c in raw.column_names if (f := check_text(reader.path, raw.column(c)))}
     if not failed:
         return None
-    rows = max(1, min(reader.rows, 1 << 20))
+    rows = max(1, min(reader.rows, BATCH_ROWS))
     for _, rest in reader.raw(rows, None, offset + raw.num_rows):
         for c in rest.column_names:
             if c not in failed and (f := check_text(reader.path, rest.column(c))) is not None:
