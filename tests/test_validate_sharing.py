@@ -1,0 +1,65 @@
+"""How the rules share a batch's work: the rules without state are taken by whichever of
+two threads is free (each run once), and a reference into a table whose ids are sorted is
+ordered by the rows it names."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pyarrow as pa
+
+from chrono.model.tables import TABLES
+from chrono.validation.batch import Batch
+from chrono.validation.engine import SharedChecks
+from chrono.validation.report import Report
+from chrono.validation.schedule import PerBatch
+from chrono.validation.state import KeyIndex, Run
+
+
+def _participants(event_ids: list[str | None], actor_ids: list[str], run: Run) -> Batch:
+    data = pa.table(
+        {
+            "event_id": pa.array(event_ids, pa.string()),
+            "actor_id": pa.array(actor_ids, pa.string()),
+        }
+    )
+    spec = TABLES["participants"]
+    return Batch(
+        spec, Path("participants.parquet"), data, data.num_rows, set(data.column_names), run=run
+    )
+
+
+def _run(event_ids: list[str], sorted_unique: bool) -> Run:
+    run = Run(None)
+    run.keys["events"] = KeyIndex(pa.chunked_array([pa.array(event_ids)]), sorted_unique)
+    run.keys["actors"] = KeyIndex(pa.chunked_array([pa.array(["a1", "a2"])]), True)
+    return run
+
+
+def test_each_rule_of_a_batch_runs_once_whichever_thread_takes_it() -> None:
+    ran: dict[str, str] = {}
+    started, released = threading.Event(), threading.Event()
+
+    def rule(name: str) -> PerBatch:
+        def check(t: Batch, out: Report) -> None:
+            if name == "r0":  # the lane is held on the first rule...
+                started.set()
+                assert released.wait(10)
+            ran[name] = threading.current_thread().name
+            if name == "r9":  # ...until the main thread has taken the others
+                released.set()
+
+        return PerBatch(check)
+
+    shared = SharedChecks(
+        [rule(f"r{i}") for i in range(10)], _participants(["e1"], ["a1"], Run(None))
+    )
+    main = threading.current_thread().name
+    with ThreadPoolExecutor(1, thread_name_prefix="lane") as lane:
+        done = lane.submit(shared.run, Report("", ""))
+        assert started.wait(10)
+        shared.run(Report("", ""))
+        done.result()
+    assert ran == {"r0": "lane_0", **{f"r{i}": main for i in range(1, 10)}}
