@@ -63,3 +63,26 @@ def test_each_rule_of_a_batch_runs_once_whichever_thread_takes_it() -> None:
         shared.run(Report("", ""))
         done.result()
     assert ran == {"r0": "lane_0", **{f"r{i}": main for i in range(1, 10)}}
+
+
+def test_a_reference_to_sorted_ids_is_ordered_by_the_rows_it_names() -> None:
+    run = _run(["e1", "e2", "e3"], sorted_unique=True)
+    batch = _participants(["e1", "e1", "e3"], ["a1", "a2", "a1"], run)
+    assert batch.ordered("event_id").to_pylist() == [0, 0, 2]
+    assert batch.ordered("actor_id").to_pylist() == [0, 1, 0]
+    assert batch.increasing(["event_id", "actor_id"]) is True
+    assert (
+        _participants(["e1", "e1"], ["a2", "a1"], run).increasing(["event_id", "actor_id"]) is False
+    )
+
+
+def test_a_reference_is_ordered_by_its_text_unless_every_row_resolves_in_sorted_ids() -> None:
+    unsorted = _run(["e3", "e1", "e2"], sorted_unique=False)
+    batch = _participants(["e1", "e2", "e3"], ["a1", "a1", "a1"], unsorted)
+    assert batch.ordered("event_id").to_pylist() == ["e1", "e2", "e3"]
+    assert batch.increasing(["event_id", "actor_id"]) is True
+    unresolved = _participants(["e1", "e9"], ["a1", "a1"], _run(["e1", "e2"], sorted_unique=True))
+    assert unresolved.ordered("event_id").to_pylist() == ["e1", "e9"]
+    unset = _participants(["e1", None], ["a1", "a1"], _run(["e1", "e2"], sorted_unique=True))
+    assert unset.ordered("event_id").to_pylist() == ["e1", None]
+    assert unset.increasing(["event_id", "actor_id"]) is False

@@ -133,9 +133,24 @@ class Batch:
         order), cached: the key rules and the keeper of ids both ask."""
         out: bool = self.cached(
             "increasing:" + ",".join(keys),
-            lambda: strictly_increasing([orderable(self.data.column(k)) for k in keys]),
+            lambda: strictly_increasing([self.ordered(k) for k in keys]),
         )
         return out
+
+    def ordered(self, col: str) -> pa.ChunkedArray:
+        """``col`` in a form that orders like its strings: a reference into another table
+        whose ids are strictly increasing, every row resolved, as the rows it names (ids
+        and rows are in the same order: one integer comparison a row, the references being
+        looked up anyway); otherwise :func:`orderable`."""
+        values = self.data.column(col)
+        fk = next((f for f in self.spec.foreign_keys if f.columns == (col,)), None)
+        if self.run is not None and fk is not None and fk.table != self.name:
+            index = self.run.keys.get(fk.table)
+            if index is not None and index.sorted_unique and values.null_count == 0:
+                rows = self.refs(col)
+                if rows is not None and rows.null_count == 0:
+                    return pa.chunked_array([rows])
+        return orderable(values)
 
     def cached(self, key: str, make: Callable[[], Any]) -> Any:
         """A value computed once per batch and shared by the rules that ask for it (rules
