@@ -96,3 +96,21 @@ def test_take_rows_from_many_chunks_keeps_order_and_nulls() -> None:
     assert got == ["id-49-2", "id-0-0", None, "id-24-2", "id-25-0", "id-0-0"]
     with pytest.raises(IndexError):
         take_rows(values, pa.array([150]))
+
+
+@pytest.mark.parametrize(
+    ("middle", "expected"),
+    [("ab-cd", True), ("ab--cd", False), ("abAcd", False), ("ab_cd", False)],
+)
+@pytest.mark.parametrize("shift", range(-3, 2))
+def test_slug_bytes_are_judged_across_the_blocks(middle: str, expected: bool, shift: int) -> None:
+    """A byte or a pair of hyphens on the border of two blocks of ``SLUG_BLOCK`` bytes is
+    judged as anywhere else."""
+    from chrono.validation.kernels import SLUG_BLOCK, all_slugs, slug_bytes
+
+    at = SLUG_BLOCK + shift  # where the middle value starts
+    values = ["x" * (at - 1), middle, "y" * 10]  # a first value of at - 1 bytes, then a "-"
+    body = "-".join(values).encode()
+    assert slug_bytes(np.frombuffer(body, dtype=np.uint8)) is expected
+    assert all_slugs(pa.array(values)) is expected
+    assert slug_bytes(np.frombuffer(b"a" * (3 * SLUG_BLOCK), dtype=np.uint8)) is True

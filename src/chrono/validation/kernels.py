@@ -123,6 +123,36 @@ def check_chunk(chunk: pa.Array) -> None:
 _HYPHEN = ord("-")
 
 
+#: Bytes judged at a time by :func:`slug_bytes`: its temporaries stay in the CPU's cache and
+#: are reused, instead of arrays the size of the column allocated (and faulted in) for each
+#: step (4x faster on 1M events' ids, alone; more beside the other rules' work).
+SLUG_BLOCK = 1 << 16
+
+
+def slug_bytes(body: np.ndarray) -> bool:
+    """Every byte of ``body`` (uint8) is a-z, 0-9 or "-", and no two hyphens are adjacent."""
+    ok = np.empty(SLUG_BLOCK, dtype=bool)
+    also = np.empty(SLUG_BLOCK + 1, dtype=bool)
+    shifted = np.empty(SLUG_BLOCK, dtype=np.uint8)
+    hyphen = np.empty(SLUG_BLOCK + 1, dtype=bool)
+    for at in range(0, len(body), SLUG_BLOCK):
+        part = body[at : at + SLUG_BLOCK]
+        n = len(part)
+        # a-z, 0-9: uint8 arithmetic wraps the bytes below "a" (or "0") to large values
+        np.less(np.subtract(part, np.uint8(ord("a")), out=shifted[:n]), 26, out=ok[:n])
+        np.less(np.subtract(part, np.uint8(ord("0")), out=shifted[:n]), 10, out=also[:n])
+        ok[:n] |= also[:n]
+        edge = body[at : at + SLUG_BLOCK + 1]  # one byte more: a pair across two blocks
+        m = len(edge)
+        np.equal(edge, _HYPHEN, out=hyphen[:m])
+        ok[:n] |= hyphen[:n]
+        if not ok[:n].all():
+            return False
+        if np.logical_and(hyphen[1:m], hyphen[: m - 1], out=also[: m - 1]).any():
+            return False
+    return True
+
+
 def all_slugs(chunk: pa.Array) -> bool:
     """Every value of a string chunk matches ``SLUG``, judged from its bytes: ids are the
     biggest pattern-checked columns, and a few passes over the bytes are ~3x faster than the
@@ -134,12 +164,7 @@ def all_slugs(chunk: pa.Array) -> bool:
     if not pa.types.is_string(chunk.type) or len(chunk) == 0:
         return False
     offsets, data = string_buffers(chunk)
-    body = data[offsets[0] : offsets[-1]]
-    ok = (body - np.uint8(ord("a"))) < 26  # a-z (uint8 arithmetic wraps below "a")
-    ok |= (body - np.uint8(ord("0"))) < 10
-    hyphen = body == _HYPHEN
-    ok |= hyphen
-    if not ok.all() or (hyphen[1:] & hyphen[:-1]).any():
+    if not slug_bytes(data[offsets[0] : offsets[-1]]):
         return False
     starts, ends = offsets[:-1], offsets[1:]
     if chunk.null_count:
