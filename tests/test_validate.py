@@ -446,6 +446,49 @@ CASES = [
 ]
 
 
+@pytest.mark.parametrize("block", [1, 2, 3, 4, 1 << 16])
+def test_an_events_signature_is_the_sum_of_its_actors_hashes_whatever_the_blocks(
+    monkeypatch: pytest.MonkeyPatch, block: int
+) -> None:
+    import numpy as np
+
+    from chrono.validation.rules import duplicates
+
+    hashes = np.array([3, 5, 7, 11, 2**64 - 1], dtype=np.uint64)
+    events = np.array([0, 0, 0, 1, 1, 2, 3, 3, 3, 3])
+    actors = np.array([0, 1, 4, 2, 3, 0, 0, 1, 2, 4])
+    sig, has = np.zeros(5, dtype=np.uint64), np.zeros(5, dtype=bool)
+    monkeypatch.setattr(duplicates, "PAIRS_BLOCK", block)
+    duplicates.add_pairs(sig, has, hashes, events, actors)
+    # sums modulo 2**64: 3 + 5 + (2**64 - 1) = 7, 3 + 5 + 7 + (2**64 - 1) = 14
+    assert sig.tolist() == [7, 18, 3, 14, 0]
+    assert has.tolist() == [True, True, True, True, False]
+
+
+@pytest.mark.parametrize("block", [1, 2, 3, 1 << 16])
+@pytest.mark.parametrize("in_order", [True, False])
+def test_likely_duplicates_found_whatever_the_blocks_of_pairs(
+    mini: Path, monkeypatch: pytest.MonkeyPatch, block: int, in_order: bool
+) -> None:
+    """Participants are added to their events' signatures a block of pairs at a time: an
+    event whose pairs straddle two blocks is still the twin of its duplicate, in the
+    build's order (pairs sorted) as out of it."""
+    from chrono.validation.rules import duplicates
+
+    m_chr701(mini)
+    if in_order:
+        write(mini, "events", read(mini, "events").sort_by("id"))
+        keys = [("event_id", "ascending"), ("actor_id", "ascending")]
+        write(mini, "participants", read(mini, "participants").sort_by(keys))
+    monkeypatch.setattr(duplicates, "PAIRS_BLOCK", block)
+    res = validate(mini).results["CHR701"]
+    assert (res.count, [f.key for f in res.examples]) == (1, [("twin",)])
+    assert res.examples[0].message == (
+        "likely a duplicate of 'meeting-2019': same type (bilateral_meeting), same participants, "
+        "overlapping dates"
+    )
+
+
 @pytest.mark.parametrize(
     ("code", "mutate", "count", "key", "fragment"), CASES, ids=[c[0] for c in CASES]
 )

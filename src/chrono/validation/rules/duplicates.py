@@ -26,6 +26,9 @@ from chrono.validation.repeats import maybe_shared
 from chrono.validation.report import Report
 from chrono.validation.state import Run
 
+#: Participant pairs added to the events' signatures at a time
+PAIRS_BLOCK = 1 << 16
+
 
 def _pairs(t: Batch) -> tuple[np.ndarray, np.ndarray] | None:
     """(event row, actor row) of each participant whose both references resolve."""
@@ -38,6 +41,23 @@ def _pairs(t: Batch) -> tuple[np.ndarray, np.ndarray] | None:
     e = np.asarray(p_ev.to_numpy(zero_copy_only=False))
     a = np.asarray(p_act.to_numpy(zero_copy_only=False))
     return e, a  # int32 (int64 for tables of 2^31 rows or more)
+
+
+def add_pairs(
+    sig: np.ndarray, has: np.ndarray, actor_hashes: np.ndarray, e: np.ndarray, a: np.ndarray
+) -> None:
+    """Add distinct (event, actor) pairs sorted by event to the events' signatures (the sum
+    of their actors' hashes) and mark the events as having some actor: a block of
+    :data:`PAIRS_BLOCK` pairs at a time, whose temporaries stay in the cache (14 to 10 ms
+    a batch of 1M pairs). An event whose pairs straddle two blocks gets its sum in two
+    parts."""
+    for at in range(0, len(e), PAIRS_BLOCK):
+        ev, act = e[at : at + PAIRS_BLOCK], a[at : at + PAIRS_BLOCK]
+        starts = np.flatnonzero(np.concatenate(([True], ev[1:] != ev[:-1])))
+        events = ev[starts]  # distinct within the block: its pairs are sorted by event
+        with np.errstate(over="ignore"):
+            sig[events] += np.add.reduceat(actor_hashes[act], starts)
+        has[events] = True
 
 
 def _increasing(e: np.ndarray, a: np.ndarray) -> bool:
@@ -98,14 +118,10 @@ class LikelyDuplicates:
         return (e.astype(np.uint64) << np.uint64(32)) | a.astype(np.uint64)
 
     def _add(self, e: np.ndarray, a: np.ndarray) -> None:
-        """Add distinct pairs sorted by (event, actor) to their events' signatures."""
         assert self.sig is not None and self.has is not None
-        starts = np.flatnonzero(np.concatenate(([True], e[1:] != e[:-1])))
         if self.actor_hashes is None:  # each actor's hash, once: a batch gathers them
             self.actor_hashes = mix64(np.arange(self.run.keys["actors"].n, dtype=np.uint64))
-        with np.errstate(over="ignore"):
-            self.sig[e[starts]] += np.add.reduceat(self.actor_hashes[a], starts)
-        self.has[e[starts]] = True
+        add_pairs(self.sig, self.has, self.actor_hashes, e, a)
 
     def finish(self, out: Report) -> None:
         events = self.run.kept.get("events")
