@@ -3,18 +3,26 @@ table, and how far ahead of the rules it reads."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from unittest.mock import patch
 
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 import pytest
 
+from chrono.build import WRITE_OPTIONS
 from chrono.dataset import Dataset
-from chrono.validation import validate
-from chrono.validation.reading import Piece, pieces, read_ahead
-from conftest import table_file
+from chrono.model.tables import TABLES
+from chrono.validation import reading, validate
+from chrono.validation.reading import Piece, TableReader, dictionary_pages, pieces, read_ahead
+from chrono.validation.report import Report
+from conftest import MINI, table_file
 from views_data import damage_first
 
 
@@ -159,3 +167,48 @@ def test_a_run_stopped_by_an_error_leaves_no_thread_behind(mini: Path) -> None:
             validate(mini, batch_rows=2, progress=stop)
         assert chrono_threads() == []
     assert validate(mini, batch_rows=2).valid
+
+
+def _many_claims(root: Path, copies: int) -> None:
+    """Each claim copied ``copies`` times under new ids, one of the copies citing a source
+    that does not exist, written (with the descriptor's hash) as the build writes tables."""
+    path = table_file(root, "claims")
+    claims = pq.read_table(path)
+    parts = [claims]
+    for i in range(copies):
+        ids = pc.binary_join_element_wise(claims["id"], pa.scalar(f"copy-{i}"), "/")
+        parts.append(claims.set_column(0, claims.schema.field(0), ids))
+    table = pa.concat_tables(parts).sort_by("id")
+    at = table.column_names.index("source_id")
+    sources = table["source_id"].to_pylist()
+    sources[7] = "no-such-source"
+    table = table.set_column(at, table.schema.field(at), pa.array(sources, pa.string()))
+    pq.write_table(table, path, **WRITE_OPTIONS)
+    descriptor = root / "datapackage.json"
+    package = json.loads(descriptor.read_text())
+    for res in package["resources"]:
+        if res["name"] == "claims":
+            blob = path.read_bytes()
+            res.update(hash="sha256:" + hashlib.sha256(blob).hexdigest(), bytes=len(blob))
+            res["rows"] = table.num_rows
+    descriptor.write_text(json.dumps(package, indent=2))
+
+
+def test_a_column_stored_as_dictionary_indices_is_read_as_a_dictionary(mini: Path) -> None:
+    """Claims written by the build with few events, sources and values for many claims:
+    every page of those columns holds dictionary indices (not of the ids), so they are
+    read as dictionaries; the report is the one reading them as plain strings gives."""
+    _many_claims(mini, 60)
+    meta = pq.ParquetFile(table_file(mini, "claims")).metadata
+    columns = ("id", "event_id", "source_id", "value")
+    assert [c for c in columns if dictionary_pages(meta, c)] == ["event_id", "source_id", "value"]
+    with Dataset.open(mini) as ds:
+        reader = TableReader.open(Report("", ""), TABLES["claims"], ds, lambda: False)
+        assert reader.as_dict == ["event_id", "source_id", "value", "locator"]
+    as_dictionary = validate(mini, batch_rows=100).to_dict()
+    with patch.object(reading, "AS_DICT_WHEN_ENCODED", {}):
+        as_strings = validate(mini, batch_rows=100).to_dict()
+    assert as_dictionary == as_strings
+    assert [(r["code"], r["count"]) for r in as_dictionary["rules"]] == [("CHR202", 1)]
+    mini_meta = pq.ParquetFile(table_file(MINI, "claims")).metadata
+    assert not dictionary_pages(mini_meta, "source_id")  # 8 claims: a page's bytes outweigh

@@ -15,6 +15,7 @@ import json
 import shutil
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -24,7 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chrono.build import WRITE_OPTIONS
-from chrono.validation import validate
+from chrono.validation import reading, validate
 from conftest import MINI, WESTPHALIA, table_file
 
 #: Values a cell may be set to, per column (besides copies of other rows' values and null).
@@ -175,6 +176,10 @@ def test_batches_report_what_whole_tables_report(tmp_path_factory: Any, data: An
     whole = _report(ds, None, sources, k)
     for rows in sorted({1, data.draw(st.integers(2, 7)), 1 << 20}):
         assert _report(ds, rows, sources, k) == whole, rows
+    # the columns read as dictionaries when their pages hold indices, read so whatever
+    # their pages hold: the same report
+    with patch.object(reading, "dictionary_pages", lambda meta, column: True):
+        assert _report(ds, data.draw(st.integers(1, 7)), sources, k) == whole
 
 
 def test_batch_rows_must_be_positive(mini: Path) -> None:
