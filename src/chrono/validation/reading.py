@@ -56,10 +56,9 @@ AS_DICT = {
     "events": {"place_id", "date"},
 }
 
-#: String columns read as dictionaries when their file holds them so: every row group's
-#: pages hold dictionary indices (the writer did not fall back to plain pages), so the
-#: reader hands the indices over as they are and the rules see each distinct value once.
-#: Claims' source_id at 1M events (10,000 sources) is; at 10M (100,000) its dictionary
+#: String columns read as dictionaries when every row group's pages hold dictionary indices
+#: (the writer did not fall back to plain pages): the reader hands the indices over as they
+#: are. Claims' source_id at 1M events (10,000 sources) is; at 10M (100,000) its dictionary
 #: overflows and it is read as plain strings (rebuilding the dictionary costs more).
 AS_DICT_WHEN_ENCODED = {
     "claims": {"source_id", "event_id", "value"},
@@ -67,8 +66,7 @@ AS_DICT_WHEN_ENCODED = {
     "events": {"parent_id"},
 }
 
-#: Uncompressed bytes a value at most in a column chunk whose data pages hold dictionary
-#: indices only: an index is 4 bytes at most, a plain string 4 bytes and its text.
+#: Uncompressed bytes a value at most where pages hold indices (a plain string: 4 and more)
 _INDEX_BYTES = 4
 
 #: A batch holding more chunks than this per column is combined into one chunk (a file of
@@ -157,10 +155,8 @@ def dictionary_pages(meta: pq.FileMetaData, column: str) -> bool:
         return False
     for i in range(meta.num_row_groups):
         rg = meta.row_group(i)
-        chunk = next(
-            (rg.column(j) for j in range(rg.num_columns) if rg.column(j).path_in_schema == column),
-            None,
-        )
+        chunks = (rg.column(j) for j in range(rg.num_columns))
+        chunk = next((c for c in chunks if c.path_in_schema == column), None)
         if chunk is None or not chunk.has_dictionary_page or chunk.num_values == 0:
             return False
         if chunk.total_uncompressed_size > _INDEX_BYTES * chunk.num_values:
