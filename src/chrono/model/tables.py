@@ -54,6 +54,10 @@ class Table:
                 return c
         raise KeyError(name)
 
+    def foreign_key(self, column: str) -> ForeignKey | None:
+        """The foreign key made of ``column`` alone, if there is one."""
+        return next((f for f in self.foreign_keys if f.columns == (column,)), None)
+
 
 SLUG: Final = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 COUNTRY: Final = r"^[A-Z]{2}$"

@@ -143,7 +143,7 @@ class Batch:
         and rows are in the same order: one integer comparison a row, the references being
         looked up anyway); otherwise :func:`orderable`."""
         values = self.data.column(col)
-        fk = next((f for f in self.spec.foreign_keys if f.columns == (col,)), None)
+        fk = self.spec.foreign_key(col)
         if self.run is not None and fk is not None and fk.table != self.name:
             index = self.run.keys.get(fk.table)
             if index is not None and index.sorted_unique and values.null_count == 0:

@@ -339,7 +339,7 @@ class Run:
     def lookup(self, batch: Batch, col: str) -> pa.Array | None:
         """Row in the referenced table of each row's ``col`` (None when it cannot be
         looked up: the column or the referenced table's ``id`` is not usable)."""
-        fk = next((f for f in batch.spec.foreign_keys if f.columns == (col,)), None)
+        fk = batch.spec.foreign_key(col)
         if fk is None or not batch.has(col):
             return None
         index = self.keys.get(fk.table)
