@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from chrono.model.derive import take_indices
 from chrono.validation.kernels import run_starts, take_rows
 from chrono.validation.state import KeyIndex
 
@@ -114,3 +115,24 @@ def test_slug_bytes_are_judged_across_the_blocks(middle: str, expected: bool, sh
     assert slug_bytes(np.frombuffer(body, dtype=np.uint8)) is expected
     assert all_slugs(pa.array(values)) is expected
     assert slug_bytes(np.frombuffer(b"a" * (3 * SLUG_BLOCK), dtype=np.uint8)) is True
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    values=st.lists(st.text(max_size=3), min_size=1, max_size=20),
+    positions=st.lists(st.one_of(st.integers(0, 19), st.none()), max_size=40),
+    width=st.sampled_from([pa.int8(), pa.int32(), pa.int64()]),
+)
+def test_take_indices_is_arrows_take(
+    values: list[str], positions: list[int | None], width: pa.DataType
+) -> None:
+    at = [None if p is None else p % len(values) for p in positions]
+    indices = pa.array(at, width)
+    got = take_indices(pa.array(values, pa.string()), indices)
+    assert got.to_pylist() == [None if p is None else values[p] for p in at]
+
+
+@pytest.mark.parametrize("bad", [[0, 3], [-1, 0], [None, 3]])
+def test_take_indices_out_of_bounds_is_arrows_error(bad: list[int | None]) -> None:
+    with pytest.raises(IndexError, match="out of bounds"):
+        take_indices(pa.array(["a", "b", "c"]), pa.array(bad, pa.int32()))

@@ -45,6 +45,20 @@ def dictionary_id(d: pa.Array) -> tuple[int, ...]:
     return (*(b.address if b is not None else 0 for b in d.buffers()), d.offset, len(d))
 
 
+def take_indices(values: pa.Array, indices: pa.Array) -> pa.Array:
+    """``pc.take(values, indices)``, for indices such as a dictionary chunk's: when none is
+    null, their bounds are checked by one min/max pass and the take skips its own check
+    (a third of its cost: 0.15 against 0.56 ms a million int32 indices); an index out of
+    bounds gets Arrow's own error."""
+    if indices.null_count == 0 and len(indices) > 0:
+        low, high = pc.min_max(indices).values()
+        if low.as_py() >= 0 and high.as_py() < len(values):
+            out: pa.Array = pc.take(values, indices, boundscheck=False)
+            return out
+    taken: pa.Array = pc.take(values, indices)
+    return taken
+
+
 def distinct_dictionaries(values: pa.ChunkedArray) -> tuple[pa.Array, list[pa.Array | None]]:
     """A dictionary column's distinct strings, and per chunk where its dictionary's values
     stand among them (None: the chunk's dictionary is those strings, as is).
@@ -84,7 +98,7 @@ def encode(values: pa.Array | pa.ChunkedArray) -> tuple[pa.Array, pa.Array]:
         if values.num_chunks == 0:
             return uniq, pa.array([], pa.int32())
         indices = [c.indices.cast(pa.int32()) for c in values.chunks]
-        idx = [i if r is None else pc.take(r, i) for r, i in zip(remaps, indices, strict=True)]
+        idx = [i if r is None else take_indices(r, i) for r, i in zip(remaps, indices, strict=True)]
         return uniq, pa.concat_arrays(idx)
     if not pa.types.is_string(values.type):
         values = values.cast(pa.string())
@@ -105,8 +119,7 @@ class DerivedDates:
         self.errors = errors
 
     def _take(self, part: str) -> pa.Array:
-        out: pa.Array = pc.take(self._uniq[part], self._indices)
-        return out
+        return take_indices(self._uniq[part], self._indices)
 
     @cached_property
     def earliest(self) -> pa.Array:  # date32

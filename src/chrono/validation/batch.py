@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from chrono.model import vocab
+from chrono.model.derive import take_indices
 from chrono.model.tables import Table
 from chrono.model.vocabularies import CORE, Vocabularies
 from chrono.validation.kernels import (
@@ -89,7 +90,7 @@ class Batch:
             for r, c in per_dictionary(arr, fn):
                 if id(r) not in same:
                     same[id(r)] = r.type == c.indices.type and are_positions(r)
-                out.append(c.indices if same[id(r)] else pc.take(r, c.indices))
+                out.append(c.indices if same[id(r)] else take_indices(r, c.indices))
             return pa.chunked_array(out, out[0].type) if out else pc.is_null(arr)
         if not pa.types.is_string(arr.type):
             arr = arr.cast(pa.string())

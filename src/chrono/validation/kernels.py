@@ -14,7 +14,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from chrono.model.derive import dictionary_id, distinct_dictionaries
+from chrono.model.derive import dictionary_id, distinct_dictionaries, take_indices
 from chrono.model.plain_dates import string_buffers
 
 #: Strings longer than this are hashed one by one (hashlib): few rows in any real table, and
@@ -295,11 +295,11 @@ def orderable(arr: pa.ChunkedArray) -> pa.ChunkedArray:
     out = []
     for remap, chunk in zip(remaps, arr.chunks, strict=True):
         if remap is None:
-            out.append(pc.take(dense, chunk.indices))
+            out.append(take_indices(dense, chunk.indices))
             continue
         if id(remap) not in ranks:
-            ranks[id(remap)] = pc.take(dense, remap)
-        out.append(pc.take(ranks[id(remap)], chunk.indices))
+            ranks[id(remap)] = take_indices(dense, remap)
+        out.append(take_indices(ranks[id(remap)], chunk.indices))
     return pa.chunked_array(out, pa.int32())
 
 

@@ -18,6 +18,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from chrono.model.derive import take_indices
 from chrono.model.tables import Table
 from chrono.model.vocabularies import CORE, Vocabularies
 from chrono.validation.batch import Batch
@@ -79,7 +80,7 @@ class KeyIndex:
             return pa.nulls(n, self.type)
         if pa.types.is_dictionary(values.type):
             found = per_dictionary(values, self.find)
-            return pa.concat_arrays([pc.take(pos, c.indices) for pos, c in found])
+            return pa.concat_arrays([take_indices(pos, c.indices) for pos, c in found])
         values = strings(values)
         probe = min(n, 4096)  # a column without runs (claims' source_id) shows it early
         if probe < n and run_starts(values.slice(0, probe)).sum() > 0.75 * probe:
@@ -249,7 +250,7 @@ class Keeper:
             codes = [words.setdefault(v, len(words)) for v in d.to_pylist()]
             return pa.array(np.asarray(codes, dtype=np.int32))
 
-        return [pc.take(codes, c.indices) for codes, c in per_dictionary(arr, remap)]
+        return [take_indices(codes, c.indices) for codes, c in per_dictionary(arr, remap)]
 
     def finish(self) -> Batch:
         """The kept columns, as a batch of the whole table."""

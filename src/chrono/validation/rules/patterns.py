@@ -9,6 +9,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from chrono.model.derive import take_indices
 from chrono.model.locators import LOCATOR, LocatorError
 from chrono.model.locators import is_valid as is_locator
 from chrono.model.locators import parse as parse_locator
@@ -70,7 +71,7 @@ def _valid_locators(values: pa.Array) -> pa.Array:
     """Whether each locator is well formed (once per distinct value)."""
     encoded = pc.dictionary_encode(values)
     ok = pa.array([is_locator(v) for v in encoded.dictionary.to_pylist()], pa.bool_())
-    out: pa.Array = pc.take(ok, encoded.indices)
+    out: pa.Array = take_indices(ok, encoded.indices)
     return out
 
 
