@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chrono.model.derive import take_indices
+from chrono.model.arrays import take_indices, to_bools
 from chrono.validation.kernels import run_starts, take_rows
 from chrono.validation.state import KeyIndex
 
@@ -136,3 +136,26 @@ def test_take_indices_is_arrows_take(
 def test_take_indices_out_of_bounds_is_arrows_error(bad: list[int | None]) -> None:
     with pytest.raises(IndexError, match="out of bounds"):
         take_indices(pa.array(["a", "b", "c"]), pa.array(bad, pa.int32()))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    chunks=st.lists(st.lists(st.one_of(st.booleans(), st.none()), max_size=40), max_size=4),
+    start=st.integers(0, 20),
+    length=st.integers(0, 120),
+)
+def test_to_bools_is_arrows_conversion_with_nulls_false(
+    chunks: list[list[bool | None]], start: int, length: int
+) -> None:
+    column = pa.chunked_array([pa.array(c, pa.bool_()) for c in chunks], pa.bool_())
+    sliced = column.slice(min(start, len(column)), length)  # offsets that are not a byte's
+    expected = [bool(v) for v in sliced.to_pylist()]
+    got = to_bools(sliced)
+    assert got.dtype == np.bool_ and got.tolist() == expected
+    if sliced.num_chunks == 1:
+        assert to_bools(sliced.chunk(0)).tolist() == expected
+
+
+def test_to_bools_of_a_column_of_nulls_only() -> None:
+    assert to_bools(pa.nulls(3)).tolist() == [False, False, False]
+    assert to_bools(pa.chunked_array([], pa.bool_())).tolist() == []

@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from chrono.model import dates
+from chrono.model.arrays import to_bools
 from chrono.model.vocab import PRECISION_ORDER
 
 #: (length, precision) of each plain form; 21: an interval of two days
@@ -80,11 +81,7 @@ def read_plain(values: pa.Array) -> PlainDates:
         return out
     offsets, data = string_buffers(values)
     lengths = offsets[1:] - offsets[:-1]
-    valid = (
-        np.ones(n, dtype=bool)
-        if values.null_count == 0
-        else np.asarray(pc.is_valid(values).to_numpy(zero_copy_only=False), dtype=bool)
-    )
+    valid = np.ones(n, dtype=bool) if values.null_count == 0 else to_bools(pc.is_valid(values))
     for length, precision in FORMS:
         rows = np.flatnonzero((lengths == length) & valid)
         if len(rows) == 0:

@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from chrono.model import vocab
-from chrono.model.derive import take_indices
+from chrono.model.arrays import take_indices
 from chrono.model.tables import Table
 from chrono.model.vocabularies import CORE, Vocabularies
 from chrono.validation.kernels import (

@@ -14,7 +14,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from chrono.model.derive import dictionary_id, distinct_dictionaries, take_indices
+from chrono.model.arrays import take_indices, to_bools
+from chrono.model.derive import dictionary_id, distinct_dictionaries
 from chrono.model.plain_dates import string_buffers
 
 #: Strings longer than this are hashed one by one (hashlib): few rows in any real table, and
@@ -51,7 +52,7 @@ def hash_strings(values: pa.Array) -> np.ndarray:
     if pa.types.is_dictionary(values.type):
         per_value = hash_strings(values.dictionary)
         idx = values.indices.to_numpy(zero_copy_only=False)
-        valid = ~np.asarray(pc.is_null(values).to_numpy(zero_copy_only=False), dtype=bool)
+        valid = to_bools(pc.is_valid(values))
         out = np.full(len(values), NULL_HASH, dtype=np.uint64)
         out[valid] = per_value[np.asarray(idx[valid], dtype=np.int64)]
         return out
@@ -85,7 +86,7 @@ def hash_strings(values: pa.Array) -> np.ndarray:
         digest = hashlib.blake2b(body[s:e].tobytes(), digest_size=8).digest()
         h[r] = np.uint64(int.from_bytes(digest, "little"))
     if values.null_count:
-        h[np.asarray(pc.is_null(values).to_numpy(zero_copy_only=False), dtype=bool)] = NULL_HASH
+        h[to_bools(pc.is_null(values))] = NULL_HASH
     return h
 
 
@@ -168,7 +169,7 @@ def all_slugs(chunk: pa.Array) -> bool:
         return False
     starts, ends = offsets[:-1], offsets[1:]
     if chunk.null_count:
-        valid = np.asarray(pc.is_valid(chunk).to_numpy(zero_copy_only=False), dtype=bool)
+        valid = to_bools(pc.is_valid(chunk))
         starts, ends = starts[valid], ends[valid]
     if not (ends > starts).all():  # an empty value
         return False
@@ -245,7 +246,7 @@ def take_rows(values: pa.Array | pa.ChunkedArray, rows: pa.Array) -> pa.Array | 
     if not isinstance(values, pa.ChunkedArray) or values.num_chunks <= 1 or not text or not rows:
         return pc.take(values, rows)
     at = np.asarray(pc.fill_null(rows, 0).to_numpy(zero_copy_only=False), dtype=np.int64)
-    valid = np.asarray(pc.is_valid(rows).to_numpy(zero_copy_only=False), dtype=bool)
+    valid = to_bools(pc.is_valid(rows))
     lengths = np.array([len(c) for c in values.chunks], dtype=np.int64)
     starts = np.concatenate(([0], np.cumsum(lengths)))
     if bool(((at < 0) | (at >= starts[-1]))[valid].any()):
@@ -268,16 +269,6 @@ def mask_count(mask: pa.Array | pa.ChunkedArray) -> int:
     if isinstance(mask, pa.ChunkedArray) and mask.num_chunks == 0:
         return 0
     return int(pc.sum(mask).as_py() or 0)
-
-
-def to_bools(mask: pa.Array | pa.ChunkedArray) -> np.ndarray:
-    """A boolean mask as numpy (a null is false)."""
-    filled = pc.fill_null(mask, False)
-    if isinstance(filled, pa.ChunkedArray):
-        if filled.num_chunks == 0:
-            return np.zeros(0, dtype=bool)
-        filled = filled.combine_chunks()
-    return np.asarray(filled.to_numpy(zero_copy_only=False), dtype=bool)
 
 
 # --------------------------------------------------------------------------- order

@@ -18,7 +18,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from chrono.model.derive import take_indices
+from chrono.model.arrays import take_indices
 from chrono.model.tables import Table
 from chrono.model.vocabularies import CORE, Vocabularies
 from chrono.validation.batch import Batch

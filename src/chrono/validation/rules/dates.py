@@ -16,6 +16,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from chrono.model.arrays import to_bools
 from chrono.model.calendars import CALENDARS
 from chrono.model.derive import PARTS, DerivedDates, derive_dates
 from chrono.validation.batch import RANK, Batch
@@ -59,7 +60,7 @@ class Rows:
             return sub
         out = np.zeros(self.n, dtype=bool)
         if mask_count(sub):
-            hit = np.asarray(pc.fill_null(sub, False).to_numpy(zero_copy_only=False), dtype=bool)
+            hit = to_bools(sub)
             out[self.positions[hit]] = True
         return pa.array(out)
 

@@ -17,6 +17,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from chrono.model.arrays import to_bools
 from chrono.model.tables import Table
 from chrono.validation.batch import EVENT_TYPES, Batch
 from chrono.validation.findings import emit
@@ -144,7 +145,7 @@ class LikelyDuplicates:
         t_idx = events.codes("type", EVENT_TYPES)
         lo_a, hi_a = events.data["earliest"], events.data["latest"]
         usable = pc.and_(pc.and_(pc.is_valid(t_idx), pc.is_valid(lo_a)), pc.is_valid(hi_a))
-        has &= np.asarray(usable.to_numpy(), dtype=bool)
+        has &= to_bools(usable)
         with np.errstate(over="ignore"):
             key *= np.uint64(31)
             typ = np.asarray(pc.fill_null(t_idx, 0).to_numpy())  # a small integer type

@@ -9,7 +9,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from chrono.model.derive import take_indices
+from chrono.model.arrays import take_indices
 from chrono.model.locators import LOCATOR, LocatorError
 from chrono.model.locators import is_valid as is_locator
 from chrono.model.locators import parse as parse_locator

@@ -12,10 +12,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from chrono.model.arrays import to_bools
 from chrono.model.tables import Table
 from chrono.validation.batch import RANK, Batch
 from chrono.validation.findings import Extra, emit
-from chrono.validation.kernels import take_rows, to_bools
+from chrono.validation.kernels import take_rows
 from chrono.validation.registry import ERROR, per_batch, per_table
 from chrono.validation.report import Report
 from chrono.validation.state import Run

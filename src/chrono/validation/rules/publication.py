@@ -11,11 +11,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from chrono.model.arrays import to_bools
 from chrono.model.dates import MAX_DAY, format_day
 from chrono.model.tables import Table
 from chrono.validation.batch import Batch
 from chrono.validation.findings import UNBOUNDED, Extra, emit
-from chrono.validation.kernels import mask_count, strings, to_bools
+from chrono.validation.kernels import mask_count, strings
 from chrono.validation.registry import ERROR, WARNING, kept_column, per_batch, per_table
 from chrono.validation.report import Report
 from chrono.validation.state import Run
