@@ -206,7 +206,7 @@ def test_a_column_stored_as_dictionary_indices_is_read_as_a_dictionary(mini: Pat
         reader = TableReader.open(Report("", ""), TABLES["claims"], ds, lambda: False)
         assert reader.as_dict == ["event_id", "source_id", "value", "locator"]
     as_dictionary = validate(mini, batch_rows=100).to_dict()
-    with patch.object(reading, "AS_DICT_WHEN_ENCODED", {}):
+    with patch.object(reading, "AS_DICT", {}), patch.object(reading, "AS_DICT_WHEN_ENCODED", {}):
         as_strings = validate(mini, batch_rows=100).to_dict()
     assert as_dictionary == as_strings
     assert [(r["code"], r["count"]) for r in as_dictionary["rules"]] == [("CHR202", 1)]

@@ -180,6 +180,9 @@ def test_batches_report_what_whole_tables_report(tmp_path_factory: Any, data: An
     # their pages hold: the same report
     with patch.object(reading, "dictionary_pages", lambda meta, column: True):
         assert _report(ds, data.draw(st.integers(1, 7)), sources, k) == whole
+    # and every column read as plain strings (claims' value and locator, events' date...)
+    with patch.object(reading, "AS_DICT", {}), patch.object(reading, "AS_DICT_WHEN_ENCODED", {}):
+        assert _report(ds, data.draw(st.integers(1, 7)), sources, k) == whole
 
 
 def test_batch_rows_must_be_positive(mini: Path) -> None:
