@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from unittest.mock import patch
 
 import numpy as np
 import pyarrow as pa
@@ -11,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chrono.model.arrays import take_indices, to_bools
+from chrono.validation import kernels
 from chrono.validation.kernels import run_starts, take_rows
 from chrono.validation.state import KeyIndex
 
@@ -159,3 +161,27 @@ def test_to_bools_is_arrows_conversion_with_nulls_false(
 def test_to_bools_of_a_column_of_nulls_only() -> None:
     assert to_bools(pa.nulls(3)).tolist() == [False, False, False]
     assert to_bools(pa.chunked_array([], pa.bool_())).tolist() == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    rows=st.integers(1, 3).flatmap(
+        lambda width: st.lists(
+            st.tuples(*[st.integers(0, 3)] * width).map(list), min_size=0, max_size=30
+        )
+    ),
+    block=st.integers(1, 5),
+    data=st.data(),
+)
+def test_increasing_integers_is_pythons_tuple_order_across_blocks(
+    rows: list[list[int]], block: int, data: st.DataObject
+) -> None:
+    if rows and data.draw(st.booleans()):
+        rows = sorted({tuple(r): r for r in rows}.values())  # sorted and distinct: true
+    width = len(rows[0]) if rows else 1
+    cols = [np.array([r[i] for r in rows], dtype=np.int32) for i in range(width)]
+    expected = all(a < b for a, b in itertools.pairwise(rows))
+    with patch.object(kernels, "ORDER_BLOCK", block):
+        assert kernels.increasing_integers(cols) is expected
+        arrow = [pa.chunked_array([pa.array(c)]) for c in cols]
+        assert kernels.strictly_increasing(arrow) is expected

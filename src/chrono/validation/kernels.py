@@ -314,6 +314,29 @@ def _folded(cols: list[pa.ChunkedArray]) -> list[pa.ChunkedArray]:
     return cols
 
 
+#: Rows compared at a time by :func:`increasing_integers`
+ORDER_BLOCK = 1 << 16
+
+
+def increasing_integers(cols: list[np.ndarray]) -> bool:
+    """Rows of integer key columns sorted with no two equal, judged a block of
+    :data:`ORDER_BLOCK` rows at a time (temporaries that stay in the cache: participants'
+    key of event, actor and role rows, 20M rows at 10M events, in about 0.06 s of CPU
+    against 0.19 s for Arrow's kernels over whole batches, the columns folded)."""
+    n = len(cols[0])
+    for at in range(0, n - 1, ORDER_BLOCK):
+        end = min(at + ORDER_BLOCK, n - 1)
+        before, after = cols[0][at:end], cols[0][at + 1 : end + 1]
+        greater, equal = after > before, after == before
+        for c in cols[1:]:  # a later column decides where the ones before are equal
+            before, after = c[at:end], c[at + 1 : end + 1]
+            greater |= equal & (after > before)
+            equal &= after == before
+        if not greater.all():
+            return False
+    return True
+
+
 def strictly_increasing(cols: list[pa.ChunkedArray]) -> bool:
     """Rows sorted by the key (columns from :func:`orderable`) with no two equal (the
     build's order), and no null: uniqueness for free."""
@@ -322,6 +345,8 @@ def strictly_increasing(cols: list[pa.ChunkedArray]) -> bool:
         return False
     if n < 2:
         return True
+    if all(pa.types.is_integer(c.type) for c in cols):
+        return increasing_integers([np.asarray(c.to_numpy()) for c in cols])
     cols = _folded(cols)
     gt: pa.Array | None = None
     eq: pa.Array | None = None
