@@ -7,15 +7,17 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 
+from chrono import validate
 from chrono.model.tables import TABLES
 from chrono.validation.batch import Batch
 from chrono.validation.engine import SharedChecks
 from chrono.validation.report import Report
 from chrono.validation.schedule import PerBatch
-from chrono.validation.state import KeyIndex, Run
+from chrono.validation.state import Keeper, KeyIndex, Run
 
 
 def _participants(event_ids: list[str | None], actor_ids: list[str], run: Run) -> Batch:
@@ -86,3 +88,35 @@ def test_a_reference_is_ordered_by_its_text_unless_every_row_resolves_in_sorted_
     unset = _participants(["e1", None], ["a1", "a1"], _run(["e1", "e2"], sorted_unique=True))
     assert unset.ordered("event_id").to_pylist() == ["e1", None]
     assert unset.increasing(["event_id", "actor_id"]) is False
+
+
+def test_kept_columns_joined_on_the_lane_are_the_columns_joined_alone(
+    westphalia: Path, monkeypatch: Any
+) -> None:
+    """At a table's end every other kept column is joined on the lane: the kept batch is
+    the one the main thread alone makes, column for column, in the table's order."""
+    seen: dict[str, tuple[list[str], list[str]]] = {}
+    threads: dict[str, set[str]] = {}
+    finish, column = Keeper.finish, Keeper._column
+
+    def joined(self: Keeper, c: str) -> pa.ChunkedArray | None:
+        threads.setdefault(self.spec.name, set()).add(threading.current_thread().name)
+        return column(self, c)
+
+    def both(self: Keeper, helper: Any = None) -> Batch:
+        chunks = {c: list(parts) for c, parts in self.chunks.items()}
+        alone = finish(self)
+        self.chunks.update(chunks)
+        helped = finish(self, helper)
+        assert helped.data.equals(alone.data) and helped.usable == alone.usable
+        seen[self.spec.name] = (alone.data.column_names, helped.data.column_names)
+        return helped
+
+    monkeypatch.setattr(Keeper, "finish", both)
+    monkeypatch.setattr(Keeper, "_column", joined)
+    assert validate(westphalia).valid
+    names = TABLES["events"].column_names
+    kept = seen["events"][1]
+    assert len(kept) >= 2  # derived columns (how each end is given) after the table's
+    assert kept == sorted(kept, key=lambda c: names.index(c) if c in names else len(names))
+    assert {t.split("_")[0] for t in threads["events"]} == {"MainThread", "chrono-rules"}

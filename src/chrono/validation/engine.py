@@ -243,7 +243,7 @@ class TableRules:
         self.wait()
         name, run = self.reader.spec.name, self.run
         if self.keeper is not None:
-            kept = run.kept[name] = self.keeper.finish()
+            kept = run.kept[name] = self.keeper.finish(self.threads.lane)
             if kept.has("id"):
                 index = run.keys[name] = KeyIndex(kept.data["id"], self.keeper.sorted_ids)
                 for column in self.keeper.sparse:

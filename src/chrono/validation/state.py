@@ -10,6 +10,7 @@ per-key state of the cross-table rules: for 100M events, their ids and a few byt
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -252,29 +253,34 @@ class Keeper:
 
         return [take_indices(codes, c.indices) for codes, c in per_dictionary(arr, remap)]
 
-    def finish(self) -> Batch:
-        """The kept columns, as a batch of the whole table."""
-        arrays: dict[str, pa.ChunkedArray] = {}
-        usable = self.usable or set()
-        for c in sorted(usable - self.sparse, key=self._position):
-            parts = self.chunks.get(c, [])
-            if c in self.words:
-                words = list(self.words[c])
-                typ = pa.int8() if len(words) < 2**7 else pa.int16()
-                typ = typ if len(words) < 2**15 else pa.int32()
-                dictionary = pa.array(words, pa.string())
-                codes = _one([p.cast(typ) for p in parts], typ)
-                whole = pa.DictionaryArray.from_arrays(codes, dictionary)
-                arrays[c] = pa.chunked_array([whole], pa.dictionary(typ, pa.string()))
-            elif parts and _fixed_width(parts[0].type):
-                # one chunk: later tables take rows of it for every batch, and a take
-                # from a column of many chunks (a Parquet page each) costs ~4x more
-                arrays[c] = pa.chunked_array([_one(parts, parts[0].type)])
-            elif parts:
-                arrays[c] = pa.chunked_array(parts)
+    def finish(self, helper: Executor | None = None) -> Batch:
+        """The kept columns, as a batch of the whole table; every other column joined on
+        ``helper``'s thread, when given (the lane, idle at a table's end: Arrow joins
+        without the GIL)."""
+        usable = sorted((self.usable or set()) - self.sparse, key=self._position)
+        helped = {c: helper.submit(self._column, c) for c in usable[1::2]} if helper else {}
+        made = {c: helped[c].result() if c in helped else self._column(c) for c in usable}
+        arrays = {c: col for c, col in made.items() if col is not None}
         self.chunks.clear()
         data = pa.table(arrays) if arrays else pa.table({"_": pa.nulls(self.rows)})
         return Batch(self.spec, self.path, data, self.rows, set(arrays), self.vocabularies)
+
+    def _column(self, c: str) -> pa.ChunkedArray | None:
+        """A kept column in one piece (None when no batch had it)."""
+        parts = self.chunks.get(c, [])
+        if c in self.words:
+            words = list(self.words[c])
+            typ = pa.int8() if len(words) < 2**7 else pa.int16()
+            typ = typ if len(words) < 2**15 else pa.int32()
+            dictionary = pa.array(words, pa.string())
+            codes = _one([p.cast(typ) for p in parts], typ)
+            whole = pa.DictionaryArray.from_arrays(codes, dictionary)
+            return pa.chunked_array([whole], pa.dictionary(typ, pa.string()))
+        if parts and _fixed_width(parts[0].type):
+            # one chunk: later tables take rows of it for every batch, and a take
+            # from a column of many chunks (a Parquet page each) costs ~4x more
+            return pa.chunked_array([_one(parts, parts[0].type)])
+        return pa.chunked_array(parts) if parts else None
 
     def self_references(self, column: str, index: KeyIndex) -> SelfReferences | None:
         """The kept values of a column referencing this table, resolved in ``index``."""
