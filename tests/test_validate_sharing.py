@@ -120,3 +120,21 @@ def test_kept_columns_joined_on_the_lane_are_the_columns_joined_alone(
     assert len(kept) >= 2  # derived columns (how each end is given) after the table's
     assert kept == sorted(kept, key=lambda c: names.index(c) if c in names else len(names))
     assert {t.split("_")[0] for t in threads["events"]} == {"MainThread", "chrono-rules"}
+
+
+def test_kept_vocabulary_codes_widen_when_the_words_pass_a_byte() -> None:
+    """Codes are kept a byte each while a table's column has under 128 distinct words; a
+    later batch that brings more widens every part's codes, and each row keeps its word."""
+    spec = TABLES["events"]
+    keeper = Keeper(spec, Path("events.parquet"), {"type"})
+    words = [f"kind-{i:03d}" for i in range(200)]
+    batches = [words[:100] * 2, words[50:200], ["kind-007", "kind-199"]]
+    offset = 0
+    for values in batches:
+        column = pa.chunked_array([pa.array(values).dictionary_encode()])
+        data = pa.table({"type": column})
+        keeper.add(Batch(spec, Path("events.parquet"), data, len(values), {"type"}, offset=offset))
+        offset += len(values)
+    kept = keeper.finish().data["type"]
+    assert kept.type == pa.dictionary(pa.int16(), pa.string())
+    assert kept.to_pylist() == [v for values in batches for v in values]

@@ -249,7 +249,7 @@ class Keeper:
 
         def remap(d: pa.Array) -> pa.Array:
             codes = [words.setdefault(v, len(words)) for v in d.to_pylist()]
-            return pa.array(np.asarray(codes, dtype=np.int32))
+            return pa.array(np.asarray(codes, dtype=code_type(len(words))))
 
         return [take_indices(codes, c.indices) for codes, c in per_dictionary(arr, remap)]
 
@@ -259,7 +259,8 @@ class Keeper:
         without the GIL)."""
         usable = sorted((self.usable or set()) - self.sparse, key=self._position)
         helped = {c: helper.submit(self._column, c) for c in usable[1::2]} if helper else {}
-        made = {c: helped[c].result() if c in helped else self._column(c) for c in usable}
+        mine = {c: self._column(c) for c in usable if c not in helped}
+        made = {c: helped[c].result() if c in helped else mine[c] for c in usable}
         arrays = {c: col for c, col in made.items() if col is not None}
         self.chunks.clear()
         data = pa.table(arrays) if arrays else pa.table({"_": pa.nulls(self.rows)})
@@ -270,10 +271,9 @@ class Keeper:
         parts = self.chunks.get(c, [])
         if c in self.words:
             words = list(self.words[c])
-            typ = pa.int8() if len(words) < 2**7 else pa.int16()
-            typ = typ if len(words) < 2**15 else pa.int32()
+            typ = pa.from_numpy_dtype(code_type(len(words)))
             dictionary = pa.array(words, pa.string())
-            codes = _one([p.cast(typ) for p in parts], typ)
+            codes = _one([p if p.type == typ else p.cast(typ) for p in parts], typ)
             whole = pa.DictionaryArray.from_arrays(codes, dictionary)
             return pa.chunked_array([whole], pa.dictionary(typ, pa.string()))
         if parts and _fixed_width(parts[0].type):
@@ -296,6 +296,11 @@ class Keeper:
     def _position(self, col: str) -> int:
         names = self.spec.column_names
         return names.index(col) if col in names else len(names)
+
+
+def code_type(words: int) -> type[np.signedinteger[Any]]:
+    """The narrowest integer type of codes for so many words (a byte while under 128)."""
+    return np.int8 if words < 2**7 else np.int16 if words < 2**15 else np.int32
 
 
 def _one(parts: list[pa.Array], typ: pa.DataType) -> pa.Array:
