@@ -14,7 +14,7 @@ import pyarrow as pa
 from chrono import validate
 from chrono.model.tables import TABLES
 from chrono.validation.batch import Batch
-from chrono.validation.engine import SharedChecks
+from chrono.validation.engine import SharedChecks, SharedFinishes, Threads
 from chrono.validation.report import Report
 from chrono.validation.schedule import PerBatch
 from chrono.validation.state import Keeper, KeyIndex, Run
@@ -65,6 +65,40 @@ def test_each_rule_of_a_batch_runs_once_whichever_thread_takes_it() -> None:
         shared.run(Report("", ""))
         done.result()
     assert ran == {"r0": "lane_0", **{f"r{i}": main for i in range(1, 10)}}
+
+
+def test_the_last_tables_rules_are_finished_by_every_thread_each_once() -> None:
+    """After the last table, the main thread and the lane take the finishes the finishing
+    thread has not started (it is held on the first, until the nine others are done);
+    each finish runs once."""
+    ran: dict[str, str] = {}
+    started, released = threading.Event(), threading.Event()
+
+    class Rule:
+        def __init__(self, name: str) -> None:
+            self.name = name
+
+        def batch(self, t: Batch, out: Report) -> None:
+            raise AssertionError("only finished here")
+
+        def finish(self, out: Report) -> None:
+            if self.name == "f0":  # the finishing thread is held on the first rule...
+                started.set()
+                assert released.wait(10)
+            ran[self.name] = threading.current_thread().name.split("_")[0]
+            if len(ran) == 9:  # ...until the others have been taken
+                released.set()
+
+    with Threads() as threads:
+        shared = SharedFinishes([Rule(f"f{i}") for i in range(10)])
+        earlier = SharedFinishes([])
+        threads.finishing.append((threads.finisher.submit(earlier.run, Report("", "")), earlier))
+        held = threads.finisher.submit(shared.run, threads.parts["finisher"])
+        threads.finishing.append((held, shared))
+        assert started.wait(10)
+        threads.findings(5)
+    assert sorted(ran) == [f"f{i}" for i in range(10)] and ran["f0"] == "chrono-finish"
+    assert {ran[f"f{i}"] for i in range(1, 10)} <= {"MainThread", "chrono-rules"}
 
 
 def test_a_reference_to_sorted_ids_is_ordered_by_the_rows_it_names() -> None:

@@ -186,11 +186,19 @@ class Threads:
         self.lane = ThreadPoolExecutor(1, thread_name_prefix="chrono-rules")
         self.finisher = ThreadPoolExecutor(1, thread_name_prefix="chrono-finish")
         self.parts = {name: Report("", "") for name in ("main", "lane", "finisher")}
-        self.finishing: list[Future[None]] = []
+        self.finishing: list[tuple[Future[None], SharedFinishes]] = []
 
     def findings(self, max_examples: int) -> Report:
-        """Every finding of the run, once every table is finished."""
-        for fut in self.finishing:
+        """Every finding of the run, once every table is finished: the last table's rules
+        with state are finished by the three threads together (the tables read, the main
+        thread and the lane would otherwise wait)."""
+        for fut, _ in self.finishing[:-1]:
+            fut.result()
+        if self.finishing:
+            fut, last = self.finishing[-1]
+            helped = self.lane.submit(last.run, self.parts["lane"])
+            last.run(self.parts["main"])
+            helped.result()
             fut.result()
         out = Report("", "", max_examples=max_examples)
         for part in self.parts.values():
@@ -250,8 +258,8 @@ class TableRules:
                     refs = self.keeper.self_references(column, index)
                     if refs is not None:
                         run.references[(name, column)] = refs
-        part = self.threads.parts["finisher"]
-        self.threads.finishing.append(self.threads.finisher.submit(_finish, self.stateful, part))
+        part, shared = self.threads.parts["finisher"], SharedFinishes(self.stateful)
+        self.threads.finishing.append((self.threads.finisher.submit(shared.run, part), shared))
 
 
 def _read_all(report: Report, ds: Dataset, run: Run, threads: Threads, say: Progress) -> None:
@@ -319,14 +327,25 @@ class SharedChecks:
             check.batch(self.batch, out)
 
 
+class SharedFinishes:
+    """The rules with state of one table, finished once each by whichever thread takes
+    them (the finishing thread, and after the last table the main thread and the lane)."""
+
+    def __init__(self, checks: Sequence[schedule.Check]) -> None:
+        self.left = deque(checks)
+
+    def run(self, out: Report) -> None:
+        while True:
+            try:
+                check = self.left.popleft()  # atomic: each check is taken once
+            except IndexError:
+                return
+            check.finish(out)
+
+
 def _run_checks(checks: Sequence[schedule.Check], batch: Batch, out: Report) -> None:
     for check in checks:
         check.batch(batch, out)
-
-
-def _finish(checks: Sequence[schedule.Check], out: Report) -> None:
-    for check in checks:
-        check.finish(out)
 
 
 def _names_texts(run: Run) -> bool:
