@@ -14,7 +14,7 @@ import pyarrow as pa
 from chrono import validate
 from chrono.model.tables import TABLES
 from chrono.validation.batch import Batch
-from chrono.validation.engine import SharedChecks, SharedFinishes, Threads
+from chrono.validation.engine import SharedChecks, Threads
 from chrono.validation.report import Report
 from chrono.validation.schedule import PerBatch
 from chrono.validation.state import Keeper, KeyIndex, Run
@@ -90,8 +90,8 @@ def test_the_last_tables_rules_are_finished_by_every_thread_each_once() -> None:
                 released.set()
 
     with Threads() as threads:
-        shared = SharedFinishes([Rule(f"f{i}") for i in range(10)])
-        earlier = SharedFinishes([])
+        shared = SharedChecks([Rule(f"f{i}") for i in range(10)])
+        earlier = SharedChecks([])
         threads.finishing.append((threads.finisher.submit(earlier.run, Report("", "")), earlier))
         held = threads.finisher.submit(shared.run, threads.parts["finisher"])
         threads.finishing.append((held, shared))

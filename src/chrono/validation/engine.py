@@ -186,7 +186,7 @@ class Threads:
         self.lane = ThreadPoolExecutor(1, thread_name_prefix="chrono-rules")
         self.finisher = ThreadPoolExecutor(1, thread_name_prefix="chrono-finish")
         self.parts = {name: Report("", "") for name in ("main", "lane", "finisher")}
-        self.finishing: list[tuple[Future[None], SharedFinishes]] = []
+        self.finishing: list[tuple[Future[None], SharedChecks]] = []
 
     def findings(self, max_examples: int) -> Report:
         """Every finding of the run, once every table is finished: the last table's rules
@@ -258,7 +258,7 @@ class TableRules:
                     refs = self.keeper.self_references(column, index)
                     if refs is not None:
                         run.references[(name, column)] = refs
-        part, shared = self.threads.parts["finisher"], SharedFinishes(self.stateful)
+        part, shared = self.threads.parts["finisher"], SharedChecks(self.stateful)
         self.threads.finishing.append((self.threads.finisher.submit(shared.run, part), shared))
 
 
@@ -310,11 +310,13 @@ def _read_all(report: Report, ds: Dataset, run: Run, threads: Threads, say: Prog
 
 
 class SharedChecks:
-    """The rules without state of one batch, each run once by whichever thread takes it
-    first: the lane starts on them, the main thread takes those left once it has run the
-    rules with state (the two cores stay busy to the end of a table)."""
+    """Rules each run once by whichever thread takes it first: the rules without state of
+    one ``batch`` (the lane starts on them, the main thread takes those left once it has
+    run the rules with state: the two cores stay busy to the end of a table), or, with no
+    batch, the finishes of a table's rules with state (the finishing thread, and after the
+    last table the main thread and the lane)."""
 
-    def __init__(self, checks: Sequence[schedule.Check], batch: Batch) -> None:
+    def __init__(self, checks: Sequence[schedule.Check], batch: Batch | None = None) -> None:
         self.left = deque(checks)
         self.batch = batch
 
@@ -324,23 +326,10 @@ class SharedChecks:
                 check = self.left.popleft()  # atomic: each check is taken once
             except IndexError:
                 return
-            check.batch(self.batch, out)
-
-
-class SharedFinishes:
-    """The rules with state of one table, finished once each by whichever thread takes
-    them (the finishing thread, and after the last table the main thread and the lane)."""
-
-    def __init__(self, checks: Sequence[schedule.Check]) -> None:
-        self.left = deque(checks)
-
-    def run(self, out: Report) -> None:
-        while True:
-            try:
-                check = self.left.popleft()  # atomic: each check is taken once
-            except IndexError:
-                return
-            check.finish(out)
+            if self.batch is None:
+                check.finish(out)
+            else:
+                check.batch(self.batch, out)
 
 
 def _run_checks(checks: Sequence[schedule.Check], batch: Batch, out: Report) -> None:
