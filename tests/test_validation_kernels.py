@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chrono.model.arrays import take_indices, to_bools
+from chrono.model.arrays import fixed_width_integers, take_indices, to_bools
 from chrono.validation import kernels
 from chrono.validation.kernels import run_starts, take_rows
 from chrono.validation.state import KeyIndex
@@ -66,6 +66,58 @@ def test_long_columns_take_each_path_and_agree() -> None:
         column = pa.chunked_array([pa.array(values, pa.string())])
         assert idx.lookup(column).to_pylist() == rows_of(ids, values)
     assert idx.lookup(pa.chunked_array([pa.array(consecutive)])).type == pa.int32()
+
+
+_short = st.text(alphabet="abé", min_size=1, max_size=5)  # "é": two bytes
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    ids=st.lists(st.one_of(_short, st.none()), max_size=30),
+    values=st.lists(_short, min_size=1, max_size=40),
+    width=st.integers(1, 9),
+    chunked=st.booleans(),
+)
+def test_values_of_one_width_are_looked_up_as_integers(
+    ids: list[str | None], values: list[str], width: int, chunked: bool
+) -> None:
+    """Values all of one width up to 8 bytes are found among ids of any width (nulls and
+    repeated ids included) as the strings are; other values take the strings' path."""
+    values = [v for v in values if len(v.encode()) == width] or ["x" * width]
+    column = pa.chunked_array(
+        [pa.array(values[:1], pa.string()), pa.array(values[1:], pa.string())]
+        if chunked
+        else [pa.array(values, pa.string())],
+        pa.string(),
+    )
+    idx = KeyIndex(pa.chunked_array([pa.array(ids, pa.string())]), False)
+    first: dict[str, int] = {}
+    for i, v in enumerate(ids):
+        if v is not None:
+            first.setdefault(v, i)
+    expected = [first.get(v) for v in values]
+    fast = idx.find_fixed_width(column)
+    if width > 8:
+        assert fast is None
+    else:
+        assert fast is not None and fast.to_pylist() == expected
+    if ids:
+        assert idx.lookup(column).to_pylist() == expected
+
+
+def test_fixed_width_integers_only_for_set_values_of_one_short_width() -> None:
+    same = fixed_width_integers(pa.array(["s001", "s002", "s001", "éé"]).slice(1))
+    assert same is not None
+    width, ints = same
+    assert width == 4 and ints[0] != ints[1] and ints[0] == int.from_bytes(b"s002", "little")
+    assert fixed_width_integers(pa.array(["s0000001", "s0000002"]))[1].tolist() == [  # type: ignore[index]
+        int.from_bytes(b"s0000001", "little"),
+        int.from_bytes(b"s0000002", "little"),
+    ]
+    widths = (["ab", "abc"], ["ab", "a", "abc"], ["ab", None], ["", ""], ["abcdefghi"], [])
+    for other in widths:
+        assert fixed_width_integers(pa.array(other, pa.string())) is None, other
+    assert fixed_width_integers(pa.array([1, 2])) is None
 
 
 def test_run_starts_marks_the_first_of_equal_neighbours() -> None:

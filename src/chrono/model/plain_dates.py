@@ -20,25 +20,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from chrono.model import dates
-from chrono.model.arrays import to_bools
+from chrono.model.arrays import string_buffers, to_bools
 from chrono.model.vocab import PRECISION_ORDER
 
 #: (length, precision) of each plain form; 21: an interval of two days
 FORMS = ((4, "year"), (7, "month"), (10, "day"), (21, "day"))
 
 _ZERO, _HYPHEN, _SLASH = ord("0"), ord("-"), ord("/")
-
-
-def string_buffers(chunk: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """A string array's offsets (int32, one more than its values; its slice offset
-    applied) and its whole data buffer as bytes (uint8), both zero-copy views."""
-    _, offsets_buf, data_buf = chunk.buffers()
-    offsets = np.frombuffer(offsets_buf, dtype=np.int32)[
-        chunk.offset : chunk.offset + len(chunk) + 1
-    ]
-    if data_buf is None:
-        return offsets, np.zeros(0, dtype=np.uint8)
-    return offsets, np.frombuffer(data_buf, dtype=np.uint8)
 
 
 @dataclass

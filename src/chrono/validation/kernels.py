@@ -14,9 +14,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from chrono.model.arrays import take_indices, to_bools
+from chrono.model.arrays import string_buffers, take_indices, to_bools
 from chrono.model.derive import dictionary_id, distinct_dictionaries
-from chrono.model.plain_dates import string_buffers
 
 #: Strings longer than this are hashed one by one (hashlib): few rows in any real table, and
 #: the vectorised rounds below stay few.

@@ -19,7 +19,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from chrono.model.arrays import take_indices
+from chrono.model.arrays import fixed_width_integers, integers_of_width, take_indices
 from chrono.model.tables import Table
 from chrono.model.vocabularies import CORE, Vocabularies
 from chrono.validation.batch import Batch
@@ -58,6 +58,7 @@ class KeyIndex:
         self._whole: pa.Array | None = None
         self._sorted: pa.ChunkedArray | None = ids if sorted_unique else None
         self._order: pa.Array | None = None
+        self._integers: dict[int, tuple[pa.Array, pa.Array | None]] = {}
 
     @property
     def whole(self) -> pa.Array:
@@ -110,6 +111,8 @@ class KeyIndex:
         if self.sorted_unique and (run := self._run(values)) is not None:
             return run
         if self.n <= max(_SMALL, 4 * m):
+            if (rows := self.find_fixed_width(values)) is not None:
+                return rows
             return self._flat(pc.index_in(values, value_set=self.whole, skip_nulls=True))
         ids, order = self._by_value()
         pos = pc.search_sorted(ids, values)
@@ -119,6 +122,32 @@ class KeyIndex:
         rows = at if order is None else pc.take(order, at)
         out = pc.if_else(pc.fill_null(hit, False), rows, pa.nulls(m, self.type))
         return self._flat(out)
+
+    def find_fixed_width(self, values: pa.Array | pa.ChunkedArray) -> pa.Array | None:
+        """:meth:`find` of values that are all set and of one width of 8 bytes at most
+        (sources' ids, at 10M events), hashed as integers; None for other values."""
+        chunks = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
+        found: list[pa.Array] = []
+        for chunk in chunks:
+            if len(chunk) == 0:
+                continue
+            packed = fixed_width_integers(chunk)
+            if packed is None:
+                return None
+            ids, rows = self._ids_as_integers(packed[0])
+            at = pc.index_in(pa.array(packed[1]), value_set=ids)
+            found.append(at if rows is None else pc.take(rows, at))
+        if len({f.type for f in found}) > 1:  # int64 rows (2^31 ids and more) beside int32
+            found = [f.cast(self.type) for f in found]
+        return (found[0] if len(found) == 1 else pa.concat_arrays(found)) if found else None
+
+    def _ids_as_integers(self, width: int) -> tuple[pa.Array, pa.Array | None]:
+        """The ids of ``width`` bytes as integers, and their rows (None: every row)."""
+        if width not in self._integers:
+            ints, rows = integers_of_width(self.whole, width)
+            every = len(rows) == self.n
+            self._integers[width] = (pa.array(ints), None if every else pa.array(rows, self.type))
+        return self._integers[width]
 
     def _run(self, values: pa.Array | pa.ChunkedArray) -> pa.Array | None:
         """Rows of values that are consecutive ids, found by one comparison; else None."""
