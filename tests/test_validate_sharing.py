@@ -172,3 +172,24 @@ def test_kept_vocabulary_codes_widen_when_the_words_pass_a_byte() -> None:
     kept = keeper.finish().data["type"]
     assert kept.type == pa.dictionary(pa.int16(), pa.string())
     assert kept.to_pylist() == [v for values in batches for v in values]
+
+
+def test_unknown_terms_are_found_in_the_chunks_whose_dictionary_has_them() -> None:
+    """A chunk whose dictionary holds terms only adds no row, one beside it with an unknown
+    term adds its rows; with none, nothing is counted."""
+    from chrono.validation.rules.vocabularies import unknown_vocabulary_term
+
+    def batch(*chunks: list[str]) -> Batch:
+        role = pa.chunked_array([pa.array(c).dictionary_encode() for c in chunks])
+        data = pa.table({"role": role})
+        spec = TABLES["participants"]
+        return Batch(spec, Path("participants.parquet"), data, data.num_rows, {"role"})
+
+    out = Report("", "")
+    unknown_vocabulary_term(batch(["host", "guest"], ["hots", "guest", "hots"], ["host"]), out)
+    found = out.results["CHR501"]
+    assert found.count == 2
+    assert [(e.row, e.value) for e in found.examples] == [(2, "hots"), (4, "hots")]
+    clean = Report("", "")
+    unknown_vocabulary_term(batch(["host"], ["guest", "host"]), clean)
+    assert "CHR501" not in clean.results

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chrono.model.arrays import fixed_width_integers, take_indices, to_bools
+from chrono.model.arrays import fixed_width_integers, from_bools, take_indices, to_bools
 from chrono.validation import kernels
 from chrono.validation.kernels import run_starts, take_rows
 from chrono.validation.state import KeyIndex
@@ -103,6 +103,15 @@ def test_values_of_one_width_are_looked_up_as_integers(
         assert fast is not None and fast.to_pylist() == expected
     if ids:
         assert idx.lookup(column).to_pylist() == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.booleans(), max_size=70), st.integers(0, 9))
+def test_from_bools_is_pa_array_and_to_bools_undoes_it(values: list[bool], start: int) -> None:
+    mask = np.array(values, dtype=bool)[start:]
+    got = from_bools(mask)
+    assert got.equals(pa.array(mask, pa.bool_()))
+    assert to_bools(got).tolist() == mask.tolist()
 
 
 def test_fixed_width_integers_only_for_set_values_of_one_short_width() -> None:

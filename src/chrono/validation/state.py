@@ -19,7 +19,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from chrono.model.arrays import fixed_width_integers, integers_of_width, take_indices
+from chrono.model.arrays import (
+    fixed_width_integers,
+    from_bools,
+    integers_of_width,
+    take_indices,
+)
 from chrono.model.tables import Table
 from chrono.model.vocabularies import CORE, Vocabularies
 from chrono.validation.batch import Batch
@@ -91,7 +96,7 @@ class KeyIndex:
         starts = int(first.sum())
         if starts > 0.75 * n:  # no long runs: look every row up
             return self.find(values)
-        uniq = pc.filter(values, pa.array(first))  # each run's value
+        uniq = pc.filter(values, from_bools(first))  # each run's value
         width = np.int64 if self.type == pa.int64() else np.int32
         run_ids: np.ndarray = np.cumsum(first, dtype=width)
         if self.sorted_unique and (at := self._run_start(uniq)) is not None:

@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from chrono.model.arrays import to_bools
+from chrono.model.arrays import from_bools, to_bools
 from chrono.model.calendars import CALENDARS
 from chrono.model.derive import PARTS, DerivedDates, derive_dates
 from chrono.validation.batch import RANK, Batch
@@ -62,7 +62,7 @@ class Rows:
         if mask_count(sub):
             hit = to_bools(sub)
             out[self.positions[hit]] = True
-        return pa.array(out)
+        return from_bools(out)
 
     def column(self, sub: pa.Array) -> pa.Array:
         """Values of the selected rows as a column of the batch (null elsewhere)."""

@@ -12,7 +12,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from chrono.model.arrays import to_bools
+from chrono.model.arrays import from_bools, to_bools
 from chrono.model.tables import Table
 from chrono.validation.batch import RANK, Batch
 from chrono.validation.findings import Extra, emit
@@ -73,7 +73,7 @@ class _Support:
             out,
             self.code,
             events,
-            pa.array(~self.has),
+            from_bools(~self.has),
             None,
             lambda r: f"event {r['id']!r} has no supporting {self.prop} claim",
         )
@@ -219,7 +219,7 @@ class MorePreciseThanSources:
         finest = self.finest
         e_rank = events.codes("precision", RANK)
         # an event with no supporting date claim is CHR402's, not compared here
-        mask = pc.and_(pc.less(e_rank, pa.array(finest)), pa.array(finest < len(RANK)))
+        mask = pc.and_(pc.less(e_rank, pa.array(finest)), from_bools(finest < len(RANK)))
         emit(
             out,
             "CHR404",

@@ -11,7 +11,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from chrono.model.arrays import to_bools
+from chrono.model.arrays import from_bools, to_bools
 from chrono.model.dates import MAX_DAY, format_day
 from chrono.model.tables import Table
 from chrono.validation.batch import Batch
@@ -359,7 +359,7 @@ class StalePlan:
         planned = pc.fill_null(events.is_term("status", "planned"), False)
         past = pc.fill_null(pc.less(events.data["latest"], newest), False)
         only_announced = self.claimed & ~self.other
-        mask = pc.and_(pc.and_(planned, past), pa.array(only_announced))
+        mask = pc.and_(pc.and_(planned, past), from_bools(only_announced))
         day = format_day(newest.cast(pa.int32()).as_py())
         emit(
             out,

@@ -10,6 +10,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from chrono.model.arrays import from_bools
 from chrono.model.tables import vocabulary_terms
 from chrono.model.vocabularies import CORE, Vocabularies, VocabularyError
 from chrono.package import DESCRIPTOR
@@ -58,16 +59,16 @@ def unknown_vocabulary_term(t: Batch, out: Report) -> None:
         if col.kind != "vocab" or not t.has(col.name):
             continue
         terms = pa.array(vocabulary_terms(col, t.vocabularies), pa.string())
-        masks = []
-        for chunk in t.data.column(col.name).chunks:
+        chunks = t.data.column(col.name).chunks
+        masks: list[pa.Array | None] = []  # None: every value of the chunk is a term
+        for chunk in chunks:
             if pa.types.is_dictionary(chunk.type):
                 dictionary = chunk.dictionary.cast(pa.string())
                 bad = pc.indices_nonzero(pc.invert(pc.is_in(dictionary, value_set=terms)))
-                if len(bad) == 0:
-                    masks.append(pa.array(np.zeros(len(chunk), dtype=bool)))
-                    continue
                 masks.append(
                     pc.fill_null(pc.is_in(chunk.indices, value_set=bad.cast(pa.int32())), False)
+                    if len(bad)
+                    else None
                 )
             else:
                 masks.append(
@@ -76,7 +77,15 @@ def unknown_vocabulary_term(t: Batch, out: Report) -> None:
                         pc.invert(pc.fill_null(pc.is_in(chunk, value_set=terms), True)),
                     )
                 )
-        mask = pa.chunked_array(masks, pa.bool_())
+        if all(m is None for m in masks):
+            continue  # the dictionaries hold terms only
+        mask = pa.chunked_array(
+            [
+                from_bools(np.zeros(len(c), bool)) if m is None else m
+                for m, c in zip(masks, chunks, strict=True)
+            ],
+            pa.bool_(),
+        )
         assert col.vocabulary is not None
         allowed = ", ".join(t.vocabularies.terms(col.vocabulary))
         emit(
