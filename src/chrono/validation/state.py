@@ -255,11 +255,14 @@ class Keeper:
                 parts.extend(col.chunks if isinstance(col, pa.ChunkedArray) else [col])
         for c in self.sparse:
             if batch.has(c):
-                values = strings(batch.data.column(c))
                 rows, kept = self.refs.setdefault(c, ([], []))
-                at = pc.indices_nonzero(pc.is_valid(values).combine_chunks())
-                rows.append(at.to_numpy().astype(np.int64) + batch.offset)
-                kept.append(pc.take(values, at).combine_chunks())
+                start = batch.offset
+                for chunk in batch.data.column(c).chunks:  # the set values only, as text
+                    if chunk.null_count < len(chunk):
+                        at = pc.indices_nonzero(pc.is_valid(chunk))
+                        rows.append(at.to_numpy().astype(np.int64) + start)
+                        kept.append(pc.take(chunk, at).cast(pa.string()))
+                    start += len(chunk)
         if "id" in self.columns and batch.has("id") and self.sorted_ids:
             self._track_order(batch)
         self.rows += batch.rows
