@@ -15,9 +15,10 @@ from chrono import validate
 from chrono.model.tables import TABLES
 from chrono.validation.batch import Batch
 from chrono.validation.engine import SharedChecks, Threads
+from chrono.validation.id_index import KeyIndex
 from chrono.validation.report import Report
 from chrono.validation.schedule import PerBatch
-from chrono.validation.state import Keeper, KeyIndex, Run
+from chrono.validation.state import Keeper, Run
 
 
 def _participants(event_ids: list[str | None], actor_ids: list[str], run: Run) -> Batch:

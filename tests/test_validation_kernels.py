@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from chrono.model.arrays import fixed_width_integers, from_bools, take_indices, to_bools
 from chrono.validation import kernels
+from chrono.validation.id_index import KeyIndex
 from chrono.validation.kernels import run_starts, take_rows
-from chrono.validation.state import KeyIndex
 
 
 def rows_of(ids: list[str], values: list[str | None]) -> list[int | None]:

@@ -35,12 +35,13 @@ from chrono.safeio import InputError
 from chrono.validation import schedule
 from chrono.validation.batch import Batch
 from chrono.validation.findings import relative
+from chrono.validation.id_index import KeyIndex
 from chrono.validation.memory import run_memory
 from chrono.validation.reading import BATCH_ROWS, TableReader, pieces, read_ahead
 from chrono.validation.report import Report
 from chrono.validation.rules import curated, integrity, structure, vocabularies
 from chrono.validation.sources import check_sources
-from chrono.validation.state import KeyIndex, Run
+from chrono.validation.state import Run
 
 Progress = Callable[[str], None]
 

@@ -1,0 +1,158 @@
+"""The ids of a table, indexed for the lookups of the references into it (every batch of a
+table that references it looks its values up; see :class:`KeyIndex`)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from chrono.model.arrays import (
+    fixed_width_integers,
+    from_bools,
+    integers_of_width,
+    take_indices,
+)
+from chrono.validation.kernels import per_dictionary, run_starts, strings, take_rows
+
+#: Below this many keys a lookup hashes the keys afresh (``index_in``): cheaper than a
+#: binary search per value.
+_SMALL = 1 << 16
+
+
+class KeyIndex:
+    """The ``id`` values of a table, for exact lookups: each value's row (the first, if
+    the id repeats), or null.
+
+    A table sorted by id (as the build writes every table) is searched as it is: values
+    that are a run of consecutive ids (a batch of claims, sorted by event) are matched by
+    one comparison of the run with the ids. Other values are hashed with the ids (a table
+    with not many more ids than values looked up), or searched for in the ids sorted (once:
+    the ids and their row numbers, unless the table is sorted).
+    """
+
+    def __init__(self, ids: pa.ChunkedArray, sorted_unique: bool) -> None:
+        self.ids = ids
+        self.n = len(ids)
+        self.type = pa.int32() if self.n < 2**31 else pa.int64()
+        self.sorted_unique = sorted_unique
+        self._whole: pa.Array | None = None
+        self._sorted: pa.ChunkedArray | None = ids if sorted_unique else None
+        self._order: pa.Array | None = None
+        self._integers: dict[int, tuple[pa.Array, pa.Array | None]] = {}
+
+    @property
+    def whole(self) -> pa.Array:
+        """The ids as one array (a hash lookup's value set), made on first use."""
+        if self._whole is None:
+            self._whole = strings(self.ids).combine_chunks()
+        return self._whole
+
+    def _by_value(self) -> tuple[pa.ChunkedArray, pa.Array | None]:
+        """The ids sorted, and their rows (None: the ids are sorted as they are)."""
+        if self._sorted is None:
+            order = pc.sort_indices(self.ids, null_placement="at_end")  # stable: first first
+            self._sorted = pc.take(self.ids, order)
+            self._order = order.cast(self.type)
+        return self._sorted, self._order
+
+    def lookup(self, values: pa.ChunkedArray) -> pa.Array:
+        """Row of each value (null for a null, or a value that is no id)."""
+        n = len(values)
+        if n == 0 or self.n == 0:
+            return pa.nulls(n, self.type)
+        if pa.types.is_dictionary(values.type):
+            found = per_dictionary(values, self.find)
+            return pa.concat_arrays([take_indices(pos, c.indices) for pos, c in found])
+        values = strings(values)
+        probe = min(n, 4096)  # a column without runs (claims' source_id) shows it early
+        if probe < n and run_starts(values.slice(0, probe)).sum() > 0.75 * probe:
+            return self.find(values)
+        first = run_starts(values)
+        starts = int(first.sum())
+        if starts > 0.75 * n:  # no long runs: look every row up
+            return self.find(values)
+        uniq = pc.filter(values, from_bools(first))  # each run's value
+        width = np.int64 if self.type == pa.int64() else np.int32
+        run_ids: np.ndarray = np.cumsum(first, dtype=width)
+        if self.sorted_unique and (at := self._run_start(uniq)) is not None:
+            run_ids += np.asarray(at - 1, width)  # the runs' values: the ids from ``at`` on
+            return pa.array(run_ids, self.type)
+        run_ids -= np.asarray(1, width)
+        return self._flat(pc.take(self.find(uniq), pa.array(run_ids)))
+
+    def find(self, values: pa.Array | pa.ChunkedArray) -> pa.Array:
+        """Row of each of ``values`` (typically distinct).
+
+        A run of consecutive ids of a sorted table is matched by one comparison; values
+        few beside the ids are looked up by binary search in the sorted ids; otherwise the
+        ids are hashed afresh (``index_in``: cheaper than a binary search per value).
+        """
+        m = len(values)
+        if self.sorted_unique and (run := self._run(values)) is not None:
+            return run
+        if self.n <= max(_SMALL, 4 * m):
+            if (rows := self.find_fixed_width(values)) is not None:
+                return rows
+            return self._flat(pc.index_in(values, value_set=self.whole, skip_nulls=True))
+        ids, order = self._by_value()
+        pos = pc.search_sorted(ids, values)
+        inside = pc.less(pos, self.n)
+        at = pc.if_else(inside, pos, 0).cast(self.type)
+        hit = pc.and_(pc.fill_null(inside, False), pc.equal(take_rows(ids, at), values))
+        rows = at if order is None else pc.take(order, at)
+        out = pc.if_else(pc.fill_null(hit, False), rows, pa.nulls(m, self.type))
+        return self._flat(out)
+
+    def find_fixed_width(self, values: pa.Array | pa.ChunkedArray) -> pa.Array | None:
+        """:meth:`find` of values that are all set and of one width of 8 bytes at most
+        (sources' ids, at 10M events), hashed as integers; None for other values."""
+        chunks = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
+        found: list[pa.Array] = []
+        for chunk in chunks:
+            if len(chunk) == 0:
+                continue
+            packed = fixed_width_integers(chunk)
+            if packed is None:
+                return None
+            ids, rows = self._ids_as_integers(packed[0])
+            at = pc.index_in(pa.array(packed[1]), value_set=ids)
+            found.append(at if rows is None else pc.take(rows, at))
+        if len({f.type for f in found}) > 1:  # int64 rows (2^31 ids and more) beside int32
+            found = [f.cast(self.type) for f in found]
+        return (found[0] if len(found) == 1 else pa.concat_arrays(found)) if found else None
+
+    def _ids_as_integers(self, width: int) -> tuple[pa.Array, pa.Array | None]:
+        """The ids of ``width`` bytes as integers, and their rows (None: every row)."""
+        if width not in self._integers:
+            ints, rows = integers_of_width(self.whole, width)
+            every = len(rows) == self.n
+            self._integers[width] = (pa.array(ints), None if every else pa.array(rows, self.type))
+        return self._integers[width]
+
+    def _run(self, values: pa.Array | pa.ChunkedArray) -> pa.Array | None:
+        """Rows of values that are consecutive ids, found by one comparison; else None."""
+        start = self._run_start(values)
+        if start is None:
+            return None
+        return pa.array(np.arange(start, start + len(values)), self.type)
+
+    def _run_start(self, values: pa.Array | pa.ChunkedArray) -> int | None:
+        """The row of the first of ``values`` when they are the ids from that row on, in
+        order; else None."""
+        m = len(values)
+        if m == 0 or values.null_count:
+            return None
+        start: int = pc.search_sorted(self.ids, values[0]).as_py()
+        if start + m > self.n or self.ids[start].as_py() != values[0].as_py():
+            return None
+        window = self.ids.slice(start, m)
+        if not pc.all(pc.equal(window, values), skip_nulls=False).as_py():
+            return None
+        return start
+
+    @staticmethod
+    def _flat(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
+        if isinstance(arr, pa.ChunkedArray):
+            return arr.combine_chunks()
+        return arr
