@@ -143,14 +143,14 @@ def invalid_edtf(t: Batch, out: Report) -> None:
         at = np.flatnonzero(bad)
         msgs = pc.replace_with_mask(
             pa.nulls(len(bad), pa.string()),
-            pa.array(bad),
+            from_bools(bad),
             pa.array([errors[int(r)] for r in at], pa.string()),
         )
         emit(
             out,
             "CHR301",
             t,
-            rows.mask(pa.array(bad)),
+            rows.mask(from_bools(bad)),
             src,
             lambda r: f"invalid EDTF: {r['_msg']}",
             extra={"_msg": rows.column(msgs)},
@@ -164,7 +164,7 @@ def derived_date_differs(t: Batch, out: Report) -> None:
     for src, prefix in edtf_columns(t):
         rows, fresh = edtf_rows(t, src), derived(t, src)
         bad = _invalid(t, src)
-        valid = None if bad is None else pa.array(~bad)
+        valid = None if bad is None else from_bools(~bad)
         for part in PARTS:
             stored_name = f"{prefix}{part}"
             if stored_name not in t.spec.column_names or not t.has(stored_name):

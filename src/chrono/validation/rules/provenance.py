@@ -164,7 +164,7 @@ def event_outside_date_claim(t: Batch, out: Report) -> None:
         out,
         "CHR403",
         t,
-        pa.array(bad),
+        from_bools(bad),
         "date",
         lambda r: (
             f"event interval {r['_elo']}..{r['_ehi']} is not inside supporting date "
