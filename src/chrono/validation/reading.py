@@ -30,6 +30,7 @@ from chrono.safeio import InputError
 from chrono.validation.batch import Batch
 from chrono.validation.kernels import check_chunk
 from chrono.validation.report import Report
+from chrono.validation.row_groups import plan, read_spans
 from chrono.validation.rules import structure
 
 if TYPE_CHECKING:
@@ -235,7 +236,6 @@ class TableReader:
         one batch, empty for an empty table. ``batch_rows`` None: the table in one batch."""
         cols = self.wanted if columns is None else columns
         stop = self.rows if stop is None else min(stop, self.rows)
-        pf = self.pf
         try:
             if batch_rows is None or self.rows == 0:
                 if start == 0 and stop == self.rows:
@@ -246,66 +246,20 @@ class TableReader:
                     yield 0, data
                     return
                 batch_rows = max(stop - start, 1)
-            # a reader of its own (the same open file): another may be reading meanwhile
-            pf = self.ds.parquet_file(
-                self.spec.name, metadata=self.pf.metadata, read_dictionary=self.as_dict or None
-            )
-            yield from self._groups(pf, batch_rows, cols, start, stop)
+            files = (self.own_file(), self.own_file())
+            spans = plan(self.group_rows, batch_rows, start, stop)
+            yield from read_spans(files, spans, cols, batch_rows, start, stop)
         except DatasetError:
             raise
         except (pa.ArrowException, OSError, ValueError) as exc:
             raise DatasetError(unreadable(self.path, exc)) from None
 
-    def _groups(
-        self, pf: pq.ParquetFile, batch_rows: int, cols: list[str], start: int, stop: int
-    ) -> Iterator[tuple[int, pa.Table]]:
-        pending: list[int] = []
-        first = row = size = 0  # size: rows of the pending row groups
-        for i, n in enumerate(self.group_rows):
-            lo, hi = row, row + n
-            row = hi
-            if hi <= start or lo >= stop or n == 0:
-                continue
-            if n > batch_rows:  # a big row group: read in slices
-                if pending:
-                    yield from self._read(pf, pending, first, cols, start, stop)
-                    pending = []
-                at = lo
-                for rb in pf.iter_batches(
-                    batch_size=batch_rows, row_groups=[i], columns=cols, use_threads=True
-                ):
-                    piece = pa.Table.from_batches([rb])
-                    yield from self._clip(piece, at, start, stop)
-                    at += rb.num_rows
-                continue
-            if pending and size + n > batch_rows:
-                yield from self._read(pf, pending, first, cols, start, stop)
-                pending = []
-            if not pending:
-                first, size = lo, 0
-            pending.append(i)
-            size += n
-        if pending:
-            yield from self._read(pf, pending, first, cols, start, stop)
-
-    @classmethod
-    def _read(
-        cls,
-        pf: pq.ParquetFile,
-        groups: list[int],
-        first: int,
-        cols: list[str],
-        start: int,
-        stop: int,
-    ) -> Iterator[tuple[int, pa.Table]]:
-        data = pf.read_row_groups(groups, columns=cols, use_threads=True)
-        yield from cls._clip(data, first, start, stop)
-
-    @staticmethod
-    def _clip(data: pa.Table, at: int, start: int, stop: int) -> Iterator[tuple[int, pa.Table]]:
-        lo, hi = max(start, at), min(stop, at + data.num_rows)
-        if hi > lo:
-            yield lo, data.slice(lo - at, hi - lo)
+    def own_file(self) -> pq.ParquetFile:
+        """A reader of the table's open file of its own (another may be reading meanwhile),
+        its footer as already read."""
+        return self.ds.parquet_file(
+            self.spec.name, metadata=self.pf.metadata, read_dictionary=self.as_dict or None
+        )
 
     def batch(self, raw: pa.Table, offset: int, run: Run | None) -> Batch:
         """A batch of rows as the rules see them: each column cast to the model's type,
