@@ -23,7 +23,14 @@ from chrono.model.dates import (
     format_day,
     parse,
 )
-from chrono.model.derive import derive_dates, encode
+from chrono.model.derive import (
+    EXTRA_PARTS,
+    PARTS,
+    derive_dates,
+    derive_encoded,
+    derive_rows,
+    encode,
+)
 from chrono.model.vocab import PRECISION_ORDER
 
 
@@ -548,6 +555,26 @@ def test_derive_equals_parse_for_every_value_and_calendar(rows: list) -> None:
         assert (_ints(d.earliest)[i], _ints(d.latest)[i]) == (b.earliest, b.latest)
         assert (d.uncertain[i].as_py(), d.approximate[i].as_py()) == (b.uncertain, b.approximate)
         assert MIN_DAY <= b.earliest <= b.latest <= MAX_DAY
+
+
+_day = st.dates().map(lambda d: d.isoformat())
+_days = st.one_of(_day, _day, st.tuples(_day, _day).map("/".join), _edtf_like, st.none())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_days, st.one_of(st.booleans(), st.none())), min_size=1, max_size=10))
+def test_derive_by_rows_equals_derive_by_distinct_values(rows: list) -> None:
+    """The days read row by row (plain_days) and every other row by its distinct value give
+    what encoding the whole column gives: each part's type, values and nulls, and errors."""
+    values = pa.array([v for v, _ in rows], pa.string())
+    for calendar in (None, pa.array([j for _, j in rows], pa.bool_())):
+        by_rows = derive_rows(values, calendar)
+        by_values = derive_encoded(*encode(values), calendar=calendar)
+        for part in (*PARTS, *EXTRA_PARTS):
+            assert by_rows.part(part).equals(by_values.part(part)), part
+        assert by_rows.errors == by_values.errors
+    # derive_dates takes this road for strings in the Gregorian calendar or flagged per row
+    assert derive_dates(values).earliest.equals(derive_rows(values).earliest)
 
 
 @given(_qualified)

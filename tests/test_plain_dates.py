@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chrono.model.dates import EDTFError, parse
-from chrono.model.plain_dates import read_plain
+from chrono.model.plain_dates import plain_days, read_plain
 from chrono.model.vocab import PRECISION_ORDER
 
 _DAY = r"[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
@@ -105,3 +105,38 @@ _plainish = st.one_of(
 @given(st.lists(st.one_of(_plainish, st.none()), min_size=1, max_size=12))
 def test_read_plain_agrees_with_the_parser(values: list[str | None]) -> None:
     assert got(values) == [expected(v) for v in values]
+
+
+def test_plain_days_reads_days_and_intervals_of_two_days_by_arrow() -> None:
+    values = pa.array(
+        ["2023-03-20", "2023-03-20/2023-03-22", None, "2019", "2023-03-22/2023-03-20", "2020-02-29"]
+    )
+    ok, lo, hi = plain_days(values)
+    assert ok.tolist() == [True, True, False, False, False, True]
+    assert [int(x) for x in lo[ok]] == [19436, 19436, 18321]
+    assert [int(x) for x in hi[ok]] == [19436, 19438, 18321]
+
+
+def test_a_day_arrow_refuses_leaves_its_group_to_the_parser() -> None:
+    # 1900-02-29 is no day: the days (length 10) are not read here; the intervals are
+    values = pa.array(["2019-01-01", "1900-02-29", "2019-01-01/2019-01-02", "2019-1-01"])
+    ok, _, _ = plain_days(values)
+    assert ok.tolist() == [False, False, True, False]
+    # the year 0000 (1 BC) and a leap day of the proleptic calendar, as read_plain reads them
+    ok, lo, _ = plain_days(pa.array(["0000-01-01", "0000-02-29", "0400-02-29"]))
+    assert ok.tolist() == [True, True, True]
+    assert lo.tolist() == [-719528, -719469, -573372]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(_plainish, st.none()), min_size=1, max_size=12))
+def test_plain_days_agrees_with_read_plain(values: list[str | None]) -> None:
+    """A value plain_days reads is a plain day or interval of days with the same bounds;
+    when every value is one of those (years 0001 on), it reads them all."""
+    ok, lo, hi = plain_days(pa.array(values, pa.string()))
+    want = got(values)
+    rank = PRECISION_ORDER.index("day")
+    for i in np.flatnonzero(ok):
+        assert want[i] == (True, int(lo[i]), int(hi[i]), rank)
+    if all(w[0] and w[3] == rank for w in want):
+        assert ok.all()

@@ -1,18 +1,22 @@
 """Derived columns, computed column-wise: EDTF strings -> bounds, precision, qualifiers.
 
-The one implementation, used by the build and by ``chrono validate``. The column is
-dictionary-encoded first, so the cost of parsing grows with the number of distinct strings,
-not with the number of rows. The distinct values of the plain Gregorian forms (``YYYY``,
-``YYYY-MM``, ``YYYY-MM-DD`` and intervals of two days, the bulk of any large table) are
-read from their bytes (:mod:`chrono.model.plain_dates`); every other distinct value, and
-every value of a row in the Julian calendar, goes through :func:`chrono.model.dates.parse`,
-so results and error messages are those of the parser for every value (a test proves it).
+The one implementation, used by the build and by ``chrono validate``. A dictionary column
+is parsed per distinct string, so the cost of parsing grows with the number of distinct
+strings, not with the number of rows. A column of plain strings is not encoded (Arrow's
+hashing of strings costs more than reading a day): its Gregorian days and intervals of two
+days are read row by row (:func:`derive_rows`), and its other rows encoded. The distinct
+values of the plain Gregorian forms (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`` and intervals
+of two days, the bulk of any large table) are read from their bytes
+(:mod:`chrono.model.plain_dates`); every other distinct value, and every value of a row in
+the Julian calendar, goes through :func:`chrono.model.dates.parse`, so results and error
+messages are those of the parser for every value (a test proves it).
 The per-row columns are gathered from the per-value results only when asked for.
 """
 
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass, field
 from functools import cache, cached_property
 from typing import TypeAlias
 
@@ -23,7 +27,7 @@ import pyarrow.compute as pc
 from chrono.model import dates
 from chrono.model.arrays import take_indices, to_bools
 from chrono.model.calendars import CALENDARS
-from chrono.model.plain_dates import read_plain
+from chrono.model.plain_dates import plain_days, read_plain
 from chrono.model.vocab import PRECISION_ORDER
 
 _ENDS = ("known", "open", "unknown")  # dates.Bounds.start / .end
@@ -93,20 +97,68 @@ def encode(values: pa.Array | pa.ChunkedArray) -> tuple[pa.Array, pa.Array]:
     return encoded.dictionary, encoded.indices
 
 
+@dataclass
+class Parts:
+    """The derived values of some strings (one per distinct string, or one per row) as
+    numpy arrays; each part made an Arrow array when first asked for."""
+
+    earliest: np.ndarray  # int32: days since 1970-01-01
+    latest: np.ndarray
+    rank: np.ndarray  # int8: index in PRECISION_ORDER
+    uncertain: np.ndarray  # bool
+    approximate: np.ndarray
+    start: np.ndarray  # int8: index in _ENDS
+    end: np.ndarray
+    invalid: np.ndarray  # bool: the parts are null (a null or an invalid string)
+    _arrow: dict[str, pa.Array] = field(default_factory=dict)
+
+    @classmethod
+    def zeros(cls, n: int, rank: int = 0) -> Parts:
+        """Parts of ``n`` strings, each a known day 1970-01-01 of precision ``rank``."""
+
+        def z(dtype: type) -> np.ndarray:
+            return np.zeros(n, dtype=dtype)
+
+        rank_ = np.full(n, rank, dtype=np.int8)
+        return cls(
+            z(np.int32), z(np.int32), rank_, z(bool), z(bool), z(np.int8), z(np.int8), z(bool)
+        )
+
+    def arrow(self, part: str) -> pa.Array:
+        if part not in self._arrow:
+            self._arrow[part] = self._make(part)
+        return self._arrow[part]
+
+    def _make(self, part: str) -> pa.Array:
+        mask = self.invalid if self.invalid.any() else None
+        if part in ("earliest", "latest"):
+            return pa.array(getattr(self, part), pa.int32(), mask=mask).cast(pa.date32())
+        if part == "precision_rank":
+            return pa.array(self.rank, pa.int8(), mask=mask).cast(pa.int32())
+        if part in ("uncertain", "approximate"):
+            return pa.array(getattr(self, part), pa.bool_(), mask=mask)
+        terms, codes = (
+            (PRECISION_ORDER, self.rank) if part == "precision" else (_ENDS, getattr(self, part))
+        )
+        return take_indices(_strings(terms), pa.array(codes, pa.int8(), mask=mask))
+
+
 class DerivedDates:
     """Bounds, precision and qualifiers of every row of an EDTF column (nulls stay null).
 
     ``errors`` maps the row index of each string that is not valid EDTF (its bounds are
-    null) to the parser's message.
+    null) to the parser's message. ``parts``: of each distinct string, gathered by
+    ``indices``; with no indices, of each row.
     """
 
-    def __init__(self, uniq: dict[str, pa.Array], indices: pa.Array, errors: dict[int, str]):
-        self._uniq = uniq
+    def __init__(self, parts: Parts, indices: pa.Array | None, errors: dict[int, str]):
+        self._parts = parts
         self._indices = indices
         self.errors = errors
 
     def _take(self, part: str) -> pa.Array:
-        return take_indices(self._uniq[part], self._indices)
+        values = self._parts.arrow(part)
+        return values if self._indices is None else take_indices(values, self._indices)
 
     @cached_property
     def earliest(self) -> pa.Array:  # date32
@@ -164,7 +216,68 @@ def derive_dates(
     or per row an array aligned with ``values``: strings (null = gregorian; another string
     is an error of that row) or booleans (true = julian).
     """
+    if where is None and not _is_dictionary(values) and _by_rows(values, calendar):
+        return derive_rows(values, calendar)
     return derive_encoded(*encode(values), where=where, calendar=calendar)
+
+
+def _is_dictionary(values: pa.Array | pa.ChunkedArray) -> bool:
+    return bool(pa.types.is_dictionary(values.type))
+
+
+def _by_rows(values: pa.Array | pa.ChunkedArray, calendar: Calendar) -> bool:
+    """Whether :func:`derive_rows` takes ``calendar``: Gregorian, or a flag per row."""
+    if calendar is None or isinstance(calendar, str):
+        return calendar in (None, "gregorian")
+    return pa.types.is_boolean(calendar.type) and len(calendar) == len(values)
+
+
+def derive_rows(values: pa.Array | pa.ChunkedArray, julian: Calendar = None) -> DerivedDates:
+    """:func:`derive_dates` of strings row by row: the Gregorian days and intervals of two
+    days (:func:`~chrono.model.plain_dates.plain_days`) without encoding the column (Arrow
+    hashes a string in 150-400 ns here, more than reading a day costs); every other row
+    encoded and parsed as :func:`derive_encoded` does. ``julian``: None (Gregorian), or
+    per row whether it is Julian (a null: Gregorian)."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks() if values.num_chunks else pa.array([], pa.string())
+    if not pa.types.is_string(values.type):
+        values = values.cast(pa.string())
+    day, lo, hi = plain_days(values)
+    flags = None if julian is None or isinstance(julian, str) else to_bools(julian)
+    if flags is not None:
+        day &= ~flags
+    rest = np.flatnonzero(~day)
+    if len(rest) == len(values):  # not one Gregorian day: the distinct values, as always
+        return derive_encoded(*encode(values), calendar=julian)
+    rows = Parts.zeros(len(values), PRECISION_ORDER.index("day"))
+    rows.earliest, rows.latest = lo, hi
+    errors: dict[int, str] = {}
+    if len(rest):
+        rows.earliest, rows.latest = np.array(lo), np.array(hi)  # Arrow's days are read-only
+        at = pa.array(rest)
+        calendar = None if flags is None else pa.array(flags[rest])
+        other = derive_encoded(*encode(values.take(at)), calendar=calendar)
+        _scatter(rows, rest, other)
+        errors = {int(rest[r]): msg for r, msg in other.errors.items()}
+    return DerivedDates(rows, None, errors)
+
+
+def _scatter(rows: Parts, at: np.ndarray, other: DerivedDates) -> None:
+    """Put the derived values of rows ``at`` (``other``, in their order) into ``rows``."""
+    invalid = to_bools(pc.is_null(other.earliest))
+    rows.invalid[at] = invalid
+
+    def numbers(arr: pa.Array, type_: pa.DataType) -> np.ndarray:
+        return np.asarray(pc.fill_null(arr.cast(type_), 0).to_numpy(zero_copy_only=False))
+
+    rows.earliest[at] = numbers(other.earliest, pa.int32())
+    rows.latest[at] = numbers(other.latest, pa.int32())
+    rows.rank[at] = numbers(other.precision_rank, pa.int8())
+    rows.uncertain[at] = to_bools(other.uncertain)
+    rows.approximate[at] = to_bools(other.approximate)
+    ends = _strings(_ENDS)
+    rows.start[at] = numbers(pc.index_in(other.start, value_set=ends), pa.int8())
+    rows.end[at] = numbers(pc.index_in(other.end, value_set=ends), pa.int8())
 
 
 def _julian_rows(calendar: Calendar, idx: pa.Array) -> tuple[np.ndarray | None, dict[int, str]]:
@@ -220,13 +333,9 @@ def derive_encoded(
         odd[list(calendar_errors)] = True
         idx = pc.if_else(pa.array(odd), pa.scalar(None, pa.int32()), idx)
     n = len(uniq)
-    lo = np.zeros(n, dtype=np.int64)
-    hi = np.zeros(n, dtype=np.int64)
-    prec = np.zeros(n, dtype=np.int64)
-    unc = np.zeros(n, dtype=bool)
-    app = np.zeros(n, dtype=bool)
-    start = np.zeros(n, dtype=np.int64)  # index in _ENDS
-    end = np.zeros(n, dtype=np.int64)
+    parts = Parts.zeros(n)
+    lo, hi, prec = parts.earliest, parts.latest, parts.rank
+    unc, app, start, end = parts.uncertain, parts.approximate, parts.start, parts.end
     plain = read_plain(uniq.slice(0, gregorian))  # the fast path: Gregorian values only
     good = np.flatnonzero(plain.plain)
     lo[good], hi[good], prec[good] = plain.earliest[good], plain.latest[good], plain.rank[good]
@@ -237,7 +346,6 @@ def derive_encoded(
         used = np.zeros(n, dtype=bool)
         used[np.asarray(pc.drop_null(idx).to_numpy(zero_copy_only=False), dtype=np.int64)] = True
         rest = rest[used[rest]]
-    valid = np.ones(n, dtype=bool)
     bad: dict[int, str] = {}
     if len(rest):
         texts = uniq.take(pa.array(rest)).to_pylist()
@@ -246,7 +354,7 @@ def derive_encoded(
                 bd = dates.parse(text, "julian" if i >= gregorian else "gregorian")
             except dates.EDTFError as exc:
                 bad[i] = str(exc)
-                valid[i] = False
+                parts.invalid[i] = True
                 continue
             lo[i], hi[i], prec[i] = bd.earliest, bd.latest, PRECISION_ORDER.index(bd.precision)
             unc[i], app[i] = bd.uncertain, bd.approximate
@@ -259,15 +367,4 @@ def derive_encoded(
         errors = {int(r): bad[int(c)] for r, c in zip(rows, codes, strict=True)}
     if calendar_errors:
         errors = dict(sorted({**errors, **calendar_errors}.items()))
-    invalid = ~valid
-    uniq_parts = {
-        "earliest": pa.array(lo, pa.int64(), mask=invalid).cast(pa.int32()).cast(pa.date32()),
-        "latest": pa.array(hi, pa.int64(), mask=invalid).cast(pa.int32()).cast(pa.date32()),
-        "precision": pc.take(_strings(PRECISION_ORDER), pa.array(prec, mask=invalid)),
-        "precision_rank": pa.array(prec, pa.int64(), mask=invalid).cast(pa.int32()),
-        "uncertain": pa.array(unc, mask=invalid),
-        "approximate": pa.array(app, mask=invalid),
-        "start": pc.take(_strings(_ENDS), pa.array(start, mask=invalid)),
-        "end": pc.take(_strings(_ENDS), pa.array(end, mask=invalid)),
-    }
-    return DerivedDates(uniq_parts, idx, errors)
+    return DerivedDates(parts, idx, errors)

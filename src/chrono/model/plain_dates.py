@@ -8,6 +8,10 @@ digits, ``-`` and ``/`` where it has them, months 01-12, days 01-31). A string t
 shape but is not a real date (``1900-02-29``, an interval that ends before it starts) is
 not plain: :mod:`chrono.model.derive` gives it to the parser, with every other form, so the
 parser's results and messages hold for every value.
+
+:func:`plain_days` reads the days and intervals of two days of a whole column, row by row,
+with Arrow's date parser: for a column not worth encoding (many distinct values, which Arrow
+hashes slowly), it costs less than encoding it.
 """
 
 from __future__ import annotations
@@ -133,3 +137,94 @@ def _day(text: np.ndarray, digit: np.ndarray, start: int) -> tuple[np.ndarray, n
     day = _number(digits, 8, 10)
     ok &= (day >= 1) & (day <= month_days(year, month))
     return ok, civil(year, month, np.where(ok, day, 1))
+
+
+def plain_days(values: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per string of ``values``: whether it is a day (``YYYY-MM-DD``) or an interval of two
+    days that Arrow's date parser reads, and its first and last day (days since
+    1970-01-01, int32).
+
+    Arrow parses a fixed form as :func:`read_plain` does, in compiled code and without the
+    integer arithmetic of a matrix of digits (30 against 200 ns a value). It takes the
+    strings of one length whole: where one of them is not a real day (``1900-02-29``,
+    ``2019-1-01``, ``2019-01-01T``), none of them is plain here, and the caller reads them
+    as it reads every other form (:func:`read_plain`, the parser)."""
+    if not pa.types.is_string(values.type):
+        values = values.cast(pa.string())
+    n = len(values)
+    ok = np.zeros(n, dtype=bool)
+    lo = np.zeros(n, dtype=np.int32)
+    hi = np.zeros(n, dtype=np.int32)
+    if n == 0:
+        return ok, lo, hi
+    offsets, data = string_buffers(values)
+    lengths = offsets[1:] - offsets[:-1]
+    if values.null_count == 0 and (every := _days_and_intervals(offsets, data, lengths)):
+        return every
+    valid = np.ones(n, dtype=bool) if values.null_count == 0 else to_bools(pc.is_valid(values))
+    for length in (10, 21):
+        rows = np.flatnonzero((lengths == length) & valid)
+        if len(rows) == 0:
+            continue
+        text = _windows(data, length)[offsets[rows]]
+        first = _arrow_days(text[:, :10])
+        if first is None:
+            continue
+        good, last = np.ones(len(rows), dtype=bool), first
+        if length == 21:
+            last_ = _arrow_days(text[:, 11:])
+            if last_ is None:
+                continue
+            last = last_
+            good = (text[:, 10] == _SLASH) & (first <= last)
+        ok[rows[good]], lo[rows[good]], hi[rows[good]] = True, first[good], last[good]
+    return ok, lo, hi
+
+
+def _days_and_intervals(
+    offsets: np.ndarray, data: np.ndarray, lengths: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """:func:`plain_days` of strings that all have the length of a day or of an interval
+    of two days (the usual column), their first days read together: each string's first ten
+    bytes, in place when every string is a day. None when some string has another length,
+    or Arrow refuses some first day."""
+    n = len(lengths)
+    interval = lengths == 21
+    if not ((lengths == 10) | interval).all():
+        return None
+    starts = offsets[:-1]
+    if interval.any():
+        first = _arrow_days(_windows(data, 10)[starts])
+    else:  # the strings are the rows of a matrix of ten columns, as they are
+        at = int(offsets[0])
+        first = _arrow_days(data[at : at + 10 * n].reshape(n, 10))
+    if first is None:
+        return None
+    ok = np.ones(n, dtype=bool)
+    long = np.flatnonzero(interval)
+    if len(long) == 0:
+        return ok, first, first
+    at_long = starts[long]
+    end = _arrow_days(_windows(data, 10)[at_long + 11])
+    if end is None:
+        return None
+    ok[long] = (data[at_long + 10] == _SLASH) & (first[long] <= end)
+    last = first.copy()
+    last[long] = end
+    return ok, first, last
+
+
+def _arrow_days(text: np.ndarray) -> np.ndarray | None:
+    """Rows of 10 bytes read by Arrow's ``YYYY-MM-DD`` parser as days since 1970-01-01;
+    None when one of them is not a day it reads."""
+    m = len(text)
+    body = np.ascontiguousarray(text)
+    offsets = np.arange(0, 10 * m + 1, 10, dtype=np.int32)
+    strings = pa.Array.from_buffers(
+        pa.string(), m, [None, pa.py_buffer(offsets), pa.py_buffer(body)]
+    )
+    try:
+        days = strings.cast(pa.date32())
+    except pa.ArrowInvalid:
+        return None
+    return np.asarray(days.cast(pa.int32()).to_numpy())

@@ -46,25 +46,24 @@ BATCH_ROWS = 1 << 20
 STATS_ONLY = {"events": {"title", "summary"}, "claims": {"note", "quote"}}
 
 #: String columns read as dictionaries straight from the Parquet dictionary pages: their
-#: rules (references, patterns, EDTF) look at each distinct value once, and the rows are
-#: never materialised as strings. Claims' value too: where its pages fall back to plain
-#: (43,000 distinct values a row group at 10M events), the dictionary rebuilt on read costs
-#: no more than the strings, and the date rules want the distinct values anyway (0.96 of
-#: the CPU at 10M). Not claims' source_id: rebuilt, it costs more than its lookups save.
+#: rules (references, patterns) look at each distinct value once, and the rows are never
+#: materialised as strings.
 AS_DICT = {
-    "claims": {"locator", "value"},
+    "claims": {"locator"},
     "participants": {"actor_id"},
-    "events": {"place_id", "date"},
+    "events": {"place_id"},
 }
 
 #: String columns read as dictionaries when every row group's pages hold dictionary indices
 #: (the writer did not fall back to plain pages): the reader hands the indices over as they
 #: are. Claims' source_id at 1M events (10,000 sources) is; at 10M (100,000) its dictionary
-#: overflows and it is read as plain strings (rebuilding the dictionary costs more).
+#: overflows and it is read as plain strings: rebuilding the dictionary hashes every string,
+#: which costs more than the lookups it saves, or than reading EDTF days row by row (events'
+#: date, claims' value: :func:`chrono.model.derive.derive_rows`).
 AS_DICT_WHEN_ENCODED = {
-    "claims": {"source_id", "event_id"},
+    "claims": {"source_id", "event_id", "value"},
     "participants": {"event_id"},
-    "events": {"parent_id"},
+    "events": {"parent_id", "date"},
 }
 
 #: Uncompressed bytes a value at most where pages hold indices (a plain string: 4 and more)

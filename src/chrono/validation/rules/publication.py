@@ -7,6 +7,8 @@ the events' bounds and the sources' publication dates kept from reading those ta
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -26,21 +28,20 @@ from chrono.validation.state import Run
 def start_unknown(t: Batch) -> pa.Array | None:
     """Whether the event's start is missing (EDTF ``/2019``, ``../2019``): an open start,
     like an unknown one, gives no day the event began."""
-    return _ends(t, r"^(\.\.)?/")
+    return _ends(t, lambda v: pc.or_(pc.starts_with(v, "/"), pc.starts_with(v, "../")))
 
 
 @kept_column("events", "end_unknown")
 def end_unknown(t: Batch) -> pa.Array | None:
     """Whether the event's end is unknown (``2019/``). An open end (``2019/..``) is a known
     fact (no end); an unknown one may lie before a source's publication."""
-    return _ends(t, r"/$")
+    return _ends(t, lambda v: pc.ends_with(v, "/"))
 
 
-def _ends(t: Batch, pattern: str) -> pa.Array | None:
+def _ends(t: Batch, test: Callable[[pa.Array], pa.Array]) -> pa.Array | None:
     if not t.has("date"):
         return None
-    col = t.per_value("date", lambda v: pc.match_substring_regex(v, pattern))
-    out = pc.fill_null(col, False)
+    out = pc.fill_null(t.per_value("date", test), False)
     return out.combine_chunks() if isinstance(out, pa.ChunkedArray) else out
 
 
