@@ -115,6 +115,10 @@ def test_plain_days_reads_days_and_intervals_of_two_days_by_arrow() -> None:
     assert ok.tolist() == [True, True, False, False, False, True]
     assert [int(x) for x in lo[ok]] == [19436, 19436, 18321]
     assert [int(x) for x in hi[ok]] == [19436, 19438, 18321]
+    # a slice is read from its own offset, every value a day or an interval, or not
+    for sliced in (values.slice(1, 1), values.slice(0, 2), pa.array(["x", "2023-03-20"]).slice(1)):
+        ok, lo, hi = plain_days(sliced)
+        assert ok.all() and lo[-1] == 19436 and hi[-1] in (19436, 19438), sliced
 
 
 def test_a_day_arrow_refuses_leaves_its_group_to_the_parser() -> None:

@@ -3,10 +3,10 @@
 A batch is one or more whole row groups (:class:`Span`), or a slice of a row group larger
 than a batch. The spans of a table are read in order, the next one while the one before is
 used (:func:`read_spans`): a row group's columns are decoded in parallel, but one column
-(events' ``date``, its dictionary rebuilt on read) can take most of a row group's time,
-during which the other core would wait. With two row groups under way, the reading keeps
-both cores busy (0.87 of validate's time at 10M events; the same at 1M, where events are
-one row group).
+can take most of a row group's time (events' ``date`` did, read as a dictionary rebuilt on
+read), during which the other core would wait. With two row groups under way, the reading
+keeps both cores busy (0.87 of validate's time at 10M events then; the same at 1M, where
+events are one row group).
 """
 
 from __future__ import annotations
