@@ -105,6 +105,22 @@ def test_values_of_one_width_are_looked_up_as_integers(
         assert idx.lookup(column).to_pylist() == expected
 
 
+def test_integer_rows_find_the_first_row_of_each_id_among_many() -> None:
+    """Ids such as a large table's (s0000000 to s0099999, a few repeated, rows of other
+    widths between them) are found at their first row; other values, zero included, at none."""
+    ids = [f"s{i:07d}" for i in range(100_000)]
+    ids[500] = ids[7]  # a repeated id: its first row, 7
+    ids[900] = "longer-id"
+    index = KeyIndex(pa.chunked_array([pa.array(ids, pa.string())]), False)
+    rng = np.random.default_rng(3)
+    picks = rng.integers(0, 100_000, 50_000)
+    values = [ids[i] for i in picks if i != 900] + [ids[500], "s9999999", "\x00" * 8]
+    got = index.find_fixed_width(pa.chunked_array([pa.array(values, pa.string())]))
+    assert got is not None and got.type == pa.int32()
+    assert got.to_pylist() == rows_of(ids, values)
+    assert got.to_pylist()[-2:] == [None, None]
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.booleans(), max_size=70), st.integers(0, 9))
 def test_from_bools_is_pa_array_and_to_bools_undoes_it(values: list[bool], start: int) -> None:
