@@ -558,7 +558,15 @@ def test_derive_equals_parse_for_every_value_and_calendar(rows: list) -> None:
 
 
 _day = st.dates().map(lambda d: d.isoformat())
-_days = st.one_of(_day, _day, st.tuples(_day, _day).map("/".join), _edtf_like, st.none())
+_days = st.one_of(
+    _day,
+    _day,
+    st.tuples(_day, _day).map("/".join),
+    _edtf_like,
+    st.text(max_size=21),  # any text, a day's length of bytes in other characters included
+    st.text(alphabet="0123456789-é", min_size=9, max_size=10),
+    st.none(),
+)
 
 
 @settings(max_examples=300, deadline=None)
