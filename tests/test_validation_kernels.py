@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chrono.model.arrays import fixed_width_integers, from_bools, take_indices, to_bools
-from chrono.validation import kernels
-from chrono.validation.id_index import KeyIndex
+from chrono.validation import id_index, kernels
+from chrono.validation.id_index import KeyIndex, longest_run
 from chrono.validation.kernels import run_starts, take_rows
 
 
@@ -119,6 +119,26 @@ def test_integer_rows_find_the_first_row_of_each_id_among_many() -> None:
     assert got is not None and got.type == pa.int32()
     assert got.to_pylist() == rows_of(ids, values)
     assert got.to_pylist()[-2:] == [None, None]
+
+
+def test_ids_that_make_a_long_run_of_slots_are_looked_up_by_arrow() -> None:
+    """Ids that land in one slot (here by a multiplier of 1: ids differing in their first
+    bytes only, the low bits of their integers) would make every lookup walk a long run:
+    the table says it is not usable, and the ids are found as strings."""
+    ids = [f"{k:03d}zzzzz" for k in range(300)]
+    values = pa.chunked_array([pa.array([ids[5], ids[299], "999zzzzz"])])
+    with patch.object(id_index, "multiplier", lambda: np.uint64(1)):
+        index = KeyIndex(pa.chunked_array([pa.array(ids)]), True)
+        assert index.find_fixed_width(values) is None
+        assert index.lookup(values).to_pylist() == [5, 299, None]
+    assert KeyIndex(pa.chunked_array([pa.array(ids)]), True).find_fixed_width(values) is not None
+
+
+def test_longest_run_goes_round_the_end() -> None:
+    def run(flags: str) -> int:
+        return longest_run(np.array([f == "x" for f in flags]))
+
+    assert [run("xx.xxx"), run("x.x"), run("..."), run("xxx"), run(".xx.")] == [5, 2, 0, 3, 2]
 
 
 @settings(max_examples=200, deadline=None)

@@ -3,6 +3,8 @@ table that references it looks its values up; see :class:`KeyIndex`)."""
 
 from __future__ import annotations
 
+import secrets
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -13,7 +15,7 @@ from chrono.model.arrays import (
     integers_of_width,
     take_indices,
 )
-from chrono.validation.kernels import GOLDEN, per_dictionary, run_starts, strings, take_rows
+from chrono.validation.kernels import per_dictionary, run_starts, strings, take_rows
 
 #: Below this many keys a lookup hashes the keys afresh (``index_in``): cheaper than a
 #: binary search per value.
@@ -106,7 +108,8 @@ class KeyIndex:
 
     def find_fixed_width(self, values: pa.Array | pa.ChunkedArray) -> pa.Array | None:
         """:meth:`find` of values that are all set and of one width of 8 bytes at most
-        (sources' ids, at 10M events), hashed as integers; None for other values."""
+        (sources' ids, at 10M events), hashed as integers; None for other values, or when
+        the ids of that width make too long a run in their table (:class:`IntegerRows`)."""
         chunks = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
         found: list[pa.Array] = []
         for chunk in chunks:
@@ -115,7 +118,10 @@ class KeyIndex:
             packed = fixed_width_integers(chunk)
             if packed is None:
                 return None
-            rows = self._ids_as_integers(packed[0]).rows(packed[1])
+            table = self._ids_as_integers(packed[0])
+            if not table.usable:
+                return None
+            rows = table.rows(packed[1])
             found.append(pa.array(rows, self.type, mask=rows < 0))
         return (found[0] if len(found) == 1 else pa.concat_arrays(found)) if found else None
 
@@ -155,6 +161,17 @@ class KeyIndex:
         return arr
 
 
+#: The longest run of used slots an :class:`IntegerRows` may have (at a quarter of the slots
+#: used, runs of random ids stay near 20 at a million ids); ids that make a longer run are
+#: looked up by Arrow (crafted ids could otherwise make every lookup walk the whole run).
+LONGEST_RUN = 64
+
+
+def multiplier() -> np.uint64:
+    """An odd 64-bit multiplier drawn for each table: where ids land cannot be planned."""
+    return np.uint64(secrets.randbits(64) | 1)
+
+
 class IntegerRows:
     """The rows of ids of one width packed as integers
     (:func:`chrono.model.arrays.integers_of_width`), in a hash table with open addressing
@@ -163,7 +180,9 @@ class IntegerRows:
 
     Arrow's ``index_in`` hashes the ids afresh at every call, into a table of 24 bytes a
     slot: at 100,000 sources, 6 MB that the other core's reading keeps pushing out of the
-    cache. These slots take 4 bytes (47 against 72 ns a lookup, the machine busy).
+    cache. These slots take 4 bytes (47 against 72 ns a lookup, the machine busy). The
+    slots depend on a multiplier drawn at random; the rows found do not. ``usable`` is
+    false when some run of used slots is longer than :data:`LONGEST_RUN`.
     """
 
     def __init__(self, integers: np.ndarray, rows: np.ndarray, n_rows: int) -> None:
@@ -175,21 +194,25 @@ class IntegerRows:
         bits = max(4, (4 * len(unique)).bit_length())
         self.mask = (1 << bits) - 1
         self.shift = np.uint64(64 - bits)
+        self.multiplier = multiplier()
         self.slots = np.full(1 << bits, -1, dtype=rows.dtype)  # a row, or -1: empty
         slot = self.home(unique)
-        while len(rows):  # each free slot to one of the ids there; the others to the next
+        for _ in range(LONGEST_RUN):  # each free slot to one of the ids there; others on
+            if not len(rows):
+                break
             free = np.flatnonzero(self.slots[slot] < 0)
             won = free[np.unique(slot[free], return_index=True)[1]]
             self.slots[slot[won]] = rows[won]
             left = np.ones(len(rows), dtype=bool)
             left[won] = False
             rows, slot = rows[left], (slot[left] + 1) & self.mask
+        self.usable = not len(rows) and longest_run(self.slots >= 0) <= LONGEST_RUN
 
     def home(self, values: np.ndarray) -> np.ndarray:
-        """The slot where each value's search starts (Fibonacci hashing: the high bits of
-        the value times an odd constant)."""
+        """The slot where each value's search starts (multiply-shift hashing: the high
+        bits of the value times the table's odd multiplier)."""
         with np.errstate(over="ignore"):
-            return ((values * GOLDEN) >> self.shift).astype(np.intp)
+            return ((values * self.multiplier) >> self.shift).astype(np.intp)
 
     def rows(self, values: np.ndarray) -> np.ndarray:
         """The row of each value (uint64, as the ids were packed); -1 for no id."""
@@ -208,3 +231,13 @@ class IntegerRows:
             out[todo[hit]] = row[hit]
             todo = todo[used & ~hit]
         return out
+
+
+def longest_run(used: np.ndarray) -> int:
+    """The longest run of true values of a circular array (its length when all are)."""
+    empty = np.flatnonzero(~used)
+    if len(empty) == 0:
+        return len(used)
+    gaps = np.diff(empty) - 1
+    around = len(used) - 1 - int(empty[-1]) + int(empty[0])  # the run across the end
+    return max(int(gaps.max()) if len(gaps) else 0, around)
