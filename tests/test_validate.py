@@ -463,6 +463,11 @@ def test_an_events_signature_is_the_sum_of_its_actors_hashes_whatever_the_blocks
     # sums modulo 2**64: 3 + 5 + (2**64 - 1) = 7, 3 + 5 + 7 + (2**64 - 1) = 14
     assert sig.tolist() == [7, 18, 3, 14, 0]
     assert has.tolist() == [True, True, True, True, False]
+    # events without participants between others: their rows are skipped, not summed
+    sig, has = np.zeros(6, dtype=np.uint64), np.zeros(6, dtype=bool)
+    duplicates.add_pairs(sig, has, hashes, np.array([1, 1, 3, 5, 5]), np.array([0, 4, 2, 1, 3]))
+    assert sig.tolist() == [0, 2, 0, 7, 0, 16]
+    assert has.tolist() == [False, True, False, True, False, True]
 
 
 @pytest.mark.parametrize("block", [1, 2, 3, 1 << 16])

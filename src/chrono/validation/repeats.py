@@ -30,7 +30,8 @@ def maybe_shared(key: np.ndarray, rows: np.ndarray) -> np.ndarray:
     shift = np.uint64(low)
     # in place, a slice at a time: one array of 8 bytes a row besides the caller's (at
     # 100M events, every temporary of the whole length is another 800 MB)
-    packed = key[rows]
+    # every row (rows are distinct and ascending): a copy, not a gather
+    packed = key.copy() if len(rows) == len(key) else key[rows]
     with np.errstate(over="ignore"):
         packed *= GOLDEN
     packed >>= shift

@@ -51,14 +51,19 @@ def add_pairs(
     of their actors' hashes) and mark the events as having some actor: a block of
     :data:`PAIRS_BLOCK` pairs at a time, whose temporaries stay in the cache (14 to 10 ms
     a batch of 1M pairs). An event whose pairs straddle two blocks gets its sum in two
-    parts."""
+    parts. A block whose events are consecutive rows (every event has participants, as
+    usual) adds to a slice of the signatures: 20 times cheaper than a scatter by rows."""
     for at in range(0, len(e), PAIRS_BLOCK):
         ev, act = e[at : at + PAIRS_BLOCK], a[at : at + PAIRS_BLOCK]
         starts = np.flatnonzero(np.concatenate(([True], ev[1:] != ev[:-1])))
         events = ev[starts]  # distinct within the block: its pairs are sorted by event
+        first, last = int(events[0]), int(events[-1])
+        where: slice | np.ndarray = events
+        if last - first + 1 == len(events):  # increasing and distinct: no row skipped
+            where = slice(first, last + 1)
         with np.errstate(over="ignore"):
-            sig[events] += np.add.reduceat(actor_hashes[act], starts)
-        has[events] = True
+            sig[where] += np.add.reduceat(actor_hashes[act], starts)
+        has[where] = True
 
 
 def _increasing(e: np.ndarray, a: np.ndarray) -> bool:
@@ -176,14 +181,17 @@ class LikelyDuplicates:
             return
         mask = np.zeros(events.rows, dtype=bool)
         mask[rows[dup]] = True
-        other = np.zeros(events.rows, dtype=np.int64)
         prev_holder = np.zeros(m, dtype=np.int64)
         prev_holder[1:] = holder[:-1]
-        other[rows[dup]] = rows[prev_holder[dup]]
+        # each flagged event and the event it duplicates, by the flagged event's row
+        flagged = rows[dup]
+        by_row = np.argsort(flagged)
+        flagged, twins = flagged[by_row], rows[prev_holder[dup]][by_row]
         ids = events.data["id"]
 
         def other_ids(at: pa.Array) -> dict[str, pa.Array]:
-            return {"_other": strings(take_rows(ids, pa.array(other[at.to_numpy()])))}
+            twin = twins[np.searchsorted(flagged, at.to_numpy())]
+            return {"_other": strings(take_rows(ids, pa.array(twin)))}
 
         emit(
             out,
