@@ -159,7 +159,7 @@ def plain_days(values: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         return ok, lo, hi
     offsets, data = string_buffers(values)
     lengths = offsets[1:] - offsets[:-1]
-    if values.null_count == 0 and (every := _days_and_intervals(offsets, data, lengths)):
+    if values.null_count == 0 and (every := _days_and_intervals(values, offsets, data, lengths)):
         return every
     valid = np.ones(n, dtype=bool) if values.null_count == 0 else to_bools(pc.is_valid(values))
     for length in (10, 21):
@@ -182,19 +182,20 @@ def plain_days(values: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _days_and_intervals(
-    offsets: np.ndarray, data: np.ndarray, lengths: np.ndarray
+    values: pa.Array, offsets: np.ndarray, data: np.ndarray, lengths: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """:func:`plain_days` of strings that all have the length of a day or of an interval
     of two days (the usual column), their first days read together: each string's first ten
-    bytes, in place when every string is a day. None when some string has another length,
-    or Arrow refuses some first day."""
+    bytes (cut by Arrow: a third less than gathering them with numpy), in place when every
+    string is a day. None when some string has another length, or Arrow refuses some
+    first day."""
     n = len(lengths)
     interval = lengths == 21
     if not ((lengths == 10) | interval).all():
         return None
     starts = offsets[:-1]
     if interval.any():
-        first = _arrow_days(_windows(data, 10)[starts])
+        first = _arrow_days(pc.binary_slice(values.view(pa.binary()), 0, 10).view(pa.string()))
     else:  # the strings are the rows of a matrix of ten columns, as they are
         at = int(offsets[0])
         first = _arrow_days(data[at : at + 10 * n].reshape(n, 10))
@@ -214,15 +215,19 @@ def _days_and_intervals(
     return ok, first, last
 
 
-def _arrow_days(text: np.ndarray) -> np.ndarray | None:
-    """Rows of 10 bytes read by Arrow's ``YYYY-MM-DD`` parser as days since 1970-01-01;
-    None when one of them is not a day it reads."""
-    m = len(text)
-    body = np.ascontiguousarray(text)
-    offsets = np.arange(0, 10 * m + 1, 10, dtype=np.int32)
-    strings = pa.Array.from_buffers(
-        pa.string(), m, [None, pa.py_buffer(offsets), pa.py_buffer(body)]
-    )
+def _arrow_days(text: np.ndarray | pa.Array) -> np.ndarray | None:
+    """Rows of 10 bytes (or strings of 10 bytes, none null) read by Arrow's
+    ``YYYY-MM-DD`` parser as days since 1970-01-01; None when one of them is not a day it
+    reads."""
+    if isinstance(text, pa.Array):
+        strings = text
+    else:
+        m = len(text)
+        body = np.ascontiguousarray(text)
+        offsets = np.arange(0, 10 * m + 1, 10, dtype=np.int32)
+        strings = pa.Array.from_buffers(
+            pa.string(), m, [None, pa.py_buffer(offsets), pa.py_buffer(body)]
+        )
     try:
         days = strings.cast(pa.date32())
     except pa.ArrowInvalid:
